@@ -1,0 +1,133 @@
+/*
+** store.h: the SQLite database that holds everything papergraph knows; the
+** only module that sees sqlite3.h.
+**
+** One file (WAL mode) holds the ingested files, the distinct entry texts
+** (stored once, keyed by their XXH3-128 content key), one occurrence row per
+** entry read (file, line, day, per-occurrence metadata) and the canonical
+** URLs found in each text.  The schema carries a version (PRAGMA user_version)
+** and an application id; opening an older papergraph database migrates it,
+** opening anything else fails with the file untouched.
+**
+** Each input file is ingested in one transaction (pg_store_file_begin ...
+** pg_store_file_commit), so a file is in the database whole or not at all,
+** whatever happens to the process.  A busy database is waited for (busy
+** timeout) rather than failing with "database is locked".
+**
+** All functions return PG_OK or an error code with a message in *err.
+*/
+#ifndef PAPERGRAPH_STORE_H
+#define PAPERGRAPH_STORE_H
+
+#include "papergraph/buf.h"
+#include "papergraph/error.h"
+#include "papergraph/fingerprint.h"
+#include "papergraph/record.h"
+
+/* The schema version this build writes. */
+#define PG_SCHEMA_VERSION 1
+
+typedef struct pg_store pg_store;
+
+/* Opens (creating when missing) the database at path.  Errors:
+ * PG_ERR_NOT_PG_DB when path is another kind of file or another
+ * application's SQLite database (the file is not modified), PG_ERR_DB_VERSION
+ * when it was written by a newer schema, PG_ERR_IO when it cannot be opened.
+ * Free with pg_store_close(). */
+pg_err pg_store_open(const char *path, pg_store **out, pg_error *err);
+/* Rolls back any open transaction and closes.  NULL is a no-op. */
+void pg_store_close(pg_store *s);
+
+/* Runs SQLite's integrity check: *ok is 1 when the database is sound;
+ * otherwise the first problems are appended to detail (if non-NULL). */
+pg_err pg_store_check(pg_store *s, int *ok, pg_buf *detail, pg_error *err);
+
+/* ---- ingesting one file ---------------------------------------------- */
+
+/* Looks for an ingested file with this content key; when found sets *found
+ * to 1 and appends its recorded path to path_out (if non-NULL). */
+pg_err pg_store_find_file(pg_store *s, pg_key content, pg_buf *path_out,
+                          int *found, pg_error *err);
+
+/* Starts the transaction of one file (waiting for other writers) and returns
+ * the new file's id.  format is "listing", "jsonl" or "csv". */
+pg_err pg_store_file_begin(pg_store *s, const char *path, const char *format,
+                           long long *file_id, pg_error *err);
+
+/* Inside a file transaction: is this entry text already stored? */
+pg_err pg_store_has_text(pg_store *s, pg_key key, int *found, pg_error *err);
+
+/* A distinct entry text with the keys computed by the caller. */
+typedef struct pg_text {
+    pg_key key;             /* XXH3-128 of the raw title, "\n", raw abstract */
+    pg_key norm_key;        /* XXH3-128 of the normalised title, "\n", normalised abstract */
+    const char *title;
+    size_t title_len;
+    const char *abstract;
+    size_t abstract_len;
+    int truncated;          /* abstract looks cut off */
+} pg_text;
+
+/* Stores a text not stored before (check with pg_store_has_text). */
+pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err);
+/* Records that a stored text mentions a canonical URL (idempotent). */
+pg_err pg_store_add_url(pg_store *s, pg_key text, const char *url, pg_error *err);
+/* One occurrence of a stored text: where it was read and the metadata given
+ * with it there. */
+pg_err pg_store_add_occurrence(pg_store *s, long long file_id, pg_key text,
+                               const pg_record *rec, pg_error *err);
+
+typedef struct pg_file_counts {
+    long long entries;      /* records read */
+    long long new_texts;    /* texts stored for the first time */
+    long long warnings;
+    unsigned long long size;/* bytes of the file */
+    const char *day;        /* first day label seen, as YYYY-MM-DD, or "" */
+} pg_file_counts;
+
+/* Ends the file's transaction.  When another file with the same content key
+ * was committed meanwhile (or the content is known), everything is rolled
+ * back, *dup is set to 1 and that file's path is appended to dup_path; else
+ * the file is committed with its key and counts and *dup is 0. */
+pg_err pg_store_file_commit(pg_store *s, long long file_id, pg_key content,
+                            const pg_file_counts *counts, int *dup,
+                            pg_buf *dup_path, pg_error *err);
+/* Abandons the file's transaction: nothing of it stays. */
+void pg_store_file_rollback(pg_store *s);
+
+/* ---- reading ----------------------------------------------------------- */
+
+typedef struct pg_stats {
+    long long files;
+    long long occurrences;
+    long long texts;        /* distinct raw texts */
+    long long papers;       /* distinct papers */
+    long long days;         /* distinct listing days */
+} pg_stats;
+
+pg_err pg_store_stats(pg_store *s, pg_stats *st, pg_error *err);
+
+/* One occurrence, as handed to a pg_occurrence_fn; strings valid during the
+ * call only, "" when absent, numbers -1 when absent. */
+typedef struct pg_occurrence {
+    const char *file;       /* path as recorded at ingest */
+    long line;
+    const char *day;        /* YYYY-MM-DD or "" */
+    const char *day_label;
+    const char *paper_id;   /* 16 hex digits */
+    const char *text_key;   /* 32 hex digits */
+    const char *title;
+    int authors;
+    int upvotes;
+    const char *pub_date;   /* YYYY-MM-DD, YYYY-MM or YYYY; "" when absent */
+    const char *date_raw;
+} pg_occurrence;
+
+/* Calls fn for every occurrence ordered by day, file path, line.  A non-zero
+ * return from fn stops the walk; pg_store_foreach_occurrence then returns
+ * PG_OK. */
+typedef int (*pg_occurrence_fn)(void *ctx, const pg_occurrence *o);
+pg_err pg_store_foreach_occurrence(pg_store *s, pg_occurrence_fn fn, void *ctx,
+                                   pg_error *err);
+
+#endif

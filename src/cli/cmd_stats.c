@@ -1,0 +1,2 @@
+/* placeholder */
+typedef int pg_placeholder_cmd_stats;
