@@ -1,2 +1,269 @@
-/* placeholder: module not written yet */
-typedef int pg_placeholder_ingest;
+/*
+** ingest.c: read one input file into the store, in one transaction.
+**
+** The file's bytes are hashed first (XXH3-128) so that a file ingested
+** before, under any path, is skipped without parsing: re-ingesting a day's
+** files costs a hash, not a parse.  A stream that cannot be re-read (standard
+** input, a pipe) is first copied to an anonymous temporary file while being
+** hashed, which keeps memory bounded whatever its size.
+**
+** Each record's raw text (title "\n" abstract) gets a content key; a text
+** seen before is only referenced, a new one is normalised, keyed again in
+** normalised form, scanned for URLs and stored.  Every record gets an
+** occurrence row, so nothing read is ever lost.
+*/
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "papergraph/ingest.h"
+#include "papergraph/normalize.h"
+
+#define HASH_CHUNK ((size_t)1 << 20)
+
+/* Hashes the rest of src; when copy is non-NULL the bytes are also written
+ * there.  *size receives the byte count. */
+static pg_err hash_stream(FILE *src, FILE *copy, const char *name, pg_key *key,
+                          unsigned long long *size, pg_error *err)
+{
+    pg_err rc = PG_OK;
+    pg_hasher *h = NULL;
+    char *chunk = malloc(HASH_CHUNK);
+    if (chunk == NULL || pg_hasher_new(&h) != PG_OK) {
+        rc = pg_error_set(err, PG_ERR_NOMEM, "%s: out of memory", name);
+        goto out;
+    }
+    *size = 0;
+    size_t n;
+    while ((n = fread(chunk, 1, HASH_CHUNK, src)) > 0) {
+        pg_hasher_update(h, chunk, n);
+        *size += n;
+        if (copy != NULL && fwrite(chunk, 1, n, copy) != n) {
+            rc = pg_error_set(err, PG_ERR_IO, "%s: cannot copy to a temporary file: %s",
+                              name, strerror(errno));
+            goto out;
+        }
+    }
+    if (ferror(src)) {
+        rc = pg_error_set(err, PG_ERR_IO, "%s: read error: %s", name, strerror(errno));
+        goto out;
+    }
+    *key = pg_hasher_digest(h);
+out:
+    pg_hasher_free(h);
+    free(chunk);
+    return rc;
+}
+
+static const char *format_name(pg_input_format f)
+{
+    switch (f) {
+    case PG_INPUT_JSONL: return "jsonl";
+    case PG_INPUT_CSV: return "csv";
+    case PG_INPUT_LISTING: break;
+    }
+    return "listing";
+}
+
+/* Scratch buffers reused across the records of one file. */
+typedef struct scratch {
+    pg_buf raw;         /* title "\n" abstract */
+    pg_buf norm;        /* normalised title "\n" normalised abstract */
+} scratch;
+
+typedef struct url_ctx {
+    pg_store *s;
+    pg_key text;
+    pg_err rc;
+    pg_error *err;
+} url_ctx;
+
+static int store_url(void *ctx, const char *url, size_t len)
+{
+    url_ctx *u = ctx;
+    (void)len;
+    u->rc = pg_store_add_url(u->s, u->text, url, u->err);
+    return u->rc != PG_OK;
+}
+
+static pg_err store_urls(pg_store *s, pg_key text, const pg_record *rec,
+                         pg_error *err)
+{
+    url_ctx u = { s, text, PG_OK, err };
+    pg_err rc = pg_urls_extract(rec->title, rec->title_len, store_url, &u);
+    if (rc == PG_OK && u.rc == PG_OK)
+        rc = pg_urls_extract(rec->abstract, rec->abstract_len, store_url, &u);
+    if (rc == PG_OK && u.rc == PG_OK && rec->urls[0] != '\0')
+        rc = pg_urls_extract(rec->urls, strlen(rec->urls), store_url, &u);
+    if (rc != PG_OK)
+        return pg_error_set(err, rc, "out of memory");
+    return u.rc;
+}
+
+/* Stores the text of rec unless known; sets *is_new. */
+static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
+                         pg_key key, int *is_new, pg_error *err)
+{
+    int found = 0;
+    pg_err rc = pg_store_has_text(s, key, &found, err);
+    *is_new = 0;
+    if (rc != PG_OK || found)
+        return rc;
+    pg_buf_reset(&w->norm);
+    rc = pg_normalize_key(rec->title, rec->title_len, &w->norm);
+    if (rc == PG_OK)
+        rc = pg_buf_putc(&w->norm, '\n');
+    if (rc == PG_OK)
+        rc = pg_normalize_key(rec->abstract, rec->abstract_len, &w->norm);
+    if (rc != PG_OK)
+        return pg_error_set(err, rc, "out of memory");
+    pg_text t = {
+        key, pg_key_of(w->norm.data, w->norm.len),
+        rec->title, rec->title_len, rec->abstract, rec->abstract_len,
+        pg_text_is_truncated(rec->abstract, rec->abstract_len),
+    };
+    rc = pg_store_add_text(s, &t, err);
+    if (rc == PG_OK)
+        rc = store_urls(s, key, rec, err);
+    *is_new = rc == PG_OK;
+    return rc;
+}
+
+static pg_err raw_key(const pg_record *rec, scratch *w, pg_key *key)
+{
+    pg_buf_reset(&w->raw);
+    pg_err rc = pg_buf_append(&w->raw, rec->title, rec->title_len);
+    if (rc == PG_OK)
+        rc = pg_buf_putc(&w->raw, '\n');
+    if (rc == PG_OK)
+        rc = pg_buf_append(&w->raw, rec->abstract, rec->abstract_len);
+    *key = pg_key_of(w->raw.data, w->raw.len);
+    return rc;
+}
+
+/* Reads every record of an open reader into the open file transaction. */
+static pg_err ingest_records(pg_store *s, pg_reader *r, long long file_id,
+                             pg_ingest_result *res, char *day, pg_error *err)
+{
+    scratch w = { PG_BUF_INIT, PG_BUF_INIT };
+    pg_record rec;
+    pg_err rc;
+    while ((rc = pg_reader_next(r, &rec, err)) == PG_OK) {
+        pg_key key;
+        int is_new;
+        if (raw_key(&rec, &w, &key) != PG_OK) {
+            rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+            break;
+        }
+        rc = store_text(s, &rec, &w, key, &is_new, err);
+        if (rc == PG_OK)
+            rc = pg_store_add_occurrence(s, file_id, key, &rec, err);
+        if (rc != PG_OK)
+            break;
+        if (day[0] == '\0' && rec.day[0] != '\0')
+            snprintf(day, 11, "%s", rec.day);
+        res->entries++;
+        res->new_texts += is_new;
+        res->known += !is_new;
+    }
+    pg_buf_release(&w.raw);
+    pg_buf_release(&w.norm);
+    return rc == PG_DONE ? PG_OK : rc;
+}
+
+/* Ingests a seekable stream whose content key is known. */
+static pg_err ingest_keyed(pg_store *s, FILE *fp, const char *name, pg_key key,
+                           unsigned long long size, const pg_ingest_opts *o,
+                           pg_ingest_result *res, pg_error *err)
+{
+    pg_reader *r = NULL;
+    pg_buf dup_path = PG_BUF_INIT;
+    long long file_id = 0;
+    int found = 0, in_tx = 0;
+    char day[11] = "";
+    pg_err rc = pg_store_find_file(s, key, &dup_path, &found, err);
+    if (rc != PG_OK || found)
+        goto out;
+    pg_read_opts ro = { o->year, o->max_line, o->warn, o->warn_ctx };
+    rc = pg_reader_open(fp, name, o->format, &ro, &r, err);
+    if (rc != PG_OK)
+        goto out;
+    rc = pg_store_file_begin(s, name, format_name(o->format), &file_id, err);
+    if (rc != PG_OK)
+        goto out;
+    in_tx = 1;
+    rc = ingest_records(s, r, file_id, res, day, err);
+    res->warnings = pg_reader_warnings(r);
+    if (rc != PG_OK)
+        goto out;
+    pg_file_counts counts = { res->entries, res->new_texts, res->warnings, size, day };
+    in_tx = 0;
+    rc = pg_store_file_commit(s, file_id, key, &counts, &found, &dup_path, err);
+out:
+    if (in_tx)
+        pg_store_file_rollback(s);
+    if (rc == PG_OK && found) {
+        /* Nothing of this file was kept: report it as nothing read. */
+        res->skipped = 1;
+        res->entries = res->new_texts = res->known = 0;
+        snprintf(res->same_as, sizeof res->same_as, "%s",
+                 dup_path.data ? dup_path.data : "");
+    }
+    res->bytes = size;
+    pg_reader_free(r);
+    pg_buf_release(&dup_path);
+    return rc;
+}
+
+pg_err pg_ingest_stream(pg_store *s, FILE *fp, const char *name,
+                        const pg_ingest_opts *o, pg_ingest_result *res,
+                        pg_error *err)
+{
+    pg_key key;
+    unsigned long long size = 0;
+    memset(res, 0, sizeof *res);
+    FILE *copy = tmpfile();
+    if (copy == NULL)
+        return pg_error_set(err, PG_ERR_IO, "%s: cannot create a temporary file: %s",
+                            name, strerror(errno));
+    pg_err rc = hash_stream(fp, copy, name, &key, &size, err);
+    if (rc == PG_OK && (fflush(copy) != 0 || fseek(copy, 0, SEEK_SET) != 0))
+        rc = pg_error_set(err, PG_ERR_IO, "%s: temporary file: %s", name,
+                          strerror(errno));
+    if (rc == PG_OK)
+        rc = ingest_keyed(s, copy, name, key, size, o, res, err);
+    fclose(copy);
+    return rc;
+}
+
+pg_err pg_ingest_path(pg_store *s, const char *path, const pg_ingest_opts *o,
+                      pg_ingest_result *res, pg_error *err)
+{
+    struct stat st;
+    pg_key key;
+    unsigned long long size = 0;
+    memset(res, 0, sizeof *res);
+    if (strcmp(path, "-") == 0)
+        return pg_ingest_stream(s, stdin, "<stdin>", o, res, err);
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return pg_error_set(err, PG_ERR_IO, "%s: cannot open: %s", path,
+                            strerror(errno));
+    pg_err rc = PG_OK;
+    if (fstat(fileno(fp), &st) != 0) {
+        rc = pg_error_set(err, PG_ERR_IO, "%s: %s", path, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        rc = pg_error_set(err, PG_ERR_IO, "%s: is a directory", path);
+    } else if (!S_ISREG(st.st_mode)) {
+        rc = pg_ingest_stream(s, fp, path, o, res, err);
+    } else {
+        rc = hash_stream(fp, NULL, path, &key, &size, err);
+        if (rc == PG_OK && fseek(fp, 0, SEEK_SET) != 0)
+            rc = pg_error_set(err, PG_ERR_IO, "%s: %s", path, strerror(errno));
+        if (rc == PG_OK)
+            rc = ingest_keyed(s, fp, path, key, size, o, res, err);
+    }
+    fclose(fp);
+    return rc;
+}

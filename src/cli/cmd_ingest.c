@@ -1,2 +1,175 @@
-/* placeholder */
-typedef int pg_placeholder_cmd_ingest;
+/*
+** cmd_ingest.c: `papergraph ingest`: read files into the database, one
+** transaction each, and say per file what happened.  A file that fails does
+** not stop the others; the exit status says whether any failed.
+*/
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char cmd_ingest_usage[] =
+    "usage: papergraph [--db PATH] ingest [--year YYYY] [--format FMT] [--quiet] FILE...\n"
+    "\n"
+    "Reads each FILE ('-' is standard input) into the database in one transaction.\n"
+    "A file whose exact bytes were ingested before, under any name, is skipped.\n"
+    "\n"
+    "  --year YYYY      year of day labels and dates written without one\n"
+    "                   (default: the current year)\n"
+    "  --format FMT     listing (default), jsonl or csv\n"
+    "  --max-line N     longest accepted line in bytes (default 1048576); a longer\n"
+    "                   line drops its entry with a warning\n"
+    "  --quiet          print only warnings, errors and the total\n"
+    "  --db PATH        database file\n"
+    "\n"
+    "Exit status: 0 all files read, 1 a file could not be read (the others were\n"
+    "ingested), 2 bad usage, 3 database error.\n";
+
+/* Warnings shown per file; the rest are counted in the file's summary. */
+#define WARN_SHOWN 10
+
+typedef struct warn_state {
+    long shown;
+    long hidden;
+} warn_state;
+
+static void print_warning(void *ctx, const char *file, long line, const char *msg)
+{
+    warn_state *w = ctx;
+    if (w->shown >= WARN_SHOWN) {
+        w->hidden++;
+        return;
+    }
+    w->shown++;
+    if (line > 0)
+        fprintf(stderr, "papergraph: warning: %s:%ld: %s\n", file, line, msg);
+    else
+        fprintf(stderr, "papergraph: warning: %s: %s\n", file, msg);
+}
+
+typedef struct totals {
+    long files, skipped, failed;
+    long long entries, new_texts, known, warnings;
+} totals;
+
+static void report_file(const char *path, const pg_ingest_result *r,
+                        const warn_state *w, int quiet)
+{
+    if (w->hidden > 0)
+        fprintf(stderr, "papergraph: warning: %s: %ld more warnings not shown\n",
+                path, w->hidden);
+    if (quiet)
+        return;
+    if (r->skipped)
+        printf("%s: skipped, same content as %s (already ingested)\n", path,
+               r->same_as);
+    else
+        printf("%s: %lld entries, %lld new, %lld known, %lld warnings\n", path,
+               r->entries, r->new_texts, r->known, r->warnings);
+}
+
+static int parse_year(const char *s, int *year)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < 1000 || v > 9999)
+        return -1;
+    *year = (int)v;
+    return 0;
+}
+
+static int parse_size(const char *s, size_t *n)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < 16 || v > ((size_t)1 << 30) || s[0] == '-')
+        return -1;
+    *n = (size_t)v;
+    return 0;
+}
+
+/* Ingests one path; returns 0, or the exit status that ends the run (a
+ * database failure makes the remaining files pointless). */
+static int ingest_one(pg_store *s, const char *path, pg_ingest_opts *o,
+                      totals *t, int quiet, int *status)
+{
+    warn_state w = { 0, 0 };
+    pg_ingest_result r;
+    pg_error err;
+    pg_error_clear(&err);
+    o->warn = print_warning;
+    o->warn_ctx = &w;
+    pg_err rc = pg_ingest_path(s, path, o, &r, &err);
+    if (rc != PG_OK) {
+        cli_error("%s", err.msg[0] ? err.msg : pg_strerror(rc));
+        t->failed++;
+        int code = cli_exit_for(rc);
+        if (code > *status)
+            *status = code;
+        return code == EXIT_INPUT ? 0 : code;
+    }
+    report_file(path, &r, &w, quiet);
+    t->files++;
+    t->skipped += r.skipped;
+    t->entries += r.entries;
+    t->new_texts += r.new_texts;
+    t->known += r.known;
+    t->warnings += r.warnings;
+    return 0;
+}
+
+int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_LONGOPTS,
+        { "year", required_argument, NULL, 'y' },
+        { "format", required_argument, NULL, 'f' },
+        { "max-line", required_argument, NULL, 'm' },
+        { "quiet", no_argument, NULL, 'q' },
+        { NULL, 0, NULL, 0 },
+    };
+    pg_ingest_opts o = { PG_INPUT_LISTING, 0, 0, NULL, NULL };
+    int quiet = 0, opt, now;
+    while ((opt = getopt_long(argc, argv, "hqf:y:", opts, NULL)) != -1) {
+        if (cli_common_option(ctx, opt, optarg, cmd_ingest_usage, &now)) {
+            if (now >= 0)
+                return now;
+        } else if (opt == 'y') {
+            if (parse_year(optarg, &o.year) != 0)
+                return cli_usage_error(cmd_ingest_usage,
+                                       "--year wants a four-digit year, not '%s'", optarg);
+        } else if (opt == 'f') {
+            if (pg_input_format_parse(optarg, &o.format) != PG_OK)
+                return cli_usage_error(cmd_ingest_usage,
+                                       "unknown --format '%s' (listing, jsonl, csv)", optarg);
+        } else if (opt == 'm') {
+            if (parse_size(optarg, &o.max_line) != 0)
+                return cli_usage_error(cmd_ingest_usage,
+                                       "--max-line wants a byte count from 16 to 1073741824");
+        } else if (opt == 'q') {
+            quiet = 1;
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error(cmd_ingest_usage, "ingest needs at least one FILE");
+    pg_store *s = NULL;
+    int status = cli_open_store(ctx, &s);
+    if (status != EXIT_OK)
+        return status;
+    totals t = { 0, 0, 0, 0, 0, 0, 0 };
+    for (int i = optind; i < argc; i++) {
+        int stop = ingest_one(s, argv[i], &o, &t, quiet, &status);
+        if (stop)
+            break;
+    }
+    printf("total: %ld files (%ld skipped, %ld failed), %lld entries, %lld new, "
+           "%lld known, %lld warnings\n", t.files + t.failed, t.skipped, t.failed,
+           t.entries, t.new_texts, t.known, t.warnings);
+    pg_store_close(s);
+    return status;
+}

@@ -1,2 +1,93 @@
-/* placeholder */
-typedef int pg_placeholder_main;
+/*
+** main.c: the papergraph command: global options, then one subcommand from
+** the table below (in the manner of git's commands[]).  Every command lives
+** in its own cmd_*.c and uses only the public library API.
+*/
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command commands[] = {
+    { "ingest", cmd_ingest, "read listing files into the database", cmd_ingest_usage },
+    { "export", cmd_export, "write occurrences as CSV or JSON lines", cmd_export_usage },
+    { "stats", cmd_stats, "count files, occurrences, papers and days", cmd_stats_usage },
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_help(FILE *out)
+{
+    fputs("usage: papergraph [--db PATH] COMMAND [OPTIONS] [ARGS]\n"
+          "       papergraph COMMAND --help\n"
+          "       papergraph --version\n\n"
+          "Merge \"Daily Papers\" listings into one database of papers.\n\n"
+          "Commands:\n", out);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fputs("\nOptions:\n"
+          "  --db PATH   database file (default: $PAPERGRAPH_DB, else ./papergraph.db)\n"
+          "  --help      show this help\n"
+          "  --version   show the version\n", out);
+}
+
+static const cli_command *find_command(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_LONGOPTS,
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    cli_ctx ctx = { getenv("PAPERGRAPH_DB") };
+    if (ctx.db_path == NULL || ctx.db_path[0] == '\0')
+        ctx.db_path = "papergraph.db";
+    int opt;
+    /* "+" stops at the command name: its options are its own. */
+    while ((opt = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+        if (opt == 'V') {
+            printf("papergraph %s\n", PG_VERSION);
+            return EXIT_OK;
+        }
+        if (opt == CLI_OPT_HELP) {
+            print_help(stdout);
+            return EXIT_OK;
+        }
+        if (opt == CLI_OPT_DB) {
+            ctx.db_path = optarg;
+            continue;
+        }
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+    if (optind >= argc) {
+        print_help(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[optind];
+    if (strcmp(name, "help") == 0) {
+        const cli_command *c = optind + 1 < argc ? find_command(argv[optind + 1]) : NULL;
+        if (c != NULL)
+            fputs(c->usage, stdout);
+        else
+            print_help(stdout);
+        return EXIT_OK;
+    }
+    const cli_command *cmd = find_command(name);
+    if (cmd == NULL) {
+        cli_error("'%s' is not a command; see 'papergraph --help'", name);
+        return EXIT_USAGE;
+    }
+    argc -= optind;
+    argv += optind;
+    optind = 0; /* glibc: 0 restarts getopt from scratch for the command */
+    return cmd->run(&ctx, argc, argv);
+}

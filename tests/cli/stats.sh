@@ -1,0 +1,10 @@
+# stats: counts of an empty and of a filled database, as text and JSON.
+. "$CLI_DIR/lib.sh"
+run --db "$WORK/empty.db" stats
+run --db "$WORK/empty.db" stats --format json
+run --db "$WORK/pg.db" ingest --quiet --year 2025 "$FIXTURES"/listings/*.txt
+run --db "$WORK/pg.db" stats
+run stats --db "$WORK/pg.db" --format json
+run stats --format yaml
+run stats extra
+finish
