@@ -1,2 +1,134 @@
-/* placeholder: module not written yet */
-typedef int pg_placeholder_schema;
+/*
+** schema.c: the papergraph database schema, one migration per version.
+**
+** A papergraph database is an SQLite file with PRAGMA application_id
+** 0x50475248 ("PGRH") and PRAGMA user_version = the schema version.  Keys
+** are XXH3-128 digests stored as 16-byte big-endian BLOBs (pg_key_to_bytes).
+**
+** Schema version 1
+** ----------------
+** files        one row per ingested input file.
+**   id           INTEGER PRIMARY KEY
+**   path         TEXT NOT NULL     the name the file was ingested under
+**   content_key  BLOB UNIQUE       XXH3-128 of the file's bytes; NULL only
+**                                  inside the file's own (uncommitted)
+**                                  transaction, so every visible row has one
+**   size         INTEGER           bytes
+**   format       TEXT NOT NULL     "listing", "jsonl" or "csv"
+**   day          TEXT              first listing day seen (YYYY-MM-DD) or NULL
+**   entries      INTEGER           records read
+**   new_texts    INTEGER           texts this file stored first
+**   warnings     INTEGER
+**   ingested_at  TEXT NOT NULL     UTC, YYYY-MM-DDTHH:MM:SSZ
+**
+** texts        one row per distinct raw entry text (title + abstract).
+**   id           INTEGER PRIMARY KEY
+**   key          BLOB NOT NULL UNIQUE  XXH3-128 of raw title "\n" raw abstract
+**   norm_key     BLOB NOT NULL     the same over the normalised title and
+**                                  abstract; indexed (texts_norm_key)
+**   title        TEXT NOT NULL
+**   abstract     TEXT NOT NULL     "" when the input had none
+**   truncated    INTEGER NOT NULL  1 when the abstract looks cut off
+**   A rowid table with a UNIQUE key rather than WITHOUT ROWID: a row is about
+**   2 KB, and SQLite advises WITHOUT ROWID only for rows under ~1/20 of a
+**   page.  In a WITHOUT ROWID table (an index b-tree) a 2 KB row exceeds the
+**   ~1 KB local payload limit and spills to an overflow page, while a rowid
+**   leaf keeps it whole; and the key lookups of ingest (has_text, the foreign
+**   keys of occurrences) walk the small dense index on key instead of a
+**   b-tree of 2 KB rows.
+**
+** occurrences  one row per entry read: where and with what metadata.
+**   id           INTEGER PRIMARY KEY
+**   file_id      INTEGER NOT NULL REFERENCES files(id)
+**   line         INTEGER NOT NULL  1-based line of the entry; UNIQUE(file_id, line)
+**   day          TEXT NOT NULL     listing day YYYY-MM-DD, "" when the page had none
+**   day_label    TEXT NOT NULL     the day as written ("Sep 3"), "" when none
+**   text_key     BLOB NOT NULL REFERENCES texts(key); indexed (occurrences_text_key)
+**   authors      INTEGER           NULL when absent
+**   upvotes      INTEGER           NULL when absent
+**   pub_date     TEXT              YYYY-MM-DD, YYYY-MM or YYYY; NULL when absent
+**   date_raw     TEXT              the date as written; NULL when absent
+**   venue        TEXT              NULL when absent
+**   ext_id       TEXT              the input's own id (jsonl/csv); NULL when absent
+**
+** text_urls    canonical URLs found in a text.  WITHOUT ROWID: small rows
+**              that are their own key.
+**   text_key     BLOB NOT NULL REFERENCES texts(key)
+**   url          TEXT NOT NULL     PRIMARY KEY(text_key, url); indexed (text_urls_url)
+**
+** paper_of_text  VIEW (text_key, paper_id): the paper each text belongs to.
+**   In version 1 a paper is the group of texts with equal norm_key, and its
+**   id is the first 8 bytes of norm_key as 16 lower-case hex digits (what
+**   pg_key_to_id(norm_key) gives).  This view is the only place that says so:
+**   every query asking for papers goes through it, so the near-duplicate
+**   stage replaces just this view (over a clusters table).
+**
+** Every key column carries CHECK(length(...) = 16) so that a key bound the
+** wrong way (as text, or truncated) fails at once instead of never matching.
+*/
+#include <stddef.h>
+
+#include "papergraph/store.h"
+#include "schema.h"
+
+static const char migration_1[] =
+    "CREATE TABLE files (\n"
+    "  id          INTEGER PRIMARY KEY,\n"
+    "  path        TEXT NOT NULL,\n"
+    "  content_key BLOB UNIQUE CHECK (length(content_key) = 16),\n"
+    "  size        INTEGER,\n"
+    "  format      TEXT NOT NULL,\n"
+    "  day         TEXT,\n"
+    "  entries     INTEGER,\n"
+    "  new_texts   INTEGER,\n"
+    "  warnings    INTEGER,\n"
+    "  ingested_at TEXT NOT NULL\n"
+    ");\n"
+    "CREATE TABLE texts (\n"
+    "  id        INTEGER PRIMARY KEY,\n"
+    "  key       BLOB NOT NULL UNIQUE CHECK (length(key) = 16),\n"
+    "  norm_key  BLOB NOT NULL CHECK (length(norm_key) = 16),\n"
+    "  title     TEXT NOT NULL,\n"
+    "  abstract  TEXT NOT NULL,\n"
+    "  truncated INTEGER NOT NULL\n"
+    ");\n"
+    "CREATE INDEX texts_norm_key ON texts(norm_key);\n"
+    "CREATE TABLE occurrences (\n"
+    "  id        INTEGER PRIMARY KEY,\n"
+    "  file_id   INTEGER NOT NULL REFERENCES files(id),\n"
+    "  line      INTEGER NOT NULL,\n"
+    "  day       TEXT NOT NULL,\n"
+    "  day_label TEXT NOT NULL,\n"
+    "  text_key  BLOB NOT NULL REFERENCES texts(key) CHECK (length(text_key) = 16),\n"
+    "  authors   INTEGER,\n"
+    "  upvotes   INTEGER,\n"
+    "  pub_date  TEXT,\n"
+    "  date_raw  TEXT,\n"
+    "  venue     TEXT,\n"
+    "  ext_id    TEXT,\n"
+    "  UNIQUE (file_id, line)\n"
+    ");\n"
+    "CREATE INDEX occurrences_text_key ON occurrences(text_key);\n"
+    "CREATE TABLE text_urls (\n"
+    "  text_key BLOB NOT NULL REFERENCES texts(key) CHECK (length(text_key) = 16),\n"
+    "  url      TEXT NOT NULL,\n"
+    "  PRIMARY KEY (text_key, url)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX text_urls_url ON text_urls(url);\n"
+    "CREATE VIEW paper_of_text (text_key, paper_id) AS\n"
+    "  SELECT key, lower(hex(substr(norm_key, 1, 8))) FROM texts;\n";
+
+/* migrations[v - 1] brings user_version v - 1 to v. */
+static const char *const migrations[] = {
+    migration_1,
+};
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == PG_SCHEMA_VERSION,
+               "one migration per schema version");
+
+const char *pg_schema_migration(int version)
+{
+    if (version < 1 || version > PG_SCHEMA_VERSION)
+        return NULL;
+    return migrations[version - 1];
+}

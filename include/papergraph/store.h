@@ -15,6 +15,7 @@
 ** timeout) rather than failing with "database is locked".
 **
 ** All functions return PG_OK or an error code with a message in *err.
+** A pg_store is not thread-safe: use it from one thread at a time.
 */
 #ifndef PAPERGRAPH_STORE_H
 #define PAPERGRAPH_STORE_H
@@ -38,7 +39,7 @@ pg_err pg_store_open(const char *path, pg_store **out, pg_error *err);
 /* Rolls back any open transaction and closes.  NULL is a no-op. */
 void pg_store_close(pg_store *s);
 
-/* Runs SQLite's integrity check: *ok is 1 when the database is sound;
+/* Runs SQLite's integrity and foreign-key checks: *ok is 1 when the database is sound;
  * otherwise the first problems are appended to detail (if non-NULL). */
 pg_err pg_store_check(pg_store *s, int *ok, pg_buf *detail, pg_error *err);
 
@@ -54,7 +55,11 @@ pg_err pg_store_find_file(pg_store *s, pg_key content, pg_buf *path_out,
 pg_err pg_store_file_begin(pg_store *s, const char *path, const char *format,
                            long long *file_id, pg_error *err);
 
-/* Inside a file transaction: is this entry text already stored? */
+/* Inside a file transaction: is this entry text already stored?  (Also
+ * works outside one.)  After an error from this or a pg_store_add_*
+ * function the transaction stays open: call pg_store_file_rollback().
+ * The add functions return PG_ERR_USAGE outside a file transaction or for
+ * a file_id other than the open one. */
 pg_err pg_store_has_text(pg_store *s, pg_key key, int *found, pg_error *err);
 
 /* A distinct entry text with the keys computed by the caller. */
@@ -85,7 +90,8 @@ typedef struct pg_file_counts {
     const char *day;        /* first day label seen, as YYYY-MM-DD, or "" */
 } pg_file_counts;
 
-/* Ends the file's transaction.  When another file with the same content key
+/* Ends the file's transaction, always: on a duplicate or on any error
+ * everything is rolled back.  When another file with the same content key
  * was committed meanwhile (or the content is known), everything is rolled
  * back, *dup is set to 1 and that file's path is appended to dup_path; else
  * the file is committed with its key and counts and *dup is 0. */
@@ -105,6 +111,8 @@ typedef struct pg_stats {
     long long days;         /* distinct listing days */
 } pg_stats;
 
+/* Inside a file transaction this and pg_store_foreach_occurrence also see
+ * its uncommitted rows; files counts committed files only. */
 pg_err pg_store_stats(pg_store *s, pg_stats *st, pg_error *err);
 
 /* One occurrence, as handed to a pg_occurrence_fn; strings valid during the
