@@ -17,11 +17,14 @@ typedef struct pg_record {
     const char *abstract;   /* "" when the input had none (jsonl/csv records) */
     size_t abstract_len;
     int authors;            /* authors count; -1 when absent */
+    const char *author_names; /* author names as given, one per line; "" when
+                               the input gives only a count or nothing */
     int upvotes;            /* -1 when absent */
     int pub_year;           /* publication date; 0 when absent */
     int pub_month;          /* 1..12; 0 when absent */
     int pub_day;            /* 1..31; 0 when absent */
-    const char *date_raw;   /* the date text as written, "" when absent */
+    const char *date_raw;   /* the date text as written; "" when absent or
+                               when the date was invalid */
     const char *venue;      /* "" when absent */
     const char *ext_id;     /* an identifier given by the input (jsonl/csv "id"); "" when absent */
     const char *urls;       /* extra URLs given by the input, one per line; "" when none */

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -55,6 +56,16 @@ int cli_open_store(const cli_ctx *ctx, pg_store **out)
     return EXIT_DB;
 }
 
+/* Prints the synopsis (the usage text up to its first blank line) and a
+ * pointer to the full help: a mistake deserves a reminder, not a manual. */
+static void print_synopsis(const char *usage)
+{
+    const char *end = strstr(usage, "\n\n");
+    size_t n = end ? (size_t)(end - usage) + 1 : strlen(usage);
+    fwrite(usage, 1, n, stderr);
+    fputs("Try --help for the options.\n", stderr);
+}
+
 int cli_common_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
                       int *exit_now)
 {
@@ -70,7 +81,7 @@ int cli_common_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
     }
     if (opt == '?') {
         /* getopt already said what was wrong. */
-        fputs(usage, stderr);
+        print_synopsis(usage);
         *exit_now = EXIT_USAGE;
         return 1;
     }
@@ -85,6 +96,6 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    fputs(usage, stderr);
+    print_synopsis(usage);
     return EXIT_USAGE;
 }

@@ -28,7 +28,7 @@ scrub() {
 # argument is `--`), recording everything.
 run() {
     local out="$WORK/.out" err="$WORK/.err" status
-    if [ "$1" = "--" ]; then shift; echo "\$ $*" | scrub >> "$TRANSCRIPT"; "$@" > "$out" 2> "$err"
+    if [ "${1:-}" = "--" ]; then shift; echo "\$ $*" | scrub >> "$TRANSCRIPT"; "$@" > "$out" 2> "$err"
     else echo "\$ papergraph $*" | scrub >> "$TRANSCRIPT"; "$PAPERGRAPH" "$@" > "$out" 2> "$err"; fi
     status=$?
     scrub < "$out" >> "$TRANSCRIPT"

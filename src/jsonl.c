@@ -1,0 +1,2 @@
+/* placeholder: module not written yet */
+typedef int pg_placeholder_jsonl;

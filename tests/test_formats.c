@@ -1,0 +1,5 @@
+/* placeholder: test not written yet */
+int main(void)
+{
+    return 77;
+}
