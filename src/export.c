@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "papergraph/export.h"
+#include "export_internal.h"
 
 static const char *const format_names[] = {
     [PG_OUT_CSV] = "csv",
@@ -38,15 +39,39 @@ const char *pg_out_format_name(pg_out_format f)
     return "?";
 }
 
-/* A column of a row: a string or an integer (NULL/-1 meaning absent). */
-typedef struct col {
-    const char *name;
-    const char *s;      /* used when non-NULL */
-    long long n;        /* used when s is NULL; -1 is absent */
-} col;
+/* Appends a newline-separated list as a JSON array or a space-separated
+ * CSV field. */
+static pg_err put_list(pg_buf *b, pg_out_format fmt, const char *s)
+{
+    pg_buf joined = PG_BUF_INIT;
+    pg_err rc = fmt == PG_OUT_JSONL ? pg_buf_putc(b, '[') : PG_OK;
+    int first = 1;
+    while (*s && rc == PG_OK) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+        if (len > 0) {
+            if (fmt == PG_OUT_JSONL) {
+                rc = first ? PG_OK : pg_buf_putc(b, ',');
+                if (rc == PG_OK)
+                    rc = pg_json_escape(s, len, b);
+            } else {
+                rc = first ? PG_OK : pg_buf_putc(&joined, ' ');
+                if (rc == PG_OK)
+                    rc = pg_buf_append(&joined, s, len);
+            }
+            first = 0;
+        }
+        s += len + (nl != NULL);
+    }
+    if (rc == PG_OK)
+        rc = fmt == PG_OUT_JSONL ? pg_buf_putc(b, ']')
+                                 : pg_csv_escape(joined.data ? joined.data : "",
+                                                 joined.len, b);
+    pg_buf_release(&joined);
+    return rc;
+}
 
-/* Appends one row in fmt (CSV or JSONL) to b. */
-static pg_err put_row(pg_buf *b, pg_out_format fmt, const col *cols, size_t n)
+pg_err pgx_put_row(pg_buf *b, pg_out_format fmt, const col *cols, size_t n)
 {
     pg_err rc = fmt == PG_OUT_JSONL ? pg_buf_putc(b, '{') : PG_OK;
     for (size_t i = 0; i < n && rc == PG_OK; i++) {
@@ -60,7 +85,9 @@ static pg_err put_row(pg_buf *b, pg_out_format fmt, const col *cols, size_t n)
         }
         if (rc != PG_OK)
             break;
-        if (c->s != NULL)
+        if (c->s != NULL && c->list)
+            rc = put_list(b, fmt, c->s);
+        else if (c->s != NULL)
             rc = fmt == PG_OUT_JSONL ? pg_json_escape(c->s, strlen(c->s), b)
                                      : pg_csv_escape(c->s, strlen(c->s), b);
         else if (c->n >= 0)
@@ -73,7 +100,7 @@ static pg_err put_row(pg_buf *b, pg_out_format fmt, const col *cols, size_t n)
     return rc == PG_OK ? pg_buf_putc(b, '\n') : rc;
 }
 
-static pg_err put_header(pg_buf *b, const char *const *names, size_t n)
+pg_err pgx_put_header(pg_buf *b, const char *const *names, size_t n)
 {
     pg_err rc = PG_OK;
     for (size_t i = 0; i < n && rc == PG_OK; i++) {
@@ -95,15 +122,15 @@ static const char *const occ_names[] = {
 static void occ_cols(const pg_occurrence *o, col c[OCC_NCOLS])
 {
     const col v[OCC_NCOLS] = {
-        { occ_names[0], o->file, 0 },
-        { occ_names[1], NULL, o->line },
-        { occ_names[2], o->day, 0 },
-        { occ_names[3], o->paper_id, 0 },
-        { occ_names[4], o->text_key, 0 },
-        { occ_names[5], o->title, 0 },
-        { occ_names[6], NULL, o->authors },
-        { occ_names[7], NULL, o->upvotes },
-        { occ_names[8], o->pub_date, 0 },
+        { occ_names[0], o->file, 0, 0 },
+        { occ_names[1], NULL, o->line, 0 },
+        { occ_names[2], o->day, 0, 0 },
+        { occ_names[3], o->paper_id, 0, 0 },
+        { occ_names[4], o->text_key, 0, 0 },
+        { occ_names[5], o->title, 0, 0 },
+        { occ_names[6], NULL, o->authors, 0 },
+        { occ_names[7], NULL, o->upvotes, 0 },
+        { occ_names[8], o->pub_date, 0, 0 },
     };
     memcpy(c, v, sizeof v);
 }
@@ -117,12 +144,17 @@ typedef struct occ_ctx {
     pg_error *err;
 } occ_ctx;
 
+pg_err pgx_flush(pg_buf *row, FILE *out, pg_error *err)
+{
+    if (row->len > 0 && fwrite(row->data, 1, row->len, out) != row->len)
+        return pg_error_set(err, PG_ERR_IO, "write error: %s", strerror(errno));
+    pg_buf_reset(row);
+    return PG_OK;
+}
+
 static pg_err flush_row(occ_ctx *c)
 {
-    if (fwrite(c->row.data, 1, c->row.len, c->out) != c->row.len)
-        return pg_error_set(c->err, PG_ERR_IO, "write error: %s", strerror(errno));
-    pg_buf_reset(&c->row);
-    return PG_OK;
+    return pgx_flush(&c->row, c->out, c->err);
 }
 
 static int occ_row(void *ctx, const pg_occurrence *o)
@@ -132,10 +164,10 @@ static int occ_row(void *ctx, const pg_occurrence *o)
     occ_cols(o, cols);
     pg_err rc = PG_OK;
     if (!c->header_done && c->fmt == PG_OUT_CSV)
-        rc = put_header(&c->row, occ_names, OCC_NCOLS);
+        rc = pgx_put_header(&c->row, occ_names, OCC_NCOLS);
     c->header_done = 1;
     if (rc == PG_OK)
-        rc = put_row(&c->row, c->fmt, cols, OCC_NCOLS);
+        rc = pgx_put_row(&c->row, c->fmt, cols, OCC_NCOLS);
     if (rc == PG_OK)
         rc = flush_row(c);
     else
@@ -157,7 +189,7 @@ pg_err pg_export_occurrences(pg_store *s, pg_out_format fmt, FILE *out,
         rc = c.rc;
     /* An empty store still gets its CSV header, so the file is a valid table. */
     if (rc == PG_OK && !c.header_done && fmt == PG_OUT_CSV) {
-        rc = put_header(&c.row, occ_names, OCC_NCOLS);
+        rc = pgx_put_header(&c.row, occ_names, OCC_NCOLS);
         if (rc == PG_OK)
             rc = flush_row(&c);
     }

@@ -9,14 +9,16 @@
 **
 ** Each record's raw text (title "\n" abstract) gets a content key; a text
 ** seen before is only referenced, a new one is normalised, keyed again in
-** normalised form, scanned for URLs and stored.  Every record gets an
-** occurrence row, so nothing read is ever lost.
+** normalised form, scanned for URLs, stored, and placed in its paper by the
+** near-duplicate stage (dedup.c).  Every record gets an occurrence row, so
+** nothing read is ever lost.
 */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "papergraph/dedup.h"
 #include "papergraph/ingest.h"
 #include "papergraph/normalize.h"
 
@@ -101,9 +103,30 @@ static pg_err store_urls(pg_store *s, pg_key text, const pg_record *rec,
     return u.rc;
 }
 
-/* Stores the text of rec unless known; sets *is_new. */
-static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
-                         pg_key key, int *is_new, pg_error *err)
+/* A record without an abstract is known by its title and metadata: two
+ * "Editorial" records of different years or authors are different texts. */
+static pg_err append_identity(const pg_record *rec, pg_buf *b, int normalise)
+{
+    char year[16];
+    if (rec->abstract_len > 0)
+        return PG_OK;
+    snprintf(year, sizeof year, "\n%d\n", rec->pub_year);
+    pg_err rc = pg_buf_putc(b, '\n');
+    if (rc == PG_OK)
+        rc = normalise ? pg_normalize_key(rec->author_names, strlen(rec->author_names), b)
+                       : pg_buf_puts(b, rec->author_names);
+    if (rc == PG_OK)
+        rc = pg_buf_puts(b, year);
+    if (rc == PG_OK)
+        rc = normalise ? pg_normalize_key(rec->venue, strlen(rec->venue), b)
+                       : pg_buf_puts(b, rec->venue);
+    return rc;
+}
+
+/* Stores the text of rec unless known and places it in its paper; sets
+ * *is_new. */
+static pg_err store_text(pg_store *s, pg_dedup *d, const pg_record *rec,
+                         scratch *w, pg_key key, int *is_new, pg_error *err)
 {
     int found = 0;
     pg_err rc = pg_store_has_text(s, key, &found, err);
@@ -116,16 +139,21 @@ static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
         rc = pg_buf_putc(&w->norm, '\n');
     if (rc == PG_OK)
         rc = pg_normalize_key(rec->abstract, rec->abstract_len, &w->norm);
+    if (rc == PG_OK)
+        rc = append_identity(rec, &w->norm, 1);
     if (rc != PG_OK)
         return pg_error_set(err, rc, "out of memory");
     pg_text t = {
         key, pg_key_of(w->norm.data, w->norm.len),
         rec->title, rec->title_len, rec->abstract, rec->abstract_len,
         pg_text_is_truncated(rec->abstract, rec->abstract_len),
+        rec->author_names,
     };
     rc = pg_store_add_text(s, &t, err);
     if (rc == PG_OK)
         rc = store_urls(s, key, rec, err);
+    if (rc == PG_OK)
+        rc = pg_dedup_add_text(d, key, err);
     *is_new = rc == PG_OK;
     return rc;
 }
@@ -138,6 +166,8 @@ static pg_err raw_key(const pg_record *rec, scratch *w, pg_key *key)
         rc = pg_buf_putc(&w->raw, '\n');
     if (rc == PG_OK)
         rc = pg_buf_append(&w->raw, rec->abstract, rec->abstract_len);
+    if (rc == PG_OK)
+        rc = append_identity(rec, &w->raw, 0);
     *key = pg_key_of(w->raw.data, w->raw.len);
     return rc;
 }
@@ -148,15 +178,16 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, long long file_id,
 {
     scratch w = { PG_BUF_INIT, PG_BUF_INIT };
     pg_record rec;
-    pg_err rc;
-    while ((rc = pg_reader_next(r, &rec, err)) == PG_OK) {
+    pg_dedup *d = NULL;
+    pg_err rc = pg_dedup_new(s, NULL, &d, err);
+    while (rc == PG_OK && (rc = pg_reader_next(r, &rec, err)) == PG_OK) {
         pg_key key;
         int is_new;
         if (raw_key(&rec, &w, &key) != PG_OK) {
             rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
             break;
         }
-        rc = store_text(s, &rec, &w, key, &is_new, err);
+        rc = store_text(s, d, &rec, &w, key, &is_new, err);
         if (rc == PG_OK)
             rc = pg_store_add_occurrence(s, file_id, key, &rec, err);
         if (rc != PG_OK)
@@ -167,6 +198,7 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, long long file_id,
         res->new_texts += is_new;
         res->known += !is_new;
     }
+    pg_dedup_free(d);
     pg_buf_release(&w.raw);
     pg_buf_release(&w.norm);
     return rc == PG_DONE ? PG_OK : rc;
@@ -185,7 +217,8 @@ static pg_err ingest_keyed(pg_store *s, FILE *fp, const char *name, pg_key key,
     pg_err rc = pg_store_find_file(s, key, &dup_path, &found, err);
     if (rc != PG_OK || found)
         goto out;
-    pg_read_opts ro = { o->year, o->max_line, o->warn, o->warn_ctx };
+    pg_read_opts ro = { .year = o->year, .max_line = o->max_line, .warn = o->warn,
+                        .warn_ctx = o->warn_ctx, .encoding = o->encoding };
     rc = pg_reader_open(fp, name, o->format, &ro, &r, err);
     if (rc != PG_OK)
         goto out;

@@ -21,13 +21,28 @@
 **   warnings     INTEGER
 **   ingested_at  TEXT NOT NULL     UTC, YYYY-MM-DDTHH:MM:SSZ
 **
+** Schema version 2 adds (see migration_2 below):
+** texts.author_names TEXT   author names as given, one per line, or NULL
+** bands        (band INTEGER, text_id) WITHOUT ROWID: the LSH band and
+**              blocking keys of each text (cluster.h), the index through
+**              which a new text finds its near-duplicate candidates
+** matches      (a, b, rule, score), a < b text ids: every verified "same
+**              paper" decision and the rule that made it
+** clusters     (text_id PRIMARY KEY, paper_id): the paper of each text; a
+**              paper id is the smallest normalised-text id of its cluster
+** settings     (key, value): the matching options `dedup` last used
+** paper_of_text is redefined over clusters.
+**
 ** texts        one row per distinct raw entry text (title + abstract).
 **   id           INTEGER PRIMARY KEY
 **   key          BLOB NOT NULL UNIQUE  XXH3-128 of raw title "\n" raw abstract
 **   norm_key     BLOB NOT NULL     the same over the normalised title and
 **                                  abstract; indexed (texts_norm_key)
 **   title        TEXT NOT NULL
-**   abstract     TEXT NOT NULL     "" when the input had none
+**   abstract     TEXT NOT NULL     "" when the input had none; from version 2
+**                                  an abstract of 128 bytes or more is stored
+**                                  as a BLOB holding a zstd frame of it (the
+**                                  column's type tells which)
 **   truncated    INTEGER NOT NULL  1 when the abstract looks cut off
 **   A rowid table with a UNIQUE key rather than WITHOUT ROWID: a row is about
 **   2 KB, and SQLite advises WITHOUT ROWID only for rows under ~1/20 of a
@@ -118,9 +133,44 @@ static const char migration_1[] =
     "CREATE VIEW paper_of_text (text_key, paper_id) AS\n"
     "  SELECT key, lower(hex(substr(norm_key, 1, 8))) FROM texts;\n";
 
+/* Version 2: near-duplicate clusters.  Existing texts start in the cluster
+ * of their normalised text (what version 1 called a paper); `papergraph
+ * dedup` then finds their near-duplicates. */
+static const char migration_2[] =
+    "ALTER TABLE texts ADD COLUMN author_names TEXT;\n"
+    "CREATE TABLE bands (\n"
+    "  band    INTEGER NOT NULL,\n"
+    "  text_id INTEGER NOT NULL REFERENCES texts(id),\n"
+    "  PRIMARY KEY (band, text_id)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE TABLE matches (\n"
+    "  a     INTEGER NOT NULL REFERENCES texts(id),\n"
+    "  b     INTEGER NOT NULL REFERENCES texts(id),\n"
+    "  rule  TEXT NOT NULL,\n"
+    "  score REAL,\n"
+    "  PRIMARY KEY (a, b),\n"
+    "  CHECK (a < b)\n"
+    ") WITHOUT ROWID;\n"
+    "CREATE INDEX matches_b ON matches(b);\n"
+    "CREATE TABLE clusters (\n"
+    "  text_id  INTEGER PRIMARY KEY REFERENCES texts(id),\n"
+    "  paper_id TEXT NOT NULL\n"
+    ");\n"
+    "CREATE INDEX clusters_paper ON clusters(paper_id);\n"
+    "CREATE TABLE settings (\n"
+    "  key   TEXT PRIMARY KEY,\n"
+    "  value TEXT NOT NULL\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT INTO clusters (text_id, paper_id)\n"
+    "  SELECT id, lower(hex(substr(norm_key, 1, 8))) FROM texts;\n"
+    "DROP VIEW paper_of_text;\n"
+    "CREATE VIEW paper_of_text (text_key, paper_id) AS\n"
+    "  SELECT t.key, c.paper_id FROM texts AS t JOIN clusters AS c ON c.text_id = t.id;\n";
+
 /* migrations[v - 1] brings user_version v - 1 to v. */
 static const char *const migrations[] = {
     migration_1,
+    migration_2,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == PG_SCHEMA_VERSION,

@@ -13,7 +13,7 @@
 ** transaction, so writers queue on the database's write lock and readers
 ** (WAL) never wait.  A writer waits up to BUSY_TIMEOUT_MS in SQLite's busy
 ** handler; if the database is still busy (another process ingesting a huge
-** file) step_retry() keeps trying for up to BUSY_RETRY_MS more, so the user
+** file) pgs_step_retry() keeps trying for up to BUSY_RETRY_MS more, so the user
 ** sees slowness rather than "database is locked".
 **
 ** Failure inside a file transaction never commits a partial file: the
@@ -39,9 +39,11 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include <zstd.h>
 
 #include "papergraph/store.h"
 #include "schema.h"
+#include "store_internal.h"
 
 #define BUSY_TIMEOUT_MS 30000       /* SQLite's own wait for a lock */
 #define BUSY_RETRY_MS 600000        /* then ours, before giving up */
@@ -49,15 +51,6 @@
 #define WAL_LIMIT_BYTES 67108864    /* truncate the WAL back to this after a big file */
 #define CHECK_DETAIL_MAX 10         /* problems reported by pg_store_check */
 
-/* The statements of the ingest and stats paths, prepared at open and reused
- * (sqlite3_reset + sqlite3_clear_bindings after each use). */
-enum {
-    ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
-    ST_FIND_FILE, ST_NEW_FILE, ST_END_FILE,
-    ST_HAS_TEXT, ST_ADD_TEXT, ST_ADD_URL, ST_ADD_OCC,
-    ST_STATS,
-    ST_COUNT
-};
 
 static const char *const stmt_sql[ST_COUNT] = {
     [ST_BEGIN] = "BEGIN IMMEDIATE",
@@ -72,8 +65,13 @@ static const char *const stmt_sql[ST_COUNT] = {
         " new_texts = ?6, warnings = ?7 WHERE id = ?1 AND content_key IS NULL",
     [ST_HAS_TEXT] = "SELECT 1 FROM texts WHERE key = ?1",
     [ST_ADD_TEXT] =
-        "INSERT INTO texts (key, norm_key, title, abstract, truncated)"
-        " VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO texts (key, norm_key, title, abstract, truncated, author_names)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    /* Every text has a paper from the start: its own, named by its
+     * normalised key; the dedup stage may then merge it into another. */
+    [ST_ADD_CLUSTER] =
+        "INSERT OR REPLACE INTO clusters (text_id, paper_id)"
+        " VALUES (last_insert_rowid(), lower(hex(substr(?1, 1, 8))))",
     [ST_ADD_URL] = "INSERT OR IGNORE INTO text_urls (text_key, url) VALUES (?1, ?2)",
     [ST_ADD_OCC] =
         "INSERT INTO occurrences (file_id, line, day, day_label, text_key,"
@@ -104,13 +102,6 @@ static const char ident_sql[] =
     " (SELECT user_version FROM pragma_user_version),"
     " (SELECT count(*) FROM sqlite_master)";
 
-struct pg_store {
-    sqlite3 *db;
-    char *path;                 /* as given, for messages */
-    sqlite3_stmt *st[ST_COUNT];
-    int in_file;                /* a file transaction is open */
-    long long file_id;          /* its files.id */
-};
 
 /* What a database file says it is. */
 typedef struct db_ident {
@@ -123,7 +114,7 @@ typedef struct db_ident {
 
 /* "PATH: what: SQLite's message".  sqlite3_errmsg describes the last failed
  * call on the connection; a failed bind may not have set it, hence errstr. */
-static pg_err db_fail(pg_store *s, int rc, const char *what, pg_error *err)
+pg_err pgs_db_fail(pg_store *s, int rc, const char *what, pg_error *err)
 {
     const char *msg = (sqlite3_errcode(s->db) & 0xff) == (rc & 0xff)
         ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc);
@@ -155,7 +146,7 @@ static void sleep_ms(long ms)
  * held for longer, WAL recovery, switching journal mode) never reach the
  * handler at all.  Only for the first step of a statement: a BUSY later in
  * a walk would restart it. */
-static int step_retry(sqlite3_stmt *st)
+int pgs_step_retry(sqlite3_stmt *st)
 {
     long long deadline = 0;
     long pause = 1;
@@ -177,7 +168,7 @@ static int step_retry(sqlite3_stmt *st)
 /* Readies a kept statement for its next use.  A statement left unreset
  * would hold a read snapshot open; cleared bindings drop the pointers into
  * the caller's memory that SQLITE_STATIC bound. */
-static void stmt_done(sqlite3_stmt *st)
+void pgs_stmt_done(sqlite3_stmt *st)
 {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -187,29 +178,29 @@ static void stmt_done(sqlite3_stmt *st)
 static pg_err run(pg_store *s, int id, const char *what, pg_error *err)
 {
     sqlite3_stmt *st = s->st[id];
-    int rc = step_retry(st);
-    pg_err e = rc == SQLITE_DONE ? PG_OK : db_fail(s, rc, what, err);
-    stmt_done(st);
+    int rc = pgs_step_retry(st);
+    pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
+    pgs_stmt_done(st);
     return e;
 }
 
 /* Runs SQL of our own (no parameters, results ignored) with step_retry. */
-static pg_err run_sql(pg_store *s, const char *sql, const char *what, pg_error *err)
+pg_err pgs_run_sql(pg_store *s, const char *sql, const char *what, pg_error *err)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc == SQLITE_OK) {
-        rc = step_retry(st);
+        rc = pgs_step_retry(st);
         while (rc == SQLITE_ROW)
             rc = sqlite3_step(st);
     }
-    pg_err e = rc == SQLITE_DONE ? PG_OK : db_fail(s, rc, what, err);
+    pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
     sqlite3_finalize(st);
     return e;
 }
 
 /* A text column; NULL reads as "". */
-static const char *col_str(sqlite3_stmt *st, int i)
+const char *pgs_col_str(sqlite3_stmt *st, int i)
 {
     const char *p = (const char *)sqlite3_column_text(st, i);
     return p ? p : "";
@@ -217,47 +208,70 @@ static const char *col_str(sqlite3_stmt *st, int i)
 
 /* The bind helpers do nothing once *rc holds an error, so a statement's
  * parameters are bound in a row and checked once. */
-static void bind_int(sqlite3_stmt *st, int i, long long v, int *rc)
+void pgs_bind_int(sqlite3_stmt *st, int i, long long v, int *rc)
 {
     if (*rc == SQLITE_OK)
         *rc = sqlite3_bind_int64(st, i, v);
 }
 
 /* Negative numbers mean "absent" in pg_record: NULL. */
-static void bind_count(sqlite3_stmt *st, int i, long long v, int *rc)
+void pgs_bind_count(sqlite3_stmt *st, int i, long long v, int *rc)
 {
     if (*rc == SQLITE_OK)
         *rc = v < 0 ? sqlite3_bind_null(st, i) : sqlite3_bind_int64(st, i, v);
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *p, size_t n, int *rc)
+void pgs_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n, int *rc)
 {
     if (*rc == SQLITE_OK)
         *rc = sqlite3_bind_text64(st, i, p ? p : "", p ? n : 0, SQLITE_STATIC,
                                   SQLITE_UTF8);
 }
 
-static void bind_str(sqlite3_stmt *st, int i, const char *p, int *rc)
+void pgs_bind_str(sqlite3_stmt *st, int i, const char *p, int *rc)
 {
-    bind_text(st, i, p, p ? strlen(p) : 0, rc);
+    pgs_bind_text(st, i, p, p ? strlen(p) : 0, rc);
 }
 
 /* "" (or NULL) means "absent": NULL. */
-static void bind_opt_str(sqlite3_stmt *st, int i, const char *p, int *rc)
+void pgs_bind_opt_str(sqlite3_stmt *st, int i, const char *p, int *rc)
 {
     if (*rc == SQLITE_OK && (p == NULL || p[0] == '\0'))
         *rc = sqlite3_bind_null(st, i);
     else
-        bind_str(st, i, p, rc);
+        pgs_bind_str(st, i, p, rc);
 }
 
 /* buf must live until the statement is reset: it is bound SQLITE_STATIC. */
-static void bind_key(sqlite3_stmt *st, int i, pg_key k, unsigned char buf[16],
+void pgs_bind_key(sqlite3_stmt *st, int i, pg_key k, unsigned char buf[16],
                      int *rc)
 {
     pg_key_to_bytes(k, buf);
     if (*rc == SQLITE_OK)
         *rc = sqlite3_bind_blob(st, i, buf, 16, SQLITE_STATIC);
+}
+
+sqlite3_stmt *pgs_stmt(pg_store *s, int id, const char *sql, pg_error *err)
+{
+    if (s->ds[id] == NULL) {
+        int rc = sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                    &s->ds[id], NULL);
+        if (rc != SQLITE_OK) {
+            pgs_db_fail(s, rc, "cannot prepare a statement", err);
+            sqlite3_finalize(s->ds[id]);
+            s->ds[id] = NULL;
+        }
+    }
+    return s->ds[id];
+}
+
+int pgs_col_key(sqlite3_stmt *st, int i, pg_key *out)
+{
+    const void *b = sqlite3_column_blob(st, i);
+    if (b == NULL || sqlite3_column_bytes(st, i) != 16)
+        return 0;
+    *out = pg_key_from_bytes(b);
+    return 1;
 }
 
 /* ---- opening ----------------------------------------------------------- */
@@ -327,14 +341,14 @@ static pg_err connect_db(pg_store *s, int exists, pg_error *err)
                             sys ? strerror(sys) : sqlite3_errmsg(s->db));
     }
     if (rc != SQLITE_OK)
-        return db_fail(s, rc, "cannot open", err);
+        return pgs_db_fail(s, rc, "cannot open", err);
     /* Connection settings only: nothing here touches the file. */
     sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
     rc = sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
     if (rc != SQLITE_OK)
-        return db_fail(s, rc, "cannot configure the connection", err);
+        return pgs_db_fail(s, rc, "cannot configure the connection", err);
     return PG_OK;
 }
 
@@ -345,7 +359,7 @@ static pg_err read_ident(pg_store *s, db_ident *id, pg_error *err)
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, ident_sql, -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = step_retry(st);
+        rc = pgs_step_retry(st);
     if (rc == SQLITE_ROW) {
         id->app_id = sqlite3_column_int64(st, 0);
         id->version = sqlite3_column_int64(st, 1);
@@ -356,7 +370,7 @@ static pg_err read_ident(pg_store *s, db_ident *id, pg_error *err)
     if (rc == SQLITE_NOTADB)
         e = pg_error_set(err, PG_ERR_NOT_PG_DB, "%s: not a papergraph database", s->path);
     else if (rc != SQLITE_OK)
-        e = db_fail(s, rc, "cannot read the database header", err);
+        e = pgs_db_fail(s, rc, "cannot read the database header", err);
     sqlite3_finalize(st);
     return e;
 }
@@ -386,11 +400,11 @@ static pg_err configure(pg_store *s, pg_error *err)
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = step_retry(st);
-    const char *mode = rc == SQLITE_ROW ? col_str(st, 0) : "";
+        rc = pgs_step_retry(st);
+    const char *mode = rc == SQLITE_ROW ? pgs_col_str(st, 0) : "";
     pg_err e = PG_OK;
     if (rc != SQLITE_ROW)
-        e = db_fail(s, rc, "cannot switch to WAL mode", err);
+        e = pgs_db_fail(s, rc, "cannot switch to WAL mode", err);
     else if (strcmp(mode, "wal") != 0)
         e = pg_error_set(err, PG_ERR_DB, "%s: cannot switch to WAL mode: "
                          "journal mode stays %s", s->path, mode);
@@ -401,7 +415,7 @@ static pg_err configure(pg_store *s, pg_error *err)
     snprintf(sql, sizeof sql, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -%d;"
              " PRAGMA journal_size_limit = %d;", CACHE_KIB, WAL_LIMIT_BYTES);
     rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? PG_OK : db_fail(s, rc, "cannot configure the database", err);
+    return rc == SQLITE_OK ? PG_OK : pgs_db_fail(s, rc, "cannot configure the database", err);
 }
 
 /* Inside the migration transaction: migrations from->PG_SCHEMA_VERSION. */
@@ -412,15 +426,15 @@ static pg_err apply_migrations(pg_store *s, long long from, pg_error *err)
         snprintf(what, sizeof what, "cannot upgrade the schema to version %d", v);
         int rc = sqlite3_exec(s->db, pg_schema_migration(v), NULL, NULL, NULL);
         if (rc != SQLITE_OK)
-            return db_fail(s, rc, what, err);
+            return pgs_db_fail(s, rc, what, err);
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
         rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
         if (rc != SQLITE_OK)
-            return db_fail(s, rc, what, err);
+            return pgs_db_fail(s, rc, what, err);
     }
     snprintf(sql, sizeof sql, "PRAGMA application_id = %d", PG_APPLICATION_ID);
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? PG_OK : db_fail(s, rc, "cannot set the application id", err);
+    return rc == SQLITE_OK ? PG_OK : pgs_db_fail(s, rc, "cannot set the application id", err);
 }
 
 /* A migration that rebuilds a table runs with foreign keys off (they are
@@ -436,7 +450,7 @@ static pg_err check_foreign_keys(pg_store *s, pg_error *err)
         e = pg_error_set(err, PG_ERR_DB, "%s: schema upgrade broke a foreign key "
                          "in table %s", s->path, (const char *)sqlite3_column_text(st, 0));
     else if (rc != SQLITE_DONE)
-        e = db_fail(s, rc, "cannot check foreign keys", err);
+        e = pgs_db_fail(s, rc, "cannot check foreign keys", err);
     sqlite3_finalize(st);
     return e;
 }
@@ -449,7 +463,7 @@ static pg_err migrate(pg_store *s, const db_ident *seen, pg_error *err)
     if (seen->app_id == PG_APPLICATION_ID && seen->version == PG_SCHEMA_VERSION)
         return PG_OK;
     db_ident id;
-    pg_err rc = run_sql(s, "BEGIN IMMEDIATE", "cannot start the schema upgrade", err);
+    pg_err rc = pgs_run_sql(s, "BEGIN IMMEDIATE", "cannot start the schema upgrade", err);
     if (rc != PG_OK)
         return rc;
     rc = read_ident(s, &id, err);
@@ -460,7 +474,7 @@ static pg_err migrate(pg_store *s, const db_ident *seen, pg_error *err)
     if (rc == PG_OK)
         rc = check_foreign_keys(s, err);
     if (rc == PG_OK)
-        rc = run_sql(s, "COMMIT", "cannot commit the schema upgrade", err);
+        rc = pgs_run_sql(s, "COMMIT", "cannot commit the schema upgrade", err);
     if (rc != PG_OK && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     return rc;
@@ -472,7 +486,7 @@ static pg_err prepare_all(pg_store *s, pg_error *err)
         int rc = sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
                                     &s->st[i], NULL);
         if (rc != SQLITE_OK)
-            return db_fail(s, rc, "cannot prepare a statement", err);
+            return pgs_db_fail(s, rc, "cannot prepare a statement", err);
     }
     return PG_OK;
 }
@@ -507,7 +521,7 @@ pg_err pg_store_open(const char *path, pg_store **out, pg_error *err)
         rc = migrate(s, &id, err);
     if (rc == PG_OK && sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL,
                                     NULL) != SQLITE_OK)
-        rc = db_fail(s, sqlite3_errcode(s->db), "cannot enable foreign keys", err);
+        rc = pgs_db_fail(s, sqlite3_errcode(s->db), "cannot enable foreign keys", err);
     if (rc == PG_OK)
         rc = prepare_all(s, err);
 out:
@@ -527,8 +541,11 @@ void pg_store_close(pg_store *s)
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);
+    for (int i = 0; i < DS_COUNT; i++)
+        sqlite3_finalize(s->ds[i]);
     /* The last connection to close checkpoints and deletes -wal and -shm. */
     sqlite3_close(s->db);
+    pg_buf_release(&s->zbuf);
     free(s->path);
     free(s);
 }
@@ -545,9 +562,9 @@ static pg_err check_pragma(pg_store *s, int fk, int *ok, pg_buf *detail,
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     pg_err e = PG_OK;
     if (rc == SQLITE_OK)
-        rc = step_retry(st);
+        rc = pgs_step_retry(st);
     for (; rc == SQLITE_ROW && e == PG_OK; rc = sqlite3_step(st)) {
-        const char *what = col_str(st, 0);
+        const char *what = pgs_col_str(st, 0);
         if (!fk && strcmp(what, "ok") == 0)
             continue;
         *ok = 0;
@@ -555,14 +572,14 @@ static pg_err check_pragma(pg_store *s, int fk, int *ok, pg_buf *detail,
             continue;
         if (fk)
             e = pg_buf_printf(detail, "table %s row %lld: refers to a missing %s row\n",
-                              what, sqlite3_column_int64(st, 1), col_str(st, 2));
+                              what, sqlite3_column_int64(st, 1), pgs_col_str(st, 2));
         else
             e = pg_buf_printf(detail, "%s\n", what);
     }
     if (e != PG_OK)
         e = pg_error_set(err, e, "out of memory");
     else if (rc != SQLITE_DONE)
-        e = db_fail(s, rc, fk ? "cannot check foreign keys" : "cannot check integrity", err);
+        e = pgs_db_fail(s, rc, fk ? "cannot check foreign keys" : "cannot check integrity", err);
     sqlite3_finalize(st);
     return e;
 }
@@ -589,18 +606,18 @@ pg_err pg_store_find_file(pg_store *s, pg_key content, pg_buf *path_out,
     int rc = SQLITE_OK;
     pg_err e = PG_OK;
     *found = 0;
-    bind_key(st, 1, content, kb, &rc);
+    pgs_bind_key(st, 1, content, kb, &rc);
     if (rc == SQLITE_OK)
-        rc = step_retry(st);
+        rc = pgs_step_retry(st);
     if (rc == SQLITE_ROW) {
         *found = 1;
         if (path_out != NULL &&
             pg_buf_puts(path_out, (const char *)sqlite3_column_text(st, 0)) != PG_OK)
             e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     } else if (rc != SQLITE_DONE) {
-        e = db_fail(s, rc, "cannot look up a file", err);
+        e = pgs_db_fail(s, rc, "cannot look up a file", err);
     }
-    stmt_done(st);
+    pgs_stmt_done(st);
     return e;
 }
 
@@ -609,8 +626,8 @@ pg_err pg_store_find_file(pg_store *s, pg_key content, pg_buf *path_out,
 static void end_file(pg_store *s)
 {
     if (!sqlite3_get_autocommit(s->db)) {
-        step_retry(s->st[ST_ROLLBACK]);
-        stmt_done(s->st[ST_ROLLBACK]);
+        pgs_step_retry(s->st[ST_ROLLBACK]);
+        pgs_stmt_done(s->st[ST_ROLLBACK]);
     }
     s->in_file = 0;
     s->file_id = 0;
@@ -630,13 +647,13 @@ pg_err pg_store_file_begin(pg_store *s, const char *path, const char *format,
     if (e != PG_OK)
         return e;
     s->in_file = 1;
-    bind_str(st, 1, path, &rc);
-    bind_str(st, 2, format, &rc);
+    pgs_bind_str(st, 1, path, &rc);
+    pgs_bind_str(st, 2, format, &rc);
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
-        e = db_fail(s, rc, "cannot record a file", err);
-    stmt_done(st);
+        e = pgs_db_fail(s, rc, "cannot record a file", err);
+    pgs_stmt_done(st);
     if (e != PG_OK) {
         end_file(s);
         return e;
@@ -652,14 +669,14 @@ pg_err pg_store_has_text(pg_store *s, pg_key key, int *found, pg_error *err)
     int rc = SQLITE_OK;
     pg_err e = PG_OK;
     *found = 0;
-    bind_key(st, 1, key, kb, &rc);
+    pgs_bind_key(st, 1, key, kb, &rc);
     if (rc == SQLITE_OK)
-        rc = step_retry(st);
+        rc = pgs_step_retry(st);
     if (rc == SQLITE_ROW)
         *found = 1;
     else if (rc != SQLITE_DONE)
-        e = db_fail(s, rc, "cannot look up a text", err);
-    stmt_done(st);
+        e = pgs_db_fail(s, rc, "cannot look up a text", err);
+    pgs_stmt_done(st);
     return e;
 }
 
@@ -676,9 +693,55 @@ static pg_err write_row(pg_store *s, int id, int rc, const char *what, pg_error 
     sqlite3_stmt *st = s->st[id];
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
-    pg_err e = rc == SQLITE_DONE ? PG_OK : db_fail(s, rc, what, err);
-    stmt_done(st);
+    pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
+    pgs_stmt_done(st);
     return e;
+}
+
+/* Abstracts shorter than this are stored as they are: a zstd frame has a
+ * fixed cost that short text cannot repay. */
+#define COMPRESS_MIN 128
+#define ZSTD_LEVEL 3        /* ~2.3x on abstracts at hundreds of MB/s */
+
+/* Binds an abstract: as TEXT when short or incompressible, else as a BLOB
+ * holding a zstd frame.  The column's type says which, so databases written
+ * before compression (or by hand) read the same. */
+static void bind_abstract(pg_store *s, sqlite3_stmt *st, int i, const char *p,
+                          size_t n, int *rc)
+{
+    if (*rc != SQLITE_OK)
+        return;
+    if (n >= COMPRESS_MIN) {
+        size_t bound = ZSTD_compressBound(n);
+        if (pg_buf_reserve(&s->zbuf, bound) == PG_OK) {
+            size_t z = ZSTD_compress(s->zbuf.data, bound, p, n, ZSTD_LEVEL);
+            if (!ZSTD_isError(z) && z < n) {
+                *rc = sqlite3_bind_blob(st, i, s->zbuf.data, (int)z, SQLITE_STATIC);
+                return;
+            }
+        }
+    }
+    pgs_bind_text(st, i, p, n, rc);
+}
+
+const char *pgs_col_abstract(sqlite3_stmt *st, int i, pg_buf *scratch)
+{
+    if (sqlite3_column_type(st, i) != SQLITE_BLOB)
+        return pgs_col_str(st, i);
+    const void *z = sqlite3_column_blob(st, i);
+    size_t zn = (size_t)sqlite3_column_bytes(st, i);
+    unsigned long long n = ZSTD_getFrameContentSize(z, zn);
+    pg_buf_reset(scratch);
+    /* A frame that does not say its size, or lies, is not one of ours. */
+    if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR ||
+        n > ((size_t)1 << 30) || pg_buf_reserve(scratch, (size_t)n) != PG_OK)
+        return NULL;
+    size_t got = ZSTD_decompress(scratch->data, (size_t)n + 1, z, zn);
+    if (ZSTD_isError(got) || got != n || memchr(scratch->data, 0, got) != NULL)
+        return NULL;
+    scratch->len = got;
+    scratch->data[got] = '\0';
+    return scratch->data;
 }
 
 pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err)
@@ -689,12 +752,18 @@ pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err)
     pg_err e = need_file(s, err);
     if (e != PG_OK)
         return e;
-    bind_key(st, 1, t->key, kb, &rc);
-    bind_key(st, 2, t->norm_key, nb, &rc);
-    bind_text(st, 3, t->title, t->title_len, &rc);
-    bind_text(st, 4, t->abstract, t->abstract_len, &rc);
-    bind_int(st, 5, t->truncated != 0, &rc);
-    return write_row(s, ST_ADD_TEXT, rc, "cannot store a text", err);
+    pgs_bind_key(st, 1, t->key, kb, &rc);
+    pgs_bind_key(st, 2, t->norm_key, nb, &rc);
+    pgs_bind_text(st, 3, t->title, t->title_len, &rc);
+    bind_abstract(s, st, 4, t->abstract, t->abstract_len, &rc);
+    pgs_bind_int(st, 5, t->truncated != 0, &rc);
+    pgs_bind_opt_str(st, 6, t->author_names, &rc);
+    e = write_row(s, ST_ADD_TEXT, rc, "cannot store a text", err);
+    if (e != PG_OK)
+        return e;
+    rc = SQLITE_OK;
+    pgs_bind_key(s->st[ST_ADD_CLUSTER], 1, t->norm_key, nb, &rc);
+    return write_row(s, ST_ADD_CLUSTER, rc, "cannot place a text", err);
 }
 
 pg_err pg_store_add_url(pg_store *s, pg_key text, const char *url, pg_error *err)
@@ -707,8 +776,8 @@ pg_err pg_store_add_url(pg_store *s, pg_key text, const char *url, pg_error *err
         return e;
     if (url == NULL)
         return usage(s, "no URL given", err);
-    bind_key(st, 1, text, kb, &rc);
-    bind_str(st, 2, url, &rc);
+    pgs_bind_key(st, 1, text, kb, &rc);
+    pgs_bind_str(st, 2, url, &rc);
     return write_row(s, ST_ADD_URL, rc, "cannot store a URL", err);
 }
 
@@ -741,17 +810,17 @@ pg_err pg_store_add_occurrence(pg_store *s, long long file_id, pg_key text,
     if (file_id != s->file_id)
         return usage(s, "an occurrence must belong to the open file", err);
     format_pub_date(rec, pub_date);
-    bind_int(st, 1, file_id, &rc);
-    bind_int(st, 2, rec->line, &rc);
-    bind_str(st, 3, rec->day, &rc);
-    bind_str(st, 4, rec->day_label, &rc);
-    bind_key(st, 5, text, kb, &rc);
-    bind_count(st, 6, rec->authors, &rc);
-    bind_count(st, 7, rec->upvotes, &rc);
-    bind_opt_str(st, 8, pub_date, &rc);
-    bind_opt_str(st, 9, rec->date_raw, &rc);
-    bind_opt_str(st, 10, rec->venue, &rc);
-    bind_opt_str(st, 11, rec->ext_id, &rc);
+    pgs_bind_int(st, 1, file_id, &rc);
+    pgs_bind_int(st, 2, rec->line, &rc);
+    pgs_bind_str(st, 3, rec->day, &rc);
+    pgs_bind_str(st, 4, rec->day_label, &rc);
+    pgs_bind_key(st, 5, text, kb, &rc);
+    pgs_bind_count(st, 6, rec->authors, &rc);
+    pgs_bind_count(st, 7, rec->upvotes, &rc);
+    pgs_bind_opt_str(st, 8, pub_date, &rc);
+    pgs_bind_opt_str(st, 9, rec->date_raw, &rc);
+    pgs_bind_opt_str(st, 10, rec->venue, &rc);
+    pgs_bind_opt_str(st, 11, rec->ext_id, &rc);
     return write_row(s, ST_ADD_OCC, rc, "cannot store an occurrence", err);
 }
 
@@ -764,13 +833,13 @@ static pg_err finish_file(pg_store *s, pg_key content, const pg_file_counts *c,
     int rc = SQLITE_OK;
     if (c->size > (unsigned long long)INT64_MAX)
         return usage(s, "file size out of range", err);
-    bind_int(st, 1, s->file_id, &rc);
-    bind_key(st, 2, content, kb, &rc);
-    bind_int(st, 3, (long long)c->size, &rc);
-    bind_opt_str(st, 4, c->day, &rc);
-    bind_int(st, 5, c->entries, &rc);
-    bind_int(st, 6, c->new_texts, &rc);
-    bind_int(st, 7, c->warnings, &rc);
+    pgs_bind_int(st, 1, s->file_id, &rc);
+    pgs_bind_key(st, 2, content, kb, &rc);
+    pgs_bind_int(st, 3, (long long)c->size, &rc);
+    pgs_bind_opt_str(st, 4, c->day, &rc);
+    pgs_bind_int(st, 5, c->entries, &rc);
+    pgs_bind_int(st, 6, c->new_texts, &rc);
+    pgs_bind_int(st, 7, c->warnings, &rc);
     pg_err e = write_row(s, ST_END_FILE, rc, "cannot record the file's counts", err);
     if (e == PG_OK && sqlite3_changes(s->db) != 1)
         e = pg_error_set(err, PG_ERR_INTERNAL, "%s: the open file's row is missing",
@@ -822,7 +891,7 @@ void pg_store_file_rollback(pg_store *s)
 pg_err pg_store_stats(pg_store *s, pg_stats *out, pg_error *err)
 {
     sqlite3_stmt *st = s->st[ST_STATS];
-    int rc = step_retry(st);
+    int rc = pgs_step_retry(st);
     pg_err e = PG_OK;
     memset(out, 0, sizeof *out);
     if (rc == SQLITE_ROW) {
@@ -832,14 +901,14 @@ pg_err pg_store_stats(pg_store *s, pg_stats *out, pg_error *err)
         out->papers = sqlite3_column_int64(st, 3);
         out->days = sqlite3_column_int64(st, 4);
     } else {
-        e = db_fail(s, rc, "cannot count", err);
+        e = pgs_db_fail(s, rc, "cannot count", err);
     }
-    stmt_done(st);
+    pgs_stmt_done(st);
     return e;
 }
 
 /* NULL (absent) is -1, as in pg_record. */
-static int col_count(sqlite3_stmt *st, int i)
+int pgs_col_count(sqlite3_stmt *st, int i)
 {
     if (sqlite3_column_type(st, i) == SQLITE_NULL)
         return -1;
@@ -855,17 +924,17 @@ static int read_occurrence(sqlite3_stmt *st, pg_occurrence *o, char hex[PG_KEY_H
     if (kb == NULL || sqlite3_column_bytes(st, 5) != 16)
         return 0;
     pg_key_to_hex(pg_key_from_bytes(kb), hex);
-    o->file = col_str(st, 0);
+    o->file = pgs_col_str(st, 0);
     o->line = (long)sqlite3_column_int64(st, 1);
-    o->day = col_str(st, 2);
-    o->day_label = col_str(st, 3);
-    o->paper_id = col_str(st, 4);
+    o->day = pgs_col_str(st, 2);
+    o->day_label = pgs_col_str(st, 3);
+    o->paper_id = pgs_col_str(st, 4);
     o->text_key = hex;
-    o->title = col_str(st, 6);
-    o->authors = col_count(st, 7);
-    o->upvotes = col_count(st, 8);
-    o->pub_date = col_str(st, 9);
-    o->date_raw = col_str(st, 10);
+    o->title = pgs_col_str(st, 6);
+    o->authors = pgs_col_count(st, 7);
+    o->upvotes = pgs_col_count(st, 8);
+    o->pub_date = pgs_col_str(st, 9);
+    o->date_raw = pgs_col_str(st, 10);
     return 1;
 }
 
@@ -878,7 +947,7 @@ pg_err pg_store_foreach_occurrence(pg_store *s, pg_occurrence_fn fn, void *ctx,
     pg_err e = PG_OK;
     int rc = sqlite3_prepare_v2(s->db, occurrences_sql, -1, &st, NULL);
     if (rc == SQLITE_OK)
-        rc = step_retry(st);
+        rc = pgs_step_retry(st);
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
         if (!read_occurrence(st, &o, hex)) {
             e = pg_error_set(err, PG_ERR_DB, "%s: an occurrence has a malformed "
@@ -889,7 +958,7 @@ pg_err pg_store_foreach_occurrence(pg_store *s, pg_occurrence_fn fn, void *ctx,
             goto out;           /* stopped by the caller: not an error */
     }
     if (rc != SQLITE_DONE)
-        e = db_fail(s, rc, "cannot read occurrences", err);
+        e = pgs_db_fail(s, rc, "cannot read occurrences", err);
 out:
     sqlite3_finalize(st);
     return e;

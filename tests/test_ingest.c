@@ -31,7 +31,7 @@ static pg_store *open_db(const char *name)
     return s;
 }
 
-static const pg_ingest_opts opts = { PG_INPUT_LISTING, 2025, 0, NULL, NULL };
+static const pg_ingest_opts opts = { .format = PG_INPUT_LISTING, .year = 2025 };
 
 static pg_err ingest(pg_store *s, const char *name, pg_ingest_result *r, pg_error *err)
 {

@@ -45,6 +45,19 @@ pg_err pg_xml_escape(const char *s, size_t len, pg_buf *out);
 pg_err pg_export_occurrences(pg_store *s, pg_out_format fmt, FILE *out,
                              pg_error *err);
 
+/* The cleaned merged listing, one entry per paper (papers.h): CSV (columns
+ * paper_id,title,authors,date,first_day,last_day,days,occurrences,variants,
+ * upvotes,truncated,urls,abstract), JSON lines, or the listing format,
+ * which papergraph reads back as the same papers. */
+pg_err pg_export_papers(pg_store *s, pg_out_format fmt, FILE *out,
+                        pg_error *err);
+
+/* Papers seen on at least min_days distinct days, most days first: an
+ * aligned table, CSV or JSON lines (paper_id,days,occurrences,first_day,
+ * last_day,variants,title). */
+pg_err pg_export_repeats(pg_store *s, int min_days, pg_out_format fmt,
+                         FILE *out, pg_error *err);
+
 /* An output that appears whole or not at all. */
 typedef struct pg_outfile pg_outfile;
 /* path NULL or "-" writes to stdout (no atomicity).  *fp is the stream to

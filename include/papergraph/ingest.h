@@ -18,6 +18,7 @@ typedef struct pg_ingest_opts {
     pg_input_format format;
     int year;               /* see pg_read_opts */
     size_t max_line;        /* see pg_read_opts */
+    pg_encoding encoding;   /* see pg_read_opts */
     pg_warn_fn warn;        /* may be NULL */
     void *warn_ctx;
 } pg_ingest_opts;

@@ -15,5 +15,11 @@
 #include "papergraph/store.h"
 #include "papergraph/ingest.h"
 #include "papergraph/export.h"
+#include "papergraph/cluster.h"
+#include "papergraph/dedup.h"
+#include "papergraph/papers.h"
+#include "papergraph/terms.h"
+#include "papergraph/graph.h"
+#include "papergraph/draw.h"
 
 #endif

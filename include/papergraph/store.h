@@ -26,7 +26,7 @@
 #include "papergraph/record.h"
 
 /* The schema version this build writes. */
-#define PG_SCHEMA_VERSION 1
+#define PG_SCHEMA_VERSION 2
 
 typedef struct pg_store pg_store;
 
@@ -71,6 +71,7 @@ typedef struct pg_text {
     const char *abstract;
     size_t abstract_len;
     int truncated;          /* abstract looks cut off */
+    const char *author_names; /* one per line; "" when unknown */
 } pg_text;
 
 /* Stores a text not stored before (check with pg_store_has_text). */
@@ -100,6 +101,76 @@ pg_err pg_store_file_commit(pg_store *s, long long file_id, pg_key content,
                             pg_buf *dup_path, pg_error *err);
 /* Abandons the file's transaction: nothing of it stays. */
 void pg_store_file_rollback(pg_store *s);
+
+/* ---- near-duplicate clusters ----------------------------------------- */
+
+/* A growable array of keys; caller-owned, released with pg_keyvec_release. */
+typedef struct pg_keyvec {
+    pg_key *v;
+    size_t n, cap;
+} pg_keyvec;
+
+#define PG_KEYVEC_INIT { NULL, 0, 0 }
+pg_err pg_keyvec_push(pg_keyvec *kv, pg_key k);
+void pg_keyvec_release(pg_keyvec *kv);
+
+/* A general write transaction (for `dedup`), the same kind of lock as a file
+ * transaction; not to be nested in one. */
+pg_err pg_store_tx_begin(pg_store *s, pg_error *err);
+pg_err pg_store_tx_commit(pg_store *s, pg_error *err);
+void pg_store_tx_rollback(pg_store *s);
+
+/* What the matcher needs to know of one stored text.  Strings are owned by
+ * the struct: release with pg_text_info_release(). */
+typedef struct pg_text_info {
+    pg_key key;
+    pg_key norm_key;
+    char *title;
+    char *abstract;
+    int truncated;
+    char *author_names;     /* one per line; "" when unknown */
+    char *venue;            /* first non-empty venue of its occurrences, or "" */
+    int authors;            /* largest count over its occurrences; -1 unknown */
+    int year;               /* earliest publication year; 0 unknown */
+    char **urls;            /* canonical URLs, sorted */
+    size_t n_urls;
+    char paper_id[PG_ID_HEX]; /* "" while not clustered */
+} pg_text_info;
+
+/* Fills *out for a stored text; PG_ERR_NOT_FOUND when there is none. */
+pg_err pg_store_text_info(pg_store *s, pg_key text, pg_text_info *out,
+                          pg_error *err);
+void pg_text_info_release(pg_text_info *t);
+
+/* Records the band keys of a stored text (idempotent). */
+pg_err pg_store_add_bands(pg_store *s, pg_key text, const uint64_t *bands,
+                          size_t n, pg_error *err);
+/* Appends to out every stored text other than self that shares one of the
+ * band keys or has the normalised key norm_key; each text once. */
+pg_err pg_store_candidates(pg_store *s, pg_key self, pg_key norm_key,
+                           const uint64_t *bands, size_t n, pg_keyvec *out,
+                           pg_error *err);
+/* Records a verified "same paper" decision between two stored texts. */
+pg_err pg_store_add_match(pg_store *s, pg_key a, pg_key b, const char *rule,
+                          double score, pg_error *err);
+/* Puts a text in a paper (insert or replace). */
+pg_err pg_store_set_paper(pg_store *s, pg_key text, const char *paper_id,
+                          pg_error *err);
+/* Moves every text of paper `from` into paper `to`. */
+pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,
+                             pg_error *err);
+/* Forgets all band keys, matches and clusters (inside pg_store_tx_begin),
+ * before `dedup` recomputes them. */
+pg_err pg_store_clear_clusters(pg_store *s, pg_error *err);
+/* Calls fn for the key of every stored text, in key order; a non-zero
+ * return stops the walk. */
+typedef int (*pg_key_fn)(void *ctx, pg_key key);
+pg_err pg_store_foreach_text(pg_store *s, pg_key_fn fn, void *ctx, pg_error *err);
+/* Settings: get appends the value to out and sets *found. */
+pg_err pg_store_get_setting(pg_store *s, const char *key, pg_buf *out,
+                            int *found, pg_error *err);
+pg_err pg_store_set_setting(pg_store *s, const char *key, const char *value,
+                            pg_error *err);
 
 /* ---- reading ----------------------------------------------------------- */
 
@@ -137,5 +208,70 @@ typedef struct pg_occurrence {
 typedef int (*pg_occurrence_fn)(void *ctx, const pg_occurrence *o);
 pg_err pg_store_foreach_occurrence(pg_store *s, pg_occurrence_fn fn, void *ctx,
                                    pg_error *err);
+
+/* ---- papers ------------------------------------------------------------ */
+
+/* Aggregates of one paper over all its occurrences; strings valid during the
+ * callback only, "" when absent, numbers -1 when absent. */
+typedef struct pg_paper_row {
+    const char *paper_id;
+    long long occurrences;
+    int days;               /* distinct listing days */
+    const char *first_day;
+    const char *last_day;
+    int authors;            /* largest count seen */
+    const char *pub_date;   /* earliest publication date seen */
+    int upvotes;            /* most seen */
+    int variants;           /* distinct texts */
+} pg_paper_row;
+
+typedef enum pg_paper_order {
+    PG_PAPERS_BY_ID = 0,    /* paper id */
+    PG_PAPERS_BY_REPEATS    /* most days, then most occurrences, then id */
+} pg_paper_order;
+
+typedef int (*pg_paper_row_fn)(void *ctx, const pg_paper_row *p);
+/* Calls fn for each paper seen on at least min_days distinct days (0: all),
+ * in the given order; paper_id non-NULL restricts to that paper. */
+pg_err pg_store_foreach_paper(pg_store *s, int min_days, pg_paper_order order,
+                              const char *paper_id, pg_paper_row_fn fn,
+                              void *ctx, pg_error *err);
+
+/* One text of a paper with its own aggregates. */
+typedef struct pg_variant_row {
+    pg_key key;
+    const char *title;
+    const char *abstract;
+    int truncated;
+    long long occurrences;
+    int upvotes;            /* most seen; -1 */
+    int authors;            /* largest; -1 */
+    const char *first_day;  /* "" when none */
+    const char *last_day;
+} pg_variant_row;
+
+typedef int (*pg_variant_row_fn)(void *ctx, const pg_variant_row *v);
+/* Calls fn for each text of a paper, in key order. */
+pg_err pg_store_foreach_variant(pg_store *s, const char *paper_id,
+                                pg_variant_row_fn fn, void *ctx, pg_error *err);
+/* Appends the paper's canonical URLs, sorted, one per line, to out. */
+pg_err pg_store_paper_urls(pg_store *s, const char *paper_id, pg_buf *out,
+                           pg_error *err);
+/* Calls fn for every occurrence of one text, ordered by day, file, line. */
+pg_err pg_store_foreach_text_occurrence(pg_store *s, pg_key text,
+                                        pg_occurrence_fn fn, void *ctx,
+                                        pg_error *err);
+/* Finds the text read at FILE:LINE.  file is matched against recorded paths
+ * exactly, else as a path suffix ("day1.txt" finds "/data/day1.txt") when
+ * only one recorded file matches.  PG_ERR_NOT_FOUND (no such occurrence) or
+ * PG_ERR_USAGE (the name is ambiguous) otherwise. */
+pg_err pg_store_find_occurrence(pg_store *s, const char *file, long line,
+                                pg_key *text, pg_error *err);
+/* Calls fn(ctx, a, b, rule, score) for every recorded match between texts
+ * of the paper. */
+typedef int (*pg_match_row_fn)(void *ctx, pg_key a, pg_key b, const char *rule,
+                               double score);
+pg_err pg_store_foreach_match(pg_store *s, const char *paper_id,
+                              pg_match_row_fn fn, void *ctx, pg_error *err);
 
 #endif

@@ -32,10 +32,18 @@ typedef struct cli_command {
 int cmd_ingest(cli_ctx *ctx, int argc, char **argv);
 int cmd_export(cli_ctx *ctx, int argc, char **argv);
 int cmd_stats(cli_ctx *ctx, int argc, char **argv);
+int cmd_repeats(cli_ctx *ctx, int argc, char **argv);
+int cmd_show(cli_ctx *ctx, int argc, char **argv);
+int cmd_why(cli_ctx *ctx, int argc, char **argv);
+int cmd_dedup(cli_ctx *ctx, int argc, char **argv);
 
 extern const char cmd_ingest_usage[];
 extern const char cmd_export_usage[];
 extern const char cmd_stats_usage[];
+extern const char cmd_repeats_usage[];
+extern const char cmd_show_usage[];
+extern const char cmd_why_usage[];
+extern const char cmd_dedup_usage[];
 
 /* "papergraph: " + message + newline on stderr. */
 void cli_error(const char *fmt, ...)

@@ -9,11 +9,14 @@
 #include "cli.h"
 
 const char cmd_export_usage[] =
-    "usage: papergraph [--db PATH] export --what occurrences [--format csv|jsonl] [-o FILE]\n"
+    "usage: papergraph [--db PATH] export --what occurrences|papers [--format FMT] [-o FILE]\n"
     "\n"
     "  --what WHAT      occurrences: one row per entry read, with its file, line,\n"
-    "                   day and paper_id\n"
-    "  --format FMT     csv (default, with a header row) or jsonl\n"
+    "                   day and paper_id;\n"
+    "                   papers: the cleaned merged listing, one entry per paper\n"
+    "  --format FMT     csv (default, with a header row) or jsonl; for papers\n"
+    "                   also listing (the listing page format, read back as the\n"
+    "                   same papers)\n"
     "  -o, --output F   write to F (replaced whole, never half-written);\n"
     "                   default standard output\n";
 
@@ -37,17 +40,22 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
             what = optarg;
         } else if (opt == 'f') {
             if (pg_out_format_parse(optarg, &fmt) != PG_OK ||
-                (fmt != PG_OUT_CSV && fmt != PG_OUT_JSONL))
+                (fmt != PG_OUT_CSV && fmt != PG_OUT_JSONL && fmt != PG_OUT_LISTING))
                 return cli_usage_error(cmd_export_usage,
-                                       "unknown --format '%s' (csv, jsonl)", optarg);
+                                       "unknown --format '%s' (csv, jsonl, listing)", optarg);
         } else if (opt == 'o') {
             path = optarg;
         }
     }
     if (what == NULL)
         return cli_usage_error(cmd_export_usage, "export needs --what");
-    if (strcmp(what, "occurrences") != 0)
-        return cli_usage_error(cmd_export_usage, "unknown --what '%s' (occurrences)", what);
+    int papers = strcmp(what, "papers") == 0;
+    if (!papers && strcmp(what, "occurrences") != 0)
+        return cli_usage_error(cmd_export_usage,
+                               "unknown --what '%s' (occurrences, papers)", what);
+    if (!papers && fmt == PG_OUT_LISTING)
+        return cli_usage_error(cmd_export_usage,
+                               "occurrences are exported as csv or jsonl");
     if (optind < argc)
         return cli_usage_error(cmd_export_usage, "unexpected argument '%s'", argv[optind]);
     pg_store *s = NULL;
@@ -60,7 +68,8 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
     pg_error_clear(&err);
     pg_err rc = pg_outfile_open(path, &of, &fp, &err);
     if (rc == PG_OK)
-        rc = pg_export_occurrences(s, fmt, fp, &err);
+        rc = papers ? pg_export_papers(s, fmt, fp, &err)
+                    : pg_export_occurrences(s, fmt, fp, &err);
     if (rc == PG_OK) {
         rc = pg_outfile_commit(of, &err);
         of = NULL;

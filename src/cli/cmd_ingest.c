@@ -133,7 +133,7 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
         { "quiet", no_argument, NULL, 'q' },
         { NULL, 0, NULL, 0 },
     };
-    pg_ingest_opts o = { PG_INPUT_LISTING, 0, 0, NULL, NULL };
+    pg_ingest_opts o = { .format = PG_INPUT_LISTING };
     int quiet = 0, opt, now;
     while ((opt = getopt_long(argc, argv, "hqf:y:", opts, NULL)) != -1) {
         if (cli_common_option(ctx, opt, optarg, cmd_ingest_usage, &now)) {

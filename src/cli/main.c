@@ -12,7 +12,11 @@
 
 static const cli_command commands[] = {
     { "ingest", cmd_ingest, "read listing files into the database", cmd_ingest_usage },
-    { "export", cmd_export, "write occurrences as CSV or JSON lines", cmd_export_usage },
+    { "export", cmd_export, "write the merged papers or every occurrence", cmd_export_usage },
+    { "repeats", cmd_repeats, "list the papers seen on several days", cmd_repeats_usage },
+    { "show", cmd_show, "show a paper and every variant merged into it", cmd_show_usage },
+    { "why", cmd_why, "explain whether two entries are the same paper", cmd_why_usage },
+    { "dedup", cmd_dedup, "recompute near-duplicate clusters", cmd_dedup_usage },
     { "stats", cmd_stats, "count files, occurrences, papers and days", cmd_stats_usage },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -1,0 +1,49 @@
+/*
+** dedup.h: the near-duplicate stage: which stored texts are the same paper.
+**
+** Each new text is fingerprinted (MinHash bands of its normalised abstract,
+** blocking keys of its title), its candidates are the stored texts sharing a
+** key, each candidate is verified by pg_match_decide(), and the text joins
+** the paper of every candidate found the same (merging those papers).  A
+** paper's id is the smallest normalised-text id among its texts, so the
+** clusters and their ids do not depend on the order of ingestion.
+**
+** Runs inside the caller's store transaction (a file's, or `dedup`'s own).
+*/
+#ifndef PAPERGRAPH_DEDUP_H
+#define PAPERGRAPH_DEDUP_H
+
+#include "papergraph/cluster.h"
+#include "papergraph/error.h"
+#include "papergraph/store.h"
+
+typedef struct pg_dedup pg_dedup;
+
+typedef struct pg_dedup_stats {
+    long long texts;        /* texts placed */
+    long long candidates;   /* candidate pairs verified */
+    long long matches;      /* pairs found the same */
+    long long merges;       /* papers merged into another */
+} pg_dedup_stats;
+
+/* A matcher over s with options o (NULL: the options saved in the store by
+ * the last `dedup`, else the defaults).  Free with pg_dedup_free(). */
+pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
+                    pg_error *err);
+void pg_dedup_free(pg_dedup *d);            /* NULL is a no-op */
+const pg_match_opts *pg_dedup_opts(const pg_dedup *d);
+const pg_dedup_stats *pg_dedup_stats_get(const pg_dedup *d);
+
+/* Places a newly stored text in its paper. */
+pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
+
+/* Recomputes every cluster with options o in one transaction and saves o as
+ * the options of later ingests.  *st receives the counts. */
+pg_err pg_dedup_rebuild(pg_store *s, const pg_match_opts *o,
+                        pg_dedup_stats *st, pg_error *err);
+
+/* Compares two stored texts as pg_dedup_add_text would. */
+pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,
+                        pg_error *err);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+** cmd_why.c: `papergraph why`: why two entries are, or are not, the same
+** paper: the matcher's scores and the rule that decided, and whether the
+** store has them in one paper (which can also come through a third entry).
+*/
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const char cmd_why_usage[] =
+    "usage: papergraph [--db PATH] why FILE:LINE FILE:LINE\n"
+    "\n"
+    "Compares the entries read at two places (FILE as ingested, or the end of\n"
+    "its path, e.g. day1.txt:13) and prints the decision, the rule that made\n"
+    "it and the scores behind it.\n";
+
+/* Splits "FILE:LINE" and finds the text read there. */
+static pg_err locate(pg_store *s, const char *arg, pg_key *text, pg_error *err)
+{
+    const char *colon = strrchr(arg, ':');
+    char *end = NULL;
+    long line = colon ? strtol(colon + 1, &end, 10) : 0;
+    if (colon == NULL || colon == arg || end == colon + 1 || *end != '\0' || line < 1)
+        return pg_error_set(err, PG_ERR_USAGE, "'%s' is not FILE:LINE", arg);
+    char *file = strndup(arg, (size_t)(colon - arg));
+    if (file == NULL)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    pg_err rc = pg_store_find_occurrence(s, file, line, text, err);
+    free(file);
+    return rc;
+}
+
+static void print_side(const char *name, const char *arg, const pg_text_info *t)
+{
+    char hex[PG_KEY_HEX];
+    pg_key_to_hex(t->key, hex);
+    printf("%s  %s\n   text %s, paper %s\n   title: %s\n", name, arg, hex,
+           t->paper_id, t->title);
+}
+
+static void print_score(const char *name, double v)
+{
+    if (v < 0)
+        printf("  %-18s -\n", name);
+    else
+        printf("  %-18s %.3f\n", name, v);
+}
+
+static void print_result(const pg_match_result *r, const pg_text_info *a,
+                         const pg_text_info *b)
+{
+    printf("decision: %s (rule %s)\n  %s\n", r->same ? "same paper" : "different papers",
+           r->rule, r->why);
+    print_score("abstract jaccard", r->abstract_jaccard);
+    print_score("containment", r->containment);
+    printf("  %-18s %zu\n", "prefix words", r->prefix_words);
+    print_score("title similarity", r->title_sim);
+    print_score("author overlap", r->author_overlap);
+    printf("  %-18s %zu\n", "shared urls", r->shared_urls);
+    int together = strcmp(a->paper_id, b->paper_id) == 0;
+    printf("in the store: %s", together ? "one paper" : "two papers");
+    if (together != r->same)
+        printf(" (%s)", together ? "joined through other variants of the paper"
+                                 : "the store was clustered with other settings: run dedup");
+    printf("\n");
+}
+
+static pg_err explain(pg_store *s, const char *arg_a, const char *arg_b, pg_error *err)
+{
+    pg_key ka, kb;
+    pg_text_info a, b;
+    pg_dedup *d = NULL;
+    pg_match_result r;
+    int have_a = 0, have_b = 0;
+    pg_err rc = locate(s, arg_a, &ka, err);
+    if (rc == PG_OK)
+        rc = locate(s, arg_b, &kb, err);
+    if (rc == PG_OK && (rc = pg_store_text_info(s, ka, &a, err)) == PG_OK)
+        have_a = 1;
+    if (rc == PG_OK && (rc = pg_store_text_info(s, kb, &b, err)) == PG_OK)
+        have_b = 1;
+    if (rc != PG_OK)
+        goto out;
+    print_side("A", arg_a, &a);
+    print_side("B", arg_b, &b);
+    if (pg_key_cmp(ka, kb) == 0) {
+        printf("decision: same paper (rule exact-repeat)\n"
+               "  both places hold the same text, byte for byte\n");
+        goto out;
+    }
+    rc = pg_dedup_new(s, NULL, &d, err);
+    if (rc == PG_OK)
+        rc = pg_dedup_compare(d, ka, kb, &r, err);
+    if (rc == PG_OK)
+        print_result(&r, &a, &b);
+out:
+    pg_dedup_free(d);
+    if (have_a)
+        pg_text_info_release(&a);
+    if (have_b)
+        pg_text_info_release(&b);
+    return rc;
+}
+
+int cmd_why(cli_ctx *ctx, int argc, char **argv)
+{
+    static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+    int opt, now;
+    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+        if (cli_common_option(ctx, opt, optarg, cmd_why_usage, &now) && now >= 0)
+            return now;
+    if (optind + 2 != argc)
+        return cli_usage_error(cmd_why_usage, "why needs two places, FILE:LINE FILE:LINE");
+    pg_store *s = NULL;
+    int status = cli_open_store(ctx, &s);
+    if (status != EXIT_OK)
+        return status;
+    pg_error err;
+    pg_error_clear(&err);
+    pg_err rc = explain(s, argv[optind], argv[optind + 1], &err);
+    if (rc != PG_OK) {
+        cli_error("%s", err.msg);
+        status = cli_exit_for(rc);
+    }
+    pg_store_close(s);
+    return status;
+}

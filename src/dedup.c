@@ -1,0 +1,339 @@
+/*
+** dedup.c: the near-duplicate stage (see dedup.h): fingerprints, candidate
+** lookup, verification, and the union of papers.
+**
+** Why each step is shaped so:
+** - Candidates come from the store's band index, so placing a text costs
+**   a few indexed lookups whatever the size of the database.
+** - A text with an abstract is indexed by its abstract's bands and only its
+**   whole-title key; the finer title keys (a word deleted, prefix, suffix)
+**   are for records without abstract, whose title is all there is.  Using
+**   them for every text would make each generic title a candidate of every
+**   other and add rows for no gain.
+** - Verification reloads candidates from the store and normalises them
+**   again: storing normalised text would double the database for a cost
+**   paid only on candidates.
+** - Options are saved in the store by `dedup`, so that later ingests match
+**   as the last rebuild did.
+*/
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "papergraph/dedup.h"
+#include "papergraph/normalize.h"
+
+/* A text made ready for pg_match_decide: normalised keys and lists. */
+typedef struct prepared {
+    pg_text_info info;
+    pg_buf title, abstract, venue, names_buf;
+    const char **names;
+    size_t n_names;
+    pg_match_item item;
+} prepared;
+
+struct pg_dedup {
+    pg_store *s;
+    pg_match_opts o;
+    pg_dedup_stats st;
+    prepared self, other;
+    pg_keyvec cand;
+    pg_minhash mh;
+};
+
+static const struct {
+    const char *key;
+    size_t offset;
+} saved_opts[] = {
+    { "match.same_abstract", offsetof(pg_match_opts, same_abstract) },
+    { "match.revised_abstract", offsetof(pg_match_opts, revised_abstract) },
+    { "match.revised_title", offsetof(pg_match_opts, revised_title) },
+    { "match.title_only", offsetof(pg_match_opts, title_only) },
+};
+#define N_SAVED (sizeof saved_opts / sizeof saved_opts[0])
+
+static pg_err load_opts(pg_store *s, pg_match_opts *o, pg_error *err)
+{
+    pg_buf v = PG_BUF_INIT;
+    pg_err e = PG_OK;
+    pg_match_opts_default(o);
+    for (size_t i = 0; i < N_SAVED && e == PG_OK; i++) {
+        int found = 0;
+        pg_buf_reset(&v);
+        e = pg_store_get_setting(s, saved_opts[i].key, &v, &found, err);
+        if (e == PG_OK && found)
+            *(double *)((char *)o + saved_opts[i].offset) = strtod(v.data, NULL);
+    }
+    pg_buf_release(&v);
+    return e;
+}
+
+static pg_err save_opts(pg_store *s, const pg_match_opts *o, pg_error *err)
+{
+    pg_err e = PG_OK;
+    for (size_t i = 0; i < N_SAVED && e == PG_OK; i++) {
+        char v[64];
+        snprintf(v, sizeof v, "%.17g",
+                 *(const double *)((const char *)o + saved_opts[i].offset));
+        e = pg_store_set_setting(s, saved_opts[i].key, v, err);
+    }
+    return e;
+}
+
+static void prepared_release(prepared *p)
+{
+    pg_text_info_release(&p->info);
+    pg_buf_release(&p->title);
+    pg_buf_release(&p->abstract);
+    pg_buf_release(&p->venue);
+    pg_buf_release(&p->names_buf);
+    free(p->names);
+    memset(p, 0, sizeof *p);
+}
+
+/* Splits the normalised names (one per line in names_buf) into p->names. */
+static pg_err split_names(prepared *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->names_buf.len; i++)
+        n += p->names_buf.data[i] == '\n';
+    free(p->names);
+    p->names = NULL;
+    p->n_names = 0;
+    if (n == 0)
+        return PG_OK;
+    if ((p->names = malloc(n * sizeof *p->names)) == NULL)
+        return PG_ERR_NOMEM;
+    char *line = p->names_buf.data;
+    for (char *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+        *nl = '\0';
+        if (nl > line)
+            p->names[p->n_names++] = line;
+    }
+    return PG_OK;
+}
+
+/* Normalises each author name (one per line) into names_buf, one per line. */
+static pg_err normalise_names(prepared *p)
+{
+    const char *s = p->info.author_names;
+    pg_err e = PG_OK;
+    while (*s && e == PG_OK) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+        size_t before = p->names_buf.len;
+        e = pg_normalize_key(s, len, &p->names_buf);
+        if (e == PG_OK && p->names_buf.len > before)
+            e = pg_buf_putc(&p->names_buf, '\n');
+        s += len + (nl != NULL);
+    }
+    return e == PG_OK ? split_names(p) : e;
+}
+
+/* Loads a stored text and makes its match item. */
+static pg_err prepare(pg_store *s, pg_key key, prepared *p, pg_error *err)
+{
+    prepared_release(p);
+    pg_err e = pg_store_text_info(s, key, &p->info, err);
+    if (e != PG_OK)
+        return e;
+    const pg_text_info *t = &p->info;
+    e = pg_normalize_key(t->title, strlen(t->title), &p->title);
+    if (e == PG_OK)
+        e = pg_normalize_key(t->abstract, strlen(t->abstract), &p->abstract);
+    if (e == PG_OK)
+        e = pg_normalize_key(t->venue, strlen(t->venue), &p->venue);
+    if (e == PG_OK)
+        e = normalise_names(p);
+    if (e != PG_OK)
+        return pg_error_set(err, e, "out of memory");
+    pg_match_item it = {
+        p->title.data ? p->title.data : "", p->title.len,
+        p->abstract.len ? p->abstract.data : NULL, p->abstract.len,
+        t->truncated, t->authors, t->year,
+        p->n_names ? p->names : NULL, p->n_names,
+        p->venue.len ? p->venue.data : NULL, p->venue.len,
+        t->n_urls ? (const char *const *)t->urls : NULL, t->n_urls,
+    };
+    p->item = it;
+    return PG_OK;
+}
+
+pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
+                    pg_error *err)
+{
+    pg_dedup *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    d->s = s;
+    pg_err e = PG_OK;
+    if (o != NULL)
+        d->o = *o;
+    else
+        e = load_opts(s, &d->o, err);
+    if (e != PG_OK) {
+        free(d);
+        d = NULL;
+    }
+    *out = d;
+    return e;
+}
+
+void pg_dedup_free(pg_dedup *d)
+{
+    if (d == NULL)
+        return;
+    prepared_release(&d->self);
+    prepared_release(&d->other);
+    pg_keyvec_release(&d->cand);
+    free(d);
+}
+
+const pg_match_opts *pg_dedup_opts(const pg_dedup *d)
+{
+    return &d->o;
+}
+
+const pg_dedup_stats *pg_dedup_stats_get(const pg_dedup *d)
+{
+    return &d->st;
+}
+
+/* The band and blocking keys of the prepared self text. */
+static size_t text_bands(pg_dedup *d, uint64_t *bands)
+{
+    const prepared *p = &d->self;
+    size_t n = 0;
+    uint64_t title[PG_TITLE_BANDS_MAX];
+    size_t nt = pg_title_bands(p->title.data ? p->title.data : "", p->title.len, title);
+    if (p->item.abstract != NULL) {
+        pg_minhash_compute(p->abstract.data, p->abstract.len, &d->mh);
+        n = pg_minhash_bands(&d->mh, bands);
+        if (nt > 0)
+            bands[n++] = title[0];
+    } else {
+        memcpy(bands, title, nt * sizeof *title);
+        n = nt;
+    }
+    return n;
+}
+
+/* Verifies one candidate; on a match records it and adds the candidate's
+ * paper to the merge set. */
+static pg_err verify(pg_dedup *d, pg_key cand, char (*papers)[PG_ID_HEX],
+                     size_t *n_papers, pg_error *err)
+{
+    pg_match_result r;
+    pg_err e = prepare(d->s, cand, &d->other, err);
+    if (e == PG_OK)
+        e = pg_match_decide(&d->self.item, &d->other.item, &d->o, &r);
+    if (e != PG_OK)
+        return e == PG_ERR_NOMEM ? pg_error_set(err, e, "out of memory") : e;
+    d->st.candidates++;
+    if (!r.same)
+        return PG_OK;
+    d->st.matches++;
+    double score = r.abstract_jaccard >= 0 ? r.abstract_jaccard : r.title_sim;
+    e = pg_store_add_match(d->s, d->self.info.key, cand, r.rule, score, err);
+    if (e == PG_OK && d->other.info.paper_id[0] != '\0')
+        memcpy(papers[(*n_papers)++], d->other.info.paper_id, PG_ID_HEX);
+    return e;
+}
+
+static int id_order(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Puts the text in the smallest of its own id and the matched papers' ids,
+ * and moves the other matched papers there. */
+static pg_err join_papers(pg_dedup *d, char (*papers)[PG_ID_HEX], size_t n,
+                          pg_error *err)
+{
+    char own[PG_ID_HEX];
+    pg_key_to_id(d->self.info.norm_key, own);
+    memcpy(papers[n++], own, PG_ID_HEX);
+    qsort(papers, n, PG_ID_HEX, id_order);
+    pg_err e = PG_OK;
+    for (size_t i = 1; i < n && e == PG_OK; i++) {
+        if (strcmp(papers[i], papers[i - 1]) == 0 || strcmp(papers[i], own) == 0)
+            continue;
+        e = pg_store_rename_paper(d->s, papers[i], papers[0], err);
+        d->st.merges++;
+    }
+    if (e == PG_OK)
+        e = pg_store_set_paper(d->s, d->self.info.key, papers[0], err);
+    return e;
+}
+
+pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err)
+{
+    uint64_t bands[PG_ABSTRACT_BANDS_MAX + PG_TITLE_BANDS_MAX];
+    char (*papers)[PG_ID_HEX] = NULL;
+    size_t n_papers = 0;
+    pg_err e = prepare(d->s, text, &d->self, err);
+    if (e != PG_OK)
+        return e;
+    size_t nb = text_bands(d, bands);
+    d->cand.n = 0;
+    e = pg_store_candidates(d->s, text, d->self.info.norm_key, bands, nb,
+                            &d->cand, err);
+    if (e == PG_OK)
+        e = pg_store_add_bands(d->s, text, bands, nb, err);
+    if (e == PG_OK && (papers = malloc((d->cand.n + 1) * PG_ID_HEX)) == NULL)
+        e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < d->cand.n && e == PG_OK; i++)
+        e = verify(d, d->cand.v[i], papers, &n_papers, err);
+    if (e == PG_OK)
+        e = join_papers(d, papers, n_papers, err);
+    d->st.texts += e == PG_OK;
+    free(papers);
+    return e;
+}
+
+pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,
+                        pg_error *err)
+{
+    pg_err e = prepare(d->s, a, &d->self, err);
+    if (e == PG_OK)
+        e = prepare(d->s, b, &d->other, err);
+    if (e == PG_OK)
+        e = pg_match_decide(&d->self.item, &d->other.item, &d->o, r);
+    if (e == PG_ERR_NOMEM)
+        pg_error_set(err, e, "out of memory");
+    return e;
+}
+
+static int collect_key(void *ctx, pg_key k)
+{
+    return pg_keyvec_push(ctx, k) != PG_OK;
+}
+
+pg_err pg_dedup_rebuild(pg_store *s, const pg_match_opts *o,
+                        pg_dedup_stats *st, pg_error *err)
+{
+    pg_keyvec keys = PG_KEYVEC_INIT;
+    pg_dedup *d = NULL;
+    pg_err e = pg_store_tx_begin(s, err);
+    if (e != PG_OK)
+        return e;
+    e = pg_store_foreach_text(s, collect_key, &keys, err);
+    if (e == PG_OK)
+        e = pg_store_clear_clusters(s, err);
+    if (e == PG_OK)
+        e = save_opts(s, o, err);
+    if (e == PG_OK)
+        e = pg_dedup_new(s, o, &d, err);
+    for (size_t i = 0; i < keys.n && e == PG_OK; i++)
+        e = pg_dedup_add_text(d, keys.v[i], err);
+    if (e == PG_OK) {
+        *st = d->st;
+        e = pg_store_tx_commit(s, err);
+    } else {
+        pg_store_tx_rollback(s);
+    }
+    pg_dedup_free(d);
+    pg_keyvec_release(&keys);
+    return e;
+}

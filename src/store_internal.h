@@ -1,0 +1,75 @@
+/*
+** store_internal.h: what the files of the store module share (internal).
+**
+** The store is split by job: store.c opens, migrates and runs the ingest
+** transactions; store_dedup.c keeps the near-duplicate tables (band keys,
+** verified matches, clusters); store_papers.c reads papers back.  They share
+** the connection struct and the statement helpers declared here.  Only these
+** files include sqlite3.h.
+*/
+#ifndef PG_STORE_INTERNAL_H
+#define PG_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "papergraph/store.h"
+
+/* The statements of the ingest and stats paths, prepared at open and reused
+ * (sqlite3_reset + sqlite3_clear_bindings after each use). */
+enum {
+    ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
+    ST_FIND_FILE, ST_NEW_FILE, ST_END_FILE,
+    ST_HAS_TEXT, ST_ADD_TEXT, ST_ADD_CLUSTER, ST_ADD_URL, ST_ADD_OCC,
+    ST_STATS,
+    ST_COUNT
+};
+
+/* Statements of store_dedup.c, prepared on first use. */
+enum {
+    DS_ADD_BAND, DS_BAND_TEXTS, DS_NORM_TEXTS, DS_ADD_MATCH, DS_SET_PAPER,
+    DS_RENAME_PAPER, DS_TEXT_META, DS_TEXT_URLS, DS_GET_SETTING,
+    DS_SET_SETTING,
+    DS_COUNT
+};
+
+struct pg_store {
+    sqlite3 *db;
+    char *path;                 /* as given, for messages */
+    sqlite3_stmt *st[ST_COUNT];
+    int in_file;                /* a file transaction is open */
+    long long file_id;          /* its files.id */
+    int in_tx;                  /* a general transaction (pg_store_tx_begin) is open */
+    sqlite3_stmt *ds[DS_COUNT]; /* lazily prepared, finalized at close */
+    pg_buf zbuf;                /* compression scratch of pg_store_add_text */
+};
+
+/* "PATH: what: SQLite's message" as PG_ERR_DB (PG_ERR_NOMEM for SQLITE_NOMEM). */
+pg_err pgs_db_fail(pg_store *s, int rc, const char *what, pg_error *err);
+/* sqlite3_step that waits out a busy database (first step only). */
+int pgs_step_retry(sqlite3_stmt *st);
+/* Resets a kept statement and clears its bindings. */
+void pgs_stmt_done(sqlite3_stmt *st);
+/* Runs parameterless SQL of our own, ignoring results. */
+pg_err pgs_run_sql(pg_store *s, const char *sql, const char *what, pg_error *err);
+/* A text column; NULL reads as "". */
+const char *pgs_col_str(sqlite3_stmt *st, int i);
+/* An integer column; NULL or negative reads as -1. */
+int pgs_col_count(sqlite3_stmt *st, int i);
+/* Binders that do nothing once *rc holds an error. */
+void pgs_bind_int(sqlite3_stmt *st, int i, long long v, int *rc);
+void pgs_bind_count(sqlite3_stmt *st, int i, long long v, int *rc);
+void pgs_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n, int *rc);
+void pgs_bind_str(sqlite3_stmt *st, int i, const char *p, int *rc);
+void pgs_bind_opt_str(sqlite3_stmt *st, int i, const char *p, int *rc);
+/* buf must live until the statement is reset (bound SQLITE_STATIC). */
+void pgs_bind_key(sqlite3_stmt *st, int i, pg_key k, unsigned char buf[16], int *rc);
+/* The kept statement ds[id] of store_dedup.c/store_papers.c, prepared on
+ * first use from sql; NULL with *err set on failure. */
+sqlite3_stmt *pgs_stmt(pg_store *s, int id, const char *sql, pg_error *err);
+/* An abstract column: TEXT as it is, or a BLOB holding a zstd frame,
+ * decompressed into scratch.  NULL when the frame is corrupt. */
+const char *pgs_col_abstract(sqlite3_stmt *st, int i, pg_buf *scratch);
+/* Reads a 16-byte key column; 0 when the column is not one. */
+int pgs_col_key(sqlite3_stmt *st, int i, pg_key *out);
+
+#endif
