@@ -1,6 +1,6 @@
 # export: occurrences as CSV and JSON lines, to stdout and to a file.
 . "$CLI_DIR/lib.sh"
-run --db "$WORK/pg.db" ingest --quiet --year 2025 "$FIXTURES"/listings/*.txt
+run --db "$WORK/pg.db" ingest --quiet --year 2025 "$FIXTURES/listings/2025-09-03.txt" "$FIXTURES/listings/2025-09-04.txt" "$FIXTURES/listings/2025-09-05.txt"
 run --db "$WORK/pg.db" export --what occurrences --format csv
 run --db "$WORK/pg.db" export --what occurrences --format jsonl -o "$WORK/occ.jsonl"
 check "jsonl has 16 lines" test "$(wc -l < "$WORK/occ.jsonl")" = 16
