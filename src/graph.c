@@ -101,7 +101,7 @@ void pg_graph_opts_default(pg_graph_opts *o)
     o->w_terms = 1.0;
     o->w_authors = 0.1;
     o->top_k = 10;
-    o->min_sim = 0.2;
+    o->min_sim = 0.15;          /* measured on the seed listings: 0.2 isolates 55%, 0.12 merges all */
     o->resolution = 1.0;
     o->seed = 42;
     o->layout = 0;

@@ -61,7 +61,7 @@ typedef struct pg_graph_opts {
                                    are close (default 0.1); 0..1e6 like the
                                    other two weights */
     size_t top_k;               /* term neighbours kept per paper (default 10) */
-    double min_sim;             /* least cosine similarity for a term edge (0.2) */
+    double min_sim;             /* least cosine similarity for a term edge (0.15) */
     double resolution;          /* Leiden resolution, 1.0 = modularity (default 1.0);
                                    higher gives more, smaller communities */
     uint64_t seed;              /* RNG seed for communities and layout (default 42) */

@@ -50,10 +50,6 @@ static void print_warning(void *ctx, const char *file, long line, const char *ms
         fprintf(stderr, "papergraph: warning: %s: %s\n", file, msg);
 }
 
-typedef struct totals {
-    long files, skipped, failed;
-    long long entries, new_texts, known, warnings;
-} totals;
 
 static void report_file(const char *path, const pg_ingest_result *r,
                         const warn_state *w, int quiet)
@@ -71,7 +67,7 @@ static void report_file(const char *path, const pg_ingest_result *r,
                r->entries, r->new_texts, r->known, r->warnings);
 }
 
-static int parse_year(const char *s, int *year)
+int cli_parse_year(const char *s, int *year)
 {
     char *end;
     errno = 0;
@@ -96,7 +92,7 @@ static int parse_size(const char *s, size_t *n)
 /* Ingests one path; returns 0, or the exit status that ends the run (a
  * database failure makes the remaining files pointless). */
 static int ingest_one(pg_store *s, const char *path, pg_ingest_opts *o,
-                      totals *t, int quiet, int *status)
+                      cli_totals *t, int quiet, int *status)
 {
     warn_state w = { 0, 0 };
     pg_ingest_result r;
@@ -123,6 +119,16 @@ static int ingest_one(pg_store *s, const char *path, pg_ingest_opts *o,
     return 0;
 }
 
+int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
+                     int quiet, cli_totals *t)
+{
+    int status = EXIT_OK;
+    for (int i = 0; i < n; i++)
+        if (ingest_one(s, paths[i], o, t, quiet, &status))
+            break;
+    return status;
+}
+
 int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -140,7 +146,7 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
             if (now >= 0)
                 return now;
         } else if (opt == 'y') {
-            if (parse_year(optarg, &o.year) != 0)
+            if (cli_parse_year(optarg, &o.year) != 0)
                 return cli_usage_error(cmd_ingest_usage,
                                        "--year wants a four-digit year, not '%s'", optarg);
         } else if (opt == 'f') {
@@ -161,12 +167,8 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
     int status = cli_open_store(ctx, &s);
     if (status != EXIT_OK)
         return status;
-    totals t = { 0, 0, 0, 0, 0, 0, 0 };
-    for (int i = optind; i < argc; i++) {
-        int stop = ingest_one(s, argv[i], &o, &t, quiet, &status);
-        if (stop)
-            break;
-    }
+    cli_totals t = { 0, 0, 0, 0, 0, 0, 0 };
+    status = cli_ingest_paths(s, argv + optind, argc - optind, &o, quiet, &t);
     printf("total: %ld files (%ld skipped, %ld failed), %lld entries, %lld new, "
            "%lld known, %lld warnings\n", t.files + t.failed, t.skipped, t.failed,
            t.entries, t.new_texts, t.known, t.warnings);

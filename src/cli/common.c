@@ -2,6 +2,7 @@
 ** common.c: helpers every command uses: error printing, exit statuses,
 ** opening the store, the options all commands share.
 */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,6 +73,7 @@ int cli_common_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
     *exit_now = -1;
     if (opt == CLI_OPT_DB) {
         ctx->db_path = arg;
+        ctx->db_given = 1;
         return 1;
     }
     if (opt == CLI_OPT_HELP) {
@@ -98,4 +100,64 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     fputc('\n', stderr);
     print_synopsis(usage);
     return EXIT_USAGE;
+}
+
+static int parse_double(const char *s, double lo, double hi, double *v)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (errno || *end || s[0] == '\0' || !(d >= lo && d <= hi))
+        return -1;
+    *v = d;
+    return 0;
+}
+
+int cli_graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad)
+{
+    double v = 0;
+    int ok;
+    *bad = 0;
+    switch (opt) {
+    case 2001: ok = parse_double(arg, 0, 1e6, &o->w_links) == 0; break;
+    case 2002: ok = parse_double(arg, 0, 1e6, &o->w_terms) == 0; break;
+    case 2003: ok = parse_double(arg, 0, 1e6, &o->w_authors) == 0; break;
+    case 2004:
+        ok = parse_double(arg, 1, 1000, &v) == 0 && v == (size_t)v;
+        o->top_k = (size_t)v;
+        break;
+    case 2005: ok = parse_double(arg, 0, 1, &o->min_sim) == 0; break;
+    case 2006: ok = parse_double(arg, 1e-6, 1e6, &o->resolution) == 0; break;
+    case 2007:
+        ok = parse_double(arg, 0, 4294967295.0, &v) == 0 && v == (unsigned long)v;
+        o->seed = (uint64_t)v;
+        break;
+    default:
+        return 0;
+    }
+    if (!ok) {
+        cli_error("'%s' is out of range for this option (see --help)", arg);
+        *bad = 1;
+    }
+    return 1;
+}
+
+int cli_write_file(const char *path, cli_write_fn fn, void *ctx)
+{
+    pg_outfile *of = NULL;
+    FILE *fp = NULL;
+    pg_error err;
+    pg_error_clear(&err);
+    pg_err rc = pg_outfile_open(path, &of, &fp, &err);
+    if (rc == PG_OK)
+        rc = fn(ctx, fp, &err);
+    if (rc == PG_OK) {
+        rc = pg_outfile_commit(of, &err);
+        of = NULL;
+    }
+    if (rc == PG_OK)
+        return EXIT_OK;
+    pg_outfile_abort(of);
+    cli_error("%s", err.msg[0] ? err.msg : pg_strerror(rc));
+    return rc == PG_ERR_IO ? EXIT_OUTPUT : cli_exit_for(rc);
 }

@@ -11,12 +11,15 @@
 #include "cli.h"
 
 static const cli_command commands[] = {
+    { "run", cmd_run, "the whole job: ingest, then every output into a folder", cmd_run_usage },
     { "ingest", cmd_ingest, "read listing files into the database", cmd_ingest_usage },
     { "export", cmd_export, "write the merged papers or every occurrence", cmd_export_usage },
     { "repeats", cmd_repeats, "list the papers seen on several days", cmd_repeats_usage },
     { "show", cmd_show, "show a paper and every variant merged into it", cmd_show_usage },
     { "why", cmd_why, "explain whether two entries are the same paper", cmd_why_usage },
     { "dedup", cmd_dedup, "recompute near-duplicate clusters", cmd_dedup_usage },
+    { "graph", cmd_graph, "the paper graph as GraphML or CSV, and its picture", cmd_graph_usage },
+    { "report", cmd_report, "communities, central and repeated papers", cmd_report_usage },
     { "stats", cmd_stats, "count files, occurrences, papers and days", cmd_stats_usage },
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
@@ -51,9 +54,11 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    cli_ctx ctx = { getenv("PAPERGRAPH_DB") };
-    if (ctx.db_path == NULL || ctx.db_path[0] == '\0')
+    cli_ctx ctx = { getenv("PAPERGRAPH_DB"), 1 };
+    if (ctx.db_path == NULL || ctx.db_path[0] == '\0') {
         ctx.db_path = "papergraph.db";
+        ctx.db_given = 0;
+    }
     int opt;
     /* "+" stops at the command name: its options are its own. */
     while ((opt = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
@@ -67,6 +72,7 @@ int main(int argc, char **argv)
         }
         if (opt == CLI_OPT_DB) {
             ctx.db_path = optarg;
+            ctx.db_given = 1;
             continue;
         }
         print_help(stderr);
