@@ -136,7 +136,10 @@ int cli_graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad)
         return 0;
     }
     if (!ok) {
-        cli_error("'%s' is out of range for this option (see --help)", arg);
+        static const char *const names[] = { "--w-links", "--w-terms", "--w-authors",
+                                             "--top-k", "--min-sim", "--resolution",
+                                             "--seed" };
+        cli_error("%s: '%s' is out of range (see --help)", names[opt - 2001], arg);
         *bad = 1;
     }
     return 1;

@@ -1,0 +1,59 @@
+# graph, report, run: the paper graph of the fixtures in every format.
+. "$CLI_DIR/lib.sh"
+L=$FIXTURES/listings
+DB=$WORK/pg.db
+PY=/usr/bin/python3
+run --db "$DB" ingest --quiet --year 2025 "$L/2025-09-03.txt" "$L/2025-09-04.txt" "$L/2025-09-05.txt" "$L/2025-09-08.txt"
+note "GraphML read by networkx and python-igraph"
+run --db "$DB" graph -o "$WORK/g.graphml"
+check "graphml_check: 12 nodes, attributes, pagerank sums to 1" $PY "$CLI_DIR/../graphml_check.py" --nodes 12 "$WORK/g.graphml"
+check "xmllint: well-formed" xmllint --noout "$WORK/g.graphml"
+check "the papers that share a repository are linked" $PY -c "
+import networkx as nx,sys
+g=nx.read_graphml(sys.argv[1])
+e=g.get_edge_data('41a31327fba29687','f20d01323004e60c')
+assert e and e['shared_links']>=1 and e['weight']>0, e
+assert g.degree('94fe02bfaef27f72')==0" "$WORK/g.graphml"
+"$PAPERGRAPH" --db "$DB" graph > "$WORK/g2.graphml"
+check "GraphML on stdout is the same, byte for byte" cmp "$WORK/g.graphml" "$WORK/g2.graphml"
+note "CSV nodes and edges"
+run --db "$DB" graph --format csv -o "$WORK/g"
+run -- head -n 1 "$WORK/g-nodes.csv" "$WORK/g-edges.csv"
+check "12 node rows" test "$(($(wc -l < "$WORK/g-nodes.csv") - 1))" = 12
+note "pictures"
+run --db "$DB" graph --svg "$WORK/g.svg" --png "$WORK/g.png" --pdf "$WORK/g.pdf"
+check "PNG signature" $PY -c "import sys; assert open(sys.argv[1],'rb').read(8)==b'\x89PNG\r\n\x1a\n'" "$WORK/g.png"
+check "SVG is XML" xmllint --noout "$WORK/g.svg"
+check "PDF header" $PY -c "import sys; assert open(sys.argv[1],'rb').read(5)==b'%PDF-'" "$WORK/g.pdf"
+run --db "$DB" graph --svg "$WORK/g.gif"
+note "options"
+run --db "$DB" graph --min-sim 0.9 --format csv -o "$WORK/strict"
+check "min-sim 0.9 keeps only link edges" $PY -c "
+import csv,sys
+rows=list(csv.DictReader(open(sys.argv[1])))
+assert rows and all(r['kind']=='links' for r in rows), rows" "$WORK/strict-edges.csv"
+run --db "$DB" graph --w-terms 0 --w-links 2 --format csv -o "$WORK/links"
+run --db "$DB" graph --top-k 0
+run --db "$DB" graph --min-sim 2
+run --db "$DB" graph --resolution -1
+run --db "$DB" graph --seed x
+run --db "$DB" graph --format dot
+note "report"
+run --db "$DB" report
+run --db "$DB" report --format json -o "$WORK/report.json"
+check "report.json parses, counts agree" $PY -c "
+import json,sys
+r=json.load(open(sys.argv[1]))
+assert r['papers']==12 and r['graph']['nodes']==12 and r['repeated_papers']==5, r" "$WORK/report.json"
+run --db "$DB" report --format xml
+note "run: the whole job into a folder"
+run run --year 2025 -o "$WORK/out" "$L/2025-09-03.txt" "$L/2025-09-04.txt" "$L/2025-09-05.txt" "$L/2025-09-08.txt"
+run -- ls "$WORK/out"
+check "run's GraphML: 12 nodes" $PY "$CLI_DIR/../graphml_check.py" --nodes 12 "$WORK/out/graph.graphml"
+check "run's listing reads back" "$PAPERGRAPH" --db "$WORK/back.db" ingest --quiet "$WORK/out/papers.txt"
+note "run again with one more file: added to the same database"
+run run --year 2025 -o "$WORK/out" "$L/2025-09-08.txt" "$FIXTURES/errors/invalid-bytes.txt"
+run run --year 2025 -o "$WORK/out" "$WORK/missing.txt"
+run run "$L/2025-09-03.txt"
+run run -o "$L/2025-09-03.txt" "$L/2025-09-03.txt"
+finish
