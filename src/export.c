@@ -115,7 +115,7 @@ pg_err pgx_put_header(pg_buf *b, const char *const *names, size_t n)
 /* The occurrence columns, in output order. */
 static const char *const occ_names[] = {
     "file", "line", "day", "paper_id", "text_key", "title", "authors",
-    "upvotes", "pub_date",
+    "upvotes", "pub_date", "ext_id",
 };
 #define OCC_NCOLS (sizeof occ_names / sizeof occ_names[0])
 
@@ -131,6 +131,7 @@ static void occ_cols(const pg_occurrence *o, col c[OCC_NCOLS])
         { occ_names[6], NULL, o->authors, 0 },
         { occ_names[7], NULL, o->upvotes, 0 },
         { occ_names[8], o->pub_date, 0, 0 },
+        { occ_names[9], o->ext_id, 0, 0 },
     };
     memcpy(c, v, sizeof v);
 }

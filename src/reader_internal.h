@@ -12,11 +12,16 @@
 **      pgr_warn();
 **   2. declare it below;
 **   3. point its row of the format table in reader.c at it.
+**
+** Formats whose records are sets of named fields (JSON lines, CSV) share
+** the pgr_fields builder below, so that a field means the same thing, with
+** the same aliases, checks and warnings, whatever the syntax around it.
 */
 #ifndef PG_READER_INTERNAL_H
 #define PG_READER_INTERNAL_H
 
 #include <stddef.h>
+#include "papergraph/buf.h"
 #include "papergraph/error.h"
 #include "papergraph/reader.h"
 #include "papergraph/record.h"
@@ -44,6 +49,8 @@ typedef struct pgr_backend {
 } pgr_backend;
 
 extern const pgr_backend pgr_listing_backend;
+extern const pgr_backend pgr_jsonl_backend;
+extern const pgr_backend pgr_csv_backend;
 
 /* Reads the next line: PG_OK, PG_DONE at the end of input (again on every
  * later call), PG_ERR_IO ("NAME: read error: ...") or PG_ERR_NOMEM.  A line
@@ -69,5 +76,71 @@ int pgr_year(const pg_reader *r);
 /* Sets every field of rec to its "absent" value: "" strings, -1 counts,
  * 0 dates and line. */
 void pgr_record_clear(pg_record *rec);
+
+/* Narrows s[0..*n) to its text without surrounding white space: ASCII
+ * white space, NBSP, the U+2000 spaces, narrow NBSP, ideographic space and
+ * BOM (pasted text carries them all). */
+void pgr_trim(const char **s, size_t *n);
+
+/* ---- records made of named fields (jsonl, csv) ------------------------ */
+
+/* What a field name means (see the table in reader.h). */
+typedef enum pgr_field {
+    PGR_F_UNKNOWN = 0,  /* ignored */
+    PGR_F_TITLE,
+    PGR_F_ABSTRACT,
+    PGR_F_AUTHORS,
+    PGR_F_DATE,
+    PGR_F_UPVOTES,
+    PGR_F_VENUE,
+    PGR_F_URL,
+    PGR_F_DOI,
+    PGR_F_ID,
+    PGR_F_DAY
+} pgr_field;
+
+/* The field a name stands for, ignoring case and surrounding white space. */
+pgr_field pgr_field_lookup(const char *name, size_t len);
+
+/* One record under construction.  Text is copied in, so values may come
+ * from buffers that change between calls; the record filled by
+ * pgr_fields_finish() points into these buffers. */
+typedef struct pgr_fields {
+    const char *key;    /* the name of the field being set, for warnings */
+    long line;          /* the record's line, for warnings */
+    pg_buf title, abstract, names, date_raw, venue, ext_id, urls, day;
+    pg_buf scratch;     /* a value repaired before use */
+    int authors, upvotes, y, m, d;
+} pgr_fields;
+
+void pgr_fields_init(pgr_fields *f);
+void pgr_fields_release(pgr_fields *f);
+/* Empties f for a record starting at line. */
+void pgr_fields_reset(pgr_fields *f, long line);
+
+/* Sets field k from text s[0..n) (any NUL bytes become U+FFFD) given under
+ * the name key.  A value that does not fit the field is warned about and
+ * ignored; empty text is an absent value.  PG_ERR_NOMEM is the only error. */
+pg_err pgr_fields_text(pg_reader *r, pgr_fields *f, pgr_field k,
+                       const char *key, const char *s, size_t n, pg_error *err);
+/* Sets field k from a number (JSON).  Same contract. */
+pg_err pgr_fields_number(pg_reader *r, pgr_fields *f, pgr_field k,
+                         const char *key, long long v, pg_error *err);
+/* Adds one element of a list (JSON array) to authors or URLs: a list of
+ * authors holds one name an element, never split.  Other fields warn. */
+pg_err pgr_fields_item(pg_reader *r, pgr_fields *f, pgr_field k,
+                       const char *key, const char *s, size_t n, pg_error *err);
+/* Warns that the value given under key is of the wrong type, a short noun
+ * phrase ("an object"), and so ignored. */
+void pgr_fields_wrong_type(pg_reader *r, const pgr_fields *f, const char *key,
+                           const char *type);
+/* Ends a list of authors: an empty list is a count of zero.  (A list of
+ * authors after another authors field is not to be added at all: the
+ * caller skips it when f->authors >= 0.) */
+void pgr_fields_list_done(pgr_fields *f, pgr_field k);
+
+/* Points rec at the record and returns 1, or warns "record has no title;
+ * skipped" and returns 0. */
+int pgr_fields_finish(pg_reader *r, pgr_fields *f, pg_record *rec);
 
 #endif

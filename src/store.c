@@ -90,7 +90,7 @@ static const char *const stmt_sql[ST_COUNT] = {
  * callback may even start another walk. */
 static const char occurrences_sql[] =
     "SELECT f.path, o.line, o.day, o.day_label, p.paper_id, o.text_key,"
-    " t.title, o.authors, o.upvotes, o.pub_date, o.date_raw"
+    " t.title, o.authors, o.upvotes, o.pub_date, o.date_raw, o.ext_id"
     " FROM occurrences AS o"
     " JOIN files AS f ON f.id = o.file_id"
     " JOIN texts AS t ON t.key = o.text_key"
@@ -935,6 +935,7 @@ static int read_occurrence(sqlite3_stmt *st, pg_occurrence *o, char hex[PG_KEY_H
     o->upvotes = pgs_col_count(st, 8);
     o->pub_date = pgs_col_str(st, 9);
     o->date_raw = pgs_col_str(st, 10);
+    o->ext_id = pgs_col_str(st, 11);
     return 1;
 }
 

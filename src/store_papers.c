@@ -43,7 +43,7 @@ static const char urls_sql[] =
 
 static const char text_occ_sql[] =
     "SELECT f.path, o.line, o.day, o.day_label, c.paper_id, o.text_key, t.title,"
-    " o.authors, o.upvotes, o.pub_date, o.date_raw"
+    " o.authors, o.upvotes, o.pub_date, o.date_raw, o.ext_id"
     " FROM occurrences AS o JOIN files AS f ON f.id = o.file_id"
     " JOIN texts AS t ON t.key = o.text_key"
     " LEFT JOIN clusters AS c ON c.text_id = t.id"
@@ -212,7 +212,7 @@ static int occ_row(sqlite3_stmt *st, void *ctx)
         pgs_col_str(st, 0), (long)sqlite3_column_int64(st, 1), pgs_col_str(st, 2),
         pgs_col_str(st, 3), pgs_col_str(st, 4), hex, pgs_col_str(st, 6),
         pgs_col_count(st, 7), pgs_col_count(st, 8), pgs_col_str(st, 9),
-        pgs_col_str(st, 10),
+        pgs_col_str(st, 10), pgs_col_str(st, 11),
     };
     return c->occ(c->ctx, &o);
 }

@@ -184,7 +184,7 @@ static pg_text make_text(const pg_record *r, const char *norm)
 {
     pg_text t = {
         raw_key(r->title, r->abstract), pg_key_of(norm, strlen(norm)),
-        r->title, r->title_len, r->abstract, r->abstract_len, 0,
+        r->title, r->title_len, r->abstract, r->abstract_len, 0, "",
     };
     return t;
 }

@@ -41,7 +41,7 @@ pg_err pg_json_escape(const char *s, size_t len, pg_buf *out);
 pg_err pg_xml_escape(const char *s, size_t len, pg_buf *out);
 
 /* One row per occurrence: columns file,line,day,paper_id,text_key,title,
- * authors,upvotes,pub_date (CSV with a header row, or JSON lines). */
+ * authors,upvotes,pub_date,ext_id (CSV with a header row, or JSON lines). */
 pg_err pg_export_occurrences(pg_store *s, pg_out_format fmt, FILE *out,
                              pg_error *err);
 

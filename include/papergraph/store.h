@@ -200,6 +200,7 @@ typedef struct pg_occurrence {
     int upvotes;
     const char *pub_date;   /* YYYY-MM-DD, YYYY-MM or YYYY; "" when absent */
     const char *date_raw;
+    const char *ext_id;     /* the record's own id in its input (jsonl/csv) */
 } pg_occurrence;
 
 /* Calls fn for every occurrence ordered by day, file path, line.  A non-zero

@@ -12,14 +12,17 @@
 #include "cli.h"
 
 const char cmd_ingest_usage[] =
-    "usage: papergraph [--db PATH] ingest [--year YYYY] [--format FMT] [--quiet] FILE...\n"
+    "usage: papergraph [--db PATH] ingest [--year YYYY] [--format FMT] [--encoding ENC]\n"
+    "                  [--max-line N] [--quiet] FILE...\n"
     "\n"
     "Reads each FILE ('-' is standard input) into the database in one transaction.\n"
     "A file whose exact bytes were ingested before, under any name, is skipped.\n"
     "\n"
     "  --year YYYY      year of day labels and dates written without one\n"
     "                   (default: the current year)\n"
-    "  --format FMT     listing (default), jsonl or csv\n"
+    "  --format FMT     listing (default), jsonl or csv (fields: see README)\n"
+    "  --encoding ENC   utf-8 (default; invalid bytes become U+FFFD with a\n"
+    "                   warning) or latin1\n"
     "  --max-line N     longest accepted line in bytes (default 1048576); a longer\n"
     "                   line drops its entry with a warning\n"
     "  --quiet          print only warnings, errors and the total\n"
@@ -137,6 +140,7 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
         { "format", required_argument, NULL, 'f' },
         { "max-line", required_argument, NULL, 'm' },
         { "quiet", no_argument, NULL, 'q' },
+        { "encoding", required_argument, NULL, 'e' },
         { NULL, 0, NULL, 0 },
     };
     pg_ingest_opts o = { .format = PG_INPUT_LISTING };
@@ -159,6 +163,10 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
                                        "--max-line wants a byte count from 16 to 1073741824");
         } else if (opt == 'q') {
             quiet = 1;
+        } else if (opt == 'e') {
+            if (pg_encoding_parse(optarg, &o.encoding) != PG_OK)
+                return cli_usage_error(cmd_ingest_usage,
+                                       "unknown --encoding '%s' (utf-8, latin1)", optarg);
         }
     }
     if (optind >= argc)

@@ -24,7 +24,7 @@ const char cmd_run_usage[] =
     "  report.txt, report.json     communities, central and repeated papers\n"
     "The database is DIR/papergraph.db unless --db or $PAPERGRAPH_DB names one;\n"
     "running again with more files adds to it.\n"
-    "  --year YYYY, --format FMT   as for ingest\n"
+    "  --year YYYY, --format FMT, --encoding ENC   as for ingest\n"
     CLI_GRAPH_HELP;
 
 typedef struct run_ctx {
@@ -210,6 +210,7 @@ int cmd_run(cli_ctx *ctx, int argc, char **argv)
         { "output", required_argument, NULL, 'o' },
         { "year", required_argument, NULL, 'y' },
         { "format", required_argument, NULL, 'f' },
+        { "encoding", required_argument, NULL, 'e' },
         { NULL, 0, NULL, 0 },
     };
     pg_ingest_opts o = { .format = PG_INPUT_LISTING };
@@ -232,6 +233,8 @@ int cmd_run(cli_ctx *ctx, int argc, char **argv)
                 return cli_usage_error(cmd_run_usage, "--year wants a four-digit year");
         } else if (opt == 'f' && pg_input_format_parse(optarg, &o.format) != PG_OK) {
             return cli_usage_error(cmd_run_usage, "unknown --format '%s'", optarg);
+        } else if (opt == 'e' && pg_encoding_parse(optarg, &o.encoding) != PG_OK) {
+            return cli_usage_error(cmd_run_usage, "unknown --encoding '%s'", optarg);
         }
     }
     if (r.dir == NULL || optind >= argc)
