@@ -33,11 +33,20 @@ typedef struct prepared {
     pg_match_item item;
 } prepared;
 
+/* Candidates recur (every variant of a paper is a candidate of the next
+ * one), and loading one means a query, a decompression and normalising it
+ * again: a direct-mapped cache keeps the last ones prepared.  Texts never
+ * change; their occurrence metadata can grow during a session, which the
+ * cache may not see until the slot is reloaded (a later `dedup` sees all). */
+#define CACHE_SLOTS 1024
+
 struct pg_dedup {
     pg_store *s;
     pg_match_opts o;
     pg_dedup_stats st;
     prepared self, other;
+    prepared *cache;            /* CACHE_SLOTS slots; info.key says which text */
+    unsigned char *cached;      /* 1 when the slot holds a text */
     pg_keyvec cand;
     pg_minhash mh;
 };
@@ -164,8 +173,19 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
                     pg_error *err)
 {
     pg_dedup *d = calloc(1, sizeof *d);
-    if (d == NULL)
+    if (d != NULL) {
+        d->cache = calloc(CACHE_SLOTS, sizeof *d->cache);
+        d->cached = calloc(CACHE_SLOTS, 1);
+    }
+    if (d == NULL || d->cache == NULL || d->cached == NULL) {
+        if (d != NULL) {
+            free(d->cache);
+            free(d->cached);
+        }
+        free(d);
+        *out = NULL;
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    }
     d->s = s;
     pg_err e = PG_OK;
     if (o != NULL)
@@ -173,7 +193,7 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
     else
         e = load_opts(s, &d->o, err);
     if (e != PG_OK) {
-        free(d);
+        pg_dedup_free(d);
         d = NULL;
     }
     *out = d;
@@ -186,6 +206,10 @@ void pg_dedup_free(pg_dedup *d)
         return;
     prepared_release(&d->self);
     prepared_release(&d->other);
+    for (size_t i = 0; i < CACHE_SLOTS; i++)
+        prepared_release(&d->cache[i]);
+    free(d->cache);
+    free(d->cached);
     pg_keyvec_release(&d->cand);
     free(d);
 }
@@ -221,13 +245,28 @@ static size_t text_bands(pg_dedup *d, uint64_t *bands)
 
 /* Verifies one candidate; on a match records it and adds the candidate's
  * paper to the merge set. */
+/* The prepared candidate, from the cache or loaded into it. */
+static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *err)
+{
+    size_t slot = (size_t)(key.lo & (CACHE_SLOTS - 1));
+    prepared *p = &d->cache[slot];
+    *out = p;
+    if (d->cached[slot] && pg_key_cmp(p->info.key, key) == 0)
+        return PG_OK;
+    d->cached[slot] = 0;
+    pg_err e = prepare(d->s, key, p, err);
+    d->cached[slot] = e == PG_OK;
+    return e;
+}
+
 static pg_err verify(pg_dedup *d, pg_key cand, char (*papers)[PG_ID_HEX],
                      size_t *n_papers, pg_error *err)
 {
     pg_match_result r;
-    pg_err e = prepare(d->s, cand, &d->other, err);
+    prepared *other = NULL;
+    pg_err e = load_candidate(d, cand, &other, err);
     if (e == PG_OK)
-        e = pg_match_decide(&d->self.item, &d->other.item, &d->o, &r);
+        e = pg_match_decide(&d->self.item, &other->item, &d->o, &r);
     if (e != PG_OK)
         return e == PG_ERR_NOMEM ? pg_error_set(err, e, "out of memory") : e;
     d->st.candidates++;
@@ -236,8 +275,11 @@ static pg_err verify(pg_dedup *d, pg_key cand, char (*papers)[PG_ID_HEX],
     d->st.matches++;
     double score = r.abstract_jaccard >= 0 ? r.abstract_jaccard : r.title_sim;
     e = pg_store_add_match(d->s, d->self.info.key, cand, r.rule, score, err);
-    if (e == PG_OK && d->other.info.paper_id[0] != '\0')
-        memcpy(papers[(*n_papers)++], d->other.info.paper_id, PG_ID_HEX);
+    /* The paper now, not when the candidate was cached: papers merge. */
+    if (e == PG_OK)
+        e = pg_store_paper_of(d->s, cand, papers[*n_papers], err);
+    if (e == PG_OK && papers[*n_papers][0] != '\0')
+        (*n_papers)++;
     return e;
 }
 

@@ -5,9 +5,11 @@
 ** The dedup stage (dedup.c) decides; this file only remembers.  Band keys
 ** are the index through which a new text finds candidates in time
 ** proportional to the text, not to the database: one indexed lookup per key.
-** A band key shared by very many texts (a boilerplate opening, a generic
-** title) says little about any of them, so a lookup reads at most
-** CANDIDATES_PER_BAND texts: verification cost stays bounded.
+** A text's band keys are looked up and stored with one statement each (a
+** statement per key cost more than the index probes).  A band key shared by
+** very many texts (a boilerplate opening, a generic title) says little about
+** any of them, so a lookup reads at most 1024 texts: verification cost stays
+** bounded.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,16 +18,9 @@
 #include "papergraph/store.h"
 #include "store_internal.h"
 
-#define CANDIDATES_PER_BAND 256
 
 static const char *const ds_sql[DS_COUNT] = {
-    [DS_ADD_BAND] =
-        "INSERT OR IGNORE INTO bands (band, text_id)"
-        " SELECT ?1, id FROM texts WHERE key = ?2",
-    [DS_BAND_TEXTS] =
-        "SELECT t.key FROM bands AS b JOIN texts AS t ON t.id = b.text_id"
-        " WHERE b.band = ?1 LIMIT 256",
-    [DS_NORM_TEXTS] = "SELECT key FROM texts WHERE norm_key = ?1 LIMIT 256",
+    [DS_NORM_TEXTS] = "SELECT key FROM texts WHERE norm_key = ?1 LIMIT 1024",
     [DS_ADD_MATCH] =
         "INSERT OR REPLACE INTO matches (a, b, rule, score)"
         " SELECT min(x.id, y.id), max(x.id, y.id), ?3, ?4"
@@ -46,9 +41,12 @@ static const char *const ds_sql[DS_COUNT] = {
     [DS_TEXT_URLS] = "SELECT url FROM text_urls WHERE text_key = ?1 ORDER BY url",
     [DS_GET_SETTING] = "SELECT value FROM settings WHERE key = ?1",
     [DS_SET_SETTING] = "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+    [DS_TEXT_ID] = "SELECT id FROM texts WHERE key = ?1",
+    [DS_PAPER_OF] =
+        "SELECT c.paper_id FROM texts AS t JOIN clusters AS c ON c.text_id = t.id"
+        " WHERE t.key = ?1",
 };
 
-_Static_assert(CANDIDATES_PER_BAND == 256, "keep the LIMITs above in step");
 
 pg_err pg_keyvec_push(pg_keyvec *kv, pg_key k)
 {
@@ -125,21 +123,77 @@ void pg_store_tx_rollback(pg_store *s)
     s->in_tx = 0;
 }
 
+/* The statement for n band keys at once, prepared on first use: "find"
+ * selects the texts holding any of ?1..?n; "add" inserts (?i, ?n+1). */
+static sqlite3_stmt *band_stmt(pg_store *s, int add, size_t n, pg_error *err)
+{
+    sqlite3_stmt **slot = add ? &s->band_add[n] : &s->band_find[n];
+    if (*slot != NULL)
+        return *slot;
+    pg_buf sql = PG_BUF_INIT;
+    pg_err e = pg_buf_puts(&sql, add ? "INSERT OR IGNORE INTO bands (band, text_id) VALUES "
+                                     : "SELECT t.key FROM bands AS b JOIN texts AS t"
+                                       " ON t.id = b.text_id WHERE b.band IN (");
+    for (size_t i = 1; i <= n && e == PG_OK; i++)
+        e = add ? pg_buf_printf(&sql, "%s(?%zu, ?%zu)", i > 1 ? ", " : "", i, n + 1)
+                : pg_buf_printf(&sql, "%s?%zu", i > 1 ? ", " : "", i);
+    if (e == PG_OK && !add)
+        e = pg_buf_puts(&sql, ") LIMIT " "1024");
+    if (e != PG_OK) {
+        pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    } else {
+        int rc = sqlite3_prepare_v3(s->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT,
+                                    slot, NULL);
+        if (rc != SQLITE_OK) {
+            pgs_db_fail(s, rc, "cannot prepare a band statement", err);
+            sqlite3_finalize(*slot);
+            *slot = NULL;
+        }
+    }
+    pg_buf_release(&sql);
+    return *slot;
+}
+
+static pg_err text_id(pg_store *s, pg_key text, long long *id, pg_error *err)
+{
+    unsigned char kb[16];
+    sqlite3_stmt *st = stmt(s, DS_TEXT_ID, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    int rc = SQLITE_OK;
+    pg_err e = PG_OK;
+    pgs_bind_key(st, 1, text, kb, &rc);
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    else if (rc == SQLITE_DONE)
+        e = pg_error_set(err, PG_ERR_NOT_FOUND, "%s: no such text", s->path);
+    else
+        e = pgs_db_fail(s, rc, "cannot find a text", err);
+    pgs_stmt_done(st);
+    return e;
+}
+
 pg_err pg_store_add_bands(pg_store *s, pg_key text, const uint64_t *bands,
                           size_t n, pg_error *err)
 {
-    unsigned char kb[16];
+    long long id = 0;
+    if (n == 0)
+        return PG_OK;
+    if (n > PGS_BANDS_MAX)
+        return pg_error_set(err, PG_ERR_USAGE, "%s: too many band keys", s->path);
     pg_err e = need_write(s, err);
-    sqlite3_stmt *st = e == PG_OK ? stmt(s, DS_ADD_BAND, err) : NULL;
+    if (e == PG_OK)
+        e = text_id(s, text, &id, err);
+    sqlite3_stmt *st = e == PG_OK ? band_stmt(s, 1, n, err) : NULL;
     if (st == NULL)
         return e != PG_OK ? e : PG_ERR_DB;
-    for (size_t i = 0; i < n && e == PG_OK; i++) {
-        int rc = SQLITE_OK;
-        pgs_bind_int(st, 1, (long long)bands[i], &rc);
-        pgs_bind_key(st, 2, text, kb, &rc);
-        e = exec_bound(s, st, rc, "cannot store a band key", err);
-    }
-    return e;
+    int rc = SQLITE_OK;
+    for (size_t i = 0; i < n; i++)
+        pgs_bind_int(st, (int)i + 1, (long long)bands[i], &rc);
+    pgs_bind_int(st, (int)n + 1, id, &rc);
+    return exec_bound(s, st, rc, "cannot store band keys", err);
 }
 
 /* Appends the key column of every row of a bound statement to out. */
@@ -192,11 +246,14 @@ pg_err pg_store_candidates(pg_store *s, pg_key self, pg_key norm_key,
     int rc = SQLITE_OK;
     pgs_bind_key(st, 1, norm_key, kb, &rc);
     pg_err e = collect_keys(s, st, rc, out, err);
-    if (e == PG_OK && (st = stmt(s, DS_BAND_TEXTS, err)) == NULL)
+    if (n > PGS_BANDS_MAX)
+        n = PGS_BANDS_MAX;
+    if (e == PG_OK && n > 0 && (st = band_stmt(s, 0, n, err)) == NULL)
         e = PG_ERR_DB;
-    for (size_t i = 0; i < n && e == PG_OK; i++) {
+    if (e == PG_OK && n > 0) {
         rc = SQLITE_OK;
-        pgs_bind_int(st, 1, (long long)bands[i], &rc);
+        for (size_t i = 0; i < n; i++)
+            pgs_bind_int(st, (int)i + 1, (long long)bands[i], &rc);
         e = collect_keys(s, st, rc, out, err);
     }
     if (e == PG_OK)
@@ -233,6 +290,27 @@ pg_err pg_store_set_paper(pg_store *s, pg_key text, const char *paper_id,
     pgs_bind_key(st, 1, text, kb, &rc);
     pgs_bind_str(st, 2, paper_id, &rc);
     return exec_bound(s, st, rc, "cannot record a paper", err);
+}
+
+pg_err pg_store_paper_of(pg_store *s, pg_key text, char id[PG_ID_HEX],
+                         pg_error *err)
+{
+    unsigned char kb[16];
+    sqlite3_stmt *st = stmt(s, DS_PAPER_OF, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    int rc = SQLITE_OK;
+    pg_err e = PG_OK;
+    id[0] = '\0';
+    pgs_bind_key(st, 1, text, kb, &rc);
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    if (rc == SQLITE_ROW)
+        snprintf(id, PG_ID_HEX, "%s", pgs_col_str(st, 0));
+    else if (rc != SQLITE_DONE)
+        e = pgs_db_fail(s, rc, "cannot read a paper", err);
+    pgs_stmt_done(st);
+    return e;
 }
 
 pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,

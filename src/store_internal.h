@@ -24,11 +24,15 @@ enum {
     ST_COUNT
 };
 
+/* The most band keys one text may have (cluster.h: abstract bands plus
+ * title keys). */
+#define PGS_BANDS_MAX 128
+
 /* Statements of store_dedup.c, prepared on first use. */
 enum {
-    DS_ADD_BAND, DS_BAND_TEXTS, DS_NORM_TEXTS, DS_ADD_MATCH, DS_SET_PAPER,
+    DS_NORM_TEXTS, DS_ADD_MATCH, DS_SET_PAPER,
     DS_RENAME_PAPER, DS_TEXT_META, DS_TEXT_URLS, DS_GET_SETTING,
-    DS_SET_SETTING,
+    DS_SET_SETTING, DS_PAPER_OF, DS_TEXT_ID,
     DS_COUNT
 };
 
@@ -41,6 +45,12 @@ struct pg_store {
     int in_tx;                  /* a general transaction (pg_store_tx_begin) is open */
     sqlite3_stmt *ds[DS_COUNT]; /* lazily prepared, finalized at close */
     pg_buf zbuf;                /* compression scratch of pg_store_add_text */
+    /* Band statements for n keys at once (prepared on first use): one
+     * statement per text instead of one per key. */
+    sqlite3_stmt *band_find[PGS_BANDS_MAX + 1];
+    sqlite3_stmt *band_add[PGS_BANDS_MAX + 1];
+    void *zctx;                 /* ZSTD_CCtx, reused: a fresh one per text
+                                   costs more than compressing the text */
 };
 
 /* "PATH: what: SQLite's message" as PG_ERR_DB (PG_ERR_NOMEM for SQLITE_NOMEM). */

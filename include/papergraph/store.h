@@ -153,6 +153,9 @@ pg_err pg_store_candidates(pg_store *s, pg_key self, pg_key norm_key,
 /* Records a verified "same paper" decision between two stored texts. */
 pg_err pg_store_add_match(pg_store *s, pg_key a, pg_key b, const char *rule,
                           double score, pg_error *err);
+/* The paper of a stored text, or "" when it has none. */
+pg_err pg_store_paper_of(pg_store *s, pg_key text, char id[PG_ID_HEX],
+                         pg_error *err);
 /* Puts a text in a paper (insert or replace). */
 pg_err pg_store_set_paper(pg_store *s, pg_key text, const char *paper_id,
                           pg_error *err);
