@@ -38,6 +38,20 @@ run --db "$DB" graph --min-sim 2
 run --db "$DB" graph --resolution -1
 run --db "$DB" graph --seed x
 run --db "$DB" graph --format dot
+run --db "$DB" graph --w-authors 0.5 --resolution 2 --seed 7 --top-k 3 --format csv -o "$WORK/opts"
+check "resolution 2 splits at least as finely as 1" $PY -c "
+import csv,sys
+a=len({r['community'] for r in csv.DictReader(open(sys.argv[1]))})
+b=len({r['community'] for r in csv.DictReader(open(sys.argv[2]))})
+assert b>=a, (a,b)" "$WORK/g-nodes.csv" "$WORK/opts-nodes.csv"
+note "one repository spelled two ways links two unrelated papers; a third stays alone"
+run --db "$WORK/links.db" ingest --quiet --year 2025 "$FIXTURES/graph/links.txt"
+run --db "$WORK/links.db" graph --format csv -o "$WORK/links"
+run -- cat "$WORK/links-edges.csv"
+check "the unrelated paper is isolated" $PY -c "
+import csv,sys
+d={r['label']:int(r['degree']) for r in csv.DictReader(open(sys.argv[1]))}
+assert d['Crop Rotation Planning as Constrained Scheduling']==0 and sorted(d.values())==[0,1,1], d" "$WORK/links-nodes.csv"
 note "report"
 run --db "$DB" report
 run --db "$DB" report --format json -o "$WORK/report.json"
