@@ -162,39 +162,13 @@ static int read_number(const char *s, size_t n, size_t *i, int max)
     return k ? v : -1;
 }
 
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* The month named by the letters at s[0..n): "Sep", "sept", "September";
- * 0 when none. */
-static int month_of(const char *s, size_t n)
-{
-    static const char *const names[] = {
-        "january", "february", "march", "april", "may", "june", "july",
-        "august", "september", "october", "november", "december",
-    };
-    for (int m = 0; m < 12; m++) {
-        size_t len = strlen(names[m]);
-        if (n != 3 && n != len && !(m == 8 && n == 4))
-            continue;
-        size_t i = 0;
-        while (i < n && lower(s[i]) == names[m][i])
-            i++;
-        if (i == n)
-            return m + 1;
-    }
-    return 0;
-}
-
 /* "Mon D", "Mon D, YYYY", either followed by an upvote count. */
 static int parse_date(const char *s, size_t n, ldate *out)
 {
     size_t i = 0;
     while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
         i++;
-    if (i < 3 || (out->m = month_of(s, i)) == 0)
+    if (i < 3 || (out->m = pgr_month_of(s, i)) == 0)
         return 0;
     size_t j = skip_blanks(s, n, i);
     if (j == i || (out->d = read_number(s, n, &j, 2)) < 0)
@@ -220,6 +194,11 @@ static int parse_date(const char *s, size_t n, ldate *out)
 }
 
 /* "• 5 authors", "• 1 author" (the bullet may be missing). */
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 static int parse_authors(const char *s, size_t n, int *out)
 {
     size_t i = 0;

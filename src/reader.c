@@ -841,8 +841,7 @@ static int parse_iso(const char *s, size_t n, int *y, int *m, int *d)
     return i == n || s[i] == 'T' || s[i] == ' ';
 }
 
-/* The month named by s[0..n): "Oct", "Sept", "October", any case. */
-static int month_of(const char *s, size_t n)
+int pgr_month_of(const char *s, size_t n)
 {
     static const char *const names[] = {
         "january", "february", "march", "april", "may", "june", "july",
@@ -887,7 +886,7 @@ static int parse_named(const char *s, size_t n, int year, int *y, int *m, int *d
         i = skip_blanks(s, n, i);
     }
     j = read_letters(s, n, i);
-    if (j - i < 3 || (*m = month_of(s + i, j - i)) == 0)
+    if (j - i < 3 || (*m = pgr_month_of(s + i, j - i)) == 0)
         return 0;
     if (j < n && s[j] == '.')
         j++;            /* "Oct. 9" */

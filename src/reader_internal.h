@@ -73,6 +73,10 @@ size_t pgr_max_line(const pg_reader *r);
  * current year). */
 int pgr_year(const pg_reader *r);
 
+/* The month (1..12) named by s[0..n): "Oct", "Sept", "October", in any
+ * case; 0 when none.  Shared by every backend's date parsing. */
+int pgr_month_of(const char *s, size_t n);
+
 /* Sets every field of rec to its "absent" value: "" strings, -1 counts,
  * 0 dates and line. */
 void pgr_record_clear(pg_record *rec);

@@ -114,6 +114,10 @@ int cli_graph_csv(const pg_graph *g, const char *prefix);
 int cli_graph_draw(const pg_graph *g, const char *path, const char *title);
 int cli_report(pg_store *s, const pg_graph *g, pg_out_format fmt, const char *path);
 
+/* Finds the text read at "FILE:LINE"; PG_ERR_USAGE when arg is not of
+ * that form, else as pg_store_find_occurrence. */
+pg_err cli_find_place(pg_store *s, const char *arg, pg_key *text, pg_error *err);
+
 /* Parses a four-digit year; -1 when s is not one. */
 int cli_parse_year(const char *s, int *year);
 

@@ -119,20 +119,13 @@ static int print_paper(void *ctx, const pg_paper *p)
 /* Resolves PAPER_ID or FILE:LINE to a paper id. */
 static pg_err resolve(pg_store *s, const char *arg, char id[PG_ID_HEX], pg_error *err)
 {
-    const char *colon = strrchr(arg, ':');
-    char *end = NULL;
-    long line = colon ? strtol(colon + 1, &end, 10) : 0;
-    if (colon == NULL || end == colon + 1 || *end != '\0' || line < 1) {
+    if (strchr(arg, ':') == NULL) {
         snprintf(id, PG_ID_HEX, "%s", arg);
         return PG_OK;
     }
-    char *file = strndup(arg, (size_t)(colon - arg));
-    if (file == NULL)
-        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     pg_key text;
     pg_text_info info;
-    pg_err rc = pg_store_find_occurrence(s, file, line, &text, err);
-    free(file);
+    pg_err rc = cli_find_place(s, arg, &text, err);
     if (rc == PG_OK)
         rc = pg_store_text_info(s, text, &info, err);
     if (rc == PG_OK) {

@@ -17,22 +17,6 @@ const char cmd_why_usage[] =
     "its path, e.g. day1.txt:13) and prints the decision, the rule that made\n"
     "it and the scores behind it.\n";
 
-/* Splits "FILE:LINE" and finds the text read there. */
-static pg_err locate(pg_store *s, const char *arg, pg_key *text, pg_error *err)
-{
-    const char *colon = strrchr(arg, ':');
-    char *end = NULL;
-    long line = colon ? strtol(colon + 1, &end, 10) : 0;
-    if (colon == NULL || colon == arg || end == colon + 1 || *end != '\0' || line < 1)
-        return pg_error_set(err, PG_ERR_USAGE, "'%s' is not FILE:LINE", arg);
-    char *file = strndup(arg, (size_t)(colon - arg));
-    if (file == NULL)
-        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    pg_err rc = pg_store_find_occurrence(s, file, line, text, err);
-    free(file);
-    return rc;
-}
-
 static void print_side(const char *name, const char *arg, const pg_text_info *t)
 {
     char hex[PG_KEY_HEX];
@@ -75,9 +59,9 @@ static pg_err explain(pg_store *s, const char *arg_a, const char *arg_b, pg_erro
     pg_dedup *d = NULL;
     pg_match_result r;
     int have_a = 0, have_b = 0;
-    pg_err rc = locate(s, arg_a, &ka, err);
+    pg_err rc = cli_find_place(s, arg_a, &ka, err);
     if (rc == PG_OK)
-        rc = locate(s, arg_b, &kb, err);
+        rc = cli_find_place(s, arg_b, &kb, err);
     if (rc == PG_OK && (rc = pg_store_text_info(s, ka, &a, err)) == PG_OK)
         have_a = 1;
     if (rc == PG_OK && (rc = pg_store_text_info(s, kb, &b, err)) == PG_OK)

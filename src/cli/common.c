@@ -164,3 +164,18 @@ int cli_write_file(const char *path, cli_write_fn fn, void *ctx)
     cli_error("%s", err.msg[0] ? err.msg : pg_strerror(rc));
     return rc == PG_ERR_IO ? EXIT_OUTPUT : cli_exit_for(rc);
 }
+
+pg_err cli_find_place(pg_store *s, const char *arg, pg_key *text, pg_error *err)
+{
+    const char *colon = strrchr(arg, ':');
+    char *end = NULL;
+    long line = colon ? strtol(colon + 1, &end, 10) : 0;
+    if (colon == NULL || colon == arg || end == colon + 1 || *end != '\0' || line < 1)
+        return pg_error_set(err, PG_ERR_USAGE, "'%s' is not FILE:LINE", arg);
+    char *file = strndup(arg, (size_t)(colon - arg));
+    if (file == NULL)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    pg_err rc = pg_store_find_occurrence(s, file, line, text, err);
+    free(file);
+    return rc;
+}
