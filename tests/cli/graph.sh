@@ -68,6 +68,11 @@ check "run's listing reads back" "$PAPERGRAPH" --db "$WORK/back.db" ingest --qui
 note "run again with one more file: added to the same database"
 run run --year 2025 -o "$WORK/out" "$L/2025-09-08.txt" "$FIXTURES/errors/invalid-bytes.txt"
 run run --year 2025 -o "$WORK/out" "$WORK/missing.txt"
+note "run over bibliographic records, with the input options of ingest"
+run run --format csv --encoding latin1 --min-sim 0.5 -o "$WORK/bib" "$FIXTURES/formats/latin1.csv"
+run run --format jsonl --db "$WORK/bib.db" -o "$WORK/bib2" "$FIXTURES/formats/bib_b.jsonl"
+check "run --db puts the database where it is told" test -s "$WORK/bib.db" -a ! -e "$WORK/bib2/papergraph.db"
+run run --format xml -o "$WORK/bib3" "$FIXTURES/formats/bib_b.jsonl"
 run run "$L/2025-09-03.txt"
 run run -o "$L/2025-09-03.txt" "$L/2025-09-03.txt"
 finish
