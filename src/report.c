@@ -121,8 +121,8 @@ static void write_text(const summary *sum, const pg_graph *g, FILE *out)
             "  %lld papers seen on two or more days\n\n", st->files, st->occurrences,
             st->texts, st->papers, st->days, sum->repeated);
     fprintf(out, "Graph\n  %zu papers, %zu links (%zu shared links, %zu shared terms, "
-            "%zu both)\n  %zu components, the largest with %zu papers; %zu papers "
-            "link to nothing\n  %zu communities\n", g->n_nodes, g->n_edges,
+            "%zu both)\n  %zu components, the largest with %zu papers; unlinked "
+            "papers: %zu\n  %zu communities\n", g->n_nodes, g->n_edges,
             sum->edges_links, sum->edges_terms, sum->edges_both, g->n_components,
             g->largest_component, sum->isolated, g->n_communities);
     text_number(out, "modularity", g->modularity);
