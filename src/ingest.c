@@ -123,9 +123,8 @@ static pg_err append_identity(const pg_record *rec, pg_buf *b, int normalise)
     return rc;
 }
 
-/* Stores the text of rec unless known and places it in its paper; sets
- * *is_new. */
-static pg_err store_text(pg_store *s, pg_dedup *d, const pg_record *rec,
+/* Stores the text of rec unless known; sets *is_new. */
+static pg_err store_text(pg_store *s, const pg_record *rec,
                          scratch *w, pg_key key, int *is_new, pg_error *err)
 {
     int found = 0;
@@ -152,8 +151,6 @@ static pg_err store_text(pg_store *s, pg_dedup *d, const pg_record *rec,
     rc = pg_store_add_text(s, &t, err);
     if (rc == PG_OK)
         rc = store_urls(s, key, rec, err);
-    if (rc == PG_OK)
-        rc = pg_dedup_add_text(d, key, err);
     *is_new = rc == PG_OK;
     return rc;
 }
@@ -187,9 +184,13 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, long long file_id,
             rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
             break;
         }
-        rc = store_text(s, d, &rec, &w, key, &is_new, err);
+        rc = store_text(s, &rec, &w, key, &is_new, err);
         if (rc == PG_OK)
             rc = pg_store_add_occurrence(s, file_id, key, &rec, err);
+        /* Placed only now: the matcher reads the text's authors, year and
+         * venue from its occurrences. */
+        if (rc == PG_OK && is_new)
+            rc = pg_dedup_add_text(d, key, err);
         if (rc != PG_OK)
             break;
         if (day[0] == '\0' && rec.day[0] != '\0')

@@ -26,6 +26,7 @@
 ** lists, dates, URLs.  It lives here rather than in either backend so that
 ** a CSV column and a JSON key of the same name mean exactly the same thing.
 */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -732,12 +733,32 @@ static int is_initials(const char *s, size_t n)
     return n > 0;
 }
 
+/* 1 when the ';' at s[i] ends an HTML entity ("D&#252;llmann",
+ * "M&uuml;ller"): exported bibliographies are full of them, and splitting
+ * there would cut one author in two. */
+static int ends_entity(const char *s, size_t i)
+{
+    size_t j = i;
+    while (j > 0 && (isalnum((unsigned char)s[j - 1]) || s[j - 1] == '#') && i - j < 10)
+        j--;
+    return j > 0 && j < i && s[j - 1] == '&';
+}
+
+/* 1 when s[0..n) has a ';' that separates names rather than ends an entity. */
+static int has_semicolons(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ';' && !ends_entity(s, i))
+            return 1;
+    return 0;
+}
+
 /* Length of the author separator at s[i..n): 1 for ',' or ';' (only the
  * one asked for), 5 for the word "and" between blanks; 0 for none. */
 static size_t separator_at(const char *s, size_t n, size_t i, int semicolons)
 {
     if (semicolons)
-        return s[i] == ';';
+        return s[i] == ';' && !ends_entity(s, i);
     if (s[i] == ',')
         return 1;
     if ((s[i] == ' ' || s[i] == '\t') && i + 4 < n &&
@@ -764,7 +785,7 @@ static pg_err add_piece(pgr_fields *f, const char *s, size_t n, int after_comma)
  * and "and" ("A. Smith, B. Jones and C. Lee"). */
 static pg_err set_authors_text(pgr_fields *f, const char *s, size_t n)
 {
-    int semicolons = memchr(s, ';', n) != NULL;
+    int semicolons = has_semicolons(s, n);
     int count = parse_count(s, n);
     int after_comma = 0;
     size_t start = 0;

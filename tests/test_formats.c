@@ -316,12 +316,19 @@ static void test_jsonl_authors(void)
         "{\"title\": \"t9\", \"authors\": []}\n"
         "{\"title\": \"t10\", \"authors\": [\"Ann\", 3, null], \"author\": \"X\"}\n"
         "{\"title\": \"t11\", \"authors\": \"Alexander Anderson, Sandra Andrews\"}\n"
-        "{\"title\": \"t12\", \"authors\": -2}\n";
+        "{\"title\": \"t12\", \"authors\": -2}\n"
+        "{\"title\": \"t13\", \"authors\": \"Dirk D&#252;llmann, Jo M&uuml;ller\"}\n"
+        "{\"title\": \"t14\", \"authors\": \"M&uuml;ller, J.; Doe, A.\"}\n";
     result res;
 
     jsonl(in, &res);
     CHECK_CLEAN(res, strlen(in));
-    CHECK_INT(res.n, 12);
+    CHECK_INT(res.n, 14);
+    /* A ';' that ends an HTML entity does not split a name. */
+    CHECK_INT(res.recs[12].authors, 2);
+    CHECK_STR(res.recs[12].names, "Dirk D&#252;llmann\nJo M&uuml;ller");
+    CHECK_INT(res.recs[13].authors, 2);
+    CHECK_STR(res.recs[13].names, "M&uuml;ller, J.\nDoe, A.");
     CHECK_INT(res.recs[0].authors, 5);
     CHECK_STR(res.recs[0].names, "");
     CHECK_INT(res.recs[1].authors, 3);    /* the empty name is dropped */
