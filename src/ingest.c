@@ -89,6 +89,29 @@ static int store_url(void *ctx, const char *url, size_t len)
     return u->rc != PG_OK;
 }
 
+/* URLs a record gives in fields (one per line) are URLs by declaration:
+ * each is normalised as one, even without a scheme ("example.org/x"); one
+ * that is not a URL at all is dropped. */
+static pg_err store_given_urls(pg_store *s, pg_key text, const char *urls,
+                               pg_error *err)
+{
+    pg_buf b = PG_BUF_INIT;
+    pg_err rc = PG_OK;
+    while (*urls && rc == PG_OK) {
+        const char *nl = strchr(urls, '\n');
+        size_t len = nl ? (size_t)(nl - urls) : strlen(urls);
+        pg_buf_reset(&b);
+        pg_err u = pg_url_normalize(urls, len, &b);
+        if (u == PG_OK)
+            rc = pg_store_add_url(s, text, b.data, err);
+        else if (u == PG_ERR_NOMEM)
+            rc = pg_error_set(err, u, "out of memory");
+        urls += len + (nl != NULL);
+    }
+    pg_buf_release(&b);
+    return rc;
+}
+
 static pg_err store_urls(pg_store *s, pg_key text, const pg_record *rec,
                          pg_error *err)
 {
@@ -96,11 +119,11 @@ static pg_err store_urls(pg_store *s, pg_key text, const pg_record *rec,
     pg_err rc = pg_urls_extract(rec->title, rec->title_len, store_url, &u);
     if (rc == PG_OK && u.rc == PG_OK)
         rc = pg_urls_extract(rec->abstract, rec->abstract_len, store_url, &u);
-    if (rc == PG_OK && u.rc == PG_OK && rec->urls[0] != '\0')
-        rc = pg_urls_extract(rec->urls, strlen(rec->urls), store_url, &u);
     if (rc != PG_OK)
         return pg_error_set(err, rc, "out of memory");
-    return u.rc;
+    if (u.rc != PG_OK)
+        return u.rc;
+    return store_given_urls(s, text, rec->urls, err);
 }
 
 /* A record without an abstract is known by its title and metadata: two

@@ -379,6 +379,21 @@ static void strip_output(pg_buf *out, size_t start, size_t git_at)
     out->data[out->len] = '\0';
 }
 
+/* The next path segment that is not empty once cut like the end of a URL
+ * ("repo.git" is "repo", "..." is nothing); 0 when none is left.  Every
+ * reading of segments goes through here, so that a second pass over a
+ * canonical URL sees the segments the first pass wrote. */
+static int next_clean_segment(const char *p, size_t n, size_t *pos,
+                              const char **seg, size_t *seg_len)
+{
+    while (next_segment(p, n, pos, seg, seg_len)) {
+        *seg_len = strip_tail(*seg, *seg_len, 0);
+        if (*seg_len > 0)
+            return 1;
+    }
+    return 0;
+}
+
 /* Appends "/seg" for at most max segments of the path, lower-cased; stops
  * early at a segment in stop_words (a sub-page such as "tree" or GitLab's
  * "-") once min segments are out.  Each segment is cut like the end of a
@@ -390,10 +405,8 @@ static pg_err put_segments(pg_buf *out, const char *p, size_t n, size_t max,
     pg_err rc = PG_OK;
     size_t pos = 0, count = 0, seg_len;
     const char *seg;
-    while (count < max && rc == PG_OK && next_segment(p, n, &pos, &seg, &seg_len)) {
-        seg_len = strip_tail(seg, seg_len, 0);
-        if (seg_len == 0)
-            continue;
+    while (count < max && rc == PG_OK
+           && next_clean_segment(p, n, &pos, &seg, &seg_len)) {
         int stop = 0;
         for (size_t i = 0; stop_words && stop_words[i] && count >= min; i++)
             stop |= equals(seg, seg_len, stop_words[i]);
@@ -435,10 +448,9 @@ static pg_err put_github(pg_buf *out, const url_parts *u)
     size_t pos = 0, len;
     const char *seg;
     pg_err rc = pg_buf_puts(out, "https://github.com");
-    if (rc != PG_OK || !next_segment(u->path, u->path_len, &pos, &seg, &len))
+    if (rc != PG_OK || !next_clean_segment(u->path, u->path_len, &pos, &seg, &len))
         return rc;
     /* github.com/orgs/NAME is the owner's page. */
-    len = strip_tail(seg, len, 0);
     if (equals(seg, len, "orgs") || equals(seg, len, "users")) {
         size_t at = out->len;
         rc = put_segments(out, u->path + pos, u->path_len - pos, 1, 0, NULL);
@@ -480,9 +492,8 @@ static pg_err put_huggingface(pg_buf *out, const url_parts *u)
     };
     size_t pos = 0, len, keep = 2;
     const char *seg;
-    if (!next_segment(u->path, u->path_len, &pos, &seg, &len))
+    if (!next_clean_segment(u->path, u->path_len, &pos, &seg, &len))
         return pg_buf_puts(out, "https://huggingface.co");
-    len = strip_tail(seg, len, 0);
     for (size_t i = 0; site_pages[i]; i++)
         if (equals(seg, len, site_pages[i]))
             return put_generic(out, u);
@@ -538,9 +549,8 @@ static pg_err put_arxiv(pg_buf *out, const url_parts *u)
     static const char *const kinds[] = { "abs", "pdf", "html", "format", NULL };
     size_t pos = 0, len;
     const char *seg;
-    if (!next_segment(u->path, u->path_len, &pos, &seg, &len))
+    if (!next_clean_segment(u->path, u->path_len, &pos, &seg, &len))
         return put_generic(out, u);
-    len = strip_tail(seg, len, 0);
     for (size_t i = 0; kinds[i]; i++) {
         if (!equals(seg, len, kinds[i]))
             continue;

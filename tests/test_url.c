@@ -142,6 +142,8 @@ static const url_case normalize_cases[] = {
     { "https://github.com/-.", "https://github.com/-" },
     { "https://github.com/orgs.", "https://github.com/orgs" },
     { "https://github.com/orgs./Foo", "https://github.com/foo" },
+    { "https://github.com/&/orgs/X", "https://github.com/x" },
+    { "https://arxiv.org/&/abs/2401.01234v1", "https://arxiv.org/abs/2401.01234" },
     { "https://gitlab.com/a/b/-.", "https://gitlab.com/a/b" },
     { "https://arxiv.org/abs/2401.01234v2v3", "https://arxiv.org/abs/2401.01234" },
     { "https://arxiv.org/pdf/2401.01234v2.pdf/", "https://arxiv.org/abs/2401.01234" },

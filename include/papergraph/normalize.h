@@ -19,7 +19,10 @@
 #include "papergraph/buf.h"
 #include "papergraph/error.h"
 
-/* Appends the matching key of s[0..len) to out. */
+/* Appends the matching key of s[0..len) to out.  The key of a text cut off
+ * and marked ("...", "…") is a prefix of the full text's key.  A text with
+ * no letter or digit has an empty key: callers must not take two empty keys
+ * for a match. */
 pg_err pg_normalize_key(const char *s, size_t len, pg_buf *out);
 
 /* Appends display text: entities decoded, control characters dropped, white
@@ -27,7 +30,8 @@ pg_err pg_normalize_key(const char *s, size_t len, pg_buf *out);
  * case and punctuation are kept. */
 pg_err pg_normalize_display(const char *s, size_t len, pg_buf *out);
 
-/* 1 when the text ends as a cut-off abstract does ("...", "…", "[...]"),
+/* 1 when the text ends as a cut-off abstract does ("...", "…", "[...]",
+ * "(...)", "[…]", "(…)", "&hellip;"),
  * ignoring trailing white space; 0 otherwise. */
 int pg_text_is_truncated(const char *s, size_t len);
 
@@ -41,7 +45,10 @@ int pg_text_is_truncated(const char *s, size_t len);
 pg_err pg_url_normalize(const char *url, size_t len, pg_buf *out);
 
 /* Calls fn once for every distinct canonical URL found in text, in order of
- * first appearance.  url is NUL-terminated and valid only during the call.
+ * first appearance.  A URL is recognised where "http://", "https://",
+ * "www.", a bare "github.com/", "gitlab.com/", "huggingface.co/", "hf.co/",
+ * "arxiv.org/", "doi.org/", or "doi:"/"DOI " begins.  Returns PG_OK (also
+ * when fn asked to stop) or PG_ERR_NOMEM.  url is NUL-terminated and valid only during the call.
  * A non-zero return from fn stops the scan (and is not an error). */
 typedef int (*pg_url_fn)(void *ctx, const char *url, size_t len);
 pg_err pg_urls_extract(const char *text, size_t len, pg_url_fn fn, void *ctx);
