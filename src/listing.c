@@ -85,50 +85,6 @@ typedef struct listing {
 
 /* ---- line shapes ----------------------------------------------------- */
 
-/* Length of the white space character at s[0..n), 0 when there is none.
- * Besides ASCII, the invisible characters pasted pages carry: NBSP, the
- * U+2000 spaces, narrow NBSP, ideographic space and BOM. */
-static size_t space_at(const unsigned char *s, size_t n)
-{
-    if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-        return 1;
-    if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
-        return 2;
-    if (n >= 3 && s[0] == 0xE2 && s[1] == 0x80 && (s[2] <= 0x8B || s[2] == 0xAF))
-        return 3;
-    if (n >= 3 && ((s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80) ||
-                   (s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF)))
-        return 3;
-    return 0;
-}
-
-/* Length of the white space character ending s[0..n), 0 when none. */
-static size_t space_before(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[n - 1];
-    if (c < 0x80)
-        return space_at(s + n - 1, 1);
-    for (size_t k = 2; k <= 3 && k <= n; k++)
-        if (space_at(s + n - k, k) == k)
-            return k;
-    return 0;
-}
-
-static void trim(const char **sp, size_t *np)
-{
-    const unsigned char *s = (const unsigned char *)*sp;
-    size_t n = *np, k;
-
-    while (n > 0 && (k = space_at(s, n)) > 0) {
-        s += k;
-        n -= k;
-    }
-    while (n > 0 && (k = space_before(s, n)) > 0)
-        n -= k;
-    *sp = (const char *)s;
-    *np = n;
-}
-
 static int is_header(const char *s, size_t n)
 {
     for (size_t i = 0; i < sizeof header_lines / sizeof header_lines[0]; i++)
@@ -254,7 +210,7 @@ static enum lkind classify(const pgr_line *ln, const char **s, size_t *n,
         return k;
     const char *p = *s;
     size_t m = *n - gl;
-    trim(&p, &m);
+    pgr_trim(&p, &m);
     if (m == 0 || (k = classify_meta(p, m, date, authors)) == K_TEXT)
         return K_TEXT;
     *s = p;
@@ -546,7 +502,7 @@ static void unglue_abstract(lentry *e, const lline *l)
         return;
     unsigned char c = (unsigned char)a->data[a->len - 4];
     if ((lower((char)c) >= 'a' && lower((char)c) <= 'z') ||
-        space_at(&c, 1) > 0)
+        pgr_space_at(&c, 1) > 0)
         return;
     a->len -= 3;
     a->data[a->len] = '\0';
@@ -629,7 +585,7 @@ static pg_err step(pg_reader *r, listing *ls, int *done, pg_error *err)
     l.s = ls->cur.s;
     l.n = ls->cur.len;
     l.authors = -1;
-    trim(&l.s, &l.n);
+    pgr_trim(&l.s, &l.n);
     l.k = classify(l.ln, &l.s, &l.n, &l.dt, &l.authors, &l.glued);
 
     switch (ls->st) {

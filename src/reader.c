@@ -524,8 +524,7 @@ pg_err pg_encoding_parse(const char *s, pg_encoding *e)
 
 /* ---- trimming ----------------------------------------------------------- */
 
-/* Length of the white space character at s[0..n), 0 when there is none. */
-static size_t space_at(const unsigned char *s, size_t n)
+size_t pgr_space_at(const unsigned char *s, size_t n)
 {
     if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
         return 1;
@@ -543,9 +542,9 @@ static size_t space_at(const unsigned char *s, size_t n)
 static size_t space_before(const unsigned char *s, size_t n)
 {
     if (s[n - 1] < 0x80)
-        return space_at(s + n - 1, 1);
+        return pgr_space_at(s + n - 1, 1);
     for (size_t k = 2; k <= 3 && k <= n; k++)
-        if (space_at(s + n - k, k) == k)
+        if (pgr_space_at(s + n - k, k) == k)
             return k;
     return 0;
 }
@@ -555,7 +554,7 @@ void pgr_trim(const char **sp, size_t *np)
     const unsigned char *s = (const unsigned char *)*sp;
     size_t n = *np, k;
 
-    while (n > 0 && (k = space_at(s, n)) > 0) {
+    while (n > 0 && (k = pgr_space_at(s, n)) > 0) {
         s += k;
         n -= k;
     }
@@ -980,10 +979,10 @@ static pg_err add_urls(pgr_fields *f, const char *s, size_t n)
 
     while (i < n && rc == PG_OK) {
         size_t k, start;
-        while (i < n && (k = space_at((const unsigned char *)s + i, n - i)) > 0)
+        while (i < n && (k = pgr_space_at((const unsigned char *)s + i, n - i)) > 0)
             i += k;
         start = i;
-        while (i < n && space_at((const unsigned char *)s + i, n - i) == 0)
+        while (i < n && pgr_space_at((const unsigned char *)s + i, n - i) == 0)
             i++;
         if (i > start)
             rc = put_item(&f->urls, s + start, i - start);

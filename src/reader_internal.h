@@ -81,6 +81,11 @@ int pgr_month_of(const char *s, size_t n);
  * 0 dates and line. */
 void pgr_record_clear(pg_record *rec);
 
+/* Length of the white space character at s[0..n) (n >= 1), 0 when there
+ * is none: ASCII white space, NBSP, the U+2000 spaces, narrow NBSP,
+ * ideographic space and BOM. */
+size_t pgr_space_at(const unsigned char *s, size_t n);
+
 /* Narrows s[0..*n) to its text without surrounding white space: ASCII
  * white space, NBSP, the U+2000 spaces, narrow NBSP, ideographic space and
  * BOM (pasted text carries them all). */
