@@ -84,6 +84,15 @@ static pg_err need_write(pg_store *s, pg_error *err)
                         "a transaction", s->path);
 }
 
+/* The kept statement id for a write, once the write is allowed here. */
+static pg_err write_stmt(pg_store *s, int id, sqlite3_stmt **st, pg_error *err)
+{
+    pg_err e = need_write(s, err);
+    if (e == PG_OK && (*st = stmt(s, id, err)) == NULL)
+        e = PG_ERR_DB;
+    return e;
+}
+
 /* Steps a bound statement that returns no rows and readies it again. */
 static pg_err exec_bound(pg_store *s, sqlite3_stmt *st, int rc, const char *what,
                          pg_error *err)
@@ -265,10 +274,10 @@ pg_err pg_store_add_match(pg_store *s, pg_key a, pg_key b, const char *rule,
                           double score, pg_error *err)
 {
     unsigned char ab[16], bb[16];
-    pg_err e = need_write(s, err);
-    sqlite3_stmt *st = e == PG_OK ? stmt(s, DS_ADD_MATCH, err) : NULL;
-    if (st == NULL)
-        return e != PG_OK ? e : PG_ERR_DB;
+    sqlite3_stmt *st = NULL;
+    pg_err e = write_stmt(s, DS_ADD_MATCH, &st, err);
+    if (e != PG_OK)
+        return e;
     int rc = SQLITE_OK;
     pgs_bind_key(st, 1, a, ab, &rc);
     pgs_bind_key(st, 2, b, bb, &rc);
@@ -282,10 +291,10 @@ pg_err pg_store_set_paper(pg_store *s, pg_key text, const char *paper_id,
                           pg_error *err)
 {
     unsigned char kb[16];
-    pg_err e = need_write(s, err);
-    sqlite3_stmt *st = e == PG_OK ? stmt(s, DS_SET_PAPER, err) : NULL;
-    if (st == NULL)
-        return e != PG_OK ? e : PG_ERR_DB;
+    sqlite3_stmt *st = NULL;
+    pg_err e = write_stmt(s, DS_SET_PAPER, &st, err);
+    if (e != PG_OK)
+        return e;
     int rc = SQLITE_OK;
     pgs_bind_key(st, 1, text, kb, &rc);
     pgs_bind_str(st, 2, paper_id, &rc);
@@ -316,10 +325,10 @@ pg_err pg_store_paper_of(pg_store *s, pg_key text, char id[PG_ID_HEX],
 pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,
                              pg_error *err)
 {
-    pg_err e = need_write(s, err);
-    sqlite3_stmt *st = e == PG_OK ? stmt(s, DS_RENAME_PAPER, err) : NULL;
-    if (st == NULL)
-        return e != PG_OK ? e : PG_ERR_DB;
+    sqlite3_stmt *st = NULL;
+    pg_err e = write_stmt(s, DS_RENAME_PAPER, &st, err);
+    if (e != PG_OK)
+        return e;
     int rc = SQLITE_OK;
     pgs_bind_str(st, 1, from, &rc);
     pgs_bind_str(st, 2, to, &rc);
@@ -384,10 +393,10 @@ pg_err pg_store_get_setting(pg_store *s, const char *key, pg_buf *out,
 pg_err pg_store_set_setting(pg_store *s, const char *key, const char *value,
                             pg_error *err)
 {
-    pg_err e = need_write(s, err);
-    sqlite3_stmt *st = e == PG_OK ? stmt(s, DS_SET_SETTING, err) : NULL;
-    if (st == NULL)
-        return e != PG_OK ? e : PG_ERR_DB;
+    sqlite3_stmt *st = NULL;
+    pg_err e = write_stmt(s, DS_SET_SETTING, &st, err);
+    if (e != PG_OK)
+        return e;
     int rc = SQLITE_OK;
     pgs_bind_str(st, 1, key, &rc);
     pgs_bind_str(st, 2, value, &rc);
