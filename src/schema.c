@@ -78,6 +78,12 @@
 **   every query asking for papers goes through it, so the near-duplicate
 **   stage replaces just this view (over a clusters table).
 **
+** Schema version 3 adds (see migration_3 below):
+** band_sets    (text_id PRIMARY KEY, keys BLOB): each text's band keys as
+**              little-endian 64-bit words, appended with the text; the rows
+**              above settings "bands.indexed" are not in `bands` yet (the
+**              band index has two levels: see store_bands.c)
+**
 ** Every key column carries CHECK(length(...) = 16) so that a key bound the
 ** wrong way (as text, or truncated) fails at once instead of never matching.
 */
@@ -167,10 +173,21 @@ static const char migration_2[] =
     "CREATE VIEW paper_of_text (text_key, paper_id) AS\n"
     "  SELECT t.key, c.paper_id FROM texts AS t JOIN clusters AS c ON c.text_id = t.id;\n";
 
+/* Version 3: the band index in two levels (store_bands.c).  The keys of
+ * existing texts are all in `bands` already. */
+static const char migration_3[] =
+    "CREATE TABLE band_sets (\n"
+    "  text_id INTEGER PRIMARY KEY REFERENCES texts(id),\n"
+    "  keys    BLOB NOT NULL\n"
+    ");\n"
+    "INSERT OR REPLACE INTO settings (key, value)\n"
+    "  SELECT 'bands.indexed', coalesce(max(id), 0) FROM texts;\n";
+
 /* migrations[v - 1] brings user_version v - 1 to v. */
 static const char *const migrations[] = {
     migration_1,
     migration_2,
+    migration_3,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == PG_SCHEMA_VERSION,

@@ -546,10 +546,9 @@ void pg_store_close(pg_store *s)
         sqlite3_finalize(s->st[i]);
     for (int i = 0; i < DS_COUNT; i++)
         sqlite3_finalize(s->ds[i]);
-    for (int i = 0; i <= PGS_BANDS_MAX; i++) {
+    for (int i = 0; i <= PGS_BANDS_MAX; i++)
         sqlite3_finalize(s->band_find[i]);
-        sqlite3_finalize(s->band_add[i]);
-    }
+    pgs_bands_free(s);
     /* The last connection to close checkpoints and deletes -wal and -shm. */
     sqlite3_close(s->db);
     pg_buf_release(&s->zbuf);
@@ -637,6 +636,8 @@ static void end_file(pg_store *s)
         pgs_step_retry(s->st[ST_ROLLBACK]);
         pgs_stmt_done(s->st[ST_ROLLBACK]);
     }
+    pgs_bands_rollback(s);
+    s->last_text_id = 0;
     s->in_file = 0;
     s->file_id = 0;
 }
@@ -662,12 +663,15 @@ pg_err pg_store_file_begin(pg_store *s, const char *path, const char *format,
     if (rc != SQLITE_DONE)
         e = pgs_db_fail(s, rc, "cannot record a file", err);
     pgs_stmt_done(st);
+    if (e == PG_OK)
+        s->file_id = *file_id = sqlite3_last_insert_rowid(s->db);
+    if (e == PG_OK)
+        e = pgs_bands_begin(s, err);
     if (e != PG_OK) {
         end_file(s);
-        return e;
+        *file_id = 0;
     }
-    s->file_id = *file_id = sqlite3_last_insert_rowid(s->db);
-    return PG_OK;
+    return e;
 }
 
 pg_err pg_store_has_text(pg_store *s, pg_key key, int *found, pg_error *err)
@@ -771,6 +775,8 @@ pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err)
     e = write_row(s, ST_ADD_TEXT, rc, "cannot store a text", err);
     if (e != PG_OK)
         return e;
+    s->last_text_key = t->key;
+    s->last_text_id = sqlite3_last_insert_rowid(s->db);
     rc = SQLITE_OK;
     pgs_bind_key(s->st[ST_ADD_CLUSTER], 1, t->norm_key, nb, &rc);
     return write_row(s, ST_ADD_CLUSTER, rc, "cannot place a text", err);
@@ -878,10 +884,13 @@ pg_err pg_store_file_commit(pg_store *s, long long file_id, pg_key content,
         goto out;
     rc = finish_file(s, content, counts, err);
     if (rc == PG_OK)
+        rc = pgs_bands_precommit(s, 0, err);
+    if (rc == PG_OK)
         rc = run(s, ST_COMMIT, "cannot commit the file", err);
     if (rc == PG_OK) {
         s->in_file = 0;
         s->file_id = 0;
+        pgs_bands_committed(s);
     }
 out:
     *dup = rc == PG_OK && found;

@@ -20,7 +20,6 @@
 
 
 static const char *const ds_sql[DS_COUNT] = {
-    [DS_NORM_TEXTS] = "SELECT key FROM texts WHERE norm_key = ?1 LIMIT 1024",
     [DS_ADD_MATCH] =
         "INSERT OR REPLACE INTO matches (a, b, rule, score)"
         " SELECT min(x.id, y.id), max(x.id, y.id), ?3, ?4"
@@ -41,7 +40,6 @@ static const char *const ds_sql[DS_COUNT] = {
     [DS_TEXT_URLS] = "SELECT url FROM text_urls WHERE text_key = ?1 ORDER BY url",
     [DS_GET_SETTING] = "SELECT value FROM settings WHERE key = ?1",
     [DS_SET_SETTING] = "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
-    [DS_TEXT_ID] = "SELECT id FROM texts WHERE key = ?1",
     [DS_PAPER_OF] =
         "SELECT c.paper_id FROM texts AS t JOIN clusters AS c ON c.text_id = t.id"
         " WHERE t.key = ?1",
@@ -111,6 +109,8 @@ pg_err pg_store_tx_begin(pg_store *s, pg_error *err)
                             s->path);
     pg_err e = pgs_run_sql(s, "BEGIN IMMEDIATE", "cannot start a transaction", err);
     s->in_tx = e == PG_OK;
+    if (e == PG_OK && (e = pgs_bands_begin(s, err)) != PG_OK)
+        pg_store_tx_rollback(s);
     return e;
 }
 
@@ -118,156 +118,25 @@ pg_err pg_store_tx_commit(pg_store *s, pg_error *err)
 {
     if (!s->in_tx)
         return pg_error_set(err, PG_ERR_USAGE, "%s: no transaction is open", s->path);
-    pg_err e = pgs_run_sql(s, "COMMIT", "cannot commit", err);
-    if (e != PG_OK)
-        pgs_run_sql(s, "ROLLBACK", "cannot roll back", NULL);
-    s->in_tx = 0;
+    pg_err e = pgs_bands_precommit(s, 0, err);
+    if (e == PG_OK)
+        e = pgs_run_sql(s, "COMMIT", "cannot commit", err);
+    if (e == PG_OK) {
+        s->in_tx = 0;
+        pgs_bands_committed(s);
+    } else {
+        pg_store_tx_rollback(s);
+    }
     return e;
 }
 
 void pg_store_tx_rollback(pg_store *s)
 {
-    if (s->in_tx)
+    if (s->in_tx) {
         pgs_run_sql(s, "ROLLBACK", "cannot roll back", NULL);
+        pgs_bands_rollback(s);
+    }
     s->in_tx = 0;
-}
-
-/* The statement for n band keys at once, prepared on first use: "find"
- * selects the texts holding any of ?1..?n; "add" inserts (?i, ?n+1). */
-static sqlite3_stmt *band_stmt(pg_store *s, int add, size_t n, pg_error *err)
-{
-    sqlite3_stmt **slot = add ? &s->band_add[n] : &s->band_find[n];
-    if (*slot != NULL)
-        return *slot;
-    pg_buf sql = PG_BUF_INIT;
-    pg_err e = pg_buf_puts(&sql, add ? "INSERT OR IGNORE INTO bands (band, text_id) VALUES "
-                                     : "SELECT t.key FROM bands AS b JOIN texts AS t"
-                                       " ON t.id = b.text_id WHERE b.band IN (");
-    for (size_t i = 1; i <= n && e == PG_OK; i++)
-        e = add ? pg_buf_printf(&sql, "%s(?%zu, ?%zu)", i > 1 ? ", " : "", i, n + 1)
-                : pg_buf_printf(&sql, "%s?%zu", i > 1 ? ", " : "", i);
-    if (e == PG_OK && !add)
-        e = pg_buf_puts(&sql, ") LIMIT " "1024");
-    if (e != PG_OK) {
-        pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    } else {
-        int rc = sqlite3_prepare_v3(s->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT,
-                                    slot, NULL);
-        if (rc != SQLITE_OK) {
-            pgs_db_fail(s, rc, "cannot prepare a band statement", err);
-            sqlite3_finalize(*slot);
-            *slot = NULL;
-        }
-    }
-    pg_buf_release(&sql);
-    return *slot;
-}
-
-static pg_err text_id(pg_store *s, pg_key text, long long *id, pg_error *err)
-{
-    unsigned char kb[16];
-    sqlite3_stmt *st = stmt(s, DS_TEXT_ID, err);
-    if (st == NULL)
-        return PG_ERR_DB;
-    int rc = SQLITE_OK;
-    pg_err e = PG_OK;
-    pgs_bind_key(st, 1, text, kb, &rc);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    else if (rc == SQLITE_DONE)
-        e = pg_error_set(err, PG_ERR_NOT_FOUND, "%s: no such text", s->path);
-    else
-        e = pgs_db_fail(s, rc, "cannot find a text", err);
-    pgs_stmt_done(st);
-    return e;
-}
-
-pg_err pg_store_add_bands(pg_store *s, pg_key text, const uint64_t *bands,
-                          size_t n, pg_error *err)
-{
-    long long id = 0;
-    if (n == 0)
-        return PG_OK;
-    if (n > PGS_BANDS_MAX)
-        return pg_error_set(err, PG_ERR_USAGE, "%s: too many band keys", s->path);
-    pg_err e = need_write(s, err);
-    if (e == PG_OK)
-        e = text_id(s, text, &id, err);
-    sqlite3_stmt *st = e == PG_OK ? band_stmt(s, 1, n, err) : NULL;
-    if (st == NULL)
-        return e != PG_OK ? e : PG_ERR_DB;
-    int rc = SQLITE_OK;
-    for (size_t i = 0; i < n; i++)
-        pgs_bind_int(st, (int)i + 1, (long long)bands[i], &rc);
-    pgs_bind_int(st, (int)n + 1, id, &rc);
-    return exec_bound(s, st, rc, "cannot store band keys", err);
-}
-
-/* Appends the key column of every row of a bound statement to out. */
-static pg_err collect_keys(pg_store *s, sqlite3_stmt *st, int rc, pg_keyvec *out,
-                           pg_error *err)
-{
-    pg_err e = PG_OK;
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
-    for (; rc == SQLITE_ROW && e == PG_OK; rc = sqlite3_step(st)) {
-        pg_key k;
-        if (pgs_col_key(st, 0, &k) && pg_keyvec_push(out, k) != PG_OK)
-            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    }
-    if (e == PG_OK && rc != SQLITE_DONE)
-        e = pgs_db_fail(s, rc, "cannot look up candidates", err);
-    pgs_stmt_done(st);
-    return e;
-}
-
-static int key_order(const void *a, const void *b)
-{
-    return pg_key_cmp(*(const pg_key *)a, *(const pg_key *)b);
-}
-
-/* Sorts kv and drops repeats and self. */
-static void unique_keys(pg_keyvec *kv, size_t from, pg_key self)
-{
-    qsort(kv->v + from, kv->n - from, sizeof *kv->v, key_order);
-    size_t w = from;
-    for (size_t r = from; r < kv->n; r++) {
-        if (pg_key_cmp(kv->v[r], self) == 0)
-            continue;
-        if (w > from && pg_key_cmp(kv->v[w - 1], kv->v[r]) == 0)
-            continue;
-        kv->v[w++] = kv->v[r];
-    }
-    kv->n = w;
-}
-
-pg_err pg_store_candidates(pg_store *s, pg_key self, pg_key norm_key,
-                           const uint64_t *bands, size_t n, pg_keyvec *out,
-                           pg_error *err)
-{
-    unsigned char kb[16];
-    size_t from = out->n;
-    sqlite3_stmt *st = stmt(s, DS_NORM_TEXTS, err);
-    if (st == NULL)
-        return PG_ERR_DB;
-    int rc = SQLITE_OK;
-    pgs_bind_key(st, 1, norm_key, kb, &rc);
-    pg_err e = collect_keys(s, st, rc, out, err);
-    if (n > PGS_BANDS_MAX)
-        n = PGS_BANDS_MAX;
-    if (e == PG_OK && n > 0 && (st = band_stmt(s, 0, n, err)) == NULL)
-        e = PG_ERR_DB;
-    if (e == PG_OK && n > 0) {
-        rc = SQLITE_OK;
-        for (size_t i = 0; i < n; i++)
-            pgs_bind_int(st, (int)i + 1, (long long)bands[i], &rc);
-        e = collect_keys(s, st, rc, out, err);
-    }
-    if (e == PG_OK)
-        unique_keys(out, from, self);
-    return e;
 }
 
 pg_err pg_store_add_match(pg_store *s, pg_key a, pg_key b, const char *rule,
@@ -339,7 +208,7 @@ pg_err pg_store_clear_clusters(pg_store *s, pg_error *err)
 {
     pg_err e = need_write(s, err);
     if (e == PG_OK)
-        e = pgs_run_sql(s, "DELETE FROM bands", "cannot clear band keys", err);
+        e = pgs_bands_clear(s, err);
     if (e == PG_OK)
         e = pgs_run_sql(s, "DELETE FROM matches", "cannot clear matches", err);
     if (e == PG_OK)

@@ -32,7 +32,7 @@ enum {
 enum {
     DS_NORM_TEXTS, DS_ADD_MATCH, DS_SET_PAPER,
     DS_RENAME_PAPER, DS_TEXT_META, DS_TEXT_URLS, DS_GET_SETTING,
-    DS_SET_SETTING, DS_PAPER_OF, DS_TEXT_ID,
+    DS_SET_SETTING, DS_PAPER_OF, DS_TEXT_ID, DS_BANDSET_ADD, DS_BANDSET_SINCE,
     DS_COUNT
 };
 
@@ -45,13 +45,28 @@ struct pg_store {
     int in_tx;                  /* a general transaction (pg_store_tx_begin) is open */
     sqlite3_stmt *ds[DS_COUNT]; /* lazily prepared, finalized at close */
     pg_buf zbuf;                /* compression scratch of pg_store_add_text */
-    /* Band statements for n keys at once (prepared on first use): one
+    /* Band look-ups for n keys at once (prepared on first use): one
      * statement per text instead of one per key. */
     sqlite3_stmt *band_find[PGS_BANDS_MAX + 1];
-    sqlite3_stmt *band_add[PGS_BANDS_MAX + 1];
+    struct pgs_pending *pend;   /* the in-memory level of the band index
+                                   (store_bands.c); NULL until first used */
+    pg_key last_text_key;       /* the text pg_store_add_text stored last */
+    long long last_text_id;     /* ... and its id; 0 when none */
     void *zctx;                 /* ZSTD_CCtx, reused: a fresh one per text
                                    costs more than compressing the text */
 };
+
+/* The band index's transaction hooks (store_bands.c): begin after BEGIN;
+ * precommit before COMMIT (merges the in-memory level into `bands` when it
+ * is full, or always when force); committed after a successful COMMIT;
+ * rollback after ROLLBACK.  clear empties both levels (inside a
+ * transaction); free at close. */
+pg_err pgs_bands_begin(pg_store *s, pg_error *err);
+pg_err pgs_bands_precommit(pg_store *s, int force, pg_error *err);
+void pgs_bands_committed(pg_store *s);
+void pgs_bands_rollback(pg_store *s);
+pg_err pgs_bands_clear(pg_store *s, pg_error *err);
+void pgs_bands_free(pg_store *s);
 
 /* "PATH: what: SQLite's message" as PG_ERR_DB (PG_ERR_NOMEM for SQLITE_NOMEM). */
 pg_err pgs_db_fail(pg_store *s, int rc, const char *what, pg_error *err);

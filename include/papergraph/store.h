@@ -26,7 +26,7 @@
 #include "papergraph/record.h"
 
 /* The schema version this build writes. */
-#define PG_SCHEMA_VERSION 2
+#define PG_SCHEMA_VERSION 3
 
 typedef struct pg_store pg_store;
 
@@ -162,6 +162,10 @@ pg_err pg_store_set_paper(pg_store *s, pg_key text, const char *paper_id,
 /* Moves every text of paper `from` into paper `to`. */
 pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,
                              pg_error *err);
+/* Moves the band keys still held in the store's append-only level into its
+ * b-tree now, in one transaction (this happens by itself whenever that
+ * level is full; tests and tools call it to reach the merged state). */
+pg_err pg_store_merge_bands(pg_store *s, pg_error *err);
 /* Forgets all band keys, matches and clusters (inside pg_store_tx_begin),
  * before `dedup` recomputes them. */
 pg_err pg_store_clear_clusters(pg_store *s, pg_error *err);
