@@ -72,20 +72,33 @@ static const char *format_name(pg_input_format f)
 typedef struct scratch {
     pg_buf raw;         /* title "\n" abstract */
     pg_buf norm;        /* normalised title "\n" normalised abstract */
+    pg_buf urls;        /* the new text's canonical URLs, each ending in NUL */
+    const char **url_v; /* ... sorted, each once */
+    size_t n_urls, cap_urls;
 } scratch;
 
 typedef struct url_ctx {
     pg_store *s;
     pg_key text;
+    pg_buf *seen;
     pg_err rc;
     pg_error *err;
 } url_ctx;
+
+static pg_err keep_url(pg_store *s, pg_key text, pg_buf *seen, const char *url,
+                       pg_error *err)
+{
+    pg_err rc = pg_store_add_url(s, text, url, err);
+    if (rc == PG_OK && (pg_buf_puts(seen, url) != PG_OK || pg_buf_putc(seen, '\0') != PG_OK))
+        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    return rc;
+}
 
 static int store_url(void *ctx, const char *url, size_t len)
 {
     url_ctx *u = ctx;
     (void)len;
-    u->rc = pg_store_add_url(u->s, u->text, url, u->err);
+    u->rc = keep_url(u->s, u->text, u->seen, url, u->err);
     return u->rc != PG_OK;
 }
 
@@ -93,7 +106,7 @@ static int store_url(void *ctx, const char *url, size_t len)
  * each is normalised as one, even without a scheme ("example.org/x"); one
  * that is not a URL at all is dropped. */
 static pg_err store_given_urls(pg_store *s, pg_key text, const char *urls,
-                               pg_error *err)
+                               pg_buf *seen, pg_error *err)
 {
     pg_buf b = PG_BUF_INIT;
     pg_err rc = PG_OK;
@@ -103,7 +116,7 @@ static pg_err store_given_urls(pg_store *s, pg_key text, const char *urls,
         pg_buf_reset(&b);
         pg_err u = pg_url_normalize(urls, len, &b);
         if (u == PG_OK)
-            rc = pg_store_add_url(s, text, b.data, err);
+            rc = keep_url(s, text, seen, b.data, err);
         else if (u == PG_ERR_NOMEM)
             rc = pg_error_set(err, u, "out of memory");
         urls += len + (nl != NULL);
@@ -113,9 +126,9 @@ static pg_err store_given_urls(pg_store *s, pg_key text, const char *urls,
 }
 
 static pg_err store_urls(pg_store *s, pg_key text, const pg_record *rec,
-                         pg_error *err)
+                         pg_buf *seen, pg_error *err)
 {
-    url_ctx u = { s, text, PG_OK, err };
+    url_ctx u = { s, text, seen, PG_OK, err };
     pg_err rc = pg_urls_extract(rec->title, rec->title_len, store_url, &u);
     if (rc == PG_OK && u.rc == PG_OK)
         rc = pg_urls_extract(rec->abstract, rec->abstract_len, store_url, &u);
@@ -123,7 +136,40 @@ static pg_err store_urls(pg_store *s, pg_key text, const pg_record *rec,
         return pg_error_set(err, rc, "out of memory");
     if (u.rc != PG_OK)
         return u.rc;
-    return store_given_urls(s, text, rec->urls, err);
+    return store_given_urls(s, text, rec->urls, seen, err);
+}
+
+static int str_order(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Points w->url_v at the URLs gathered in w->urls, sorted, each once: the
+ * list the store would give back. */
+static pg_err list_urls(scratch *w)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->urls.len; i++)
+        n += w->urls.data[i] == '\0';
+    if (n > w->cap_urls) {
+        const char **v = realloc(w->url_v, n * sizeof *v);
+        if (v == NULL)
+            return PG_ERR_NOMEM;
+        w->url_v = v;
+        w->cap_urls = n;
+    }
+    w->n_urls = 0;
+    if (n == 0)
+        return PG_OK;
+    for (size_t i = 0; i < w->urls.len; i += strlen(w->urls.data + i) + 1)
+        w->url_v[w->n_urls++] = w->urls.data + i;
+    qsort(w->url_v, w->n_urls, sizeof *w->url_v, str_order);
+    size_t u = 0;
+    for (size_t i = 0; i < w->n_urls; i++)
+        if (u == 0 || strcmp(w->url_v[u - 1], w->url_v[i]) != 0)
+            w->url_v[u++] = w->url_v[i];
+    w->n_urls = u;
+    return PG_OK;
 }
 
 /* A record without an abstract is known by its title and metadata: two
@@ -146,9 +192,11 @@ static pg_err append_identity(const pg_record *rec, pg_buf *b, int normalise)
     return rc;
 }
 
-/* Stores the text of rec unless known; sets *is_new. */
-static pg_err store_text(pg_store *s, const pg_record *rec,
-                         scratch *w, pg_key key, int *is_new, pg_error *err)
+/* Stores the text of rec unless known; sets *is_new, and for a new text
+ * fills *dt (pointing into w) for the near-duplicate stage. */
+static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
+                         pg_key key, int *is_new, pg_dedup_text *dt,
+                         pg_error *err)
 {
     int found = 0;
     pg_err rc = pg_store_has_text(s, key, &found, err);
@@ -156,11 +204,14 @@ static pg_err store_text(pg_store *s, const pg_record *rec,
     if (rc != PG_OK || found)
         return rc;
     pg_buf_reset(&w->norm);
+    pg_buf_reset(&w->urls);
     rc = pg_normalize_key(rec->title, rec->title_len, &w->norm);
+    size_t title_len = w->norm.len;
     if (rc == PG_OK)
         rc = pg_buf_putc(&w->norm, '\n');
     if (rc == PG_OK)
         rc = pg_normalize_key(rec->abstract, rec->abstract_len, &w->norm);
+    size_t abstract_len = w->norm.len - title_len - 1;
     if (rc == PG_OK)
         rc = append_identity(rec, &w->norm, 1);
     if (rc != PG_OK)
@@ -173,7 +224,16 @@ static pg_err store_text(pg_store *s, const pg_record *rec,
     };
     rc = pg_store_add_text(s, &t, err);
     if (rc == PG_OK)
-        rc = store_urls(s, key, rec, err);
+        rc = store_urls(s, key, rec, &w->urls, err);
+    if (rc == PG_OK && list_urls(w) != PG_OK)
+        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    pg_dedup_text d = {
+        key, t.norm_key, w->norm.data, title_len,
+        w->norm.data + title_len + 1, abstract_len, t.truncated,
+        rec->authors, rec->pub_year, rec->author_names, rec->venue,
+        w->url_v, w->n_urls,
+    };
+    *dt = d;
     *is_new = rc == PG_OK;
     return rc;
 }
@@ -196,24 +256,25 @@ static pg_err raw_key(const pg_record *rec, scratch *w, pg_key *key)
 static pg_err ingest_records(pg_store *s, pg_reader *r, long long file_id,
                              pg_ingest_result *res, char *day, pg_error *err)
 {
-    scratch w = { PG_BUF_INIT, PG_BUF_INIT };
+    scratch w = { PG_BUF_INIT, PG_BUF_INIT, PG_BUF_INIT, NULL, 0, 0 };
     pg_record rec;
     pg_dedup *d = NULL;
     pg_err rc = pg_dedup_new(s, NULL, &d, err);
     while (rc == PG_OK && (rc = pg_reader_next(r, &rec, err)) == PG_OK) {
         pg_key key;
+        pg_dedup_text dt;
         int is_new;
         if (raw_key(&rec, &w, &key) != PG_OK) {
             rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
             break;
         }
-        rc = store_text(s, &rec, &w, key, &is_new, err);
+        rc = store_text(s, &rec, &w, key, &is_new, &dt, err);
         if (rc == PG_OK)
             rc = pg_store_add_occurrence(s, file_id, key, &rec, err);
         /* Placed only now: the matcher reads the text's authors, year and
          * venue from its occurrences. */
         if (rc == PG_OK && is_new)
-            rc = pg_dedup_add_text(d, key, err);
+            rc = pg_dedup_add_new(d, &dt, err);
         if (rc != PG_OK)
             break;
         if (day[0] == '\0' && rec.day[0] != '\0')
@@ -225,6 +286,8 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, long long file_id,
     pg_dedup_free(d);
     pg_buf_release(&w.raw);
     pg_buf_release(&w.norm);
+    pg_buf_release(&w.urls);
+    free(w.url_v);
     return rc == PG_DONE ? PG_OK : rc;
 }
 

@@ -79,10 +79,13 @@
 **   stage replaces just this view (over a clusters table).
 **
 ** Schema version 3 adds (see migration_3 below):
-** band_sets    (text_id PRIMARY KEY, keys BLOB): each text's band keys as
-**              little-endian 64-bit words, appended with the text; the rows
-**              above settings "bands.indexed" are not in `bands` yet (the
-**              band index has two levels: see store_bands.c)
+** band_sets    (text_id PRIMARY KEY, keys BLOB, sketch BLOB): each text's
+**              band keys as little-endian 64-bit words, appended with the
+**              text; the rows above settings "bands.indexed" are not in
+**              `bands` yet (the band index has two levels: see
+**              store_bands.c).  sketch is the dedup stage's own summary of
+**              the text (dedup.c), which lets it rule out most candidates
+**              without reading them; NULL when it has none.
 **
 ** Every key column carries CHECK(length(...) = 16) so that a key bound the
 ** wrong way (as text, or truncated) fails at once instead of never matching.
@@ -178,7 +181,8 @@ static const char migration_2[] =
 static const char migration_3[] =
     "CREATE TABLE band_sets (\n"
     "  text_id INTEGER PRIMARY KEY REFERENCES texts(id),\n"
-    "  keys    BLOB NOT NULL\n"
+    "  keys    BLOB NOT NULL,\n"
+    "  sketch  BLOB\n"
     ");\n"
     "INSERT OR REPLACE INTO settings (key, value)\n"
     "  SELECT 'bands.indexed', coalesce(max(id), 0) FROM texts;\n";

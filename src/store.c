@@ -415,7 +415,8 @@ static pg_err configure(pg_store *s, pg_error *err)
      * multi-row statement costs more than the statement. */
     char sql[200];
     snprintf(sql, sizeof sql, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -%d;"
-             " PRAGMA journal_size_limit = %d; PRAGMA temp_store = MEMORY;",
+             " PRAGMA journal_size_limit = %d; PRAGMA temp_store = MEMORY;"
+             " PRAGMA wal_autocheckpoint = 16384;",
              CACHE_KIB, WAL_LIMIT_BYTES);
     rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? PG_OK : pgs_db_fail(s, rc, "cannot configure the database", err);

@@ -68,7 +68,10 @@ struct pgs_pending {
 };
 
 static const char *const sql_bandset_add =
-    "INSERT OR REPLACE INTO band_sets (text_id, keys) VALUES (?1, ?2)";
+    "INSERT OR REPLACE INTO band_sets (text_id, keys, sketch) VALUES (?1, ?2, ?3)";
+static const char *const sql_sketch =
+    "SELECT b.sketch FROM texts AS t JOIN band_sets AS b ON b.text_id = t.id"
+    " WHERE t.key = ?1";
 static const char *const sql_bandset_since =
     "SELECT b.text_id, t.key, b.keys FROM band_sets AS b JOIN texts AS t"
     " ON t.id = b.text_id WHERE b.text_id > ?1 ORDER BY b.text_id";
@@ -349,7 +352,8 @@ static pg_err text_id(pg_store *s, pg_key text, long long *id, pg_error *err)
 }
 
 pg_err pg_store_add_bands(pg_store *s, pg_key text, const uint64_t *bands,
-                          size_t n, pg_error *err)
+                          size_t n, const void *sketch, size_t sketch_len,
+                          pg_error *err)
 {
     long long id = 0;
     unsigned char blob[8 * PGS_BANDS_MAX];
@@ -370,12 +374,41 @@ pg_err pg_store_add_bands(pg_store *s, pg_key text, const uint64_t *bands,
     pgs_bind_int(st, 1, id, &rc);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_blob(st, 2, blob, (int)(8 * n), SQLITE_STATIC);
+    if (rc == SQLITE_OK && sketch != NULL && sketch_len > 0)
+        rc = sqlite3_bind_blob(st, 3, sketch, (int)sketch_len, SQLITE_STATIC);
     if (rc == SQLITE_OK)
         rc = pgs_step_retry(st);
     e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, "cannot store band keys", err);
     pgs_stmt_done(st);
     if (e == PG_OK && pend_add(s->pend, id, text, bands, n) != PG_OK)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    return e;
+}
+
+pg_err pg_store_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
+                       pg_error *err)
+{
+    unsigned char kb[16];
+    sqlite3_stmt *st = pgs_stmt(s, DS_SKETCH, sql_sketch, err);
+    *found = 0;
+    if (st == NULL)
+        return PG_ERR_DB;
+    int rc = SQLITE_OK;
+    pg_err e = PG_OK;
+    pgs_bind_key(st, 1, text, kb, &rc);
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
+        const void *b = sqlite3_column_blob(st, 0);
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        pg_buf_reset(out);
+        if (pg_buf_append(out, b, n) != PG_OK)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        *found = e == PG_OK;
+    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        e = pgs_db_fail(s, rc, "cannot read a text's sketch", err);
+    }
+    pgs_stmt_done(st);
     return e;
 }
 

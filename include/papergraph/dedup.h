@@ -22,6 +22,8 @@ typedef struct pg_dedup pg_dedup;
 typedef struct pg_dedup_stats {
     long long texts;        /* texts placed */
     long long candidates;   /* candidate pairs verified */
+    long long ruled_out;    /* candidate pairs ruled out by their sketches,
+                               unread: abstracts too different for any rule */
     long long matches;      /* pairs found the same */
     long long merges;       /* papers merged into another */
 } pg_dedup_stats;
@@ -34,8 +36,30 @@ void pg_dedup_free(pg_dedup *d);            /* NULL is a no-op */
 const pg_match_opts *pg_dedup_opts(const pg_dedup *d);
 const pg_dedup_stats *pg_dedup_stats_get(const pg_dedup *d);
 
-/* Places a newly stored text in its paper. */
+/* Places a newly stored text in its paper, reading it back from the store. */
 pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
+
+/* A newly stored text as its ingester already has it, so that placing it
+ * needs no read-back, decompression or second normalisation.  The fields
+ * are what pg_store_text_info() would give for a text seen once. */
+typedef struct pg_dedup_text {
+    pg_key key, norm_key;
+    const char *title;          /* normalised (pg_normalize_key) */
+    size_t title_len;
+    const char *abstract;       /* normalised; "" when the text has none */
+    size_t abstract_len;
+    int truncated;
+    int authors;                /* -1 when unknown */
+    int year;                   /* publication year; 0 when unknown */
+    const char *author_names;   /* as given, one per line; "" when unknown */
+    const char *venue;          /* as given; "" when unknown */
+    const char *const *urls;    /* canonical URLs, sorted, each once */
+    size_t n_urls;
+} pg_dedup_text;
+
+/* pg_dedup_add_text for a text described by t (copied; the caller keeps
+ * ownership of t's strings). */
+pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err);
 
 /* Recomputes every cluster with options o in one transaction and saves o as
  * the options of later ingests.  *st receives the counts. */

@@ -142,9 +142,16 @@ pg_err pg_store_text_info(pg_store *s, pg_key text, pg_text_info *out,
                           pg_error *err);
 void pg_text_info_release(pg_text_info *t);
 
-/* Records the band keys of a stored text (idempotent). */
+/* Records the band keys of a stored text, and with them an opaque sketch
+ * of it (NULL/0 for none) that the dedup stage reads back with
+ * pg_store_sketch (idempotent). */
 pg_err pg_store_add_bands(pg_store *s, pg_key text, const uint64_t *bands,
-                          size_t n, pg_error *err);
+                          size_t n, const void *sketch, size_t sketch_len,
+                          pg_error *err);
+/* Replaces out with the sketch stored with a text's band keys; *found is 0
+ * when there is none. */
+pg_err pg_store_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
+                       pg_error *err);
 /* Appends to out every stored text other than self that shares one of the
  * band keys or has the normalised key norm_key; each text once. */
 pg_err pg_store_candidates(pg_store *s, pg_key self, pg_key norm_key,
