@@ -541,6 +541,8 @@ void pg_store_close(pg_store *s)
 {
     if (s == NULL)
         return;
+    if (s->db != NULL && !s->in_file && !s->in_tx)
+        pg_store_flush(s, NULL);
     if (s->db != NULL && !sqlite3_get_autocommit(s->db))
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     for (int i = 0; i < ST_COUNT; i++)
@@ -633,6 +635,12 @@ pg_err pg_store_find_file(pg_store *s, pg_key content, pg_buf *path_out,
  * already rolled it back on its own (after some errors it does). */
 static void end_file(pg_store *s)
 {
+    if (s->group_open) {
+        /* The group goes with the file (see pg_store_group_files). */
+        s->group_open = 0;
+        s->group_files = 0;
+        s->group_bytes = 0;
+    }
     if (!sqlite3_get_autocommit(s->db)) {
         pgs_step_retry(s->st[ST_ROLLBACK]);
         pgs_stmt_done(s->st[ST_ROLLBACK]);
@@ -653,7 +661,13 @@ pg_err pg_store_file_begin(pg_store *s, const char *path, const char *format,
         return usage(s, "a file transaction is already open", err);
     if (path == NULL || format == NULL)
         return usage(s, "a file needs a path and a format", err);
-    pg_err e = run(s, ST_BEGIN, "cannot start a transaction", err);
+    pg_err e = PG_OK;
+    if (s->group_max > 0 && !s->group_open) {
+        e = run(s, ST_BEGIN, "cannot start a transaction", err);
+        s->group_open = e == PG_OK;
+    } else if (s->group_max == 0 && !s->group_open) {
+        e = run(s, ST_BEGIN, "cannot start a transaction", err);
+    }
     if (e != PG_OK)
         return e;
     s->in_file = 1;
@@ -884,6 +898,15 @@ pg_err pg_store_file_commit(pg_store *s, long long file_id, pg_key content,
     if (rc != PG_OK || found)
         goto out;
     rc = finish_file(s, content, counts, err);
+    if (rc == PG_OK && s->group_open) {
+        s->in_file = 0;
+        s->file_id = 0;
+        s->group_files++;
+        s->group_bytes += counts->size;
+        if (s->group_bytes >= s->group_max || s->group_max == 0)
+            rc = pg_store_flush(s, err);
+        goto out;
+    }
     if (rc == PG_OK)
         rc = pgs_bands_precommit(s, 0, err);
     if (rc == PG_OK)
@@ -897,6 +920,38 @@ out:
     *dup = rc == PG_OK && found;
     if (s->in_file)             /* a duplicate or a failure: keep nothing */
         end_file(s);
+    return rc;
+}
+
+void pg_store_group_files(pg_store *s, unsigned long long max_bytes)
+{
+    s->group_max = max_bytes;
+}
+
+int pg_store_unflushed(const pg_store *s)
+{
+    return s->group_open ? s->group_files : 0;
+}
+
+pg_err pg_store_flush(pg_store *s, pg_error *err)
+{
+    if (!s->group_open)
+        return PG_OK;
+    if (s->in_file)
+        return usage(s, "cannot flush inside a file transaction", err);
+    pg_err rc = pgs_bands_precommit(s, 0, err);
+    if (rc == PG_OK)
+        rc = run(s, ST_COMMIT, "cannot commit the ingested files", err);
+    if (rc == PG_OK) {
+        pgs_bands_committed(s);
+    } else {
+        if (!sqlite3_get_autocommit(s->db))
+            pgs_run_sql(s, "ROLLBACK", "cannot roll back", NULL);
+        pgs_bands_rollback(s);
+    }
+    s->group_open = 0;
+    s->group_files = 0;
+    s->group_bytes = 0;
     return rc;
 }
 

@@ -107,7 +107,9 @@ pg_err pg_store_tx_begin(pg_store *s, pg_error *err)
     if (s->in_file || s->in_tx)
         return pg_error_set(err, PG_ERR_USAGE, "%s: a transaction is already open",
                             s->path);
-    pg_err e = pgs_run_sql(s, "BEGIN IMMEDIATE", "cannot start a transaction", err);
+    pg_err e = pg_store_flush(s, err);
+    if (e == PG_OK)
+        e = pgs_run_sql(s, "BEGIN IMMEDIATE", "cannot start a transaction", err);
     s->in_tx = e == PG_OK;
     if (e == PG_OK && (e = pgs_bands_begin(s, err)) != PG_OK)
         pg_store_tx_rollback(s);

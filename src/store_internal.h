@@ -44,6 +44,10 @@ struct pg_store {
     int in_file;                /* a file transaction is open */
     long long file_id;          /* its files.id */
     int in_tx;                  /* a general transaction (pg_store_tx_begin) is open */
+    unsigned long long group_max;   /* pg_store_group_files: 0 = off */
+    unsigned long long group_bytes; /* input bytes of the files in the open group */
+    int group_open;             /* BEGIN done, files are savepoints inside it */
+    int group_files;            /* files committed into the open group */
     sqlite3_stmt *ds[DS_COUNT]; /* lazily prepared, finalized at close */
     pg_buf zbuf;                /* compression scratch of pg_store_add_text */
     /* Band look-ups for n keys at once (prepared on first use): one

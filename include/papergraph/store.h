@@ -102,6 +102,24 @@ pg_err pg_store_file_commit(pg_store *s, long long file_id, pg_key content,
 /* Abandons the file's transaction: nothing of it stays. */
 void pg_store_file_rollback(pg_store *s);
 
+/* Group commit.  Committing costs a write of every page the file changed,
+ * and the keyed indexes are changed all over, so many small files cost more
+ * in commits than in their rows.  After pg_store_group_files(s, max_bytes)
+ * (0 turns it off, the default) the files share one transaction until they
+ * total max_bytes of input or pg_store_flush() is called; only then are
+ * they durable.  Each file is still whole or absent, but a file that fails
+ * takes its group's earlier files with it (SQLite savepoints per file were
+ * measured: they cost more than the commits saved), so a caller grouping
+ * files must be able to read them again.  pg_store_unflushed() tells how
+ * many committed files wait in the open group (0 right after it commits or
+ * is lost).  A crash loses the open group, never corrupts the database;
+ * ingesting the same files again restores it.  pg_store_close() flushes,
+ * ignoring errors: call pg_store_flush() first to see them.
+ * pg_store_tx_begin flushes. */
+void pg_store_group_files(pg_store *s, unsigned long long max_bytes);
+pg_err pg_store_flush(pg_store *s, pg_error *err);
+int pg_store_unflushed(const pg_store *s);
+
 /* ---- near-duplicate clusters ----------------------------------------- */
 
 /* A growable array of keys; caller-owned, released with pg_keyvec_release. */

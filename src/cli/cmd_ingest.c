@@ -54,20 +54,64 @@ static void print_warning(void *ctx, const char *file, long line, const char *ms
 }
 
 
-static void report_file(const char *path, const pg_ingest_result *r,
-                        const warn_state *w, int quiet)
+/* Files are committed in groups of GROUP_BYTES (pg_store_group_files): a
+ * file's line is held until its group is durable, so that what is printed
+ * is true even if the process dies, and a file that fails takes its group's
+ * earlier files with it: those are read again.  Standard input cannot be
+ * read again, so it is a group of its own.  Warnings about reading are
+ * printed at once (twice for a file read again). */
+typedef struct pending {
+    pg_buf lines;           /* the held lines */
+    cli_totals t;           /* the held files' counts */
+} pending;
+
+#define GROUP_BYTES ((unsigned long long)64 << 20)
+
+static void hold_file(pending *p, const char *path, const pg_ingest_result *r,
+                      const warn_state *w, int quiet)
 {
     if (w->hidden > 0)
         fprintf(stderr, "papergraph: warning: %s: %ld more warnings not shown\n",
                 path, w->hidden);
-    if (quiet)
-        return;
-    if (r->skipped)
-        printf("%s: skipped, same content as %s (already ingested)\n", path,
-               r->same_as);
-    else
-        printf("%s: %lld entries, %lld new, %lld known, %lld warnings\n", path,
-               r->entries, r->new_texts, r->known, r->warnings);
+    if (!quiet && r->skipped)
+        pg_buf_printf(&p->lines, "%s: skipped, same content as %s (already ingested)\n",
+                      path, r->same_as);
+    else if (!quiet)
+        pg_buf_printf(&p->lines, "%s: %lld entries, %lld new, %lld known, %lld warnings\n",
+                      path, r->entries, r->new_texts, r->known, r->warnings);
+    p->t.files++;
+    p->t.skipped += r->skipped;
+    p->t.entries += r->entries;
+    p->t.new_texts += r->new_texts;
+    p->t.known += r->known;
+    p->t.warnings += r->warnings;
+}
+
+/* The held files are durable: print them and count them. */
+static void release_files(pending *p, cli_totals *t)
+{
+    if (p->lines.len > 0)
+        fputs(p->lines.data, stdout);
+    pg_buf_reset(&p->lines);
+    t->files += p->t.files;
+    t->skipped += p->t.skipped;
+    t->entries += p->t.entries;
+    t->new_texts += p->t.new_texts;
+    t->known += p->t.known;
+    t->warnings += p->t.warnings;
+    memset(&p->t, 0, sizeof p->t);
+}
+
+/* The held files were lost with a failed commit. */
+static void drop_files(pending *p, cli_totals *t, int count_failed)
+{
+    if (count_failed && p->t.files > 0) {
+        cli_error("the %ld files read before it were not committed either;"
+                  " ingest them again", p->t.files);
+        t->failed += p->t.files;
+    }
+    pg_buf_reset(&p->lines);
+    memset(&p->t, 0, sizeof p->t);
 }
 
 int cli_parse_year(const char *s, int *year)
@@ -95,7 +139,7 @@ static int parse_size(const char *s, size_t *n)
 /* Ingests one path; returns 0, or the exit status that ends the run (a
  * database failure makes the remaining files pointless). */
 static int ingest_one(pg_store *s, const char *path, pg_ingest_opts *o,
-                      cli_totals *t, int quiet, int *status)
+                      pending *p, cli_totals *t, int quiet, int *status)
 {
     warn_state w = { 0, 0 };
     pg_ingest_result r;
@@ -112,23 +156,58 @@ static int ingest_one(pg_store *s, const char *path, pg_ingest_opts *o,
             *status = code;
         return code == EXIT_INPUT ? 0 : code;
     }
-    report_file(path, &r, &w, quiet);
-    t->files++;
-    t->skipped += r.skipped;
-    t->entries += r.entries;
-    t->new_texts += r.new_texts;
-    t->known += r.known;
-    t->warnings += r.warnings;
+    hold_file(p, path, &r, &w, quiet);
+    if (pg_store_unflushed(s) == 0)
+        release_files(p, t);
     return 0;
 }
 
 int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
                      int quiet, cli_totals *t)
 {
-    int status = EXIT_OK;
-    for (int i = 0; i < n; i++)
-        if (ingest_one(s, paths[i], o, t, quiet, &status))
+    int status = EXIT_OK, stop = 0;
+    pending p = { PG_BUF_INIT, { 0 } };
+    pg_error err;
+    char *failed = calloc((size_t)n + 1, 1);
+    if (failed == NULL) {
+        cli_error("out of memory");
+        return EXIT_DB;
+    }
+    pg_store_group_files(s, GROUP_BYTES);
+    for (int i = 0, group_start = 0; i < n && !stop; i++) {
+        int is_stdin = strcmp(paths[i], "-") == 0;
+        if (failed[i])
+            continue;
+        pg_error_clear(&err);
+        if (is_stdin && pg_store_flush(s, &err) != PG_OK)
             break;
+        if (is_stdin || pg_store_unflushed(s) == 0) {
+            release_files(&p, t);
+            group_start = i;
+        }
+        int held = pg_store_unflushed(s);
+        long before = t->failed;
+        stop = ingest_one(s, paths[i], o, &p, t, quiet, &status);
+        if (t->failed > before && held > 0 && pg_store_unflushed(s) == 0 && !stop) {
+            failed[i] = 1;      /* and read the lost group's files again */
+            drop_files(&p, t, 0);
+            i = group_start - 1;
+        }
+        if (is_stdin && !stop && pg_store_flush(s, &err) != PG_OK)
+            break;
+    }
+    if (!stop && pg_store_flush(s, &err) == PG_OK) {
+        release_files(&p, t);
+    } else if (!stop) {
+        cli_error("%s", err.msg);
+        drop_files(&p, t, 1);
+        status = EXIT_DB;
+    } else {
+        drop_files(&p, t, 1);
+    }
+    pg_store_group_files(s, 0);
+    pg_buf_release(&p.lines);
+    free(failed);
     return status;
 }
 
