@@ -1150,11 +1150,13 @@ static void decide_title(const evidence *e, pg_match_result *r)
     }
     if (t->is_short) {
         /* Recurring columns ("Database principles") share title, year and
-         * author: ask for every piece of metadata to agree. */
+         * author: ask for every piece of metadata to agree.  The same core
+         * words are enough of a title: "Indexing multimedia databases" and
+         * "... (Tutorial)" differ by a heading word only. */
         int counts_equal = author_count(e->a) >= 1
                            && author_count(e->a) == author_count(e->b);
         int names_ok = e->names < 0.0 || agree_names;
-        int ok = t->equal && e->year_gap == 0 && counts_equal && names_ok;
+        int ok = t->sim >= 1.0 && e->year_gap == 0 && counts_equal && names_ok;
         verdict(r, ok, ok ? "short-title+metadata" : "short-title-no-metadata");
         return;
     }

@@ -350,6 +350,19 @@ static void test_decisions(void)
         CASE("short title, other authors", x, y, 0, "authors-conflict");
     }
     {
+        /* DBLP-ACM: a heading word added to a short title leaves its core
+         * words equal; every piece of metadata must still agree. */
+        pg_match_item x = item("indexing multimedia databases", NULL);
+        pg_match_item y = item("indexing multimedia databases tutorial", NULL);
+        x.year = y.year = 1996;
+        x.names = y.names = hh;
+        x.n_names = y.n_names = 2;
+        CASE("short title, heading word added", x, y, 1, "short-title+metadata");
+        y.authors = 3;      /* a column's other issue: another author count */
+        CASE("short title, heading word, other author count", x, y, 0,
+             "short-title-no-metadata");
+    }
+    {
         pg_match_item x = item("llama 2 open foundation and fine tuned chat models", NULL);
         pg_match_item y = item("llama 3 open foundation and fine tuned chat models", NULL);
         x.year = y.year = 2024;
