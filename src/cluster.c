@@ -69,6 +69,10 @@ enum { TK_WHOLE = 1, TK_PREFIX, TK_SUFFIX, TK_BAND };
 #define TITLE_AFFIX_WORDS 5
 #define TITLE_SHORT_WORDS 3     /* the default short_title_words */
 #define SHINGLE_STACK 2048      /* hash slots on the stack for verification */
+/* A title whose core words are all in the other's, without abstracts:
+ * least title similarity and author overlap to merge (see subtitle_ok). */
+#define SUBSET_TITLE_SIM 0.80
+#define SUBSET_AUTHORS 0.80
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -785,6 +789,7 @@ typedef struct title_cmp {
     size_t words_min;       /* distinct core words of the shorter title */
     size_t words_max;       /* ... of the longer one */
     int affix;              /* one core is the start or end of the other */
+    int subset;             /* every core word of one title is in the other */
     int equal;              /* byte-identical keys */
     int generic;            /* either title is a heading ("Editorial") */
     int is_short;           /* either title has few content words */
@@ -823,6 +828,7 @@ static void compare_titles(const pg_match_item *a, const pg_match_item *b,
     c->words_min = fewest;
     c->words_max = da < db ? db : da;
     c->affix = ca_.n <= cb_.n ? words_affix(&ca_, &cb_) : words_affix(&cb_, &ca_);
+    c->subset = (da > 0 && ca == da) || (db > 0 && cb == db);
     c->generic = title_is_generic(&ta) || title_is_generic(&tb);
     c->is_short = ta.n <= short_words || tb.n <= short_words;
     c->marks_conflict = !c->equal && title_marks_conflict(a, b);
@@ -1114,6 +1120,25 @@ static int decide_abstracts(const evidence *e, pg_match_result *r)
     return 1;
 }
 
+/* Titles that differ by more than typos may still be one paper's when one
+ * has words the other lacks and the metadata says so. */
+static int subtitle_ok(const evidence *e)
+{
+    const title_cmp *t = &e->t;
+    /* A cut or added subtitle is fine when the authors say so too, and
+     * what is left is most of the title. */
+    if (t->affix && t->words_min >= 4 && 2 * t->words_min >= t->words_max
+        && e->names >= e->o->author_overlap)
+        return 1;
+    /* A word or two dropped inside the title ("bulk incremental updates",
+     * "bulk updates"; "workflow management systems", "workflow systems"):
+     * DBLP and ACM shorten titles so.  Nothing may be added, the authors
+     * must be nearly the same and the year equal; short titles are left to
+     * their stricter rule. */
+    return t->subset && t->sim >= SUBSET_TITLE_SIM && !t->is_short
+           && e->names >= SUBSET_AUTHORS && e->year_gap == 0;
+}
+
 /* At least one record has no usable abstract: title and metadata only. */
 static void decide_title(const evidence *e, pg_match_result *r)
 {
@@ -1134,11 +1159,7 @@ static void decide_title(const evidence *e, pg_match_result *r)
         verdict(r, 0, "title-marker-conflict");
         return;
     }
-    /* A cut or added subtitle is fine when the authors say so too, and
-     * what is left is most of the title. */
-    int title_ok = t->sim >= o->title_only
-                   || (t->affix && t->words_min >= 4 && 2 * t->words_min >= t->words_max
-                       && agree_names);
+    int title_ok = t->sim >= o->title_only || subtitle_ok(e);
     if (!title_ok) {
         verdict(r, 0, "different-title");
         return;
