@@ -474,6 +474,23 @@ static size_t title_minhash_bands(const title_words *t, uint64_t *bands)
     return n;
 }
 
+static void title_core(const title_words *t, title_words *core);
+
+/* The whole-title key of the core words when heading words were dropped:
+ * "Information visualization" meets "Information Visualization, Guest
+ * Editors' Foreword", two heading words away, which deletion keys (one
+ * word) miss.  Of the whole kind, so it meets the plain title's key.
+ * Writes 0 or 1 key. */
+static size_t title_core_key(const title_words *t, uint64_t *bands)
+{
+    title_words core;
+    title_core(t, &core);
+    if (core.n == t->n)
+        return 0;
+    bands[0] = words_key(&core, 0, core.n, (size_t)-1, (uint64_t)TK_WHOLE << 32);
+    return 1;
+}
+
 size_t pg_title_bands(const char *key, size_t len, uint64_t *bands)
 {
     title_words t;
@@ -486,6 +503,7 @@ size_t pg_title_bands(const char *key, size_t len, uint64_t *bands)
     if (t.n == 0 || title_is_generic(&t))
         return 0;
     bands[n++] = words_key(&t, 0, t.n, none, (uint64_t)TK_WHOLE << 32);
+    n += title_core_key(&t, bands + n);
     /* A short title merges on an identical title only; deleting a word
      * from it would leave keys as common as "language models". */
     if (t.n <= TITLE_SHORT_WORDS)

@@ -603,6 +603,11 @@ static void test_title_bands(void)
                        "storage technology raid and beyond") >= 1);
     CHECK(title_common("tutorial ldap directory services just another database application",
                        "ldap directory services just another database application tutorial session") >= 1);
+    /* Two heading words away (DBLP-ACM): the core title's whole key. */
+    CHECK(title_common("information visualization",
+                       "information visualization guest editors foreword") >= 1);
+    CHECK_INT(title_common("information retrieval",
+                           "information visualization guest editors foreword"), 0);
     CHECK_INT(title_common(long_title, "dialomix streaming recognition of overlapping speakers in meetings"), 0);
     CHECK_INT(title_common("large language models can self improve",
                            "large language models are zero shot reasoners"), 0);
