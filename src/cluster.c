@@ -748,33 +748,61 @@ static int is_number(span w)
     return w.n > 0;
 }
 
+/* A word that tells documents of one title apart, and the word before it. */
+typedef struct mark {
+    span w;
+    span prev;          /* n == 0 at the start of the title */
+} mark;
+
 /* Collects the words that tell documents of one title apart: numbers
  * ("Llama 2", "Llama 3"), part numbers and marker words. */
-static size_t title_marks(const char *s, size_t len, span *out, size_t max)
+static size_t title_marks(const char *s, size_t len, mark *out, size_t max)
 {
     size_t pos = 0, n, k = 0;
     int after_part = 0;
+    span prev = { s, 0 };
     while ((n = next_word(s, len, &pos)) > 0 && k < max) {
         span w = { s + pos, n };
         pos += n;
         if (is_number(w) || in_list(w, roman_words, NELEM(roman_words))
-            || in_list(w, marker_words, NELEM(marker_words)) || after_part)
-            out[k++] = w;
+            || in_list(w, marker_words, NELEM(marker_words)) || after_part) {
+            out[k].w = w;
+            out[k++].prev = prev;
+        }
         after_part = n == 4 && memcmp(w.p, "part", 4) == 0;
+        prev = w;
     }
     return k;
 }
 
-static int marks_differ(const span *x, size_t nx, const span *y, size_t ny)
+/* 1 when the title s has the word m.prev + m.w written as one: "sql3" in
+ * one title is "sql 3" in the other, the same number. */
+static int glued_in(const char *s, size_t len, const mark *m)
+{
+    size_t pos = 0, n;
+    if (m->prev.n == 0 || !is_number(m->w))
+        return 0;
+    while ((n = next_word(s, len, &pos)) > 0) {
+        if (n == m->prev.n + m->w.n && memcmp(s + pos, m->prev.p, m->prev.n) == 0
+            && memcmp(s + pos + m->prev.n, m->w.p, m->w.n) == 0)
+            return 1;
+        pos += n;
+    }
+    return 0;
+}
+
+static int marks_differ(const pg_match_item *a, const mark *x, size_t nx,
+                        const pg_match_item *b, const mark *y, size_t ny)
 {
     for (int pass = 0; pass < 2; pass++) {
-        const span *p = pass ? y : x, *q = pass ? x : y;
+        const mark *p = pass ? y : x, *q = pass ? x : y;
+        const pg_match_item *other = pass ? a : b;
         size_t np = pass ? ny : nx, nq = pass ? nx : ny;
         for (size_t i = 0; i < np; i++) {
             int found = 0;
             for (size_t j = 0; j < nq && !found; j++)
-                found = span_eq(p[i], q[j]);
-            if (!found)
+                found = span_eq(p[i].w, q[j].w);
+            if (!found && !glued_in(other->title, other->title_len, &p[i]))
                 return 1;
         }
     }
@@ -783,10 +811,10 @@ static int marks_differ(const span *x, size_t nx, const span *y, size_t ny)
 
 static int title_marks_conflict(const pg_match_item *a, const pg_match_item *b)
 {
-    span ma[16], mb[16];
+    mark ma[16], mb[16];
     size_t na = title_marks(a->title, a->title_len, ma, 16);
     size_t nb = title_marks(b->title, b->title_len, mb, 16);
-    return marks_differ(ma, na, mb, nb);
+    return marks_differ(a, ma, na, b, mb, nb);
 }
 
 /* The core of a title: its content words without heading words, so that

@@ -373,6 +373,14 @@ static void test_decisions(void)
         x = item("erratum a database model for object dynamics", NULL);
         y = item("a database model for object dynamics", NULL);
         CASE("erratum", x, y, 0, "title-marker-conflict");
+        /* DBLP-ACM: one number, written glued or apart. */
+        x = item("sql 1999 formerly known as sql3", NULL);
+        y = item("sql 1999 formerly known as sql 3", NULL);
+        x.year = y.year = 1999;
+        CASE("number glued or apart", x, y, 1, "title+metadata");
+        y = item("sql 1999 formerly known as sql 4", NULL);
+        y.year = 1999;
+        CASE("glued number differs", x, y, 0, "title-marker-conflict");
     }
     {
         pg_match_item x = item("online query processing for interactive data analysis", NULL);
