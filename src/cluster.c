@@ -69,6 +69,10 @@ enum { TK_WHOLE = 1, TK_PREFIX, TK_SUFFIX, TK_BAND };
 #define TITLE_AFFIX_WORDS 5
 #define TITLE_SHORT_WORDS 3     /* the default short_title_words */
 #define SHINGLE_STACK 2048      /* hash slots on the stack for verification */
+/* A title whose core words are all in the other's, without abstracts:
+ * least title similarity and author overlap to merge (see subtitle_ok). */
+#define SUBSET_TITLE_SIM 0.80
+#define SUBSET_AUTHORS 0.80
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -470,6 +474,23 @@ static size_t title_minhash_bands(const title_words *t, uint64_t *bands)
     return n;
 }
 
+static void title_core(const title_words *t, title_words *core);
+
+/* The whole-title key of the core words when heading words were dropped:
+ * "Information visualization" meets "Information Visualization, Guest
+ * Editors' Foreword", two heading words away, which deletion keys (one
+ * word) miss.  Of the whole kind, so it meets the plain title's key.
+ * Writes 0 or 1 key. */
+static size_t title_core_key(const title_words *t, uint64_t *bands)
+{
+    title_words core;
+    title_core(t, &core);
+    if (core.n == t->n)
+        return 0;
+    bands[0] = words_key(&core, 0, core.n, (size_t)-1, (uint64_t)TK_WHOLE << 32);
+    return 1;
+}
+
 size_t pg_title_bands(const char *key, size_t len, uint64_t *bands)
 {
     title_words t;
@@ -482,6 +503,7 @@ size_t pg_title_bands(const char *key, size_t len, uint64_t *bands)
     if (t.n == 0 || title_is_generic(&t))
         return 0;
     bands[n++] = words_key(&t, 0, t.n, none, (uint64_t)TK_WHOLE << 32);
+    n += title_core_key(&t, bands + n);
     /* A short title merges on an identical title only; deleting a word
      * from it would leave keys as common as "language models". */
     if (t.n <= TITLE_SHORT_WORDS)
@@ -726,33 +748,61 @@ static int is_number(span w)
     return w.n > 0;
 }
 
+/* A word that tells documents of one title apart, and the word before it. */
+typedef struct mark {
+    span w;
+    span prev;          /* n == 0 at the start of the title */
+} mark;
+
 /* Collects the words that tell documents of one title apart: numbers
  * ("Llama 2", "Llama 3"), part numbers and marker words. */
-static size_t title_marks(const char *s, size_t len, span *out, size_t max)
+static size_t title_marks(const char *s, size_t len, mark *out, size_t max)
 {
     size_t pos = 0, n, k = 0;
     int after_part = 0;
+    span prev = { s, 0 };
     while ((n = next_word(s, len, &pos)) > 0 && k < max) {
         span w = { s + pos, n };
         pos += n;
         if (is_number(w) || in_list(w, roman_words, NELEM(roman_words))
-            || in_list(w, marker_words, NELEM(marker_words)) || after_part)
-            out[k++] = w;
+            || in_list(w, marker_words, NELEM(marker_words)) || after_part) {
+            out[k].w = w;
+            out[k++].prev = prev;
+        }
         after_part = n == 4 && memcmp(w.p, "part", 4) == 0;
+        prev = w;
     }
     return k;
 }
 
-static int marks_differ(const span *x, size_t nx, const span *y, size_t ny)
+/* 1 when the title s has the word m.prev + m.w written as one: "sql3" in
+ * one title is "sql 3" in the other, the same number. */
+static int glued_in(const char *s, size_t len, const mark *m)
+{
+    size_t pos = 0, n;
+    if (m->prev.n == 0 || !is_number(m->w))
+        return 0;
+    while ((n = next_word(s, len, &pos)) > 0) {
+        if (n == m->prev.n + m->w.n && memcmp(s + pos, m->prev.p, m->prev.n) == 0
+            && memcmp(s + pos + m->prev.n, m->w.p, m->w.n) == 0)
+            return 1;
+        pos += n;
+    }
+    return 0;
+}
+
+static int marks_differ(const pg_match_item *a, const mark *x, size_t nx,
+                        const pg_match_item *b, const mark *y, size_t ny)
 {
     for (int pass = 0; pass < 2; pass++) {
-        const span *p = pass ? y : x, *q = pass ? x : y;
+        const mark *p = pass ? y : x, *q = pass ? x : y;
+        const pg_match_item *other = pass ? a : b;
         size_t np = pass ? ny : nx, nq = pass ? nx : ny;
         for (size_t i = 0; i < np; i++) {
             int found = 0;
             for (size_t j = 0; j < nq && !found; j++)
-                found = span_eq(p[i], q[j]);
-            if (!found)
+                found = span_eq(p[i].w, q[j].w);
+            if (!found && !glued_in(other->title, other->title_len, &p[i]))
                 return 1;
         }
     }
@@ -761,10 +811,10 @@ static int marks_differ(const span *x, size_t nx, const span *y, size_t ny)
 
 static int title_marks_conflict(const pg_match_item *a, const pg_match_item *b)
 {
-    span ma[16], mb[16];
+    mark ma[16], mb[16];
     size_t na = title_marks(a->title, a->title_len, ma, 16);
     size_t nb = title_marks(b->title, b->title_len, mb, 16);
-    return marks_differ(ma, na, mb, nb);
+    return marks_differ(a, ma, na, b, mb, nb);
 }
 
 /* The core of a title: its content words without heading words, so that
@@ -785,6 +835,7 @@ typedef struct title_cmp {
     size_t words_min;       /* distinct core words of the shorter title */
     size_t words_max;       /* ... of the longer one */
     int affix;              /* one core is the start or end of the other */
+    int subset;             /* every core word of one title is in the other */
     int equal;              /* byte-identical keys */
     int generic;            /* either title is a heading ("Editorial") */
     int is_short;           /* either title has few content words */
@@ -823,6 +874,7 @@ static void compare_titles(const pg_match_item *a, const pg_match_item *b,
     c->words_min = fewest;
     c->words_max = da < db ? db : da;
     c->affix = ca_.n <= cb_.n ? words_affix(&ca_, &cb_) : words_affix(&cb_, &ca_);
+    c->subset = (da > 0 && ca == da) || (db > 0 && cb == db);
     c->generic = title_is_generic(&ta) || title_is_generic(&tb);
     c->is_short = ta.n <= short_words || tb.n <= short_words;
     c->marks_conflict = !c->equal && title_marks_conflict(a, b);
@@ -1114,6 +1166,25 @@ static int decide_abstracts(const evidence *e, pg_match_result *r)
     return 1;
 }
 
+/* Titles that differ by more than typos may still be one paper's when one
+ * has words the other lacks and the metadata says so. */
+static int subtitle_ok(const evidence *e)
+{
+    const title_cmp *t = &e->t;
+    /* A cut or added subtitle is fine when the authors say so too, and
+     * what is left is most of the title. */
+    if (t->affix && t->words_min >= 4 && 2 * t->words_min >= t->words_max
+        && e->names >= e->o->author_overlap)
+        return 1;
+    /* A word or two dropped inside the title ("bulk incremental updates",
+     * "bulk updates"; "workflow management systems", "workflow systems"):
+     * DBLP and ACM shorten titles so.  Nothing may be added, the authors
+     * must be nearly the same and the year equal; short titles are left to
+     * their stricter rule. */
+    return t->subset && t->sim >= SUBSET_TITLE_SIM && !t->is_short
+           && e->names >= SUBSET_AUTHORS && e->year_gap == 0;
+}
+
 /* At least one record has no usable abstract: title and metadata only. */
 static void decide_title(const evidence *e, pg_match_result *r)
 {
@@ -1134,11 +1205,7 @@ static void decide_title(const evidence *e, pg_match_result *r)
         verdict(r, 0, "title-marker-conflict");
         return;
     }
-    /* A cut or added subtitle is fine when the authors say so too, and
-     * what is left is most of the title. */
-    int title_ok = t->sim >= o->title_only
-                   || (t->affix && t->words_min >= 4 && 2 * t->words_min >= t->words_max
-                       && agree_names);
+    int title_ok = t->sim >= o->title_only || subtitle_ok(e);
     if (!title_ok) {
         verdict(r, 0, "different-title");
         return;
@@ -1150,11 +1217,13 @@ static void decide_title(const evidence *e, pg_match_result *r)
     }
     if (t->is_short) {
         /* Recurring columns ("Database principles") share title, year and
-         * author: ask for every piece of metadata to agree. */
+         * author: ask for every piece of metadata to agree.  The same core
+         * words are enough of a title: "Indexing multimedia databases" and
+         * "... (Tutorial)" differ by a heading word only. */
         int counts_equal = author_count(e->a) >= 1
                            && author_count(e->a) == author_count(e->b);
         int names_ok = e->names < 0.0 || agree_names;
-        int ok = t->equal && e->year_gap == 0 && counts_equal && names_ok;
+        int ok = t->sim >= 1.0 && e->year_gap == 0 && counts_equal && names_ok;
         verdict(r, ok, ok ? "short-title+metadata" : "short-title-no-metadata");
         return;
     }

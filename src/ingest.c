@@ -173,7 +173,11 @@ static pg_err list_urls(scratch *w)
 }
 
 /* A record without an abstract is known by its title and metadata: two
- * "Editorial" records of different years or authors are different texts. */
+ * "Editorial" records of different years or authors are different texts.
+ * The input's own id goes in too: two issues' "Book Review Column" by the
+ * same editor in one year (DBLP journals/sigmod/Aberer02, Aberer02b) agree
+ * on everything else, and one stored text would make them one paper before
+ * the matcher is asked.  Records with the same id stay one text. */
 static pg_err append_identity(const pg_record *rec, pg_buf *b, int normalise)
 {
     char year[16];
@@ -189,6 +193,12 @@ static pg_err append_identity(const pg_record *rec, pg_buf *b, int normalise)
     if (rc == PG_OK)
         rc = normalise ? pg_normalize_key(rec->venue, strlen(rec->venue), b)
                        : pg_buf_puts(b, rec->venue);
+    /* Kept as given, never normalised: ids are case- and punctuation-
+     * sensitive ("Aberer02" vs "aberer02"). */
+    if (rc == PG_OK && rec->ext_id[0] != '\0')
+        rc = pg_buf_putc(b, '\n');
+    if (rc == PG_OK)
+        rc = pg_buf_puts(b, rec->ext_id);
     return rc;
 }
 

@@ -41,7 +41,7 @@
 
 /* ---- signatures and band keys ------------------------------------------ */
 
-#define PG_MINHASH_VERSION 1
+#define PG_MINHASH_VERSION 2
 #define PG_SHINGLE_WORDS 3      /* words per abstract shingle */
 #define PG_MINHASH_K 96
 #define PG_MINHASH_ROWS 3
@@ -49,12 +49,13 @@
 #define PG_LEAD_WORDS 12        /* words hashed into the lead key */
 /* Band keys of one abstract: the bands and the lead key. */
 #define PG_ABSTRACT_BANDS_MAX (PG_MINHASH_BANDS + 1)
-/* Title keys: whole title, one per deleted word (titles are cut at
- * PG_TITLE_WORDS_MAX content words), prefix, suffix and MinHash bands. */
+/* Title keys: whole title, whole core title (heading words dropped), one
+ * per deleted word (titles are cut at PG_TITLE_WORDS_MAX content words),
+ * prefix, suffix and MinHash bands. */
 #define PG_TITLE_WORDS_MAX 48
 #define PG_TITLE_K 48
 #define PG_TITLE_ROWS 6
-#define PG_TITLE_BANDS_MAX (1 + PG_TITLE_WORDS_MAX + 2 + PG_TITLE_K / PG_TITLE_ROWS)
+#define PG_TITLE_BANDS_MAX (2 + PG_TITLE_WORDS_MAX + 2 + PG_TITLE_K / PG_TITLE_ROWS)
 
 /* The signature of one abstract key.  Plain data: the store may keep it as
  * a blob (pg_minhash_to_bytes) or recompute it from the key. */
@@ -93,8 +94,9 @@ pg_err pg_minhash_from_bytes(const unsigned char *in, size_t n, pg_minhash *m);
  * word, by spaces inside a word, by an added or cut subtitle of 5+ content
  * words, or share most content words share a key.  A heading made of
  * generic words only ("Editorial") has no key (0), a title of at most 3
- * content words only its whole-title key: those merge on their abstract or
- * on an identical title, never on a similar one.  The store should index
+ * content words only its whole-title key and, when it has heading words,
+ * the whole key of the rest ("X (panel)" meets "X"): those merge on their
+ * abstract or on an identical core title, never on a similar one.  The store should index
  * title keys for every text (records without abstract find the others by
  * them). */
 size_t pg_title_bands(const char *key, size_t len, uint64_t *bands);
