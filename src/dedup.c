@@ -112,6 +112,32 @@ static pg_err save_opts(pg_store *s, const pg_match_opts *o, pg_error *err)
     return e;
 }
 
+#define VERSION_KEY "bands.version"
+
+pg_err pg_dedup_keys_current(pg_dedup *d, int *current, pg_error *err)
+{
+    pg_buf v = PG_BUF_INIT;
+    int found = 0, indexed = 0;
+    char want[16];
+    snprintf(want, sizeof want, "%d", PG_MINHASH_VERSION);
+    *current = 0;
+    pg_err e = pg_store_get_setting(d->s, VERSION_KEY, &v, &found, err);
+    if (e == PG_OK && found) {
+        *current = strcmp(v.data, want) == 0;
+    } else if (e == PG_OK) {
+        /* Unmarked: keys from before versions were saved, unless there are
+         * none at all (migration 3 saved the highest text id holding keys). */
+        pg_buf_reset(&v);
+        e = pg_store_get_setting(d->s, "bands.indexed", &v, &indexed, err);
+        if (e == PG_OK && (!indexed || strtoll(v.data, NULL, 10) == 0)) {
+            e = pg_store_set_setting(d->s, VERSION_KEY, want, err);
+            *current = e == PG_OK;
+        }
+    }
+    pg_buf_release(&v);
+    return e;
+}
+
 static void prepared_release(prepared *p)
 {
     pg_text_info_release(&p->info);
@@ -576,6 +602,10 @@ pg_err pg_dedup_rebuild(pg_store *s, const pg_match_opts *o,
         e = pg_store_clear_clusters(s, err);
     if (e == PG_OK)
         e = save_opts(s, o, err);
+    char version[16];
+    snprintf(version, sizeof version, "%d", PG_MINHASH_VERSION);
+    if (e == PG_OK)
+        e = pg_store_set_setting(s, VERSION_KEY, version, err);
     if (e == PG_OK)
         e = pg_dedup_new(s, o, &d, err);
     for (size_t i = 0; i < keys.n && e == PG_OK; i++)

@@ -263,13 +263,22 @@ static pg_err raw_key(const pg_record *rec, scratch *w, pg_key *key)
 }
 
 /* Reads every record of an open reader into the open file transaction. */
-static pg_err ingest_records(pg_store *s, pg_reader *r, long long file_id,
+static pg_err ingest_records(pg_store *s, pg_reader *r, const char *name,
+                             long long file_id, const pg_ingest_opts *o,
                              pg_ingest_result *res, char *day, pg_error *err)
 {
     scratch w = { PG_BUF_INIT, PG_BUF_INIT, PG_BUF_INIT, NULL, 0, 0 };
     pg_record rec;
     pg_dedup *d = NULL;
+    int current = 1;
     pg_err rc = pg_dedup_new(s, NULL, &d, err);
+    if (rc == PG_OK)
+        rc = pg_dedup_keys_current(d, &current, err);
+    if (rc == PG_OK && !current && o->warn != NULL)
+        o->warn(o->warn_ctx, name, 0,
+                "the database's near-duplicate keys were made by an older papergraph:"
+                " run `papergraph dedup` once to recompute them (until then some"
+                " near-duplicates of older texts are missed)");
     while (rc == PG_OK && (rc = pg_reader_next(r, &rec, err)) == PG_OK) {
         pg_key key;
         pg_dedup_text dt;
@@ -323,7 +332,7 @@ static pg_err ingest_keyed(pg_store *s, FILE *fp, const char *name, pg_key key,
     if (rc != PG_OK)
         goto out;
     in_tx = 1;
-    rc = ingest_records(s, r, file_id, res, day, err);
+    rc = ingest_records(s, r, name, file_id, o, res, day, err);
     res->warnings = pg_reader_warnings(r);
     if (rc != PG_OK)
         goto out;

@@ -251,6 +251,48 @@ static void test_group_commit(void)
     pg_store_close(s);
 }
 
+static void count_warning(void *ctx, const char *file, long line, const char *msg)
+{
+    (void)file;
+    (void)line;
+    if (strstr(msg, "papergraph dedup") != NULL)
+        ++*(int *)ctx;
+}
+
+/* Band keys made by other key functions are flagged until `dedup`. */
+static void test_key_version(void)
+{
+    pg_ingest_result r;
+    pg_error err;
+    int warned = 0, current = 0;
+    pg_ingest_opts o = opts;
+    o.warn = count_warning;
+    o.warn_ctx = &warned;
+    char path[600];
+    pg_store *s = open_db("version.db");
+    if (s == NULL)
+        return;
+    fixture(path, sizeof path, days[0]);
+    CHECK_INT(pg_ingest_path(s, path, &o, &r, &err), PG_OK);
+    CHECK_INT(warned, 0);
+    CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
+    CHECK_INT(pg_store_set_setting(s, "bands.version", "0", &err), PG_OK);
+    CHECK_INT(pg_store_tx_commit(s, &err), PG_OK);
+    fixture(path, sizeof path, days[1]);
+    CHECK_INT(pg_ingest_path(s, path, &o, &r, &err), PG_OK);
+    CHECK_INT(warned, 1);
+    pg_match_opts mo;
+    pg_dedup_stats ds;
+    pg_match_opts_default(&mo);
+    CHECK_INT(pg_dedup_rebuild(s, &mo, &ds, &err), PG_OK);
+    pg_dedup *d = NULL;
+    CHECK_INT(pg_dedup_new(s, NULL, &d, &err), PG_OK);
+    CHECK_INT(pg_dedup_keys_current(d, &current, &err), PG_OK);
+    CHECK_INT(current, 1);
+    pg_dedup_free(d);
+    pg_store_close(s);
+}
+
 int main(void)
 {
     const char *f = getenv("FIXTURES");
@@ -266,6 +308,7 @@ int main(void)
     test_failures();
     test_band_levels();
     test_group_commit();
+    test_key_version();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

@@ -36,6 +36,13 @@ void pg_dedup_free(pg_dedup *d);            /* NULL is a no-op */
 const pg_match_opts *pg_dedup_opts(const pg_dedup *d);
 const pg_dedup_stats *pg_dedup_stats_get(const pg_dedup *d);
 
+/* Whether the store's band keys were made by this version of the key
+ * functions (PG_MINHASH_VERSION, saved in the store).  Inside a write
+ * transaction, a store without band keys yet is marked current.  Keys of
+ * another version still work but miss some candidates: `papergraph dedup`
+ * (pg_dedup_rebuild) recomputes them all. */
+pg_err pg_dedup_keys_current(pg_dedup *d, int *current, pg_error *err);
+
 /* Places a newly stored text in its paper, reading it back from the store. */
 pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
 
