@@ -265,6 +265,19 @@ sqlite3_stmt *pgs_stmt(pg_store *s, int id, const char *sql, pg_error *err)
     return s->ds[id];
 }
 
+sqlite3_stmt *pgs_key_step(pg_store *s, int id, const char *sql, pg_key key,
+                           unsigned char kb[16], int *rc, pg_error *err)
+{
+    sqlite3_stmt *st = pgs_stmt(s, id, sql, err);
+    if (st == NULL)
+        return NULL;
+    *rc = SQLITE_OK;
+    pgs_bind_key(st, 1, key, kb, rc);
+    if (*rc == SQLITE_OK)
+        *rc = pgs_step_retry(st);
+    return st;
+}
+
 int pgs_col_key(sqlite3_stmt *st, int i, pg_key *out)
 {
     const void *b = sqlite3_column_blob(st, i);

@@ -333,14 +333,11 @@ static pg_err text_id(pg_store *s, pg_key text, long long *id, pg_error *err)
         return PG_OK;
     }
     unsigned char kb[16];
-    sqlite3_stmt *st = pgs_stmt(s, DS_TEXT_ID, sql_text_id, err);
+    int rc;
+    pg_err e = PG_OK;
+    sqlite3_stmt *st = pgs_key_step(s, DS_TEXT_ID, sql_text_id, text, kb, &rc, err);
     if (st == NULL)
         return PG_ERR_DB;
-    int rc = SQLITE_OK;
-    pg_err e = PG_OK;
-    pgs_bind_key(st, 1, text, kb, &rc);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
     if (rc == SQLITE_ROW)
         *id = sqlite3_column_int64(st, 0);
     else if (rc == SQLITE_DONE)
@@ -389,15 +386,12 @@ pg_err pg_store_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
                        pg_error *err)
 {
     unsigned char kb[16];
-    sqlite3_stmt *st = pgs_stmt(s, DS_SKETCH, sql_sketch, err);
+    int rc;
+    pg_err e = PG_OK;
     *found = 0;
+    sqlite3_stmt *st = pgs_key_step(s, DS_SKETCH, sql_sketch, text, kb, &rc, err);
     if (st == NULL)
         return PG_ERR_DB;
-    int rc = SQLITE_OK;
-    pg_err e = PG_OK;
-    pgs_bind_key(st, 1, text, kb, &rc);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
     if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
         const void *b = sqlite3_column_blob(st, 0);
         size_t n = (size_t)sqlite3_column_bytes(st, 0);

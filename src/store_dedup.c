@@ -358,14 +358,12 @@ pg_err pg_store_text_info(pg_store *s, pg_key text, pg_text_info *out,
     unsigned char kb[16];
     memset(out, 0, sizeof *out);
     out->key = text;
-    sqlite3_stmt *st = stmt(s, DS_TEXT_META, err);
+    int rc;
+    pg_err e = PG_OK;
+    sqlite3_stmt *st = pgs_key_step(s, DS_TEXT_META, ds_sql[DS_TEXT_META], text, kb,
+                                    &rc, err);
     if (st == NULL)
         return PG_ERR_DB;
-    int rc = SQLITE_OK;
-    pg_err e = PG_OK;
-    pgs_bind_key(st, 1, text, kb, &rc);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
     if (rc == SQLITE_ROW)
         e = read_meta_row(s, st, out, err);
     else if (rc == SQLITE_DONE)

@@ -99,6 +99,12 @@ sqlite3_stmt *pgs_stmt(pg_store *s, int id, const char *sql, pg_error *err);
 /* An abstract column: TEXT as it is, or a BLOB holding a zstd frame,
  * decompressed into scratch.  NULL when the frame is corrupt. */
 const char *pgs_col_abstract(sqlite3_stmt *st, int i, pg_buf *scratch);
+/* The kept statement ds[id] (from sql) with key bound as ?1, stepped once:
+ * *rc gets the step's result (SQLITE_ROW, SQLITE_DONE or an error).  NULL
+ * with *err set when it cannot be prepared.  kb must outlive the statement's
+ * use; finish with pgs_stmt_done. */
+sqlite3_stmt *pgs_key_step(pg_store *s, int id, const char *sql, pg_key key,
+                           unsigned char kb[16], int *rc, pg_error *err);
 /* Reads a 16-byte key column; 0 when the column is not one. */
 int pgs_col_key(sqlite3_stmt *st, int i, pg_key *out);
 
