@@ -20,11 +20,12 @@
 ** every pending row in an in-memory hash table (loaded at the start of each
 ** write transaction, so rows appended by other connections are seen too),
 ** and a lookup asks both levels.  When the pending rows reach
-** PENDING_PAIRS_MAX keys, the file transaction that is being committed also
+** the merge size (pg_store_set_merge_keys), the transaction that is being committed also
 ** moves them into `bands`, sorted, and advances "bands.indexed" — in the
 ** same transaction, so a crash leaves either the old or the new state.  A
 ** new text thus costs one appended row; a merge costs one sorted pass per
-** PENDING_PAIRS_MAX keys; memory is bounded by PENDING_PAIRS_MAX; and a
+** that many keys; memory is bounded by it; a new connection reads at most
+** that many keys back; and a
 ** lookup costs a few probes whatever the size of the database.
 */
 #include <stdio.h>
@@ -34,9 +35,11 @@
 #include "papergraph/store.h"
 #include "store_internal.h"
 
-/* Keys held in memory before they are merged into `bands`: 2M keys are
- * about 65,000 texts and 48 MB (pairs, hash heads, texts). */
-#define PENDING_PAIRS_MAX ((size_t)1 << 21)
+/* Keys held before they are merged into `bands`, by default: 512K keys are
+ * about 16,000 texts and 12 MB in memory (pairs, hash heads, texts), and a
+ * new connection reads them back in about 0.1 s.  Larger batches make bulk
+ * ingests cheaper (fewer merges) and the first ingest of a session dearer. */
+#define MERGE_KEYS_DEFAULT ((size_t)1 << 19)
 /* A lookup reads at most this many texts per key: a key shared by very
  * many texts (a boilerplate opening, a generic title) says little about any
  * of them, and verification cost stays bounded. */
@@ -309,9 +312,15 @@ static pg_err merge_pending(pg_store *s, pg_error *err)
 pg_err pgs_bands_precommit(pg_store *s, int force, pg_error *err)
 {
     struct pgs_pending *p = s->pend;
-    if (p == NULL || p->n_pairs == 0 || (!force && p->n_pairs < PENDING_PAIRS_MAX))
+    size_t max = s->merge_keys ? s->merge_keys : MERGE_KEYS_DEFAULT;
+    if (p == NULL || p->n_pairs == 0 || (!force && p->n_pairs < max))
         return PG_OK;
     return merge_pending(s, err);
+}
+
+void pg_store_set_merge_keys(pg_store *s, size_t keys)
+{
+    s->merge_keys = keys;
 }
 
 pg_err pg_store_merge_bands(pg_store *s, pg_error *err)

@@ -76,7 +76,7 @@ static sqlite3_stmt *stmt(pg_store *s, int id, pg_error *err)
 
 static pg_err need_write(pg_store *s, pg_error *err)
 {
-    if (s->in_file || s->in_tx)
+    if (s->in_file || s->in_tx || s->group_open)
         return PG_OK;
     return pg_error_set(err, PG_ERR_USAGE, "%s: cluster tables written outside "
                         "a transaction", s->path);

@@ -53,6 +53,7 @@ struct pg_store {
     /* Band look-ups for n keys at once (prepared on first use): one
      * statement per text instead of one per key. */
     sqlite3_stmt *band_find[PGS_BANDS_MAX + 1];
+    size_t merge_keys;          /* pg_store_set_merge_keys; 0: the default */
     struct pgs_pending *pend;   /* the in-memory level of the band index
                                    (store_bands.c); NULL until first used */
     pg_key last_text_key;       /* the text pg_store_add_text stored last */

@@ -191,6 +191,9 @@ pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,
  * b-tree now, in one transaction (this happens by itself whenever that
  * level is full; tests and tools call it to reach the merged state). */
 pg_err pg_store_merge_bands(pg_store *s, pg_error *err);
+/* How many held keys make a commit merge them (0: the default, 512K keys,
+ * about 16,000 texts and 12 MB of memory). */
+void pg_store_set_merge_keys(pg_store *s, size_t keys);
 /* Forgets all band keys, matches and clusters (inside pg_store_tx_begin),
  * before `dedup` recomputes them. */
 pg_err pg_store_clear_clusters(pg_store *s, pg_error *err);
