@@ -99,8 +99,14 @@ bench() { # bench NAME DIR
     ing_s=$(echo "$t1 - $t0" | bc -l)
     make_day "$last" "$WORK/$name-day.txt"
     day_s=$(secs "$BIN" --db "$WORK/$name.db" ingest --quiet --year 2025 "$WORK/$name-day.txt")
-    local stats
+    local stats nfiles
     stats=$("$BIN" --db "$WORK/$name.db" stats --format json)
+    nfiles=$(echo $files | wc -w)
+    # A failed file must not pass for a fast one: every file must be in.
+    if ! echo "$stats" | grep -q "\"files\":$((nfiles + 1)),"; then
+        echo "$name: FAILED: not every file was ingested: $stats" >&2
+        exit 1
+    fi
     printf '%s: %s MB in %s files; %s\n' "$name" "$mb" "$(echo $files | wc -w)" "$stats"
     printf '  cat     %7.3f s\n  xxhsum  %7.3f s\n' "$cat_s" "$xxh_s"
     printf '  ingest  %7.3f s = %.1f MB/s, %.0fx cat, %.0fx xxhsum; peak memory %d MB\n' \
