@@ -269,13 +269,16 @@ sqlite3_stmt *pgs_key_step(pg_store *s, int id, const char *sql, pg_key key,
                            unsigned char kb[16], int *rc, pg_error *err)
 {
     sqlite3_stmt *st = pgs_stmt(s, id, sql, err);
-    if (st == NULL)
-        return NULL;
-    *rc = SQLITE_OK;
-    pgs_bind_key(st, 1, key, kb, rc);
-    if (*rc == SQLITE_OK)
-        *rc = pgs_step_retry(st);
+    if (st != NULL)
+        *rc = pgs_step_key(st, key, kb);
     return st;
+}
+
+int pgs_step_key(sqlite3_stmt *st, pg_key key, unsigned char kb[16])
+{
+    int rc = SQLITE_OK;
+    pgs_bind_key(st, 1, key, kb, &rc);
+    return rc == SQLITE_OK ? pgs_step_retry(st) : rc;
 }
 
 int pgs_col_key(sqlite3_stmt *st, int i, pg_key *out)
@@ -626,12 +629,9 @@ pg_err pg_store_find_file(pg_store *s, pg_key content, pg_buf *path_out,
 {
     sqlite3_stmt *st = s->st[ST_FIND_FILE];
     unsigned char kb[16];
-    int rc = SQLITE_OK;
     pg_err e = PG_OK;
     *found = 0;
-    pgs_bind_key(st, 1, content, kb, &rc);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
+    int rc = pgs_step_key(st, content, kb);
     if (rc == SQLITE_ROW) {
         *found = 1;
         if (path_out != NULL &&
@@ -706,12 +706,9 @@ pg_err pg_store_has_text(pg_store *s, pg_key key, int *found, pg_error *err)
 {
     sqlite3_stmt *st = s->st[ST_HAS_TEXT];
     unsigned char kb[16];
-    int rc = SQLITE_OK;
     pg_err e = PG_OK;
     *found = 0;
-    pgs_bind_key(st, 1, key, kb, &rc);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
+    int rc = pgs_step_key(st, key, kb);
     if (rc == SQLITE_ROW)
         *found = 1;
     else if (rc != SQLITE_DONE)

@@ -176,15 +176,13 @@ pg_err pg_store_paper_of(pg_store *s, pg_key text, char id[PG_ID_HEX],
                          pg_error *err)
 {
     unsigned char kb[16];
-    sqlite3_stmt *st = stmt(s, DS_PAPER_OF, err);
-    if (st == NULL)
-        return PG_ERR_DB;
-    int rc = SQLITE_OK;
+    int rc;
     pg_err e = PG_OK;
     id[0] = '\0';
-    pgs_bind_key(st, 1, text, kb, &rc);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
+    sqlite3_stmt *st = pgs_key_step(s, DS_PAPER_OF, ds_sql[DS_PAPER_OF], text, kb,
+                                    &rc, err);
+    if (st == NULL)
+        return PG_ERR_DB;
     if (rc == SQLITE_ROW)
         snprintf(id, PG_ID_HEX, "%s", pgs_col_str(st, 0));
     else if (rc != SQLITE_DONE)
@@ -298,15 +296,13 @@ void pg_text_info_release(pg_text_info *t)
 static pg_err read_urls(pg_store *s, pg_text_info *t, pg_error *err)
 {
     unsigned char kb[16];
-    sqlite3_stmt *st = stmt(s, DS_TEXT_URLS, err);
-    if (st == NULL)
-        return PG_ERR_DB;
-    int rc = SQLITE_OK;
+    int rc;
     pg_err e = PG_OK;
     size_t cap = 0;
-    pgs_bind_key(st, 1, t->key, kb, &rc);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
+    sqlite3_stmt *st = pgs_key_step(s, DS_TEXT_URLS, ds_sql[DS_TEXT_URLS], t->key, kb,
+                                    &rc, err);
+    if (st == NULL)
+        return PG_ERR_DB;
     for (; rc == SQLITE_ROW && e == PG_OK; rc = sqlite3_step(st)) {
         if (t->n_urls == cap) {
             cap = cap ? cap * 2 : 4;

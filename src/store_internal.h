@@ -100,6 +100,9 @@ sqlite3_stmt *pgs_stmt(pg_store *s, int id, const char *sql, pg_error *err);
 /* An abstract column: TEXT as it is, or a BLOB holding a zstd frame,
  * decompressed into scratch.  NULL when the frame is corrupt. */
 const char *pgs_col_abstract(sqlite3_stmt *st, int i, pg_buf *scratch);
+/* Binds key as ?1 of st and steps it once (waiting out a busy database);
+ * returns the step's result.  kb must outlive the statement's use. */
+int pgs_step_key(sqlite3_stmt *st, pg_key key, unsigned char kb[16]);
 /* The kept statement ds[id] (from sql) with key bound as ?1, stepped once:
  * *rc gets the step's result (SQLITE_ROW, SQLITE_DONE or an error).  NULL
  * with *err set when it cannot be prepared.  kb must outlive the statement's
