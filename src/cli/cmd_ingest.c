@@ -158,8 +158,23 @@ static int ingest_one(pg_store *s, const char *path, pg_ingest_opts *o,
     }
     hold_file(p, path, &r, &w, quiet);
     if (pg_store_unflushed(s) == 0)
-        release_files(p, t);
+        release_files(p, t);    /* its group just committed */
     return 0;
+}
+
+/* Commits the open group: its held files are printed, or reported lost.
+ * Returns 0, or EXIT_DB. */
+static int flush_group(pg_store *s, pending *p, cli_totals *t)
+{
+    pg_error err;
+    pg_error_clear(&err);
+    if (pg_store_flush(s, &err) == PG_OK) {
+        release_files(p, t);
+        return 0;
+    }
+    cli_error("%s", err.msg);
+    drop_files(p, t, 1);
+    return EXIT_DB;
 }
 
 int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
@@ -167,7 +182,6 @@ int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
 {
     int status = EXIT_OK, stop = 0;
     pending p = { PG_BUF_INIT, { 0 } };
-    pg_error err;
     char *failed = calloc((size_t)n + 1, 1);
     if (failed == NULL) {
         cli_error("out of memory");
@@ -178,13 +192,10 @@ int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
         int is_stdin = strcmp(paths[i], "-") == 0;
         if (failed[i])
             continue;
-        pg_error_clear(&err);
-        if (is_stdin && pg_store_flush(s, &err) != PG_OK)
+        if (is_stdin && (stop = flush_group(s, &p, t)) != 0)
             break;
-        if (is_stdin || pg_store_unflushed(s) == 0) {
-            release_files(&p, t);
-            group_start = i;
-        }
+        if (pg_store_unflushed(s) == 0)
+            group_start = i;    /* a new group starts with this file */
         int held = pg_store_unflushed(s);
         long before = t->failed;
         stop = ingest_one(s, paths[i], o, &p, t, quiet, &status);
@@ -192,19 +203,18 @@ int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
             failed[i] = 1;      /* and read the lost group's files again */
             drop_files(&p, t, 0);
             i = group_start - 1;
+        } else if (is_stdin && !stop) {
+            stop = flush_group(s, &p, t);
         }
-        if (is_stdin && !stop && pg_store_flush(s, &err) != PG_OK)
-            break;
     }
-    if (!stop && pg_store_flush(s, &err) == PG_OK) {
-        release_files(&p, t);
-    } else if (!stop) {
-        cli_error("%s", err.msg);
+    if (stop > status)
+        status = stop;          /* a failed commit of standard input's group */
+    /* Held files with no open group went with a failed file (the run
+     * stopped); those of an open group are whole and are committed. */
+    if (pg_store_unflushed(s) == 0)
         drop_files(&p, t, 1);
+    if (flush_group(s, &p, t) != 0)
         status = EXIT_DB;
-    } else {
-        drop_files(&p, t, 1);
-    }
     pg_store_group_files(s, 0);
     pg_buf_release(&p.lines);
     free(failed);
