@@ -140,53 +140,46 @@ static long long papers_of(pg_store *s)
     return st.papers;
 }
 
+/* Ingests days[from..to) into s. */
+static void ingest_days(pg_store *s, int from, int to)
+{
+    pg_ingest_result r;
+    pg_error err;
+    for (int i = from; i < to; i++)
+        CHECK_INT(ingest(s, days[i], &r, &err), PG_OK);
+}
+
 /* The band index has two levels (store_bands.c): keys held in band_sets and
  * in memory, and the merged b-tree.  Near-duplicates must be found across
  * both, and across connections.  The fixtures' 15 texts are 12 papers; the
  * three merges all join a text of Sep 5 or 8 to an earlier one. */
 static void test_band_levels(void)
 {
-    pg_ingest_result r;
     pg_error err;
     pg_store *s = open_db("levels-all.db");
     if (s == NULL)
         return;
-    for (int i = 0; i < 4; i++)
-        CHECK_INT(ingest(s, days[i], &r, &err), PG_OK);
+    ingest_days(s, 0, 4);
     CHECK_INT(papers_of(s), 12);
     pg_store_close(s);
 
-    /* Sep 3 and 4 merged into the b-tree, then a new connection. */
-    s = open_db("levels-split.db");
-    if (s == NULL)
-        return;
-    for (int i = 0; i < 2; i++)
-        CHECK_INT(ingest(s, days[i], &r, &err), PG_OK);
-    CHECK_INT(papers_of(s), 9);
-    CHECK_INT(pg_store_merge_bands(s, &err), PG_OK);
-    pg_store_close(s);
-    s = open_db("levels-split.db");
-    if (s == NULL)
-        return;
-    for (int i = 2; i < 4; i++)
-        CHECK_INT(ingest(s, days[i], &r, &err), PG_OK);
-    CHECK_INT(papers_of(s), 12);
-    pg_store_close(s);
-
-    /* Held keys only, read back by a new connection. */
-    s = open_db("levels-held.db");
-    if (s == NULL)
-        return;
-    for (int i = 0; i < 2; i++)
-        CHECK_INT(ingest(s, days[i], &r, &err), PG_OK);
-    pg_store_close(s);
-    s = open_db("levels-held.db");
-    if (s == NULL)
-        return;
-    for (int i = 2; i < 4; i++)
-        CHECK_INT(ingest(s, days[i], &r, &err), PG_OK);
-    CHECK_INT(papers_of(s), 12);
-    pg_store_close(s);
+    /* Sep 3 and 4 merged into the b-tree (or only held), then a new
+     * connection for Sep 5 and 8. */
+    for (int merged = 0; merged < 2; merged++) {
+        const char *name = merged ? "levels-split.db" : "levels-held.db";
+        if ((s = open_db(name)) == NULL)
+            return;
+        ingest_days(s, 0, 2);
+        CHECK_INT(papers_of(s), 9);
+        if (merged)
+            CHECK_INT(pg_store_merge_bands(s, &err), PG_OK);
+        pg_store_close(s);
+        if ((s = open_db(name)) == NULL)
+            return;
+        ingest_days(s, 2, 4);
+        CHECK_INT(papers_of(s), 12);
+        pg_store_close(s);
+    }
 
     /* Merges at commits: after every file, and at the commit of a group. */
     for (int grouped = 0; grouped < 2; grouped++) {
@@ -195,8 +188,7 @@ static void test_band_levels(void)
             return;
         pg_store_set_merge_keys(s, 1);
         pg_store_group_files(s, grouped ? (unsigned long long)1 << 30 : 0);
-        for (int i = 0; i < 4; i++)
-            CHECK_INT(ingest(s, days[i], &r, &err), PG_OK);
+        ingest_days(s, 0, 4);
         CHECK_INT(pg_store_flush(s, &err), PG_OK);
         CHECK_INT(papers_of(s), 12);
         pg_store_close(s);
@@ -244,8 +236,7 @@ static void test_group_commit(void)
     CHECK_INT(st.files, 0);
     CHECK_INT(st.texts, 0);
     /* Read again, the group commits whole, and matching still works. */
-    for (int i = 0; i < 4; i++)
-        CHECK_INT(ingest(s, days[i], &r, &err), PG_OK);
+    ingest_days(s, 0, 4);
     CHECK_INT(pg_store_unflushed(s), 4);
     /* A general transaction (as `dedup` opens) commits the group first. */
     CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
