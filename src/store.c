@@ -47,7 +47,8 @@
 
 #define BUSY_TIMEOUT_MS 30000       /* SQLite's own wait for a lock */
 #define BUSY_RETRY_MS 600000        /* then ours, before giving up */
-#define CACHE_KIB 32768             /* page cache: hash-keyed indexes are written at random */
+#define CACHE_KIB 262144            /* page cache, at most: hash-keyed indexes are read at random */
+#define MMAP_BYTES 1073741824       /* reads through the OS page cache, without a copy per page */
 #define WAL_LIMIT_BYTES 67108864    /* truncate the WAL back to this after a big file */
 #define CHECK_DETAIL_MAX 10         /* problems reported by pg_store_check */
 
@@ -429,11 +430,11 @@ static pg_err configure(pg_store *s, pg_error *err)
         return e;
     /* Statement journals and sorts stay in memory: a temporary file per
      * multi-row statement costs more than the statement. */
-    char sql[200];
+    char sql[256];
     snprintf(sql, sizeof sql, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -%d;"
              " PRAGMA journal_size_limit = %d; PRAGMA temp_store = MEMORY;"
-             " PRAGMA wal_autocheckpoint = 16384;",
-             CACHE_KIB, WAL_LIMIT_BYTES);
+             " PRAGMA wal_autocheckpoint = 16384; PRAGMA mmap_size = %d;",
+             CACHE_KIB, WAL_LIMIT_BYTES, MMAP_BYTES);
     rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? PG_OK : pgs_db_fail(s, rc, "cannot configure the database", err);
 }
