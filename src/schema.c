@@ -26,6 +26,7 @@
 ** bands        (band INTEGER, text_id) WITHOUT ROWID: the LSH band and
 **              blocking keys of each text (cluster.h), the index through
 **              which a new text finds its near-duplicate candidates
+**              (replaced by band_buckets in version 4)
 ** matches      (a, b, rule, score), a < b text ids: every verified "same
 **              paper" decision and the rule that made it
 ** clusters     (text_id PRIMARY KEY, paper_id): the paper of each text; a
@@ -82,10 +83,16 @@
 ** band_sets    (text_id PRIMARY KEY, keys BLOB, sketch BLOB): each text's
 **              band keys as little-endian 64-bit words, appended with the
 **              text; the rows above settings "bands.indexed" are not in
-**              `bands` yet (the band index has two levels: see
+**              the merged level yet (the band index has two levels: see
 **              store_bands.c).  sketch is the dedup stage's own summary of
 **              the text (dedup.c), which lets it rule out most candidates
 **              without reading them; NULL when it has none.
+**
+** Schema version 4 replaces `bands` (see migration_4 below):
+** band_buckets (bucket INTEGER PRIMARY KEY, pairs BLOB): the merged level of
+**              the band index; bucket is the top 16 bits of a band key,
+**              pairs the sorted (band, text_id) pairs under it, two
+**              little-endian 64-bit words each.
 **
 ** Every key column carries CHECK(length(...) = 16) so that a key bound the
 ** wrong way (as text, or truncated) fails at once instead of never matching.
@@ -187,11 +194,33 @@ static const char migration_3[] =
     "INSERT OR REPLACE INTO settings (key, value)\n"
     "  SELECT 'bands.indexed', coalesce(max(id), 0) FROM texts;\n";
 
+/* Version 4: the merged level of the band index is bucketed (store_bands.c):
+ * a row per key cost more than everything else a bulk ingest does.  Every
+ * text placed since version 3 has its keys in band_sets, so they all become
+ * pending again and the next ingest merges them into buckets.  Texts without
+ * a band_sets row (placed before version 3) lose their keys: the key version
+ * is marked stale, and ingest asks for `papergraph dedup`, which rebuilds
+ * them.  An unmarked version with texts is stale too (dedup.c would
+ * otherwise take zero indexed keys for an empty index). */
+static const char migration_4[] =
+    "CREATE TABLE band_buckets (\n"
+    "  bucket INTEGER PRIMARY KEY,\n"
+    "  pairs  BLOB NOT NULL\n"
+    ");\n"
+    "DROP TABLE bands;\n"
+    "INSERT OR REPLACE INTO settings (key, value) VALUES ('bands.indexed', '0');\n"
+    "INSERT OR IGNORE INTO settings (key, value)\n"
+    "  SELECT 'bands.version', '0' WHERE EXISTS (SELECT 1 FROM texts);\n"
+    "INSERT OR REPLACE INTO settings (key, value)\n"
+    "  SELECT 'bands.version', '0' WHERE EXISTS (SELECT 1 FROM texts AS t\n"
+    "    WHERE NOT EXISTS (SELECT 1 FROM band_sets AS b WHERE b.text_id = t.id));\n";
+
 /* migrations[v - 1] brings user_version v - 1 to v. */
 static const char *const migrations[] = {
     migration_1,
     migration_2,
     migration_3,
+    migration_4,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == PG_SCHEMA_VERSION,

@@ -566,8 +566,6 @@ void pg_store_close(pg_store *s)
         sqlite3_finalize(s->st[i]);
     for (int i = 0; i < DS_COUNT; i++)
         sqlite3_finalize(s->ds[i]);
-    for (int i = 0; i <= PGS_BANDS_MAX; i++)
-        sqlite3_finalize(s->band_find[i]);
     pgs_bands_free(s);
     /* The last connection to close checkpoints and deletes -wal and -shm. */
     sqlite3_close(s->db);

@@ -3,30 +3,38 @@
 ** texts that share one of its LSH band or blocking keys (its near-duplicate
 ** candidates).
 **
-** Band keys are hashes: a b-tree of (band, text) rows is written at random
-** places, and a file's worth of new texts (30 keys each) dirties nearly every
-** leaf page of it, so that each file's commit would rewrite the whole index
-** into the WAL.  The index is therefore kept in two levels, as a log-
-** structured merge tree would:
+** Band keys are hashes, about 32 per text, so an index row per key is
+** written at a random place: a b-tree of (band, text) rows costs an SQLite
+** row insert per key (1.7 us each, measured: the largest single cost of a
+** bulk ingest) and a file's commit would dirty nearly every leaf page of it.
+** The index is therefore kept in two levels, as a log-structured merge tree
+** would, and the durable level is bucketed:
 **
-**   band_sets  one row per text (text_id, its band keys as one BLOB of
-**              little-endian 64-bit words), appended when the text is
-**              stored, in the text's own file transaction;
-**   bands      the b-tree of (band, text_id) rows, written in large sorted
-**              batches.
+**   band_sets     one row per text (text_id, its band keys as one BLOB of
+**                 little-endian 64-bit words), appended when the text is
+**                 stored, in the text's own file transaction;
+**   band_buckets  65,536 rows, one per top 16 bits of the key: each BLOB a
+**                 sorted array of (band, text_id) pairs, two little-endian
+**                 64-bit words each, rewritten whole by a merge.
 **
 ** Settings key "bands.indexed" holds the largest text id whose keys are in
-** `bands`; the band_sets rows above it are "pending".  A connection holds
-** every pending row in an in-memory hash table (loaded at the start of each
-** write transaction, so rows appended by other connections are seen too),
-** and a lookup asks both levels.  When the pending rows reach
-** the merge size (pg_store_set_merge_keys), the transaction that is being committed also
-** moves them into `bands`, sorted, and advances "bands.indexed" — in the
-** same transaction, so a crash leaves either the old or the new state.  A
-** new text thus costs one appended row; a merge costs one sorted pass per
-** that many keys; memory is bounded by it; a new connection reads at most
-** that many keys back; and a
-** lookup costs a few probes whatever the size of the database.
+** band_buckets; the band_sets rows above it are "pending".  A connection
+** holds every pending row in an in-memory hash table (loaded at the start of
+** each write transaction, so rows appended by other connections are seen
+** too), and a lookup asks both levels.  When the pending rows reach the
+** merge size (pg_store_set_merge_keys), the transaction being committed also
+** merges them, sorted, into the buckets and advances "bands.indexed", in the
+** same transaction, so that a crash leaves either the old or the new state.
+** A new text thus costs one appended row; a merge costs one rewrite per
+** bucket (65,536 row writes whatever the number of keys, against one row
+** insert per key); memory is bounded by the merge size; a new connection
+** reads at most that many keys back.
+**
+** Buckets read by lookups are kept in memory (up to BUCKET_CACHE_MAX bytes)
+** for the connection: a bulk ingest reads each bucket once, a day's ingest
+** only the buckets its keys fall in.  A cached bucket cannot hide a key:
+** every band_sets row this connection has not merged itself is held in the
+** pending level, and its own merges update the cache.
 */
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +52,14 @@
  * many texts (a boilerplate opening, a generic title) says little about any
  * of them, and verification cost stays bounded. */
 #define BAND_FANOUT_MAX 1024
+/* Band keys fall into 2^BUCKET_BITS buckets by their top bits: enough that
+ * a lookup reads a few hundred bytes at a million texts, few enough that a
+ * merge's rewrite of every bucket stays cheap. */
+#define BUCKET_BITS 16
+#define N_BUCKETS ((size_t)1 << BUCKET_BITS)
+#define PAIR_BYTES 16
+/* Bytes of buckets a connection keeps in memory, at most. */
+#define BUCKET_CACHE_MAX ((size_t)256 << 20)
 
 #define NONE UINT32_MAX
 
@@ -58,6 +74,13 @@ typedef struct pend_text {
     pg_key key;
 } pend_text;
 
+/* A bucket as read from band_buckets: n pairs at pairs (owned). */
+typedef struct bucket {
+    unsigned char *pairs;
+    size_t n;
+    int cached;
+} bucket;
+
 struct pgs_pending {
     pend_pair *pairs;
     size_t n_pairs, cap_pairs;
@@ -67,7 +90,11 @@ struct pgs_pending {
     size_t n_heads;
     long long seen;             /* largest band_sets.text_id held */
     int loaded;                 /* seen has been read from the settings */
-    int merged;                 /* the open transaction merged into `bands` */
+    int merged;                 /* the open transaction merged into buckets */
+    int empty;                  /* band_buckets had no rows at this write
+                                   transaction's start (lookups skip it) */
+    bucket *cache;              /* N_BUCKETS, allocated on first use */
+    size_t cache_bytes;
 };
 
 static const char *const sql_bandset_add =
@@ -79,6 +106,11 @@ static const char *const sql_bandset_since =
     "SELECT b.text_id, t.key, b.keys FROM band_sets AS b JOIN texts AS t"
     " ON t.id = b.text_id WHERE b.text_id > ?1 ORDER BY b.text_id";
 static const char *const sql_text_id = "SELECT id FROM texts WHERE key = ?1";
+static const char *const sql_bucket_get =
+    "SELECT pairs FROM band_buckets WHERE bucket = ?1";
+static const char *const sql_bucket_put =
+    "INSERT OR REPLACE INTO band_buckets (bucket, pairs) VALUES (?1, ?2)";
+static const char *const sql_key_of_id = "SELECT key FROM texts WHERE id = ?1";
 
 static size_t hash_slot(const struct pgs_pending *p, uint64_t band)
 {
@@ -166,11 +198,25 @@ static void pend_clear(struct pgs_pending *p)
         memset(p->heads, 0xff, p->n_heads * sizeof *p->heads);
 }
 
+/* Forgets every cached bucket. */
+static void cache_drop(struct pgs_pending *p)
+{
+    if (p->cache == NULL)
+        return;
+    for (size_t i = 0; i < N_BUCKETS; i++) {
+        free(p->cache[i].pairs);
+        p->cache[i] = (bucket){ NULL, 0, 0 };
+    }
+    p->cache_bytes = 0;
+}
+
 void pgs_bands_free(pg_store *s)
 {
     struct pgs_pending *p = s->pend;
     if (p == NULL)
         return;
+    cache_drop(p);
+    free(p->cache);
     free(p->pairs);
     free(p->texts);
     free(p->heads);
@@ -243,6 +289,14 @@ pg_err pgs_bands_begin(pg_store *s, pg_error *err)
     if (s->pend == NULL && (s->pend = calloc(1, sizeof *s->pend)) == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     s->pend->merged = 0;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM band_buckets LIMIT 1", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return pgs_db_fail(s, rc, "cannot read band keys", err);
+    s->pend->empty = rc == SQLITE_DONE;
     return load_pending(s, err);
 }
 
@@ -256,6 +310,7 @@ void pgs_bands_rollback(pg_store *s)
     if (p == NULL)
         return;
     pend_clear(p);
+    cache_drop(p);          /* it may hold buckets of a rolled-back merge */
     p->seen = 0;
     p->loaded = 0;
     p->merged = 0;
@@ -273,32 +328,156 @@ void pgs_bands_committed(pg_store *s)
 static int pair_order(const void *a, const void *b)
 {
     const pend_pair *x = a, *y = b;
-    return x->band < y->band ? -1 : x->band > y->band;
+    if (x->band != y->band)
+        return x->band < y->band ? -1 : 1;
+    return (x->text > y->text) - (x->text < y->text);
 }
 
-/* Writes every pending pair into `bands`, in key order (sorted inserts fill
- * pages one after another instead of touching them all). */
+static size_t bucket_of(uint64_t band)
+{
+    return (size_t)(band >> (64 - BUCKET_BITS));
+}
+
+static void pair_at(const unsigned char *b, size_t i, uint64_t *band, long long *id)
+{
+    *band = get_le64(b + PAIR_BYTES * i);
+    *id = (long long)get_le64(b + PAIR_BYTES * i + 8);
+}
+
+static pg_err put_pair(pg_buf *out, uint64_t band, long long id)
+{
+    unsigned char b[PAIR_BYTES];
+    put_le64(b, band);
+    put_le64(b + 8, (uint64_t)id);
+    return pg_buf_append(out, b, sizeof b);
+}
+
+/* Reads bucket i from the database into *out (pairs owned by the caller;
+ * none when the bucket has no row). */
+static pg_err bucket_read(pg_store *s, size_t i, bucket *out, pg_error *err)
+{
+    *out = (bucket){ NULL, 0, 0 };
+    sqlite3_stmt *st = pgs_stmt(s, DS_BUCKET_GET, sql_bucket_get, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    int rc = SQLITE_OK;
+    pg_err e = PG_OK;
+    pgs_bind_int(st, 1, (long long)i, &rc);
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    if (rc == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0) / PAIR_BYTES;
+        const void *b = sqlite3_column_blob(st, 0);
+        if (n > 0 && (out->pairs = malloc(n * PAIR_BYTES)) == NULL)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        else if (n > 0)
+            memcpy(out->pairs, b, n * PAIR_BYTES);
+        out->n = out->pairs != NULL ? n : 0;
+    } else if (rc != SQLITE_DONE) {
+        e = pgs_db_fail(s, rc, "cannot read band keys", err);
+    }
+    pgs_stmt_done(st);
+    return e;
+}
+
+/* Keeps bucket i (taking its pairs) in the cache while there is room. */
+static void cache_keep(struct pgs_pending *p, size_t i, bucket *b)
+{
+    if (p->cache == NULL && (p->cache = calloc(N_BUCKETS, sizeof *p->cache)) == NULL)
+        return;
+    bucket *c = &p->cache[i];
+    size_t had = c->cached ? c->n * PAIR_BYTES : 0;
+    if (p->cache_bytes - had + b->n * PAIR_BYTES > BUCKET_CACHE_MAX) {
+        free(c->pairs);
+        *c = (bucket){ NULL, 0, 0 };
+        p->cache_bytes -= had;
+        return;
+    }
+    free(c->pairs);
+    p->cache_bytes += b->n * PAIR_BYTES - had;
+    *c = *b;
+    c->cached = 1;
+    *b = (bucket){ NULL, 0, 0 };
+}
+
+/* Writes the merge of bucket i's stored pairs and new[0..n) (sorted, one
+ * bucket's) back, and keeps the result in the cache. */
+static pg_err merge_bucket(pg_store *s, size_t i, const pend_pair *new, size_t n,
+                           pg_buf *out, pg_error *err)
+{
+    struct pgs_pending *p = s->pend;
+    bucket old;
+    pg_err e = bucket_read(s, i, &old, err);
+    if (e != PG_OK)
+        return e;
+    pg_buf_reset(out);
+    size_t a = 0, b = 0;
+    uint64_t last_band = 0;
+    long long last_id = -1;
+    while (e == PG_OK && (a < old.n || b < n)) {
+        uint64_t band;
+        long long id;
+        uint64_t nb = b < n ? new[b].band : 0;
+        long long ni = b < n ? p->texts[new[b].text].id : 0;
+        if (a < old.n) {
+            pair_at(old.pairs, a, &band, &id);
+            if (b < n && (nb < band || (nb == band && ni < id)))
+                band = nb, id = ni, b++;
+            else
+                a++;
+        } else {
+            band = nb, id = ni, b++;
+        }
+        if (band == last_band && id == last_id)
+            continue;           /* held and merged already, by another connection */
+        last_band = band, last_id = id;
+        e = put_pair(out, band, id) == PG_OK ? PG_OK
+            : pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    }
+    free(old.pairs);
+    sqlite3_stmt *st = NULL;
+    if (e == PG_OK && (st = pgs_stmt(s, DS_BUCKET_PUT, sql_bucket_put, err)) == NULL)
+        e = PG_ERR_DB;
+    if (e != PG_OK)
+        return e;
+    int rc = SQLITE_OK;
+    pgs_bind_int(st, 1, (long long)i, &rc);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_blob(st, 2, out->data, (int)out->len, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, "cannot merge band keys", err);
+    pgs_stmt_done(st);
+    bucket nb = { NULL, out->len / PAIR_BYTES, 0 };
+    if (e == PG_OK && (nb.pairs = malloc(out->len ? out->len : 1)) != NULL) {
+        memcpy(nb.pairs, out->data, out->len);
+        cache_keep(p, i, &nb);
+    }
+    free(nb.pairs);
+    return e;
+}
+
+/* Merges every pending pair into the buckets, in key order. */
 static pg_err merge_pending(pg_store *s, pg_error *err)
 {
     struct pgs_pending *p = s->pend;
     pend_pair *sorted = malloc((p->n_pairs ? p->n_pairs : 1) * sizeof *sorted);
     if (sorted == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    /* Sorted by band, then by text id: pend.texts is in id order (rows are
+     * held as their ids grow), so the index is the id's order. */
     memcpy(sorted, p->pairs, p->n_pairs * sizeof *sorted);
     qsort(sorted, p->n_pairs, sizeof *sorted, pair_order);
     pg_err e = PG_OK;
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO bands (band, text_id)"
-                                " VALUES (?1, ?2)", -1, &st, NULL);
-    for (size_t i = 0; i < p->n_pairs && rc == SQLITE_OK; i++) {
-        sqlite3_bind_int64(st, 1, (sqlite3_int64)sorted[i].band);
-        sqlite3_bind_int64(st, 2, p->texts[sorted[i].text].id);
-        rc = sqlite3_step(st);
-        rc = rc == SQLITE_DONE ? sqlite3_reset(st) : rc;
+    pg_buf out = PG_BUF_INIT;
+    for (size_t i = 0; i < p->n_pairs && e == PG_OK;) {
+        size_t j = i, b = bucket_of(sorted[i].band);
+        while (j < p->n_pairs && bucket_of(sorted[j].band) == b)
+            j++;
+        e = merge_bucket(s, b, sorted + i, j - i, &out, err);
+        i = j;
     }
-    if (rc != SQLITE_OK)
-        e = pgs_db_fail(s, rc, "cannot merge band keys", err);
-    sqlite3_finalize(st);
+    pg_buf_release(&out);
     free(sorted);
     if (e == PG_OK) {
         char v[32];
@@ -415,34 +594,6 @@ pg_err pg_store_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
     return e;
 }
 
-/* The statement selecting the texts in `bands` under any of n keys. */
-static sqlite3_stmt *find_stmt(pg_store *s, size_t n, pg_error *err)
-{
-    sqlite3_stmt **slot = &s->band_find[n];
-    if (*slot != NULL)
-        return *slot;
-    pg_buf sql = PG_BUF_INIT;
-    pg_err e = pg_buf_puts(&sql, "SELECT t.key FROM bands AS b JOIN texts AS t"
-                                 " ON t.id = b.text_id WHERE b.band IN (");
-    for (size_t i = 1; i <= n && e == PG_OK; i++)
-        e = pg_buf_printf(&sql, "%s?%zu", i > 1 ? ", " : "", i);
-    if (e == PG_OK)
-        e = pg_buf_printf(&sql, ") LIMIT %d", BAND_FANOUT_MAX);
-    if (e != PG_OK) {
-        pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    } else {
-        int rc = sqlite3_prepare_v3(s->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT,
-                                    slot, NULL);
-        if (rc != SQLITE_OK) {
-            pgs_db_fail(s, rc, "cannot prepare a band statement", err);
-            sqlite3_finalize(*slot);
-            *slot = NULL;
-        }
-    }
-    pg_buf_release(&sql);
-    return *slot;
-}
-
 /* Appends the key column of every row of a bound statement to out. */
 static pg_err collect_keys(pg_store *s, sqlite3_stmt *st, int rc, pg_keyvec *out,
                            pg_error *err)
@@ -458,6 +609,91 @@ static pg_err collect_keys(pg_store *s, sqlite3_stmt *st, int rc, pg_keyvec *out
     if (e == PG_OK && rc != SQLITE_DONE)
         e = pgs_db_fail(s, rc, "cannot look up candidates", err);
     pgs_stmt_done(st);
+    return e;
+}
+
+/* Bucket i, from the cache or read (and cached); *tmp receives the pairs
+ * to free when they could not be cached. */
+static pg_err bucket_get(pg_store *s, size_t i, const bucket **out, bucket *tmp,
+                         pg_error *err)
+{
+    struct pgs_pending *p = s->pend;
+    if (p->cache != NULL && p->cache[i].cached) {
+        *out = &p->cache[i];
+        return PG_OK;
+    }
+    pg_err e = bucket_read(s, i, tmp, err);
+    if (e != PG_OK)
+        return e;
+    /* Only a write transaction's reads are kept: the pending level it loaded
+     * is what makes a cached bucket complete (see the top of this file). */
+    if (s->in_file || s->in_tx)
+        cache_keep(p, i, tmp);
+    *out = p->cache != NULL && p->cache[i].cached ? &p->cache[i] : tmp;
+    return PG_OK;
+}
+
+/* Appends to ids the texts in the buckets under band (at most
+ * BAND_FANOUT_MAX, lowest ids first). */
+static pg_err bucket_texts(pg_store *s, uint64_t band, pg_buf *ids, pg_error *err)
+{
+    const bucket *b = NULL;
+    bucket tmp = { NULL, 0, 0 };
+    pg_err e = bucket_get(s, bucket_of(band), &b, &tmp, err);
+    size_t lo = 0, hi = e == PG_OK ? b->n : 0;
+    while (lo < hi) {           /* the first pair with this band */
+        size_t mid = lo + (hi - lo) / 2;
+        if (get_le64(b->pairs + PAIR_BYTES * mid) < band)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t k = 0; e == PG_OK && lo < b->n && k < BAND_FANOUT_MAX; lo++, k++) {
+        uint64_t v;
+        long long id;
+        pair_at(b->pairs, lo, &v, &id);
+        if (v != band)
+            break;
+        if (pg_buf_append(ids, &id, sizeof id) != PG_OK)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    }
+    free(tmp.pairs);
+    return e;
+}
+
+static int id_order(const void *a, const void *b)
+{
+    long long x = *(const long long *)a, y = *(const long long *)b;
+    return (x > y) - (x < y);
+}
+
+/* The stored texts under any of the keys, from the buckets. */
+static pg_err merged_candidates(pg_store *s, const uint64_t *bands, size_t n,
+                                pg_keyvec *out, pg_error *err)
+{
+    pg_buf ids = PG_BUF_INIT;
+    pg_err e = PG_OK;
+    if ((s->in_file || s->in_tx) && s->pend->empty)
+        return PG_OK;
+    for (size_t i = 0; i < n && e == PG_OK; i++)
+        e = bucket_texts(s, bands[i], &ids, err);
+    long long *v = (long long *)(void *)ids.data;
+    size_t nv = ids.len / sizeof *v;
+    if (nv > 1)
+        qsort(v, nv, sizeof *v, id_order);
+    for (size_t i = 0; i < nv && e == PG_OK; i++) {
+        if (i > 0 && v[i] == v[i - 1])
+            continue;
+        sqlite3_stmt *st = pgs_stmt(s, DS_KEY_OF_ID, sql_key_of_id, err);
+        if (st == NULL) {
+            e = PG_ERR_DB;
+            break;
+        }
+        int rc = SQLITE_OK;
+        pgs_bind_int(st, 1, v[i], &rc);
+        e = collect_keys(s, st, rc, out, err);
+    }
+    pg_buf_release(&ids);
     return e;
 }
 
@@ -516,14 +752,10 @@ pg_err pg_store_candidates(pg_store *s, pg_key self, pg_key norm_key,
     pg_err e = collect_keys(s, st, rc, out, err);
     if (n > PGS_BANDS_MAX)
         n = PGS_BANDS_MAX;
-    if (e == PG_OK && n > 0 && (st = find_stmt(s, n, err)) == NULL)
-        e = PG_ERR_DB;
-    if (e == PG_OK && n > 0) {
-        rc = SQLITE_OK;
-        for (size_t i = 0; i < n; i++)
-            pgs_bind_int(st, (int)i + 1, (long long)bands[i], &rc);
-        e = collect_keys(s, st, rc, out, err);
-    }
+    if (e == PG_OK && s->pend == NULL && (s->pend = calloc(1, sizeof *s->pend)) == NULL)
+        e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    if (e == PG_OK)
+        e = merged_candidates(s, bands, n, out, err);
     if (e == PG_OK && pending_candidates(s->pend, bands, n, out) != PG_OK)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     if (e == PG_OK)
@@ -533,14 +765,16 @@ pg_err pg_store_candidates(pg_store *s, pg_key self, pg_key norm_key,
 
 pg_err pgs_bands_clear(pg_store *s, pg_error *err)
 {
-    pg_err e = pgs_run_sql(s, "DELETE FROM bands", "cannot clear band keys", err);
+    pg_err e = pgs_run_sql(s, "DELETE FROM band_buckets", "cannot clear band keys", err);
     if (e == PG_OK)
         e = pgs_run_sql(s, "DELETE FROM band_sets", "cannot clear band keys", err);
     if (e == PG_OK)
         e = pg_store_set_setting(s, "bands.indexed", "0", err);
     if (e == PG_OK && s->pend != NULL) {
         pend_clear(s->pend);
+        cache_drop(s->pend);
         s->pend->seen = 0;
+        s->pend->empty = 1;
     }
     return e;
 }

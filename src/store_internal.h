@@ -33,7 +33,7 @@ enum {
     DS_NORM_TEXTS, DS_ADD_MATCH, DS_SET_PAPER,
     DS_RENAME_PAPER, DS_TEXT_META, DS_TEXT_URLS, DS_GET_SETTING,
     DS_SET_SETTING, DS_PAPER_OF, DS_TEXT_ID, DS_BANDSET_ADD, DS_BANDSET_SINCE,
-    DS_SKETCH,
+    DS_SKETCH, DS_BUCKET_GET, DS_BUCKET_PUT, DS_KEY_OF_ID,
     DS_COUNT
 };
 
@@ -50,9 +50,6 @@ struct pg_store {
     int group_files;            /* files committed into the open group */
     sqlite3_stmt *ds[DS_COUNT]; /* lazily prepared, finalized at close */
     pg_buf zbuf;                /* compression scratch of pg_store_add_text */
-    /* Band look-ups for n keys at once (prepared on first use): one
-     * statement per text instead of one per key. */
-    sqlite3_stmt *band_find[PGS_BANDS_MAX + 1];
     size_t merge_keys;          /* pg_store_set_merge_keys; 0: the default */
     struct pgs_pending *pend;   /* the in-memory level of the band index
                                    (store_bands.c); NULL until first used */
@@ -63,7 +60,7 @@ struct pg_store {
 };
 
 /* The band index's transaction hooks (store_bands.c): begin after BEGIN;
- * precommit before COMMIT (merges the in-memory level into `bands` when it
+ * precommit before COMMIT (merges the in-memory level into band_buckets when it
  * is full, or always when force); committed after a successful COMMIT;
  * rollback after ROLLBACK.  clear empties both levels (inside a
  * transaction); free at close. */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "papergraph/papergraph.h"
 #include "check.h"
 
@@ -150,7 +152,7 @@ static void ingest_days(pg_store *s, int from, int to)
 }
 
 /* The band index has two levels (store_bands.c): keys held in band_sets and
- * in memory, and the merged b-tree.  Near-duplicates must be found across
+ * in memory, and the merged buckets.  Near-duplicates must be found across
  * both, and across connections.  The fixtures' 15 texts are 12 papers; the
  * three merges all join a text of Sep 5 or 8 to an earlier one. */
 static void test_band_levels(void)
@@ -163,7 +165,7 @@ static void test_band_levels(void)
     CHECK_INT(papers_of(s), 12);
     pg_store_close(s);
 
-    /* Sep 3 and 4 merged into the b-tree (or only held), then a new
+    /* Sep 3 and 4 merged into the buckets (or only held), then a new
      * connection for Sep 5 and 8. */
     for (int merged = 0; merged < 2; merged++) {
         const char *name = merged ? "levels-split.db" : "levels-held.db";
@@ -204,6 +206,96 @@ static void test_band_levels(void)
     CHECK_INT(ds.texts, 15);
     CHECK_INT(papers_of(s), 12);
     pg_store_close(s);
+}
+
+static void count_warning(void *ctx, const char *file, long line, const char *msg)
+{
+    (void)file;
+    (void)line;
+    if (strstr(msg, "papergraph dedup") != NULL)
+        ++*(int *)ctx;
+}
+
+/* A connection keeps the buckets it has read or merged in memory.  Another
+ * connection then merges more keys; the first must still find them (they
+ * come back to it through band_sets, as held keys). */
+static void test_band_cache(void)
+{
+    pg_store *a = open_db("cache.db");
+    if (a == NULL)
+        return;
+    pg_store_set_merge_keys(a, 1);
+    ingest_days(a, 0, 1);
+    pg_store *b = open_db("cache.db");
+    if (b != NULL) {
+        pg_store_set_merge_keys(b, 1);
+        ingest_days(b, 1, 2);
+        pg_store_close(b);
+    }
+    ingest_days(a, 2, 4);
+    CHECK_INT(papers_of(a), 12);
+    pg_store_close(a);
+}
+
+static int run_sql(const char *name, const char *sql)
+{
+    char path[600];
+    sqlite3 *db = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int rc = sqlite3_open(path, &db);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "run_sql(%s): %s\n", sql, sqlite3_errmsg(db));
+    sqlite3_close(db);
+    return rc;
+}
+
+/* Turns a database back into schema version 3 (band keys in a `bands`
+ * b-tree, every text's keys also in band_sets), as version 3 wrote it. */
+static const char to_v3[] =
+    "DROP TABLE band_buckets;"
+    "CREATE TABLE bands (band INTEGER NOT NULL, text_id INTEGER NOT NULL"
+    "  REFERENCES texts(id), PRIMARY KEY (band, text_id)) WITHOUT ROWID;"
+    "INSERT OR REPLACE INTO settings (key, value)"
+    "  SELECT 'bands.indexed', max(id) FROM texts;"
+    "PRAGMA user_version = 3;";
+
+/* Migration 4 makes every text's band_sets keys pending again, so matching
+ * carries on across the upgrade; a text without band_sets keys (placed
+ * before version 3) marks the keys stale, so that ingest asks for `dedup`. */
+static void test_migration_4(void)
+{
+    int warned = 0;
+    pg_ingest_result r;
+    pg_error err;
+    pg_ingest_opts o = opts;
+    o.warn = count_warning;
+    o.warn_ctx = &warned;
+    char path[600];
+    for (int lost = 0; lost < 2; lost++) {
+        const char *name = lost ? "v3-lost.db" : "v3.db";
+        pg_store *s = open_db(name);
+        if (s == NULL)
+            return;
+        pg_store_set_merge_keys(s, 1);
+        ingest_days(s, 0, 2);
+        pg_store_close(s);
+        CHECK_INT(run_sql(name, to_v3), SQLITE_OK);
+        if (lost)
+            CHECK_INT(run_sql(name, "DELETE FROM band_sets WHERE text_id = 1"), SQLITE_OK);
+        if ((s = open_db(name)) == NULL)
+            return;
+        warned = 0;
+        for (int i = 2; i < 4; i++) {
+            fixture(path, sizeof path, days[i]);
+            CHECK_INT(pg_ingest_path(s, path, &o, &r, &err), PG_OK);
+        }
+        CHECK_INT(warned, lost ? 2 : 0);
+        if (!lost)
+            CHECK_INT(papers_of(s), 12);
+        pg_store_close(s);
+    }
 }
 
 /* Group commit: files share a transaction; one that fails takes the open
@@ -263,14 +355,6 @@ static void test_group_commit(void)
     pg_store_close(s);
 }
 
-static void count_warning(void *ctx, const char *file, long line, const char *msg)
-{
-    (void)file;
-    (void)line;
-    if (strstr(msg, "papergraph dedup") != NULL)
-        ++*(int *)ctx;
-}
-
 /* Band keys made by other key functions are flagged until `dedup`. */
 static void test_key_version(void)
 {
@@ -321,6 +405,8 @@ int main(void)
     test_band_levels();
     test_group_commit();
     test_key_version();
+    test_band_cache();
+    test_migration_4();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)
