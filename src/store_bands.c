@@ -462,22 +462,33 @@ static pg_err merge_pending(pg_store *s, pg_error *err)
 {
     struct pgs_pending *p = s->pend;
     pend_pair *sorted = malloc((p->n_pairs ? p->n_pairs : 1) * sizeof *sorted);
-    if (sorted == NULL)
+    size_t *start = calloc(N_BUCKETS + 1, sizeof *start);
+    if (sorted == NULL || start == NULL) {
+        free(sorted);
+        free(start);
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    /* Sorted by band, then by text id: pend.texts is in id order (rows are
-     * held as their ids grow), so the index is the id's order. */
-    memcpy(sorted, p->pairs, p->n_pairs * sizeof *sorted);
-    qsort(sorted, p->n_pairs, sizeof *sorted, pair_order);
+    }
+    /* Into buckets by counting (one pass), then each bucket's few pairs by
+     * band and text id: pend.texts is in id order (rows are held as their
+     * ids grow), so the index is the id's order. */
+    for (size_t i = 0; i < p->n_pairs; i++)
+        start[bucket_of(p->pairs[i].band) + 1]++;
+    for (size_t b = 0; b < N_BUCKETS; b++)
+        start[b + 1] += start[b];
+    for (size_t i = 0; i < p->n_pairs; i++)
+        sorted[start[bucket_of(p->pairs[i].band)]++] = p->pairs[i];
     pg_err e = PG_OK;
     pg_buf out = PG_BUF_INIT;
-    for (size_t i = 0; i < p->n_pairs && e == PG_OK;) {
-        size_t j = i, b = bucket_of(sorted[i].band);
-        while (j < p->n_pairs && bucket_of(sorted[j].band) == b)
-            j++;
-        e = merge_bucket(s, b, sorted + i, j - i, &out, err);
-        i = j;
+    for (size_t b = 0, from = 0; b < N_BUCKETS && e == PG_OK; b++) {
+        size_t to = start[b];   /* the end of bucket b, after the pass */
+        if (to == from)
+            continue;
+        qsort(sorted + from, to - from, sizeof *sorted, pair_order);
+        e = merge_bucket(s, b, sorted + from, to - from, &out, err);
+        from = to;
     }
     pg_buf_release(&out);
+    free(start);
     free(sorted);
     if (e == PG_OK) {
         char v[32];

@@ -812,33 +812,41 @@ static int glued(const char *text, size_t at)
 enum { FOUND_NONE, FOUND_WEB, FOUND_DOI };
 
 /* Bare host names that start a URL without a scheme. */
-static const char *const bare_hosts[] = {
-    "www.", "github.com/", "gitlab.com/", "huggingface.co/", "hf.co/",
-    "arxiv.org/", "doi.org/", "dx.doi.org/", NULL,
+static const struct { const char *name; size_t len; } bare_hosts[] = {
+    { "www.", 4 }, { "github.com/", 11 }, { "gitlab.com/", 11 },
+    { "huggingface.co/", 15 }, { "hf.co/", 6 }, { "arxiv.org/", 10 },
+    { "doi.org/", 8 }, { "dx.doi.org/", 11 },
 };
 
-/* What starts at text[at]; *skip is the length of a "doi:" prefix. */
+/* What starts at text[at]; *skip is the length of a "doi:" prefix.  Called
+ * at every byte of every new text: the first two letters rule out nearly
+ * every position before any prefix is compared. */
 static int url_start(const char *text, size_t len, size_t at, size_t *skip)
 {
     const char *s = text + at;
     size_t n = len - at;
     *skip = 0;
-    switch (to_lower((unsigned char)*s)) {
+    unsigned char c0 = to_lower((unsigned char)s[0]);
+    switch (c0) {
     case 'h': case 'w': case 'g': case 'a': case 'd':
         break;
     default:
         return FOUND_NONE;
     }
-    if (at > 0 && is_alnum((unsigned char)text[at - 1]))
+    if (n < 4 || (at > 0 && is_alnum((unsigned char)text[at - 1])))
         return FOUND_NONE;
-    if (starts_with(s, n, "https://") || starts_with(s, n, "http://"))
+    unsigned char c1 = to_lower((unsigned char)s[1]);
+    if (c0 == 'h' && c1 == 't' &&
+        (starts_with(s, n, "https://") || starts_with(s, n, "http://")))
         return FOUND_WEB;
     if (glued(text, at))
         return FOUND_NONE;
-    for (size_t i = 0; bare_hosts[i]; i++)
-        if (starts_with(s, n, bare_hosts[i]) && n > strlen(bare_hosts[i]))
+    for (size_t i = 0; i < sizeof bare_hosts / sizeof bare_hosts[0]; i++)
+        if (c0 == (unsigned char)bare_hosts[i].name[0]
+            && c1 == (unsigned char)bare_hosts[i].name[1]
+            && n > bare_hosts[i].len && starts_with(s, n, bare_hosts[i].name))
             return FOUND_WEB;
-    if ((*skip = doi_prefix(s, n)) > 0)
+    if (c0 == 'd' && c1 == 'o' && (*skip = doi_prefix(s, n)) > 0)
         return FOUND_DOI;
     return FOUND_NONE;
 }
