@@ -571,6 +571,7 @@ void pg_store_close(pg_store *s)
     sqlite3_close(s->db);
     pg_buf_release(&s->zbuf);
     ZSTD_freeCCtx(s->zctx);
+    ZSTD_freeDCtx(s->dctx);
     free(s->path);
     free(s);
 }
@@ -762,7 +763,7 @@ static void bind_abstract(pg_store *s, sqlite3_stmt *st, int i, const char *p,
     pgs_bind_text(st, i, p, n, rc);
 }
 
-const char *pgs_col_abstract(sqlite3_stmt *st, int i, pg_buf *scratch)
+const char *pgs_col_abstract(pg_store *s, sqlite3_stmt *st, int i, pg_buf *scratch)
 {
     if (sqlite3_column_type(st, i) != SQLITE_BLOB)
         return pgs_col_str(st, i);
@@ -774,7 +775,9 @@ const char *pgs_col_abstract(sqlite3_stmt *st, int i, pg_buf *scratch)
     if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR ||
         n > ((size_t)1 << 30) || pg_buf_reserve(scratch, (size_t)n) != PG_OK)
         return NULL;
-    size_t got = ZSTD_decompress(scratch->data, (size_t)n + 1, z, zn);
+    if (s->dctx == NULL && (s->dctx = ZSTD_createDCtx()) == NULL)
+        return NULL;
+    size_t got = ZSTD_decompressDCtx(s->dctx, scratch->data, (size_t)n + 1, z, zn);
     if (ZSTD_isError(got) || got != n || memchr(scratch->data, 0, got) != NULL)
         return NULL;
     scratch->len = got;

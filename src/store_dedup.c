@@ -328,7 +328,7 @@ static pg_err read_meta_row(pg_store *s, sqlite3_stmt *st, pg_text_info *t,
                            pg_error *err)
 {
     pg_buf z = PG_BUF_INIT;
-    const char *abstract = pgs_col_abstract(st, 2, &z);
+    const char *abstract = pgs_col_abstract(s, st, 2, &z);
     if (abstract == NULL) {
         pg_buf_release(&z);
         return pg_error_set(err, PG_ERR_DB, "%s: a stored abstract is corrupt", s->path);

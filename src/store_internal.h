@@ -57,6 +57,8 @@ struct pg_store {
     long long last_text_id;     /* ... and its id; 0 when none */
     void *zctx;                 /* ZSTD_CCtx, reused: a fresh one per text
                                    costs more than compressing the text */
+    void *dctx;                 /* ZSTD_DCtx, reused for the same reason
+                                   (created on first use) */
 };
 
 /* The band index's transaction hooks (store_bands.c): begin after BEGIN;
@@ -95,8 +97,9 @@ void pgs_bind_key(sqlite3_stmt *st, int i, pg_key k, unsigned char buf[16], int 
  * first use from sql; NULL with *err set on failure. */
 sqlite3_stmt *pgs_stmt(pg_store *s, int id, const char *sql, pg_error *err);
 /* An abstract column: TEXT as it is, or a BLOB holding a zstd frame,
- * decompressed into scratch.  NULL when the frame is corrupt. */
-const char *pgs_col_abstract(sqlite3_stmt *st, int i, pg_buf *scratch);
+ * decompressed into scratch (with s's decompression context).  NULL when
+ * the frame is corrupt or memory runs out. */
+const char *pgs_col_abstract(pg_store *s, sqlite3_stmt *st, int i, pg_buf *scratch);
 /* Binds key as ?1 of st and steps it once (waiting out a busy database);
  * returns the step's result.  kb must outlive the statement's use. */
 int pgs_step_key(sqlite3_stmt *st, pg_key key, unsigned char kb[16]);

@@ -102,6 +102,7 @@ typedef struct cb {
     pg_occurrence_fn occ;
     pg_match_row_fn match;
     void *ctx;
+    pg_store *s;            /* for variant_row's decompression context */
     pg_buf z;               /* decompressed abstract of the current row */
     int corrupt;
 } cb;
@@ -141,7 +142,7 @@ static int variant_row(sqlite3_stmt *st, void *ctx)
     if (!pgs_col_key(st, 0, &v.key))
         return 0;
     v.title = pgs_col_str(st, 1);
-    v.abstract = pgs_col_abstract(st, 2, &c->z);
+    v.abstract = pgs_col_abstract(c->s, st, 2, &c->z);
     if (v.abstract == NULL) {
         c->corrupt = 1;
         return 1;
@@ -163,7 +164,7 @@ pg_err pg_store_foreach_variant(pg_store *s, const char *paper_id,
         return PG_ERR_DB;
     int rc = SQLITE_OK;
     pgs_bind_str(st, 1, paper_id, &rc);
-    cb c = { .variant = fn, .ctx = ctx };
+    cb c = { .variant = fn, .ctx = ctx, .s = s };
     pg_err e = walk(s, st, rc, variant_row, &c, "cannot read variants", err);
     pg_buf_release(&c.z);
     if (e == PG_OK && c.corrupt)
