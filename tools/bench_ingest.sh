@@ -25,6 +25,8 @@ if [ ! -x "$BIN" ]; then
     BIN=build-rel/papergraph
 fi
 mkdir -p "$WORK"
+command -v xxhsum > /dev/null ||
+    { echo "bench_ingest: xxhsum not found (tools/install-deps installs it)" >&2; exit 2; }
 
 secs() { # secs CMD...: wall seconds of one run
     local t0 t1
