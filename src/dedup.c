@@ -33,7 +33,7 @@
  * value (LE16; the top bits of a value name its bin). */
 #define SKETCH_VERSION 1
 #define SKETCH_OPENING_WORDS 8
-#define SKETCH_BYTES (16 + 2 * PG_MINHASH_K)
+#define SKETCH_BYTES PG_DEDUP_SKETCH_BYTES
 #define SKETCH_SEED 0x736b65746368ULL
 
 typedef struct sketch {
@@ -69,7 +69,6 @@ struct pg_dedup {
     prepared *cache;            /* CACHE_SLOTS slots; info.key says which text */
     unsigned char *cached;      /* 1 when the slot holds a text */
     pg_keyvec cand;
-    pg_minhash mh;
     pg_buf sk_buf;              /* a candidate's stored sketch */
 };
 
@@ -296,15 +295,16 @@ static uint64_t opening_hash(const char *key, size_t len, size_t n)
     return pg_hash64(key, i, SKETCH_SEED);
 }
 
-static void sketch_from(const pg_minhash *m, const prepared *p, sketch *out)
+static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
+                        int truncated, sketch *out)
 {
     memset(out, 0, sizeof *out);
     if (m->shingles == 0)
         return;
     out->valid = 1;
-    out->truncated = p->info.truncated != 0;
+    out->truncated = truncated != 0;
     out->words = m->words;
-    out->opening = opening_hash(p->abstract.data, p->abstract.len, SKETCH_OPENING_WORDS);
+    out->opening = opening_hash(abstract, len, SKETCH_OPENING_WORDS);
     for (size_t i = 0; i < PG_MINHASH_K; i++)
         out->v[i] = (uint16_t)m->v[i];
 }
@@ -367,24 +367,27 @@ static int sketch_rules_out(const sketch *a, const sketch *b, const pg_match_opt
     return (double)eq / PG_MINHASH_K < floor;
 }
 
-/* The band and blocking keys of the prepared self text. */
-static size_t text_bands(pg_dedup *d, uint64_t *bands)
+void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
+                      size_t abstract_len, int truncated, pg_dedup_keys *out)
 {
-    const prepared *p = &d->self;
-    size_t n = 0;
-    uint64_t title[PG_TITLE_BANDS_MAX];
-    size_t nt = pg_title_bands(p->title.data ? p->title.data : "", p->title.len, title);
-    d->mh.shingles = 0;
-    if (p->item.abstract != NULL) {
-        pg_minhash_compute(p->abstract.data, p->abstract.len, &d->mh);
-        n = pg_minhash_bands(&d->mh, bands);
+    uint64_t tb[PG_TITLE_BANDS_MAX];
+    pg_minhash mh;
+    sketch sk;
+    size_t nt = pg_title_bands(title != NULL ? title : "", title_len, tb);
+    mh.shingles = 0;
+    out->n_bands = 0;
+    if (abstract_len > 0) {
+        pg_minhash_compute(abstract, abstract_len, &mh);
+        out->n_bands = pg_minhash_bands(&mh, out->bands);
         if (nt > 0)
-            bands[n++] = title[0];
+            out->bands[out->n_bands++] = tb[0];
     } else {
-        memcpy(bands, title, nt * sizeof *title);
-        n = nt;
+        memcpy(out->bands, tb, nt * sizeof *tb);
+        out->n_bands = nt;
     }
-    return n;
+    sketch_from(&mh, abstract, abstract_len, truncated, &sk);
+    out->has_sketch = sk.valid;
+    sketch_to_bytes(&sk, out->sketch);
 }
 
 /* Verifies one candidate; on a match records it and adds the candidate's
@@ -484,25 +487,34 @@ static pg_err join_papers(pg_dedup *d, char (*papers)[PG_ID_HEX], size_t n,
     return e;
 }
 
-/* Places the prepared self text: its keys, candidates, verification and
- * paper.  Then keeps it in the cache, as the likely candidate of the next
- * variant of the same paper. */
-static pg_err place_self(pg_dedup *d, pg_error *err)
+/* Places the prepared self text: its keys (keys, or computed when NULL),
+ * candidates, verification and paper.  Then keeps it in the cache, as the
+ * likely candidate of the next variant of the same paper. */
+static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
 {
-    uint64_t bands[PG_ABSTRACT_BANDS_MAX + PG_TITLE_BANDS_MAX];
+    pg_dedup_keys own;
     char (*papers)[PG_ID_HEX] = NULL;
     size_t n_papers = 0;
     pg_key text = d->self.info.key;
-    unsigned char sk[SKETCH_BYTES];
-    size_t nb = text_bands(d, bands);
-    sketch_from(&d->mh, &d->self, &d->self.sk);
-    sketch_to_bytes(&d->self.sk, sk);
+    if (keys == NULL) {
+        const prepared *p = &d->self;
+        pg_dedup_keys_of(p->title.data, p->title.len,
+                         p->item.abstract != NULL ? p->abstract.data : NULL,
+                         p->item.abstract != NULL ? p->abstract.len : 0,
+                         p->info.truncated, &own);
+        keys = &own;
+    }
+    if (keys->has_sketch)
+        sketch_from_bytes(keys->sketch, sizeof keys->sketch, &d->self.sk);
+    else
+        memset(&d->self.sk, 0, sizeof d->self.sk);
     d->cand.n = 0;
-    pg_err e = pg_store_candidates(d->s, text, d->self.info.norm_key, bands, nb,
-                                   &d->cand, err);
+    pg_err e = pg_store_candidates(d->s, text, d->self.info.norm_key, keys->bands,
+                                   keys->n_bands, &d->cand, err);
     if (e == PG_OK)
-        e = pg_store_add_bands(d->s, text, bands, nb, d->self.sk.valid ? sk : NULL,
-                               d->self.sk.valid ? sizeof sk : 0, err);
+        e = pg_store_add_bands(d->s, text, keys->bands, keys->n_bands,
+                               keys->has_sketch ? keys->sketch : NULL,
+                               keys->has_sketch ? sizeof keys->sketch : 0, err);
     if (e == PG_OK && (papers = malloc((d->cand.n + 1) * PG_ID_HEX)) == NULL)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < d->cand.n && e == PG_OK; i++)
@@ -524,7 +536,7 @@ static pg_err place_self(pg_dedup *d, pg_error *err)
 pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err)
 {
     pg_err e = prepare(d->s, text, &d->self, err);
-    return e == PG_OK ? place_self(d, err) : e;
+    return e == PG_OK ? place_self(d, NULL, err) : e;
 }
 
 static char *dup_str(const char *s)
@@ -568,7 +580,7 @@ pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err)
     pg_err e = prepare_from(t, &d->self);
     if (e != PG_OK)
         return pg_error_set(err, e, "out of memory");
-    return place_self(d, err);
+    return place_self(d, t->keys, err);
 }
 
 pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,

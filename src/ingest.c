@@ -12,15 +12,21 @@
 ** normalised form, scanned for URLs, stored, and placed in its paper by the
 ** near-duplicate stage (dedup.c).  Every record gets an occurrence row, so
 ** nothing read is ever lost.
+**
+** The CPU-only part of that (ingest_prep.c) can run ahead on a producer
+** thread (ingest_pipe.c) while this thread does the store calls, in the
+** same order as without it; a new text the producer did not prepare is
+** prepared here by the same functions.
 */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "ingest_internal.h"
 #include "papergraph/dedup.h"
 #include "papergraph/ingest.h"
-#include "papergraph/normalize.h"
 
 #define HASH_CHUNK ((size_t)1 << 20)
 
@@ -68,89 +74,26 @@ static const char *format_name(pg_input_format f)
     return "listing";
 }
 
-/* Scratch buffers reused across the records of one file. */
+/* The calling thread's scratch, reused across the records of one file. */
 typedef struct scratch {
     pg_buf raw;         /* title "\n" abstract */
-    pg_buf norm;        /* normalised title "\n" normalised abstract */
-    pg_buf urls;        /* the new text's canonical URLs, each ending in NUL */
-    const char **url_v; /* ... sorted, each once */
+    pg_buf text;        /* a new text's data, when the producer had none */
+    const char **url_v; /* the new text's URLs, sorted, each once */
     size_t n_urls, cap_urls;
 } scratch;
-
-typedef struct url_ctx {
-    pg_store *s;
-    pg_key text;
-    pg_buf *seen;
-    pg_err rc;
-    pg_error *err;
-} url_ctx;
-
-static pg_err keep_url(pg_store *s, pg_key text, pg_buf *seen, const char *url,
-                       pg_error *err)
-{
-    pg_err rc = pg_store_add_url(s, text, url, err);
-    if (rc == PG_OK && (pg_buf_puts(seen, url) != PG_OK || pg_buf_putc(seen, '\0') != PG_OK))
-        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    return rc;
-}
-
-static int store_url(void *ctx, const char *url, size_t len)
-{
-    url_ctx *u = ctx;
-    (void)len;
-    u->rc = keep_url(u->s, u->text, u->seen, url, u->err);
-    return u->rc != PG_OK;
-}
-
-/* URLs a record gives in fields (one per line) are URLs by declaration:
- * each is normalised as one, even without a scheme ("example.org/x"); one
- * that is not a URL at all is dropped. */
-static pg_err store_given_urls(pg_store *s, pg_key text, const char *urls,
-                               pg_buf *seen, pg_error *err)
-{
-    pg_buf b = PG_BUF_INIT;
-    pg_err rc = PG_OK;
-    while (*urls && rc == PG_OK) {
-        const char *nl = strchr(urls, '\n');
-        size_t len = nl ? (size_t)(nl - urls) : strlen(urls);
-        pg_buf_reset(&b);
-        pg_err u = pg_url_normalize(urls, len, &b);
-        if (u == PG_OK)
-            rc = keep_url(s, text, seen, b.data, err);
-        else if (u == PG_ERR_NOMEM)
-            rc = pg_error_set(err, u, "out of memory");
-        urls += len + (nl != NULL);
-    }
-    pg_buf_release(&b);
-    return rc;
-}
-
-static pg_err store_urls(pg_store *s, pg_key text, const pg_record *rec,
-                         pg_buf *seen, pg_error *err)
-{
-    url_ctx u = { s, text, seen, PG_OK, err };
-    pg_err rc = pg_urls_extract(rec->title, rec->title_len, store_url, &u);
-    if (rc == PG_OK && u.rc == PG_OK)
-        rc = pg_urls_extract(rec->abstract, rec->abstract_len, store_url, &u);
-    if (rc != PG_OK)
-        return pg_error_set(err, rc, "out of memory");
-    if (u.rc != PG_OK)
-        return u.rc;
-    return store_given_urls(s, text, rec->urls, seen, err);
-}
 
 static int str_order(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Points w->url_v at the URLs gathered in w->urls, sorted, each once: the
- * list the store would give back. */
-static pg_err list_urls(scratch *w)
+/* Points w->url_v at the URLs of urls[0..len) (each ending in NUL), sorted,
+ * each once: the list the store would give back. */
+static pg_err list_urls(scratch *w, const char *urls, size_t len)
 {
     size_t n = 0;
-    for (size_t i = 0; i < w->urls.len; i++)
-        n += w->urls.data[i] == '\0';
+    for (size_t i = 0; i < len; i++)
+        n += urls[i] == '\0';
     if (n > w->cap_urls) {
         const char **v = realloc(w->url_v, n * sizeof *v);
         if (v == NULL)
@@ -161,8 +104,8 @@ static pg_err list_urls(scratch *w)
     w->n_urls = 0;
     if (n == 0)
         return PG_OK;
-    for (size_t i = 0; i < w->urls.len; i += strlen(w->urls.data + i) + 1)
-        w->url_v[w->n_urls++] = w->urls.data + i;
+    for (size_t i = 0; i < len; i += strlen(urls + i) + 1)
+        w->url_v[w->n_urls++] = urls + i;
     qsort(w->url_v, w->n_urls, sizeof *w->url_v, str_order);
     size_t u = 0;
     for (size_t i = 0; i < w->n_urls; i++)
@@ -172,102 +115,85 @@ static pg_err list_urls(scratch *w)
     return PG_OK;
 }
 
-/* A record without an abstract is known by its title and metadata: two
- * "Editorial" records of different years or authors are different texts.
- * The input's own id goes in too: two issues' "Book Review Column" by the
- * same editor in one year (DBLP journals/sigmod/Aberer02, Aberer02b) agree
- * on everything else, and one stored text would make them one paper before
- * the matcher is asked.  Records with the same id stay one text. */
-static pg_err append_identity(const pg_record *rec, pg_buf *b, int normalise)
-{
-    char year[16];
-    if (rec->abstract_len > 0)
-        return PG_OK;
-    snprintf(year, sizeof year, "\n%d\n", rec->pub_year);
-    pg_err rc = pg_buf_putc(b, '\n');
-    if (rc == PG_OK)
-        rc = normalise ? pg_normalize_key(rec->author_names, strlen(rec->author_names), b)
-                       : pg_buf_puts(b, rec->author_names);
-    if (rc == PG_OK)
-        rc = pg_buf_puts(b, year);
-    if (rc == PG_OK)
-        rc = normalise ? pg_normalize_key(rec->venue, strlen(rec->venue), b)
-                       : pg_buf_puts(b, rec->venue);
-    /* Kept as given, never normalised: ids are case- and punctuation-
-     * sensitive ("Aberer02" vs "aberer02"). */
-    if (rc == PG_OK && rec->ext_id[0] != '\0')
-        rc = pg_buf_putc(b, '\n');
-    if (rc == PG_OK)
-        rc = pg_buf_puts(b, rec->ext_id);
-    return rc;
-}
-
 /* Stores the text of rec unless known; sets *is_new, and for a new text
- * fills *dt (pointing into w) for the near-duplicate stage. */
+ * fills *dt (pointing into w and base) for the near-duplicate stage.  pre
+ * is the text's data as the producer prepared it (in base), or NULL. */
 static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
-                         pg_key key, int *is_new, pg_dedup_text *dt,
-                         pg_error *err)
+                         pg_key key, const pgi_text *pre, const char *base,
+                         int *is_new, pg_dedup_text *dt, pg_error *err)
 {
+    pgi_text own;
     int found = 0;
     pg_err rc = pg_store_has_text(s, key, &found, err);
     *is_new = 0;
     if (rc != PG_OK || found)
         return rc;
-    pg_buf_reset(&w->norm);
-    pg_buf_reset(&w->urls);
-    rc = pg_normalize_key(rec->title, rec->title_len, &w->norm);
-    size_t title_len = w->norm.len;
-    if (rc == PG_OK)
-        rc = pg_buf_putc(&w->norm, '\n');
-    if (rc == PG_OK)
-        rc = pg_normalize_key(rec->abstract, rec->abstract_len, &w->norm);
-    size_t abstract_len = w->norm.len - title_len - 1;
-    if (rc == PG_OK)
-        rc = append_identity(rec, &w->norm, 1);
-    if (rc != PG_OK)
-        return pg_error_set(err, rc, "out of memory");
+    if (pre == NULL) {
+        pg_buf_reset(&w->text);
+        if (pgi_prepare_text(rec, &w->text, &own, NULL, 0) != PG_OK)
+            return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        pre = &own;
+        base = w->text.data;
+    }
+    const char *norm = base + pre->norm;
     pg_text t = {
-        key, pg_key_of(w->norm.data, w->norm.len),
+        key, pre->norm_key,
         rec->title, rec->title_len, rec->abstract, rec->abstract_len,
-        pg_text_is_truncated(rec->abstract, rec->abstract_len),
-        rec->author_names,
+        pre->truncated, rec->author_names,
+        pre->packed, pre->packed_len ? base + pre->packed_at : NULL, pre->packed_len,
     };
     rc = pg_store_add_text(s, &t, err);
-    if (rc == PG_OK)
-        rc = store_urls(s, key, rec, &w->urls, err);
-    if (rc == PG_OK && list_urls(w) != PG_OK)
+    const char *urls = base + pre->urls;
+    for (size_t i = 0; i < pre->urls_len && rc == PG_OK; i += strlen(urls + i) + 1)
+        rc = pg_store_add_url(s, key, urls + i, err);
+    if (rc == PG_OK && list_urls(w, urls, pre->urls_len) != PG_OK)
         rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     pg_dedup_text d = {
-        key, t.norm_key, w->norm.data, title_len,
-        w->norm.data + title_len + 1, abstract_len, t.truncated,
+        key, pre->norm_key, norm, pre->title_len,
+        norm + pre->title_len + 1, pre->abstract_len, pre->truncated,
         rec->authors, rec->pub_year, rec->author_names, rec->venue,
-        w->url_v, w->n_urls,
+        w->url_v, w->n_urls, pre->has_keys ? &pre->keys : NULL,
     };
     *dt = d;
     *is_new = rc == PG_OK;
     return rc;
 }
 
-static pg_err raw_key(const pg_record *rec, scratch *w, pg_key *key)
+/* The number of threads to ingest with: 1, or 2 (a producer thread). */
+static int threads_for(const pg_ingest_opts *o)
 {
-    pg_buf_reset(&w->raw);
-    pg_err rc = pg_buf_append(&w->raw, rec->title, rec->title_len);
-    if (rc == PG_OK)
-        rc = pg_buf_putc(&w->raw, '\n');
-    if (rc == PG_OK)
-        rc = pg_buf_append(&w->raw, rec->abstract, rec->abstract_len);
-    if (rc == PG_OK)
-        rc = append_identity(rec, &w->raw, 0);
-    *key = pg_key_of(w->raw.data, w->raw.len);
+    if (o->threads == 1)
+        return 1;
+    if (o->threads >= 2)
+        return 2;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus > 1 ? 2 : 1;
+}
+
+/* The next record, from the producer (pipe non-NULL) or read here; *pre as
+ * pgi_pipe_next gives it. */
+static pg_err next_record(pg_reader *r, pgi_pipe *pipe, scratch *w, pg_record *rec,
+                          pg_key *key, const pgi_text **pre, const char **base,
+                          pg_error *err)
+{
+    if (pipe != NULL)
+        return pgi_pipe_next(pipe, rec, key, pre, base, err);
+    pg_err rc = pg_reader_next(r, rec, err);
+    *pre = NULL;
+    *base = NULL;
+    if (rc == PG_OK && pgi_raw_key(rec, &w->raw, key) != PG_OK)
+        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     return rc;
 }
 
-/* Reads every record of an open reader into the open file transaction. */
-static pg_err ingest_records(pg_store *s, pg_reader *r, const char *name,
-                             long long file_id, const pg_ingest_opts *o,
-                             pg_ingest_result *res, char *day, pg_error *err)
+/* Reads every record of an open reader into the open file transaction,
+ * from the producer when pipe is non-NULL (started on r). */
+static pg_err ingest_records(pg_store *s, pg_reader *r, pgi_pipe *pipe,
+                             const char *name, long long file_id,
+                             const pg_ingest_opts *o, pg_ingest_result *res,
+                             char *day, pg_error *err)
 {
-    scratch w = { PG_BUF_INIT, PG_BUF_INIT, PG_BUF_INIT, NULL, 0, 0 };
+    scratch w = { PG_BUF_INIT, PG_BUF_INIT, NULL, 0, 0 };
     pg_record rec;
     pg_dedup *d = NULL;
     int current = 1;
@@ -279,15 +205,15 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, const char *name,
                 "the database's near-duplicate keys were made by an older papergraph:"
                 " run `papergraph dedup` once to recompute them (until then some"
                 " near-duplicates of older texts are missed)");
-    while (rc == PG_OK && (rc = pg_reader_next(r, &rec, err)) == PG_OK) {
+    while (rc == PG_OK) {
         pg_key key;
+        const pgi_text *pre;
+        const char *base;
         pg_dedup_text dt;
         int is_new;
-        if (raw_key(&rec, &w, &key) != PG_OK) {
-            rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-            break;
-        }
-        rc = store_text(s, &rec, &w, key, &is_new, &dt, err);
+        rc = next_record(r, pipe, &w, &rec, &key, &pre, &base, err);
+        if (rc == PG_OK)
+            rc = store_text(s, &rec, &w, key, pre, base, &is_new, &dt, err);
         if (rc == PG_OK)
             rc = pg_store_add_occurrence(s, file_id, key, &rec, err);
         /* Placed only now: the matcher reads the text's authors, year and
@@ -301,21 +227,21 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, const char *name,
         res->entries++;
         res->new_texts += is_new;
         res->known += !is_new;
+        res->prepared += is_new && pre != NULL;
     }
     pg_dedup_free(d);
     pg_buf_release(&w.raw);
-    pg_buf_release(&w.norm);
-    pg_buf_release(&w.urls);
+    pg_buf_release(&w.text);
     free(w.url_v);
     return rc == PG_DONE ? PG_OK : rc;
 }
 
-/* Ingests a seekable stream whose content key is known. */
-static pg_err ingest_keyed(pg_store *s, FILE *fp, const char *name, pg_key key,
-                           unsigned long long size, const pg_ingest_opts *o,
-                           pg_ingest_result *res, pg_error *err)
+pg_err pgi_ingest_keyed(pg_store *s, FILE *fp, const char *name, pg_key key,
+                        unsigned long long size, const pg_ingest_opts *o,
+                        pg_ingest_result *res, pg_error *err)
 {
     pg_reader *r = NULL;
+    pgi_pipe *pipe = NULL, *running = NULL;
     pg_buf dup_path = PG_BUF_INIT;
     long long file_id = 0;
     int found = 0, in_tx = 0;
@@ -325,15 +251,29 @@ static pg_err ingest_keyed(pg_store *s, FILE *fp, const char *name, pg_key key,
         goto out;
     pg_read_opts ro = { .year = o->year, .max_line = o->max_line, .warn = o->warn,
                         .warn_ctx = o->warn_ctx, .encoding = o->encoding };
+    /* With a producer thread the reader warns through the pipe, which hands
+     * the warnings back to this thread in order. */
+    if (threads_for(o) > 1) {
+        rc = pgi_pipe_new(o->session, o->warn, o->warn_ctx, &pipe, err);
+        if (rc != PG_OK)
+            goto out;
+        ro.warn = pgi_pipe_warn;
+        ro.warn_ctx = pipe;
+    }
     rc = pg_reader_open(fp, name, o->format, &ro, &r, err);
     if (rc != PG_OK)
         goto out;
+    /* Reading starts while the transaction begins.  With no thread to be
+     * had this thread reads (the pipe still passes warnings on). */
+    if (pipe != NULL && pgi_pipe_start(pipe, r, NULL) == PG_OK)
+        running = pipe;
     rc = pg_store_file_begin(s, name, format_name(o->format), &file_id, err);
     if (rc != PG_OK)
         goto out;
     in_tx = 1;
-    rc = ingest_records(s, r, name, file_id, o, res, day, err);
-    res->warnings = pg_reader_warnings(r);
+    rc = ingest_records(s, r, running, name, file_id, o, res, day, err);
+    /* Counted as delivered: the producer may have read past a failure. */
+    res->warnings = running != NULL ? pgi_pipe_warnings(running) : pg_reader_warnings(r);
     if (rc != PG_OK)
         goto out;
     pg_file_counts counts = { res->entries, res->new_texts, res->warnings, size, day };
@@ -345,11 +285,12 @@ out:
     if (rc == PG_OK && found) {
         /* Nothing of this file was kept: report it as nothing read. */
         res->skipped = 1;
-        res->entries = res->new_texts = res->known = 0;
+        res->entries = res->new_texts = res->known = res->prepared = 0;
         snprintf(res->same_as, sizeof res->same_as, "%s",
                  dup_path.data ? dup_path.data : "");
     }
     res->bytes = size;
+    pgi_pipe_free(pipe);        /* stops and joins the producer: before r goes */
     pg_reader_free(r);
     pg_buf_release(&dup_path);
     return rc;
@@ -371,7 +312,7 @@ pg_err pg_ingest_stream(pg_store *s, FILE *fp, const char *name,
         rc = pg_error_set(err, PG_ERR_IO, "%s: temporary file: %s", name,
                           strerror(errno));
     if (rc == PG_OK)
-        rc = ingest_keyed(s, copy, name, key, size, o, res, err);
+        rc = pgi_ingest_keyed(s, copy, name, key, size, o, res, err);
     fclose(copy);
     return rc;
 }
@@ -401,7 +342,7 @@ pg_err pg_ingest_path(pg_store *s, const char *path, const pg_ingest_opts *o,
         if (rc == PG_OK && fseek(fp, 0, SEEK_SET) != 0)
             rc = pg_error_set(err, PG_ERR_IO, "%s: %s", path, strerror(errno));
         if (rc == PG_OK)
-            rc = ingest_keyed(s, fp, path, key, size, o, res, err);
+            rc = pgi_ingest_keyed(s, fp, path, key, size, o, res, err);
     }
     fclose(fp);
     return rc;

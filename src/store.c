@@ -740,27 +740,76 @@ static pg_err write_row(pg_store *s, int id, int rc, const char *what, pg_error 
 #define COMPRESS_MIN 128
 #define ZSTD_LEVEL 1        /* ~2x on abstracts; level 3 gains 5% for 2x the time */
 
+/* Compresses p[0..n) into out after its bytes (out->len is not changed)
+ * and returns the frame's size; 0 when the abstract is to be stored as
+ * text (also when memory is short: both forms read the same).  The one
+ * decision of which form is stored, for the store and pg_abstract_pack. */
+static size_t pack_abstract(ZSTD_CCtx *z, const char *p, size_t n, pg_buf *out)
+{
+    if (n < COMPRESS_MIN || z == NULL)
+        return 0;
+    size_t bound = ZSTD_compressBound(n);
+    if (pg_buf_reserve(out, bound) != PG_OK)
+        return 0;
+    size_t len = ZSTD_compressCCtx(z, out->data + out->len, bound, p, n, ZSTD_LEVEL);
+    return !ZSTD_isError(len) && len < n ? len : 0;
+}
+
+struct pg_packer {
+    ZSTD_CCtx *z;
+};
+
+pg_err pg_packer_new(pg_packer **out)
+{
+    pg_packer *p = calloc(1, sizeof *p);
+    if (p != NULL && (p->z = ZSTD_createCCtx()) == NULL) {
+        free(p);
+        p = NULL;
+    }
+    *out = p;
+    return p != NULL ? PG_OK : PG_ERR_NOMEM;
+}
+
+void pg_packer_free(pg_packer *p)
+{
+    if (p == NULL)
+        return;
+    ZSTD_freeCCtx(p->z);
+    free(p);
+}
+
+void pg_abstract_pack(pg_packer *p, const char *abstract, size_t n,
+                      pg_buf *out, int *compressed)
+{
+    size_t len = pack_abstract(p->z, abstract, n, out);
+    if (len > 0) {
+        out->len += len;
+        out->data[out->len] = '\0';
+    }
+    *compressed = len > 0;
+}
+
 /* Binds an abstract: as TEXT when short or incompressible, else as a BLOB
  * holding a zstd frame.  The column's type says which, so databases written
  * before compression (or by hand) read the same. */
-static void bind_abstract(pg_store *s, sqlite3_stmt *st, int i, const char *p,
-                          size_t n, int *rc)
+static void bind_abstract(pg_store *s, sqlite3_stmt *st, int i, const pg_text *t,
+                          int *rc)
 {
     if (*rc != SQLITE_OK)
         return;
-    if (n >= COMPRESS_MIN && s->zctx == NULL)
-        s->zctx = ZSTD_createCCtx();
-    if (n >= COMPRESS_MIN && s->zctx != NULL) {
-        size_t bound = ZSTD_compressBound(n);
-        if (pg_buf_reserve(&s->zbuf, bound) == PG_OK) {
-            size_t z = ZSTD_compressCCtx(s->zctx, s->zbuf.data, bound, p, n, ZSTD_LEVEL);
-            if (!ZSTD_isError(z) && z < n) {
-                *rc = sqlite3_bind_blob(st, i, s->zbuf.data, (int)z, SQLITE_STATIC);
-                return;
-            }
-        }
+    if (t->prepacked && t->packed != NULL) {
+        *rc = sqlite3_bind_blob(st, i, t->packed, (int)t->packed_len, SQLITE_STATIC);
+        return;
     }
-    pgs_bind_text(st, i, p, n, rc);
+    if (!t->prepacked && t->abstract_len >= COMPRESS_MIN && s->zctx == NULL)
+        s->zctx = ZSTD_createCCtx();
+    pg_buf_reset(&s->zbuf);
+    size_t z = t->prepacked ? 0 : pack_abstract(s->zctx, t->abstract, t->abstract_len,
+                                                &s->zbuf);
+    if (z > 0)
+        *rc = sqlite3_bind_blob(st, i, s->zbuf.data, (int)z, SQLITE_STATIC);
+    else
+        pgs_bind_text(st, i, t->abstract, t->abstract_len, rc);
 }
 
 const char *pgs_col_abstract(pg_store *s, sqlite3_stmt *st, int i, pg_buf *scratch)
@@ -796,7 +845,7 @@ pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err)
     pgs_bind_key(st, 1, t->key, kb, &rc);
     pgs_bind_key(st, 2, t->norm_key, nb, &rc);
     pgs_bind_text(st, 3, t->title, t->title_len, &rc);
-    bind_abstract(s, st, 4, t->abstract, t->abstract_len, &rc);
+    bind_abstract(s, st, 4, t, &rc);
     pgs_bind_int(st, 5, t->truncated != 0, &rc);
     pgs_bind_opt_str(st, 6, t->author_names, &rc);
     e = write_row(s, ST_ADD_TEXT, rc, "cannot store a text", err);

@@ -184,7 +184,7 @@ static pg_text make_text(const pg_record *r, const char *norm)
 {
     pg_text t = {
         raw_key(r->title, r->abstract), pg_key_of(norm, strlen(norm)),
-        r->title, r->title_len, r->abstract, r->abstract_len, 0, "",
+        r->title, r->title_len, r->abstract, r->abstract_len, 0, "", 0, NULL, 0,
     };
     return t;
 }
@@ -1171,6 +1171,73 @@ static void test_throughput(void)
     pg_store_close(s);
 }
 
+/* An abstract packed beforehand (pg_abstract_pack, as a producer thread
+ * does) is stored byte for byte as the store packs it, and reads back. */
+static void test_prepacked(void)
+{
+    char path[PATH_MAX], a[PATH_MAX + 64], b[PATH_MAX + 64];
+    char abstract[2048];
+    pg_packer *pk = NULL;
+    pg_buf packed = PG_BUF_INIT;
+    pg_error err;
+    long long fid;
+    int compressed = -1, dup;
+    size_t n = 0;
+    for (int i = 0; n + 64 < sizeof abstract; i++)
+        n += (size_t)snprintf(abstract + n, sizeof abstract - n,
+                              "token %d routes through expert %d; ", i % 7, i % 5);
+    CHECK_INT(pg_packer_new(&pk), PG_OK);
+    if (pk == NULL)
+        return;
+    CHECK_INT(pg_buf_puts(&packed, "kept"), PG_OK);
+    pg_abstract_pack(pk, abstract, n, &packed, &compressed);
+    CHECK_INT(compressed, 1);
+    CHECK(packed.len > 4 && packed.len < n / 2);
+    CHECK(memcmp(packed.data, "kept", 4) == 0);     /* appended after */
+    size_t before = packed.len;
+    pg_abstract_pack(pk, "short", 5, &packed, &compressed);
+    CHECK_INT(compressed, 0);                       /* stored as text */
+    CHECK_INT(packed.len, before);
+
+    tpath(path, "prepacked.db");
+    pg_store *s = open_ok(path);
+    if (s == NULL)
+        goto out;
+    entry e[3] = {
+        { "Packed here", abstract, "norm 1", "2024-01-01", 1 },
+        { "Packed before", abstract, "norm 2", "2024-01-01", 2 },
+        { "Text before", abstract, "norm 3", "2024-01-01", 3 },
+    };
+    CHECK_INT(pg_store_file_begin(s, "p.txt", "listing", &fid, &err), PG_OK);
+    for (int i = 0; i < 3; i++) {
+        pg_record r = make_record(&e[i]);
+        pg_text t = make_text(&r, e[i].norm);
+        t.prepacked = i > 0;
+        t.packed = i == 1 ? packed.data + 4 : NULL;
+        t.packed_len = i == 1 ? before - 4 : 0;
+        CHECK_INT(pg_store_add_text(s, &t, &err), PG_OK);
+        CHECK_INT(pg_store_add_occurrence(s, fid, t.key, &r, &err), PG_OK);
+    }
+    pg_file_counts c = { 3, 3, 0, 10, "" };
+    CHECK_INT(pg_store_file_commit(s, fid, key_of("prepacked"), &c, &dup, NULL, &err), PG_OK);
+    pg_text_info info;
+    memset(&info, 0, sizeof info);
+    CHECK_INT(pg_store_text_info(s, raw_key(e[1].title, abstract), &info, &err), PG_OK);
+    CHECK_STR(info.abstract, abstract);
+    pg_text_info_release(&info);
+    pg_store_close(s);
+    CHECK_STR(sql_text(path, "SELECT group_concat(t) FROM (SELECT typeof(abstract) AS t"
+                       " FROM texts ORDER BY id)",
+                       a, sizeof a), "blob,blob,text");
+    sql_text(path, "SELECT hex(abstract) FROM texts WHERE id = 1", a, sizeof a);
+    sql_text(path, "SELECT hex(abstract) FROM texts WHERE id = 2", b, sizeof b);
+    CHECK(a[0] != '\0');
+    CHECK_STR(b, a);
+out:
+    pg_packer_free(pk);
+    pg_buf_release(&packed);
+}
+
 int main(void)
 {
     snprintf(g_dir, sizeof g_dir, "%s", "/tmp/pg-test-store-XXXXXX");
@@ -1192,6 +1259,7 @@ int main(void)
     test_shared_text();
     test_foreach_order();
     test_fields();
+    test_prepacked();
     test_check();
     test_concurrent_writers();
     test_killed_writer();

@@ -46,6 +46,24 @@ pg_err pg_dedup_keys_current(pg_dedup *d, int *current, pg_error *err);
 /* Places a newly stored text in its paper, reading it back from the store. */
 pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
 
+/* The index keys of one text: its band and blocking keys and its sketch
+ * (a digest of its abstract's signature, stored with the keys to rule out
+ * candidates without reading them).  Plain data, computed from the text
+ * alone, so an ingester may compute it on another thread. */
+#define PG_DEDUP_BANDS_MAX (PG_ABSTRACT_BANDS_MAX + PG_TITLE_BANDS_MAX)
+#define PG_DEDUP_SKETCH_BYTES (16 + 2 * PG_MINHASH_K)
+typedef struct pg_dedup_keys {
+    uint64_t bands[PG_DEDUP_BANDS_MAX];
+    size_t n_bands;
+    int has_sketch;             /* 0: the text has no abstract to sketch */
+    unsigned char sketch[PG_DEDUP_SKETCH_BYTES];
+} pg_dedup_keys;
+
+/* The keys of a text from its normalised title and abstract (pg_normalize_key;
+ * abstract_len 0 when it has none) and its truncated flag. */
+void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
+                      size_t abstract_len, int truncated, pg_dedup_keys *out);
+
 /* A newly stored text as its ingester already has it, so that placing it
  * needs no read-back, decompression or second normalisation.  The fields
  * are what pg_store_text_info() would give for a text seen once. */
@@ -62,6 +80,8 @@ typedef struct pg_dedup_text {
     const char *venue;          /* as given; "" when unknown */
     const char *const *urls;    /* canonical URLs, sorted, each once */
     size_t n_urls;
+    const pg_dedup_keys *keys;  /* pg_dedup_keys_of() of the fields above
+                                   when the caller has it; NULL: computed */
 } pg_dedup_text;
 
 /* pg_dedup_add_text for a text described by t (copied; the caller keeps

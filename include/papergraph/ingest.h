@@ -4,7 +4,9 @@
 ** Glues a reader, the normaliser, the fingerprints and the store: each record
 ** is keyed by content, its text stored once, its occurrence always.  One file
 ** is one transaction.  A file whose bytes were ingested before (same XXH3-128,
-** whatever its path) is skipped and changes nothing.
+** whatever its path) is skipped and changes nothing.  Reading and preparing
+** records may run on a second thread (pg_ingest_opts.threads); the store is
+** only ever used from the calling thread.
 */
 #ifndef PAPERGRAPH_INGEST_H
 #define PAPERGRAPH_INGEST_H
@@ -14,19 +16,39 @@
 #include "papergraph/reader.h"
 #include "papergraph/store.h"
 
+/* What one run remembers across its files so that work is not done twice:
+ * the texts the producer thread has prepared (8 bytes each; a few tens of
+ * MB at most, then it starts over).  Used by one ingest at a time. */
+typedef struct pg_ingest_session pg_ingest_session;
+pg_err pg_ingest_session_new(pg_ingest_session **out, pg_error *err);
+void pg_ingest_session_free(pg_ingest_session *s);     /* NULL is a no-op */
+
 typedef struct pg_ingest_opts {
     pg_input_format format;
     int year;               /* see pg_read_opts */
     size_t max_line;        /* see pg_read_opts */
     pg_encoding encoding;   /* see pg_read_opts */
-    pg_warn_fn warn;        /* may be NULL */
+    pg_warn_fn warn;        /* may be NULL; always called on the calling
+                               thread, in the order of the input */
     void *warn_ctx;
+    /* 1: everything on the calling thread.  2 or more: a second thread
+     * reads the file and prepares the new texts (normalising, keying,
+     * compressing) while the calling thread does the database work; the
+     * database is the same either way.  0: 2 when the machine has more
+     * than one processor, else 1. */
+    int threads;
+    /* With a producer thread: the run's session, shared by the files of a
+     * run so that a text met in an earlier file is not prepared again;
+     * NULL: the ingest keeps one of its own. */
+    pg_ingest_session *session;
 } pg_ingest_opts;
 
 typedef struct pg_ingest_result {
     long long entries;      /* records read */
     long long new_texts;    /* texts not known before */
     long long known;        /* records whose text was already known */
+    long long prepared;     /* new texts the producer thread had prepared
+                               (0 with one thread) */
     long long warnings;
     unsigned long long bytes;
     int skipped;            /* 1: same content as an ingested file, nothing changed */

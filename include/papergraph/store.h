@@ -72,10 +72,31 @@ typedef struct pg_text {
     size_t abstract_len;
     int truncated;          /* abstract looks cut off */
     const char *author_names; /* one per line; "" when unknown */
+    /* Optional: the abstract already packed by pg_abstract_pack(), so that
+     * compressing it can happen on another thread.  prepacked 0: the store
+     * packs it itself; 1: packed[0..packed_len) is the zstd frame to store,
+     * or packed is NULL when the abstract is stored as text. */
+    int prepacked;
+    const void *packed;
+    size_t packed_len;
 } pg_text;
 
 /* Stores a text not stored before (check with pg_store_has_text). */
 pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err);
+
+/* Abstracts are stored zstd-compressed when that pays.  Packing needs no
+ * database, so an ingester may do it beforehand on another thread, with a
+ * packer of its own (a packer is used by one thread at a time), and give
+ * the result in pg_text.prepacked/packed: the stored row is the same. */
+typedef struct pg_packer pg_packer;
+pg_err pg_packer_new(pg_packer **out);      /* PG_ERR_NOMEM */
+void pg_packer_free(pg_packer *p);          /* NULL is a no-op */
+/* Appends to out the zstd frame pg_store_add_text would store for
+ * abstract[0..n) and sets *compressed to 1; or sets *compressed to 0 (out
+ * unchanged) when the abstract is to be stored as text (short,
+ * incompressible, or no memory to compress it). */
+void pg_abstract_pack(pg_packer *p, const char *abstract, size_t n,
+                      pg_buf *out, int *compressed);
 /* Records that a stored text mentions a canonical URL (idempotent). */
 pg_err pg_store_add_url(pg_store *s, pg_key text, const char *url, pg_error *err);
 /* One occurrence of a stored text: where it was read and the metadata given

@@ -13,7 +13,7 @@
 
 const char cmd_ingest_usage[] =
     "usage: papergraph [--db PATH] ingest [--year YYYY] [--format FMT] [--encoding ENC]\n"
-    "                  [--max-line N] [--quiet] FILE...\n"
+    "                  [--max-line N] [--threads N] [--quiet] FILE...\n"
     "\n"
     "Reads each FILE ('-' is standard input) into the database in one transaction.\n"
     "A file whose exact bytes were ingested before, under any name, is skipped.\n"
@@ -25,6 +25,9 @@ const char cmd_ingest_usage[] =
     "                   warning) or latin1\n"
     "  --max-line N     longest accepted line in bytes (default 1048576); a longer\n"
     "                   line drops its entry with a warning\n"
+    "  --threads N      1: read and write on one thread; 2 (the default with more\n"
+    "                   than one processor): a second thread reads and prepares\n"
+    "                   the entries; the database is the same either way\n"
     "  --quiet          print only warnings, errors and the total\n"
     "  --db PATH        database file\n"
     "\n"
@@ -182,11 +185,16 @@ int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
 {
     int status = EXIT_OK, stop = 0;
     pending p = { PG_BUF_INIT, { 0 } };
+    pg_ingest_session *session = NULL;
     char *failed = calloc((size_t)n + 1, 1);
-    if (failed == NULL) {
+    /* One session for the run: a text met in an earlier file is not
+     * prepared again by the producer thread. */
+    if (failed == NULL || pg_ingest_session_new(&session, NULL) != PG_OK) {
+        free(failed);
         cli_error("out of memory");
         return EXIT_DB;
     }
+    o->session = session;
     pg_store_group_files(s, GROUP_BYTES);
     for (int i = 0, group_start = 0; i < n && !stop; i++) {
         int is_stdin = strcmp(paths[i], "-") == 0;
@@ -217,6 +225,8 @@ int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
         status = EXIT_DB;
     pg_store_group_files(s, 0);
     pg_buf_release(&p.lines);
+    o->session = NULL;
+    pg_ingest_session_free(session);
     free(failed);
     return status;
 }
@@ -230,6 +240,7 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
         { "max-line", required_argument, NULL, 'm' },
         { "quiet", no_argument, NULL, 'q' },
         { "encoding", required_argument, NULL, 'e' },
+        { "threads", required_argument, NULL, 't' },
         { NULL, 0, NULL, 0 },
     };
     pg_ingest_opts o = { .format = PG_INPUT_LISTING };
@@ -256,6 +267,11 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
             if (pg_encoding_parse(optarg, &o.encoding) != PG_OK)
                 return cli_usage_error(cmd_ingest_usage,
                                        "unknown --encoding '%s' (utf-8, latin1)", optarg);
+        } else if (opt == 't') {
+            if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0)
+                return cli_usage_error(cmd_ingest_usage, "--threads wants 1 or 2, not '%s'",
+                                       optarg);
+            o.threads = optarg[0] - '0';
         }
     }
     if (optind >= argc)

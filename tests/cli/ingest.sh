@@ -12,9 +12,19 @@ check "16 occurrence rows" test "$(sql "$WORK/pg.db" 'select count(*) from occur
 note "standard input, --quiet, and the environment's database"
 run_stdin "$L/2025-09-05.txt" ingest --quiet --year 2025 -
 run stats --format json
+note "--threads 1 and 2: the same lines, warnings and database"
+for n in 1 2; do
+    run --db "$WORK/t$n.db" ingest --threads $n --year 2025 "$FIXTURES/parser/damaged.txt" \
+        "$FIXTURES/errors/invalid-bytes.txt" "$L/2025-09-03.txt" "$L/2025-09-04.txt"
+    "$PAPERGRAPH" --db "$WORK/t$n.db" export --what occurrences -o "$WORK/t$n-occ.csv"
+    "$PAPERGRAPH" --db "$WORK/t$n.db" export --what papers -o "$WORK/t$n-papers.csv"
+done
+check "same occurrences" cmp "$WORK/t1-occ.csv" "$WORK/t2-occ.csv"
+check "same papers" cmp "$WORK/t1-papers.csv" "$WORK/t2-papers.csv"
 note "options"
 run ingest --year 25 "$L/2025-09-03.txt"
 run ingest --format xml "$L/2025-09-03.txt"
+run ingest --threads 4 "$L/2025-09-03.txt"
 run ingest
 run ingest --help
 finish
