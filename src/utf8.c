@@ -139,8 +139,8 @@ pg_err pgr_utf8_repair(const char *str, size_t n, pg_buf *out, size_t *bad,
             if (i >= n)
                 break;
         }
-        size_t len;
-        int cut;
+        size_t len = 1;
+        int cut = 0;
         decode(s + i, n - i, &len, &cut);
         if (s[i] == 0)
             n_nul++;
@@ -169,8 +169,8 @@ size_t pgr_utf8_invalid_bytes(const char *str, size_t n, int final,
         i += ok;
         if (i >= n)
             break;
-        size_t len;
-        int cut;
+        size_t len = 1;
+        int cut = 0;
         decode(s + i, n - i, &len, &cut);
         if (s[i] == 0) {
             i++;
