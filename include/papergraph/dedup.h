@@ -85,7 +85,8 @@ typedef struct pg_dedup_text {
 } pg_dedup_text;
 
 /* pg_dedup_add_text for a text described by t (copied; the caller keeps
- * ownership of t's strings). */
+ * ownership of t's strings), stored by pg_store_add_text in this
+ * transaction and not placed since: its cluster is still its own paper. */
 pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err);
 
 /* Recomputes every cluster with options o in one transaction and saves o as
