@@ -7,10 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "papergraph/papergraph.h"
 #include "check.h"
+#include "sql_exec.h"
 
 static char dir[] = "/tmp/pg_ingest_XXXXXX";
 static char fixtures[512];
@@ -240,15 +239,8 @@ static void test_band_cache(void)
 static int run_sql(const char *name, const char *sql)
 {
     char path[600];
-    sqlite3 *db = NULL;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    int rc = sqlite3_open(path, &db);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "run_sql(%s): %s\n", sql, sqlite3_errmsg(db));
-    sqlite3_close(db);
-    return rc;
+    return sql_exec(path, sql);
 }
 
 /* Turns a database back into schema version 3 (band keys in a `bands`

@@ -18,6 +18,7 @@
 #include "ingest_internal.h"
 #include "papergraph/papergraph.h"
 #include "check.h"
+#include "sql_exec.h"
 
 static char dir[] = "/tmp/pg_pipeline_XXXXXX";
 static char fixtures[512];
@@ -156,15 +157,8 @@ static int same_db(const char *a, const char *b)
 static int run_sql(const char *name, const char *sql)
 {
     char path[600];
-    sqlite3 *db = NULL;
     path_in(path, sizeof path, dir, name);
-    int rc = sqlite3_open(path, &db);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "run_sql(%s): %s\n", sql, sqlite3_errmsg(db));
-    sqlite3_close(db);
-    return rc;
+    return sql_exec(path, sql);
 }
 
 /* ---- a generated corpus: many batches, repeats, variants, warnings ------- */

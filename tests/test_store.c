@@ -25,6 +25,7 @@
 
 #include "papergraph/store.h"
 #include "check.h"
+#include "sql_exec.h"
 
 static char g_dir[64];
 
@@ -110,18 +111,6 @@ static void rm_tree(const char *path)
 /* ---- looking at a database with the sqlite3 API ------------------------- */
 
 /* Runs sql (which may create the file); returns the SQLite code. */
-static int sql_exec(const char *path, const char *sql)
-{
-    sqlite3 *db = NULL;
-    int rc = sqlite3_open(path, &db);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        fprintf(stderr, "sql_exec(%s): %s\n", sql, sqlite3_errmsg(db));
-    sqlite3_close(db);
-    return rc;
-}
-
 /* The first column of the first row of sql as text into out ("(error)" on
  * failure, "(null)" for NULL). */
 static const char *sql_text(const char *path, const char *sql, char *out, size_t n)
