@@ -57,9 +57,11 @@ typedef struct prepared {
 /* Candidates recur (every variant of a paper is a candidate of the next
  * one), and loading one means a query, a decompression and normalising it
  * again: a direct-mapped cache keeps the last ones prepared.  Texts never
- * change; their occurrence metadata can grow during a session, which the
- * cache may not see until the slot is reloaded (a later `dedup` sees all). */
-#define CACHE_SLOTS 1024
+ * change; their occurrence metadata can grow, so an ingester forgets a
+ * text's slot when it adds an occurrence of it (pg_dedup_forget).  The
+ * ingest's dedup lives as long as the connection (pg_dedup_attached), so
+ * the variants of earlier files stay cached: about 8,000 texts. */
+#define CACHE_SLOTS 8192
 
 struct pg_dedup {
     pg_store *s;
@@ -70,6 +72,7 @@ struct pg_dedup {
     unsigned char *cached;      /* 1 when the slot holds a text */
     pg_keyvec cand;
     pg_buf sk_buf;              /* a candidate's stored sketch */
+    unsigned long long generation;  /* the store's, when attached to it */
 };
 
 static const struct {
@@ -254,6 +257,35 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
     }
     *out = d;
     return e;
+}
+
+static void free_attached(void *p)
+{
+    pg_dedup_free(p);
+}
+
+pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err)
+{
+    pg_dedup *d = pg_store_attached(s);
+    if (d != NULL && d->generation == pg_store_generation(s)) {
+        *out = d;
+        return PG_OK;
+    }
+    pg_store_attach(s, NULL, NULL);
+    pg_err e = pg_dedup_new(s, NULL, &d, err);
+    if (e == PG_OK) {
+        d->generation = pg_store_generation(s);
+        pg_store_attach(s, d, free_attached);
+    }
+    *out = d;
+    return e;
+}
+
+void pg_dedup_forget(pg_dedup *d, pg_key text)
+{
+    size_t slot = (size_t)(text.lo & (CACHE_SLOTS - 1));
+    if (d->cached[slot] && pg_key_cmp(d->cache[slot].info.key, text) == 0)
+        d->cached[slot] = 0;
 }
 
 void pg_dedup_free(pg_dedup *d)

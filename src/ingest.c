@@ -197,7 +197,7 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, pgi_pipe *pipe,
     pg_record rec;
     pg_dedup *d = NULL;
     int current = 1;
-    pg_err rc = pg_dedup_new(s, NULL, &d, err);
+    pg_err rc = pg_dedup_attached(s, &d, err);
     if (rc == PG_OK)
         rc = pg_dedup_keys_current(d, &current, err);
     if (rc == PG_OK && !current && o->warn != NULL)
@@ -220,6 +220,8 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, pgi_pipe *pipe,
          * venue from its occurrences. */
         if (rc == PG_OK && is_new)
             rc = pg_dedup_add_new(d, &dt, err);
+        else if (rc == PG_OK)
+            pg_dedup_forget(d, key);
         if (rc != PG_OK)
             break;
         if (day[0] == '\0' && rec.day[0] != '\0')
@@ -229,7 +231,6 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, pgi_pipe *pipe,
         res->known += !is_new;
         res->prepared += is_new && pre != NULL;
     }
-    pg_dedup_free(d);
     pg_buf_release(&w.raw);
     pg_buf_release(&w.text);
     free(w.url_v);

@@ -567,6 +567,7 @@ void pg_store_close(pg_store *s)
     for (int i = 0; i < DS_COUNT; i++)
         sqlite3_finalize(s->ds[i]);
     pgs_bands_free(s);
+    pg_store_attach(s, NULL, NULL);
     /* The last connection to close checkpoints and deletes -wal and -shm. */
     sqlite3_close(s->db);
     pg_buf_release(&s->zbuf);
@@ -832,6 +833,24 @@ const char *pgs_col_abstract(pg_store *s, sqlite3_stmt *st, int i, pg_buf *scrat
     scratch->len = got;
     scratch->data[got] = '\0';
     return scratch->data;
+}
+
+void pg_store_attach(pg_store *s, void *p, void (*free_fn)(void *))
+{
+    if (s->attached != NULL && s->attached_free != NULL)
+        s->attached_free(s->attached);
+    s->attached = p;
+    s->attached_free = free_fn;
+}
+
+void *pg_store_attached(const pg_store *s)
+{
+    return s->attached;
+}
+
+unsigned long long pg_store_generation(const pg_store *s)
+{
+    return s->generation;
 }
 
 pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err)

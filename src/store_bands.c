@@ -307,6 +307,7 @@ pg_err pgs_bands_begin(pg_store *s, pg_error *err)
 void pgs_bands_rollback(pg_store *s)
 {
     struct pgs_pending *p = s->pend;
+    s->generation++;
     if (p == NULL)
         return;
     pend_clear(p);
@@ -776,6 +777,7 @@ pg_err pg_store_candidates(pg_store *s, pg_key self, pg_key norm_key,
 
 pg_err pgs_bands_clear(pg_store *s, pg_error *err)
 {
+    s->generation++;
     pg_err e = pgs_run_sql(s, "DELETE FROM band_buckets", "cannot clear band keys", err);
     if (e == PG_OK)
         e = pgs_run_sql(s, "DELETE FROM band_sets", "cannot clear band keys", err);

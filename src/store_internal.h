@@ -57,6 +57,9 @@ struct pg_store {
     long long last_text_id;     /* ... and its id; 0 when none */
     void *zctx;                 /* ZSTD_CCtx, reused: a fresh one per text
                                    costs more than compressing the text */
+    void *attached;             /* pg_store_attach */
+    void (*attached_free)(void *);
+    unsigned long long generation;  /* pg_store_generation */
     void *dctx;                 /* ZSTD_DCtx, reused for the same reason
                                    (created on first use) */
 };

@@ -215,6 +215,35 @@ static void count_warning(void *ctx, const char *file, long line, const char *ms
         ++*(int *)ctx;
 }
 
+/* The ingest's dedup stage lives with the connection, so that its cache of
+ * candidates outlives a file, and is made again after a rollback (its cache
+ * may hold texts the rollback removed). */
+static void test_attached_dedup(void)
+{
+    pg_error err;
+    pg_dedup *d = NULL;
+    long long fid = 0;
+    pg_store *s = open_db("attached.db");
+    if (s == NULL)
+        return;
+    ingest_days(s, 0, 1);
+    CHECK_INT(pg_dedup_attached(s, &d, &err), PG_OK);
+    long long first = pg_dedup_stats_get(d)->texts;
+    CHECK(first > 0);
+    ingest_days(s, 1, 2);
+    CHECK_INT(pg_dedup_attached(s, &d, &err), PG_OK);
+    CHECK(pg_dedup_stats_get(d)->texts > first);    /* the same, still counting */
+    unsigned long long g = pg_store_generation(s);
+    CHECK_INT(pg_store_file_begin(s, "x.txt", "listing", &fid, &err), PG_OK);
+    pg_store_file_rollback(s);
+    CHECK(pg_store_generation(s) != g);
+    CHECK_INT(pg_dedup_attached(s, &d, &err), PG_OK);
+    CHECK_INT(pg_dedup_stats_get(d)->texts, 0);     /* made again */
+    ingest_days(s, 2, 4);
+    CHECK_INT(papers_of(s), 12);
+    pg_store_close(s);
+}
+
 /* A connection keeps the buckets it has read or merged in memory.  Another
  * connection then merges more keys; the first must still find them (they
  * come back to it through band_sets, as held keys). */
@@ -399,6 +428,7 @@ int main(void)
     test_key_version();
     test_band_cache();
     test_migration_4();
+    test_attached_dedup();
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

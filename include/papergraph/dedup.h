@@ -33,6 +33,16 @@ typedef struct pg_dedup_stats {
 pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
                     pg_error *err);
 void pg_dedup_free(pg_dedup *d);            /* NULL is a no-op */
+
+/* The dedup stage of ingests into s (with the saved options): made on first
+ * use and kept by the store (pg_store_attach) so that its cache of
+ * candidates outlives one file; made again after any rollback or a
+ * rebuild.  The store frees it; do not pg_dedup_free() it. */
+pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err);
+
+/* Forgets the cached form of text: call when an occurrence of it is added,
+ * since its metadata (authors, year, venue) may have changed. */
+void pg_dedup_forget(pg_dedup *d, pg_key text);
 const pg_match_opts *pg_dedup_opts(const pg_dedup *d);
 const pg_dedup_stats *pg_dedup_stats_get(const pg_dedup *d);
 

@@ -39,6 +39,15 @@ pg_err pg_store_open(const char *path, pg_store **out, pg_error *err);
 /* Rolls back any open transaction and closes.  NULL is a no-op. */
 void pg_store_close(pg_store *s);
 
+/* A later stage's state that lives as long as the connection (the dedup
+ * stage's candidate cache): pg_store_attach() frees what was attached before
+ * and keeps p, which pg_store_close() frees with free_fn.  The generation
+ * changes whenever what such state was built from may have been undone or
+ * replaced: at every rollback and when the band index is cleared. */
+void pg_store_attach(pg_store *s, void *p, void (*free_fn)(void *));
+void *pg_store_attached(const pg_store *s);
+unsigned long long pg_store_generation(const pg_store *s);
+
 /* Runs SQLite's integrity and foreign-key checks: *ok is 1 when the database is sound;
  * otherwise the first problems are appended to detail (if non-NULL). */
 pg_err pg_store_check(pg_store *s, int *ok, pg_buf *detail, pg_error *err);
