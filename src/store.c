@@ -571,7 +571,7 @@ void pg_store_close(pg_store *s)
     /* The last connection to close checkpoints and deletes -wal and -shm. */
     sqlite3_close(s->db);
     pg_buf_release(&s->zbuf);
-    ZSTD_freeCCtx(s->zctx);
+    pg_packer_free(s->packer);
     ZSTD_freeDCtx(s->dctx);
     free(s->path);
     free(s);
@@ -741,21 +741,6 @@ static pg_err write_row(pg_store *s, int id, int rc, const char *what, pg_error 
 #define COMPRESS_MIN 128
 #define ZSTD_LEVEL 1        /* ~2x on abstracts; level 3 gains 5% for 2x the time */
 
-/* Compresses p[0..n) into out after its bytes (out->len is not changed)
- * and returns the frame's size; 0 when the abstract is to be stored as
- * text (also when memory is short: both forms read the same).  The one
- * decision of which form is stored, for the store and pg_abstract_pack. */
-static size_t pack_abstract(ZSTD_CCtx *z, const char *p, size_t n, pg_buf *out)
-{
-    if (n < COMPRESS_MIN || z == NULL)
-        return 0;
-    size_t bound = ZSTD_compressBound(n);
-    if (pg_buf_reserve(out, bound) != PG_OK)
-        return 0;
-    size_t len = ZSTD_compressCCtx(z, out->data + out->len, bound, p, n, ZSTD_LEVEL);
-    return !ZSTD_isError(len) && len < n ? len : 0;
-}
-
 struct pg_packer {
     ZSTD_CCtx *z;
 };
@@ -779,15 +764,25 @@ void pg_packer_free(pg_packer *p)
     free(p);
 }
 
+/* The one decision of which form an abstract is stored in, for the store
+ * and for ingesters packing ahead: a frame only when long enough and
+ * smaller (text also when memory is short: both forms read the same). */
 void pg_abstract_pack(pg_packer *p, const char *abstract, size_t n,
                       pg_buf *out, int *compressed)
 {
-    size_t len = pack_abstract(p->z, abstract, n, out);
-    if (len > 0) {
-        out->len += len;
-        out->data[out->len] = '\0';
-    }
-    *compressed = len > 0;
+    *compressed = 0;
+    if (n < COMPRESS_MIN)
+        return;
+    size_t bound = ZSTD_compressBound(n);
+    if (pg_buf_reserve(out, bound) != PG_OK)
+        return;
+    size_t len = ZSTD_compressCCtx(p->z, out->data + out->len, bound, abstract, n,
+                                   ZSTD_LEVEL);
+    if (ZSTD_isError(len) || len >= n)
+        return;
+    out->len += len;
+    out->data[out->len] = '\0';
+    *compressed = 1;
 }
 
 /* Binds an abstract: as TEXT when short or incompressible, else as a BLOB
@@ -802,13 +797,15 @@ static void bind_abstract(pg_store *s, sqlite3_stmt *st, int i, const pg_text *t
         *rc = sqlite3_bind_blob(st, i, t->packed, (int)t->packed_len, SQLITE_STATIC);
         return;
     }
-    if (!t->prepacked && t->abstract_len >= COMPRESS_MIN && s->zctx == NULL)
-        s->zctx = ZSTD_createCCtx();
+    /* Without a packer (out of memory) the abstract is stored as text. */
+    if (!t->prepacked && t->abstract_len >= COMPRESS_MIN && s->packer == NULL)
+        pg_packer_new(&s->packer);
+    int packed = 0;
     pg_buf_reset(&s->zbuf);
-    size_t z = t->prepacked ? 0 : pack_abstract(s->zctx, t->abstract, t->abstract_len,
-                                                &s->zbuf);
-    if (z > 0)
-        *rc = sqlite3_bind_blob(st, i, s->zbuf.data, (int)z, SQLITE_STATIC);
+    if (!t->prepacked && s->packer != NULL)
+        pg_abstract_pack(s->packer, t->abstract, t->abstract_len, &s->zbuf, &packed);
+    if (packed)
+        *rc = sqlite3_bind_blob(st, i, s->zbuf.data, (int)s->zbuf.len, SQLITE_STATIC);
     else
         pgs_bind_text(st, i, t->abstract, t->abstract_len, rc);
 }

@@ -111,6 +111,7 @@ static const char *const sql_bucket_get =
 static const char *const sql_bucket_put =
     "INSERT OR REPLACE INTO band_buckets (bucket, pairs) VALUES (?1, ?2)";
 static const char *const sql_key_of_id = "SELECT key FROM texts WHERE id = ?1";
+static const char *const sql_buckets_any = "SELECT 1 FROM band_buckets LIMIT 1";
 
 static size_t hash_slot(const struct pgs_pending *p, uint64_t band)
 {
@@ -289,11 +290,11 @@ pg_err pgs_bands_begin(pg_store *s, pg_error *err)
     if (s->pend == NULL && (s->pend = calloc(1, sizeof *s->pend)) == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     s->pend->merged = 0;
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT 1 FROM band_buckets LIMIT 1", -1, &st, NULL);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
-    sqlite3_finalize(st);
+    sqlite3_stmt *st = pgs_stmt(s, DS_BUCKETS_ANY, sql_buckets_any, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    int rc = pgs_step_retry(st);
+    pgs_stmt_done(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return pgs_db_fail(s, rc, "cannot read band keys", err);
     s->pend->empty = rc == SQLITE_DONE;
@@ -408,6 +409,8 @@ static pg_err merge_bucket(pg_store *s, size_t i, const pend_pair *new, size_t n
 {
     struct pgs_pending *p = s->pend;
     bucket old;
+    /* From the database, not the cache: another connection may have merged
+     * into this bucket since it was cached. */
     pg_err e = bucket_read(s, i, &old, err);
     if (e != PG_OK)
         return e;
@@ -449,12 +452,13 @@ static pg_err merge_bucket(pg_store *s, size_t i, const pend_pair *new, size_t n
         rc = pgs_step_retry(st);
     e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, "cannot merge band keys", err);
     pgs_stmt_done(st);
-    bucket nb = { NULL, out->len / PAIR_BYTES, 0 };
-    if (e == PG_OK && (nb.pairs = malloc(out->len ? out->len : 1)) != NULL) {
-        memcpy(nb.pairs, out->data, out->len);
+    if (e == PG_OK) {
+        /* The written bytes become the cached bucket, without a copy. */
+        bucket nb = { (unsigned char *)out->data, out->len / PAIR_BYTES, 0 };
+        pg_buf_init(out);
         cache_keep(p, i, &nb);
+        free(nb.pairs);         /* NULL unless the cache had no room */
     }
-    free(nb.pairs);
     return e;
 }
 

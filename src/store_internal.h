@@ -33,7 +33,7 @@ enum {
     DS_NORM_TEXTS, DS_ADD_MATCH, DS_SET_PAPER,
     DS_RENAME_PAPER, DS_TEXT_META, DS_TEXT_URLS, DS_GET_SETTING,
     DS_SET_SETTING, DS_PAPER_OF, DS_TEXT_ID, DS_BANDSET_ADD, DS_BANDSET_SINCE,
-    DS_SKETCH, DS_BUCKET_GET, DS_BUCKET_PUT, DS_KEY_OF_ID,
+    DS_SKETCH, DS_BUCKET_GET, DS_BUCKET_PUT, DS_KEY_OF_ID, DS_BUCKETS_ANY,
     DS_COUNT
 };
 
@@ -55,8 +55,9 @@ struct pg_store {
                                    (store_bands.c); NULL until first used */
     pg_key last_text_key;       /* the text pg_store_add_text stored last */
     long long last_text_id;     /* ... and its id; 0 when none */
-    void *zctx;                 /* ZSTD_CCtx, reused: a fresh one per text
-                                   costs more than compressing the text */
+    pg_packer *packer;          /* compresses abstracts; reused: a fresh
+                                   context per text costs more than
+                                   compressing the text */
     void *attached;             /* pg_store_attach */
     void (*attached_free)(void *);
     unsigned long long generation;  /* pg_store_generation */
