@@ -28,42 +28,6 @@
 #include "papergraph/dedup.h"
 #include "papergraph/ingest.h"
 
-#define HASH_CHUNK ((size_t)1 << 20)
-
-/* Hashes the rest of src; when copy is non-NULL the bytes are also written
- * there.  *size receives the byte count. */
-static pg_err hash_stream(FILE *src, FILE *copy, const char *name, pg_key *key,
-                          unsigned long long *size, pg_error *err)
-{
-    pg_err rc = PG_OK;
-    pg_hasher *h = NULL;
-    char *chunk = malloc(HASH_CHUNK);
-    if (chunk == NULL || pg_hasher_new(&h) != PG_OK) {
-        rc = pg_error_set(err, PG_ERR_NOMEM, "%s: out of memory", name);
-        goto out;
-    }
-    *size = 0;
-    size_t n;
-    while ((n = fread(chunk, 1, HASH_CHUNK, src)) > 0) {
-        pg_hasher_update(h, chunk, n);
-        *size += n;
-        if (copy != NULL && fwrite(chunk, 1, n, copy) != n) {
-            rc = pg_error_set(err, PG_ERR_IO, "%s: cannot copy to a temporary file: %s",
-                              name, strerror(errno));
-            goto out;
-        }
-    }
-    if (ferror(src)) {
-        rc = pg_error_set(err, PG_ERR_IO, "%s: read error: %s", name, strerror(errno));
-        goto out;
-    }
-    *key = pg_hasher_digest(h);
-out:
-    pg_hasher_free(h);
-    free(chunk);
-    return rc;
-}
-
 static const char *format_name(pg_input_format f)
 {
     switch (f) {
@@ -186,8 +150,8 @@ static pg_err next_record(pg_reader *r, pgi_pipe *pipe, scratch *w, pg_record *r
     return rc;
 }
 
-/* Reads every record of an open reader into the open file transaction,
- * from the producer when pipe is non-NULL (started on r). */
+/* Reads every record of an input into the open file transaction: from the
+ * producer's open input when pipe is non-NULL, else from r. */
 static pg_err ingest_records(pg_store *s, pg_reader *r, pgi_pipe *pipe,
                              const char *name, long long file_id,
                              const pg_ingest_opts *o, pg_ingest_result *res,
@@ -237,63 +201,130 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, pgi_pipe *pipe,
     return rc == PG_DONE ? PG_OK : rc;
 }
 
+/* Records the input as skipped: its content was ingested before. */
+static void mark_skipped(pg_ingest_result *res, const pg_buf *dup_path)
+{
+    res->skipped = 1;
+    res->entries = res->new_texts = res->known = res->prepared = 0;
+    snprintf(res->same_as, sizeof res->same_as, "%s",
+             dup_path->data ? dup_path->data : "");
+}
+
+/* Writes the records of an opened input, from the producer's open input
+ * (pipe non-NULL) or from r, as one file transaction; nothing of it stays
+ * on failure.  The caller checked that key is not a known file. */
+static pg_err ingest_file(pg_store *s, pg_reader *r, pgi_pipe *pipe, const char *name,
+                          pg_key key, unsigned long long size,
+                          const pg_ingest_opts *o, pg_ingest_result *res,
+                          pg_error *err)
+{
+    pg_buf dup_path = PG_BUF_INIT;
+    long long file_id = 0;
+    int found = 0;
+    char day[11] = "";
+    pg_err rc = pg_store_file_begin(s, name, format_name(o->format), &file_id, err);
+    if (rc != PG_OK)
+        return rc;
+    rc = ingest_records(s, r, pipe, name, file_id, o, res, day, err);
+    /* Counted as delivered: the producer may have read past a failure. */
+    res->warnings = pipe != NULL ? pgi_pipe_warnings(pipe) : pg_reader_warnings(r);
+    if (rc != PG_OK) {
+        pg_store_file_rollback(s);
+        return rc;
+    }
+    pg_file_counts counts = { res->entries, res->new_texts, res->warnings, size, day };
+    rc = pg_store_file_commit(s, file_id, key, &counts, &found, &dup_path, err);
+    if (rc == PG_OK && found)   /* another process stored it meanwhile */
+        mark_skipped(res, &dup_path);
+    pg_buf_release(&dup_path);
+    return rc;
+}
+
+/* Whether key is a known file; if so, *res says skipped. */
+static pg_err check_known(pg_store *s, pg_key key, pg_ingest_result *res, int *found,
+                          pg_error *err)
+{
+    pg_buf dup_path = PG_BUF_INIT;
+    pg_err rc = pg_store_find_file(s, key, &dup_path, found, err);
+    if (rc == PG_OK && *found)
+        mark_skipped(res, &dup_path);
+    pg_buf_release(&dup_path);
+    return rc;
+}
+
+/* The producer thread's pipe for this ingest: the session's, or one of
+ * its own (*own, to free); NULL when one thread is asked for. */
+static pg_err pipe_for(const pg_ingest_opts *o, pgi_pipe **pipe, pgi_pipe **own,
+                       pg_error *err)
+{
+    *pipe = *own = NULL;
+    if (threads_for(o) < 2)
+        return PG_OK;
+    if (o->session != NULL)
+        return pgi_pipe_of(o->session, pipe, err);
+    pg_err rc = pgi_pipe_new(NULL, own, err);
+    *pipe = *own;
+    return rc;
+}
+
+/* Ingests the producer's open input (its head h read), then closes it. */
+static pg_err ingest_piped(pg_store *s, pgi_pipe *pipe, const pgi_head *h,
+                           const char *name, pg_key key, unsigned long long size,
+                           const pg_ingest_opts *o, pg_ingest_result *res,
+                           pg_error *err)
+{
+    int found = 0;
+    pg_err rc = check_known(s, key, res, &found, err);
+    if (rc == PG_OK && !found && h->failed) {
+        pg_record rec;
+        const pgi_text *t;
+        const char *base;
+        /* Delivers the warnings opening gave, then the reader's error. */
+        rc = pgi_pipe_next(pipe, &rec, &key, &t, &base, err);
+        res->warnings = pgi_pipe_warnings(pipe);
+    } else if (rc == PG_OK && !found) {
+        rc = ingest_file(s, NULL, pipe, name, key, size, o, res, err);
+    }
+    pgi_pipe_close(pipe);
+    return rc;
+}
+
+/* Ingests fp (its key known) on this thread. */
+static pg_err ingest_here(pg_store *s, FILE *fp, const char *name, pg_key key,
+                          unsigned long long size, const pg_ingest_opts *o,
+                          pg_ingest_result *res, pg_error *err)
+{
+    pg_reader *r = NULL;
+    int found = 0;
+    pg_err rc = check_known(s, key, res, &found, err);
+    if (rc != PG_OK || found)
+        return rc;
+    pg_read_opts ro = { .year = o->year, .max_line = o->max_line, .warn = o->warn,
+                        .warn_ctx = o->warn_ctx, .encoding = o->encoding };
+    rc = pg_reader_open(fp, name, o->format, &ro, &r, err);
+    if (rc == PG_OK)
+        rc = ingest_file(s, r, NULL, name, key, size, o, res, err);
+    else
+        res->warnings = 0;
+    pg_reader_free(r);
+    return rc;
+}
+
 pg_err pgi_ingest_keyed(pg_store *s, FILE *fp, const char *name, pg_key key,
                         unsigned long long size, const pg_ingest_opts *o,
                         pg_ingest_result *res, pg_error *err)
 {
-    pg_reader *r = NULL;
-    pgi_pipe *pipe = NULL, *running = NULL;
-    pg_buf dup_path = PG_BUF_INIT;
-    long long file_id = 0;
-    int found = 0, in_tx = 0;
-    char day[11] = "";
-    pg_err rc = pg_store_find_file(s, key, &dup_path, &found, err);
-    if (rc != PG_OK || found)
-        goto out;
-    pg_read_opts ro = { .year = o->year, .max_line = o->max_line, .warn = o->warn,
-                        .warn_ctx = o->warn_ctx, .encoding = o->encoding };
-    /* With a producer thread the reader warns through the pipe, which hands
-     * the warnings back to this thread in order. */
-    if (threads_for(o) > 1) {
-        rc = pgi_pipe_new(o->session, o->warn, o->warn_ctx, &pipe, err);
-        if (rc != PG_OK)
-            goto out;
-        ro.warn = pgi_pipe_warn;
-        ro.warn_ctx = pipe;
-    }
-    rc = pg_reader_open(fp, name, o->format, &ro, &r, err);
-    if (rc != PG_OK)
-        goto out;
-    /* Reading starts while the transaction begins.  With no thread to be
-     * had this thread reads (the pipe still passes warnings on). */
-    if (pipe != NULL && pgi_pipe_start(pipe, r, NULL) == PG_OK)
-        running = pipe;
-    rc = pg_store_file_begin(s, name, format_name(o->format), &file_id, err);
-    if (rc != PG_OK)
-        goto out;
-    in_tx = 1;
-    rc = ingest_records(s, r, running, name, file_id, o, res, day, err);
-    /* Counted as delivered: the producer may have read past a failure. */
-    res->warnings = running != NULL ? pgi_pipe_warnings(running) : pg_reader_warnings(r);
-    if (rc != PG_OK)
-        goto out;
-    pg_file_counts counts = { res->entries, res->new_texts, res->warnings, size, day };
-    in_tx = 0;
-    rc = pg_store_file_commit(s, file_id, key, &counts, &found, &dup_path, err);
-out:
-    if (in_tx)
-        pg_store_file_rollback(s);
-    if (rc == PG_OK && found) {
-        /* Nothing of this file was kept: report it as nothing read. */
-        res->skipped = 1;
-        res->entries = res->new_texts = res->known = res->prepared = 0;
-        snprintf(res->same_as, sizeof res->same_as, "%s",
-                 dup_path.data ? dup_path.data : "");
-    }
+    pgi_pipe *pipe = NULL, *own = NULL;
+    pgi_head h;
+    pg_err rc = pipe_for(o, &pipe, &own, err);
+    if (rc == PG_OK && pipe != NULL)
+        rc = pgi_pipe_open_stream(pipe, fp, name, o, &h, err);
+    if (rc == PG_OK && pipe != NULL)
+        rc = ingest_piped(s, pipe, &h, name, key, size, o, res, err);
+    else if (rc == PG_OK || rc == PG_ERR_INTERNAL)      /* no thread to be had */
+        rc = ingest_here(s, fp, name, key, size, o, res, err);
     res->bytes = size;
-    pgi_pipe_free(pipe);        /* stops and joins the producer: before r goes */
-    pg_reader_free(r);
-    pg_buf_release(&dup_path);
+    pgi_pipe_free(own);
     return rc;
 }
 
@@ -308,7 +339,7 @@ pg_err pg_ingest_stream(pg_store *s, FILE *fp, const char *name,
     if (copy == NULL)
         return pg_error_set(err, PG_ERR_IO, "%s: cannot create a temporary file: %s",
                             name, strerror(errno));
-    pg_err rc = hash_stream(fp, copy, name, &key, &size, err);
+    pg_err rc = pgi_hash_stream(fp, copy, name, &key, &size, err);
     if (rc == PG_OK && (fflush(copy) != 0 || fseek(copy, 0, SEEK_SET) != 0))
         rc = pg_error_set(err, PG_ERR_IO, "%s: temporary file: %s", name,
                           strerror(errno));
@@ -318,15 +349,13 @@ pg_err pg_ingest_stream(pg_store *s, FILE *fp, const char *name,
     return rc;
 }
 
-pg_err pg_ingest_path(pg_store *s, const char *path, const pg_ingest_opts *o,
-                      pg_ingest_result *res, pg_error *err)
+/* pg_ingest_path on this thread: opening, hashing, then reading. */
+static pg_err ingest_path_here(pg_store *s, const char *path, const pg_ingest_opts *o,
+                               pg_ingest_result *res, pg_error *err)
 {
     struct stat st;
     pg_key key;
     unsigned long long size = 0;
-    memset(res, 0, sizeof *res);
-    if (strcmp(path, "-") == 0)
-        return pg_ingest_stream(s, stdin, "<stdin>", o, res, err);
     FILE *fp = fopen(path, "rb");
     if (fp == NULL)
         return pg_error_set(err, PG_ERR_IO, "%s: cannot open: %s", path,
@@ -339,12 +368,40 @@ pg_err pg_ingest_path(pg_store *s, const char *path, const pg_ingest_opts *o,
     } else if (!S_ISREG(st.st_mode)) {
         rc = pg_ingest_stream(s, fp, path, o, res, err);
     } else {
-        rc = hash_stream(fp, NULL, path, &key, &size, err);
+        rc = pgi_hash_stream(fp, NULL, path, &key, &size, err);
         if (rc == PG_OK && fseek(fp, 0, SEEK_SET) != 0)
             rc = pg_error_set(err, PG_ERR_IO, "%s: %s", path, strerror(errno));
         if (rc == PG_OK)
             rc = pgi_ingest_keyed(s, fp, path, key, size, o, res, err);
     }
     fclose(fp);
+    return rc;
+}
+
+pg_err pg_ingest_path(pg_store *s, const char *path, const pg_ingest_opts *o,
+                      pg_ingest_result *res, pg_error *err)
+{
+    pgi_pipe *pipe = NULL, *own = NULL;
+    pgi_head h;
+    memset(res, 0, sizeof *res);
+    if (strcmp(path, "-") == 0)
+        return pg_ingest_stream(s, stdin, "<stdin>", o, res, err);
+    /* With a producer the file is opened and hashed there, ahead when the
+     * previous call named it. */
+    pg_err rc = pipe_for(o, &pipe, &own, err);
+    if (rc == PG_OK && pipe != NULL)
+        rc = pgi_pipe_open_path(pipe, path, o, &h, err);
+    if (rc == PG_OK && pipe != NULL && !h.fallback) {
+        rc = ingest_piped(s, pipe, &h, path, h.key, h.size, o, res, err);
+        res->bytes = h.size;
+        res->read_ahead = h.read_ahead;
+    } else if (rc == PG_OK || rc == PG_ERR_INTERNAL) {
+        if (pipe != NULL)
+            pgi_pipe_close(pipe);
+        rc = ingest_path_here(s, path, o, res, err);
+    } else if (pipe != NULL) {
+        pgi_pipe_close(pipe);
+    }
+    pgi_pipe_free(own);
     return rc;
 }

@@ -52,37 +52,63 @@ pg_err pgi_raw_key(const pg_record *rec, pg_buf *scratch, pg_key *key);
 pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
                         pg_packer *packer, int keys);
 
+/* Hashes the rest of src (XXH3-128); when copy is non-NULL the bytes are
+ * also written there.  *size receives the byte count.  Errors name `name`. */
+pg_err pgi_hash_stream(FILE *src, FILE *copy, const char *name, pg_key *key,
+                       unsigned long long *size, pg_error *err);
+
 /* ---- the producer thread and its queue (ingest_pipe.c) ------------------ */
 
 typedef struct pgi_pipe pgi_pipe;
 
-/* A pipe whose warnings go to warn/warn_ctx (may be NULL) on the thread
- * that calls pgi_pipe_next.  session may be NULL (then the pipe keeps its
- * own, for this file only). */
-pg_err pgi_pipe_new(pg_ingest_session *session, pg_warn_fn warn, void *warn_ctx,
-                    pgi_pipe **out, pg_error *err);
+/* A pipe of its own (session NULL: it keeps its own set of seen texts),
+ * to free with pgi_pipe_free. */
+pg_err pgi_pipe_new(pg_ingest_session *session, pgi_pipe **out, pg_error *err);
 
-/* The warning callback to open the reader with, ctx the pipe: before
- * pgi_pipe_start it passes warnings straight on; once the producer reads,
- * it queues them with the records. */
-void pgi_pipe_warn(void *ctx, const char *file, long line, const char *msg);
+/* The session's pipe, made at first use and freed with the session. */
+pg_err pgi_pipe_of(pg_ingest_session *session, pgi_pipe **out, pg_error *err);
 
-/* Starts the producer thread reading r (which must outlive the pipe).
- * PG_ERR_INTERNAL when no thread can be started: the caller may then read
- * r itself, the pipe still passing its warnings on. */
-pg_err pgi_pipe_start(pgi_pipe *p, pg_reader *r, pg_error *err);
+/* What the producer found opening an input (the job's head). */
+typedef struct pgi_head {
+    int fallback;           /* the path is not a regular file (or is gone):
+                               nothing was opened; ingest it on this thread */
+    pg_key key;             /* a path's content key and size */
+    unsigned long long size;
+    int failed;             /* the reader could not be opened: the first
+                               pgi_pipe_next gives the error */
+    int read_ahead;         /* opened and hashed before it was asked for */
+} pgi_head;
 
-/* The next record, as pg_reader_next gives it, first delivering the
- * warnings read before it.  *key is its raw key; *t its new-text data with
- * *base the arena t's offsets are in, or *t NULL when the producer did not
- * prepare it (a text seen before in the session).  Everything stays valid
- * until the next call.  PG_DONE at the end; a reader's error as the reader
- * gave it. */
+/* Makes path, read with o's format and reading options, the input that
+ * pgi_pipe_next reads, and waits for its head.  The input read ahead (the
+ * previous call's o->next_path) is used when it is this one; anything else
+ * the producer was doing is cancelled.  o->next_path, when set, is then
+ * read ahead.  Warnings go to o->warn on this thread.  Returns a hashing
+ * error as it is; PG_ERR_INTERNAL (no message) when no thread can be had:
+ * the caller then reads on its own thread. */
+pg_err pgi_pipe_open_path(pgi_pipe *p, const char *path, const pg_ingest_opts *o,
+                          pgi_head *h, pg_error *err);
+
+/* The same over a stream the caller opened (it stays the caller's, and must
+ * stay open until pgi_pipe_close), named name; h->key is not set. */
+pg_err pgi_pipe_open_stream(pgi_pipe *p, FILE *fp, const char *name,
+                            const pg_ingest_opts *o, pgi_head *h, pg_error *err);
+
+/* The next record of the open input, as pg_reader_next gives it, first
+ * delivering the warnings read before it.  *key is its raw key; *t its
+ * new-text data with *base the arena t's offsets are in, or *t NULL when
+ * the producer did not prepare it (a text seen before in the session).
+ * Everything stays valid until the next call.  PG_DONE at the end; a
+ * reader's error as the reader gave it (and again at every later call). */
 pg_err pgi_pipe_next(pgi_pipe *p, pg_record *rec, pg_key *key, const pgi_text **t,
                      const char **base, pg_error *err);
 
-/* Warnings delivered so far (passed on before start, then queued ones). */
+/* Warnings delivered for the open input so far. */
 long pgi_pipe_warnings(const pgi_pipe *p);
+
+/* Done with the open input: the producer stops reading it (not what it
+ * reads ahead) and its batches are dropped.  No-op when none is open. */
+void pgi_pipe_close(pgi_pipe *p);
 
 /* Stops the producer (it ends after the record it is reading), joins it
  * and frees everything.  NULL is a no-op. */

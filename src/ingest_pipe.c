@@ -2,23 +2,36 @@
 ** ingest_pipe.c: the producer thread of an ingest and the bounded queue
 ** between it and the thread that does the SQLite work.
 **
-** About a third of ingesting is CPU work that needs no database: parsing,
-** hashing, normalising, scanning for URLs, MinHash, compressing.  The
-** producer does it for one file while the calling thread (the consumer)
-** writes the records before: it reads records, copies each into a batch
-** (a record points into the reader's buffers only until the next read),
-** keys it, and prepares the new-text data (ingest_prep.c) of every text the
-** session has not seen.  The consumer makes every store call, in the order
-** a single thread would, and computes itself what was not prepared, with
-** the same functions, so the database is the same either way.
+** About a third of ingesting is CPU work that needs no database: hashing
+** the file, parsing, keying, normalising, scanning for URLs, MinHash,
+** compressing.  The producer does it while the calling thread (the
+** consumer) writes the records before: it reads records, copies each into
+** a batch (a record points into the reader's buffers only until the next
+** read), keys it, and prepares the new-text data (ingest_prep.c) of every
+** text the session has not seen.  The consumer makes every store call, in
+** the order a single thread would, and computes itself what was not
+** prepared, with the same functions, so the database is the same either way.
+**
+** The producer works through jobs, one per input: a path (it opens the
+** file, hashes it, then parses it) or a stream the caller opened and
+** hashed.  A run's session keeps one pipe for all its files, and the
+** caller may name the file it will ingest next (pg_ingest_opts.next_path):
+** that file becomes a job at once, so the producer hashes and reads it
+** while the consumer finishes and commits the one before, instead of both
+** waiting for each other at every file boundary.  Asking for another input
+** than the one read ahead cancels the read-ahead: it costs only the work
+** done, never a difference in the database.
 **
 ** Why it is shaped so:
 ** - Batches of BATCH_RECORDS records (or BATCH_BYTES of data), at most
-**   N_BATCHES of them allocated: memory stays bounded whatever the input,
-**   and the two threads meet once a batch, not once a record.  A file's
-**   first batches are smaller (FIRST_BATCH, doubling): the consumer waits
-**   for the first one, and a day of 200 entries in batches of 256 would
-**   not overlap at all.
+**   N_BATCHES of them allocated and reused for the whole run: memory stays
+**   bounded whatever the input, and the two threads meet once a batch, not
+**   once a record.  A job's first batches are smaller (FIRST_BATCH,
+**   doubling), so that a small file overlaps too.
+** - Every batch carries its job's number; a job ends with a batch whose
+**   `end` is not PG_OK (the input ended, failed, or the job was cancelled),
+**   so the consumer can always drain a job to its end, and skips the
+**   batches of jobs it cancelled.
 ** - The producer cannot ask the store whether a text is known (a store is
 **   one thread's), so it prepares every text the session has not seen: the
 **   session remembers 8 bytes per text in an open-addressing set.  A text
@@ -29,21 +42,27 @@
 ** - Warnings are queued with the records they come before and delivered by
 **   the consumer, so the caller's callback runs on its own thread, in the
 **   order reading gave them, and never for records after a failure.
-** - The consumer stops the producer (a flag checked once a record and when
-**   it waits for room) and always joins it.
+** - A path that is not a regular file (a directory, a pipe, a missing file)
+**   is not opened by the producer at all: its job ends at once with
+**   `fallback`, and the consumer handles it the way one thread would, so
+**   errors read the same and a pipe's bytes are never taken ahead.
 */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ingest_internal.h"
 
 #define BATCH_RECORDS 256
 #define FIRST_BATCH 16
 #define BATCH_BYTES ((size_t)1 << 20)
-#define N_BATCHES 3
+#define N_BATCHES 4
+/* Jobs waiting for the producer: the one asked for and one read-ahead. */
+#define MAX_JOBS 2
 
 /* ---- the session's set of seen raw keys -------------------------------- */
 
@@ -56,6 +75,7 @@
 struct pg_ingest_session {
     uint64_t *slot;
     size_t cap, n;          /* cap: a power of two, or 0 before the first key */
+    pgi_pipe *pipe;         /* the run's producer, made at first use */
 };
 
 pg_err pg_ingest_session_new(pg_ingest_session **out, pg_error *err)
@@ -68,6 +88,7 @@ void pg_ingest_session_free(pg_ingest_session *s)
 {
     if (s == NULL)
         return;
+    pgi_pipe_free(s->pipe);     /* joins the producer, which uses slot */
     free(s->slot);
     free(s);
 }
@@ -139,10 +160,11 @@ typedef struct item {
 typedef struct warning {
     size_t before;
     long line;
-    size_t msg;             /* offset in the arena */
+    size_t file, msg;       /* offsets in the arena */
 } warning;
 
 typedef struct batch {
+    unsigned long long job;     /* the job it belongs to */
     pg_buf arena;
     item *items;
     size_t n, cap;
@@ -151,17 +173,25 @@ typedef struct batch {
     warning *warns;
     size_t n_warns, cap_warns;
     long lost_warns;        /* warnings that found no memory to be queued */
-    const char *file;       /* the name warnings give (the reader's) */
+    int fallback;           /* a head batch: not a regular file, nothing read */
+    int hash_failed;        /* a head batch: hashing failed (end says how) */
+    pg_key key;             /* a path job's head batch: the file's content, */
+    unsigned long long size;
+    struct stat st;         /* and what it was when hashed */
     pg_err end;             /* PG_OK: more batches follow; PG_DONE: the
-                               input ended; else the reader's error */
+                               input ended (or the job was cancelled); else
+                               the error that ended it */
     pg_error err;
 } batch;
 
-static void batch_reset(batch *b)
+static void batch_reset(batch *b, unsigned long long job)
 {
     pg_buf_reset(&b->arena);
+    b->job = job;
     b->n = b->n_texts = b->n_warns = 0;
     b->lost_warns = 0;
+    b->fallback = b->hash_failed = 0;
+    b->size = 0;
     b->end = PG_OK;
     pg_error_clear(&b->err);
 }
@@ -240,36 +270,70 @@ static void view_record(const char *base, const item *it, pg_record *r)
     r->line = it->line;
 }
 
+/* ---- jobs -------------------------------------------------------------- */
+
+typedef struct job {
+    unsigned long long id;      /* 1, 2, ... in the order asked */
+    char *path;                 /* a path job (owned), or NULL */
+    FILE *fp;                   /* a stream job: the caller's stream */
+    char *name;                 /* for messages and the store (owned) */
+    pg_input_format format;
+    int year;
+    size_t max_line;
+    pg_encoding encoding;
+} job;
+
+static void job_free(job *j)
+{
+    free(j->path);
+    free(j->name);
+    memset(j, 0, sizeof *j);
+}
+
+/* Whether a job read under the options o would read path as o says. */
+static int job_is(const job *j, const char *path, const pg_ingest_opts *o)
+{
+    return j->path != NULL && strcmp(j->path, path) == 0 && j->format == o->format &&
+           j->year == o->year && j->max_line == o->max_line &&
+           j->encoding == o->encoding;
+}
+
 /* ---- the pipe ---------------------------------------------------------- */
 
 struct pgi_pipe {
     pthread_mutex_t mu;
     pthread_cond_t filled_cv;   /* a batch was published */
-    pthread_cond_t free_cv;     /* a batch was released, or stop */
+    pthread_cond_t free_cv;     /* a batch was released, a job queued, or stop */
     batch b[N_BATCHES];
     size_t filled;              /* batches published (under mu) */
     size_t released;            /* batches the consumer is done with (under mu) */
+    job queue[MAX_JOBS];        /* jobs not yet started (under mu) */
+    size_t n_queued;
+    atomic_ullong cancelled;    /* every job up to this id is cancelled */
     atomic_int stop;            /* the consumer wants no more */
     pthread_t thread;
-    int started;
+    int started, broken;        /* broken: no thread could be started */
 
-    /* The producer's own (the calling thread's until start). */
-    pg_reader *r;
+    /* The producer's own. */
     pg_ingest_session *session, *own_session;
     pg_packer *packer;
     pg_buf raw;                 /* raw key scratch */
     batch *cur;                 /* the batch being filled: warnings go there */
 
     /* The consumer's. */
+    unsigned long long asked;   /* the last job id given out */
+    unsigned long long ahead;   /* a read-ahead job's id, or 0 */
+    job ahead_job;              /* what it reads (path, options; no stream) */
+    unsigned long long current; /* the job being consumed, or 0 */
+    int current_ended;          /* its last batch was met */
     pg_warn_fn warn;
     void *warn_ctx;
-    long warnings;              /* delivered */
+    long warnings;              /* delivered for the current job */
     batch *reading;             /* the batch being consumed, or NULL */
     size_t pos, wpos;           /* next item, next warning in it */
 };
 
-pg_err pgi_pipe_new(pg_ingest_session *session, pg_warn_fn warn, void *warn_ctx,
-                    pgi_pipe **out, pg_error *err)
+pg_err pgi_pipe_new(pg_ingest_session *session, pgi_pipe **out, pg_error *err)
 {
     pgi_pipe *p = calloc(1, sizeof *p);
     *out = NULL;
@@ -291,8 +355,7 @@ pg_err pgi_pipe_new(pg_ingest_session *session, pg_warn_fn warn, void *warn_ctx,
         return pg_error_set(err, PG_ERR_INTERNAL, "cannot create a condition variable");
     }
     atomic_init(&p->stop, 0);
-    p->warn = warn;
-    p->warn_ctx = warn_ctx;
+    atomic_init(&p->cancelled, 0);
     p->session = session;
     pg_err rc = PG_OK;
     if (session == NULL && (rc = pg_ingest_session_new(&p->own_session, err)) == PG_OK)
@@ -307,35 +370,73 @@ pg_err pgi_pipe_new(pg_ingest_session *session, pg_warn_fn warn, void *warn_ctx,
     return PG_OK;
 }
 
-void pgi_pipe_warn(void *ctx, const char *file, long line, const char *msg)
+pg_err pgi_pipe_of(pg_ingest_session *session, pgi_pipe **out, pg_error *err)
+{
+    if (session->pipe == NULL) {
+        pg_err rc = pgi_pipe_new(session, &session->pipe, err);
+        if (rc != PG_OK)
+            return rc;
+    }
+    *out = session->pipe;
+    return PG_OK;
+}
+
+/* ---- the producer ------------------------------------------------------ */
+
+static int is_cancelled(pgi_pipe *p, const job *j)
+{
+    return atomic_load_explicit(&p->stop, memory_order_relaxed) ||
+           atomic_load_explicit(&p->cancelled, memory_order_relaxed) >= j->id;
+}
+
+/* The reader's warnings, queued in the batch being filled with the name
+ * copied: the job (and its reader) may be gone before delivery. */
+static void queue_warning(void *ctx, const char *file, long line, const char *msg)
 {
     pgi_pipe *p = ctx;
     batch *b = p->cur;
-    if (b == NULL) {
-        /* Not started: on the calling thread, in order. */
-        p->warnings++;
-        if (p->warn != NULL)
-            p->warn(p->warn_ctx, file, line, msg);
-        return;
-    }
-    size_t off = 0;
-    b->file = file;
+    size_t f = 0, m = 0;
     if (grow((void **)&b->warns, b->n_warns, &b->cap_warns, sizeof *b->warns) != 0 ||
-        copy_str(&b->arena, msg, strlen(msg), &off) != PG_OK) {
+        copy_str(&b->arena, file, strlen(file), &f) != PG_OK ||
+        copy_str(&b->arena, msg, strlen(msg), &m) != PG_OK) {
         b->lost_warns++;
         return;
     }
-    warning w = { b->n, line, off };
+    warning w = { b->n, line, f, m };
     b->warns[b->n_warns++] = w;
 }
 
+/* A free batch for job j, or NULL when the pipe stops. */
+static batch *take_batch(pgi_pipe *p, const job *j)
+{
+    pthread_mutex_lock(&p->mu);
+    while (!atomic_load(&p->stop) && p->filled - p->released >= N_BATCHES)
+        pthread_cond_wait(&p->free_cv, &p->mu);
+    batch *b = atomic_load(&p->stop) ? NULL : &p->b[p->filled % N_BATCHES];
+    pthread_mutex_unlock(&p->mu);
+    if (b != NULL)
+        batch_reset(b, j->id);
+    p->cur = b;
+    return b;
+}
+
+/* Hands the batch being filled to the consumer. */
+static void publish(pgi_pipe *p)
+{
+    p->cur = NULL;
+    pthread_mutex_lock(&p->mu);
+    p->filled++;
+    pthread_cond_signal(&p->filled_cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
 /* Reads the next record into b; PG_DONE or an error ends the batch. */
-static pg_err read_one(pgi_pipe *p, batch *b)
+static pg_err read_one(pgi_pipe *p, pg_reader *r, batch *b)
 {
     pg_record rec;
     pg_error e;
     pg_error_clear(&e);
-    pg_err rc = pg_reader_next(p->r, &rec, &e);
+    pg_err rc = pg_reader_next(r, &rec, &e);
     if (rc != PG_OK) {
         b->err = e;
         return rc;
@@ -360,45 +461,315 @@ static pg_err read_one(pgi_pipe *p, batch *b)
     return PG_OK;
 }
 
+/* Opens and hashes a path job's file for its head batch b.  *fp receives
+ * the open file, rewound, or NULL when the job ends here (b->fallback or
+ * b->end says why). */
+static void open_path(const job *j, batch *b, FILE **fp)
+{
+    struct stat st;
+    *fp = NULL;
+    /* stat first: a FIFO must not be opened, let alone read, ahead. */
+    if (stat(j->path, &st) != 0 || !S_ISREG(st.st_mode)) {
+        b->fallback = 1;
+        return;
+    }
+    FILE *f = fopen(j->path, "rb");
+    if (f == NULL || fstat(fileno(f), &b->st) != 0 || !S_ISREG(b->st.st_mode)) {
+        b->fallback = 1;    /* replaced meanwhile: the consumer will see */
+        if (f != NULL)
+            fclose(f);
+        return;
+    }
+    b->end = pgi_hash_stream(f, NULL, j->path, &b->key, &b->size, &b->err);
+    if (b->end == PG_OK && fseek(f, 0, SEEK_SET) != 0)
+        b->end = pg_error_set(&b->err, PG_ERR_IO, "%s: %s", j->path, strerror(errno));
+    if (b->end != PG_OK) {
+        b->hash_failed = 1;
+        fclose(f);
+        return;
+    }
+    *fp = f;
+}
+
+/* Reads job j into batches until it ends, fails or is cancelled.  The
+ * first batch (the head) holds no record, only the outcome of opening the
+ * input, so that the consumer can decide before any record (a known file
+ * is skipped, a file that cannot be read begins no transaction); the last
+ * batch always has an end other than PG_OK. */
+static void run_job(pgi_pipe *p, const job *j)
+{
+    FILE *fp = j->fp;
+    pg_reader *r = NULL;
+    batch *b = take_batch(p, j);
+    if (b == NULL)
+        return;
+    if (is_cancelled(p, j))
+        b->end = PG_DONE;
+    else if (j->path != NULL)
+        open_path(j, b, &fp);
+    if (b->end == PG_OK && fp == NULL)
+        b->end = PG_DONE;       /* fallback */
+    if (b->end == PG_OK) {
+        pg_read_opts ro = { .year = j->year, .max_line = j->max_line,
+                            .warn = queue_warning, .warn_ctx = p,
+                            .encoding = j->encoding };
+        pg_error e;
+        pg_error_clear(&e);
+        pg_err rc = pg_reader_open(fp, j->name, j->format, &ro, &r, &e);
+        if (rc != PG_OK) {
+            b->end = rc;
+            b->err = e;
+        }
+    }
+    size_t records = FIRST_BATCH;
+    for (;;) {
+        pg_err end = b->end;
+        publish(p);
+        if (end != PG_OK || (b = take_batch(p, j)) == NULL)
+            break;
+        while (b->n < records && b->arena.len < BATCH_BYTES && b->end == PG_OK) {
+            if (is_cancelled(p, j))
+                b->end = PG_DONE;
+            else
+                b->end = read_one(p, r, b);
+        }
+        if (records < BATCH_RECORDS)
+            records *= 2;
+    }
+    pg_reader_free(r);
+    if (j->path != NULL && fp != NULL)
+        fclose(fp);
+}
+
 static void *produce(void *arg)
 {
     pgi_pipe *p = arg;
-    size_t records = FIRST_BATCH;
     for (;;) {
+        job j;
         pthread_mutex_lock(&p->mu);
-        while (!atomic_load(&p->stop) && p->filled - p->released >= N_BATCHES)
+        while (!atomic_load(&p->stop) && p->n_queued == 0)
             pthread_cond_wait(&p->free_cv, &p->mu);
-        batch *b = &p->b[p->filled % N_BATCHES];
         int stop = atomic_load(&p->stop);
+        if (!stop) {
+            j = p->queue[0];
+            memmove(p->queue, p->queue + 1, --p->n_queued * sizeof *p->queue);
+        }
         pthread_mutex_unlock(&p->mu);
         if (stop)
             break;
-        batch_reset(b);
-        p->cur = b;
-        while (b->n < records && b->arena.len < BATCH_BYTES && b->end == PG_OK
-               && !atomic_load_explicit(&p->stop, memory_order_relaxed))
-            b->end = read_one(p, b);
-        p->cur = NULL;
-        if (records < BATCH_RECORDS)
-            records *= 2;
-        pthread_mutex_lock(&p->mu);
-        p->filled++;
-        pthread_cond_signal(&p->filled_cv);
-        pthread_mutex_unlock(&p->mu);
-        if (b->end != PG_OK)
-            break;
+        run_job(p, &j);
+        job_free(&j);
     }
     return NULL;
 }
 
-pg_err pgi_pipe_start(pgi_pipe *p, pg_reader *r, pg_error *err)
+/* ---- the consumer ------------------------------------------------------ */
+
+/* Queues a job (taking its strings); PG_ERR_INTERNAL when no thread can be
+ * had, PG_ERR_NOMEM. */
+static pg_err queue_job(pgi_pipe *p, job *j)
 {
-    p->r = r;
-    int e = pthread_create(&p->thread, NULL, produce, p);
-    if (e != 0)
-        return pg_error_set(err, PG_ERR_INTERNAL, "cannot start a thread: %s", strerror(e));
-    p->started = 1;
+    if (p->broken)
+        return PG_ERR_INTERNAL;
+    if (!p->started) {
+        if (pthread_create(&p->thread, NULL, produce, p) != 0) {
+            p->broken = 1;
+            return PG_ERR_INTERNAL;
+        }
+        p->started = 1;
+    }
+    pthread_mutex_lock(&p->mu);
+    int room = p->n_queued < MAX_JOBS;
+    if (room) {
+        j->id = ++p->asked;
+        p->queue[p->n_queued++] = *j;
+        pthread_cond_broadcast(&p->free_cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    if (!room)
+        return PG_ERR_INTERNAL;
     return PG_OK;
+}
+
+/* Cancels every job given out, the read-ahead included. */
+static void cancel_all(pgi_pipe *p)
+{
+    pthread_mutex_lock(&p->mu);
+    for (size_t i = 0; i < p->n_queued; i++)
+        job_free(&p->queue[i]);
+    p->n_queued = 0;
+    atomic_store(&p->cancelled, p->asked);
+    pthread_mutex_unlock(&p->mu);
+    p->ahead = 0;
+    job_free(&p->ahead_job);
+}
+
+/* The next batch of the current job, skipping those of earlier jobs. */
+static batch *wait_batch(pgi_pipe *p)
+{
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->filled == p->released)
+            pthread_cond_wait(&p->filled_cv, &p->mu);
+        batch *b = &p->b[p->released % N_BATCHES];
+        if (b->job >= p->current) {
+            pthread_mutex_unlock(&p->mu);
+            return b;
+        }
+        p->released++;
+        pthread_cond_signal(&p->free_cv);
+    }
+}
+
+static void release_batch(pgi_pipe *p)
+{
+    batch *b = p->reading;
+    if (b->end != PG_OK)
+        p->current_ended = 1;
+    pthread_mutex_lock(&p->mu);
+    p->released++;
+    p->reading = NULL;
+    pthread_cond_signal(&p->free_cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void begin_job(pgi_pipe *p, unsigned long long id, const pg_ingest_opts *o)
+{
+    p->current = id;
+    p->current_ended = 0;
+    p->warn = o->warn;
+    p->warn_ctx = o->warn_ctx;
+    p->warnings = 0;
+    p->reading = NULL;
+}
+
+static pg_err new_job(job *j, const char *path, FILE *fp, const char *name,
+                      const pg_ingest_opts *o)
+{
+    memset(j, 0, sizeof *j);
+    j->fp = fp;
+    j->format = o->format;
+    j->year = o->year;
+    j->max_line = o->max_line;
+    j->encoding = o->encoding;
+    if ((path != NULL && (j->path = strdup(path)) == NULL) ||
+        (j->name = strdup(name)) == NULL) {
+        job_free(j);
+        return PG_ERR_NOMEM;
+    }
+    return PG_OK;
+}
+
+/* Gives the producer path to read ahead, when the caller named one. */
+static void read_ahead(pgi_pipe *p, const pg_ingest_opts *o)
+{
+    job j, copy;
+    const char *next = o->next_path;
+    if (next == NULL || strcmp(next, "-") == 0)
+        return;
+    if (new_job(&j, next, NULL, next, o) != PG_OK)
+        return;
+    if (new_job(&copy, next, NULL, next, o) != PG_OK) {
+        job_free(&j);
+        return;
+    }
+    if (queue_job(p, &j) != PG_OK) {
+        job_free(&j);
+        job_free(&copy);
+        return;
+    }
+    p->ahead = j.id;
+    copy.id = j.id;
+    p->ahead_job = copy;
+}
+
+/* Waits for the current job's head batch, which stays the one being read
+ * (its warnings go out with the first pgi_pipe_next), and fills *h. */
+static pg_err take_head(pgi_pipe *p, pgi_head *h, pg_error *err)
+{
+    batch *b = p->reading = wait_batch(p);
+    p->pos = p->wpos = 0;
+    memset(h, 0, sizeof *h);
+    h->fallback = b->fallback;
+    h->key = b->key;
+    h->size = b->size;
+    if (b->hash_failed) {
+        if (err != NULL)
+            *err = b->err;
+        return b->end;
+    }
+    h->failed = !b->fallback && b->end != PG_OK;
+    return PG_OK;
+}
+
+/* Whether the file at path is no longer the one the head batch b hashed:
+ * a file read ahead may have been rewritten since. */
+static int changed_since(const char *path, const batch *b)
+{
+    struct stat st;
+    return stat(path, &st) != 0 || st.st_dev != b->st.st_dev ||
+           st.st_ino != b->st.st_ino || st.st_size != b->st.st_size ||
+           st.st_mtim.tv_sec != b->st.st_mtim.tv_sec ||
+           st.st_mtim.tv_nsec != b->st.st_mtim.tv_nsec;
+}
+
+/* Queues path as a new job, cancelling everything else, and waits for its
+ * head. */
+static pg_err start_path(pgi_pipe *p, const char *path, const pg_ingest_opts *o,
+                         pgi_head *h, pg_error *err)
+{
+    job j;
+    pgi_pipe_close(p);
+    cancel_all(p);
+    if (new_job(&j, path, NULL, path, o) != PG_OK)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    pg_err rc = queue_job(p, &j);
+    if (rc != PG_OK) {
+        job_free(&j);
+        return rc;
+    }
+    begin_job(p, j.id, o);
+    return take_head(p, h, err);
+}
+
+pg_err pgi_pipe_open_path(pgi_pipe *p, const char *path, const pg_ingest_opts *o,
+                          pgi_head *h, pg_error *err)
+{
+    pg_err rc;
+    pgi_pipe_close(p);
+    if (p->ahead != 0 && job_is(&p->ahead_job, path, o)) {
+        begin_job(p, p->ahead, o);
+        p->ahead = 0;
+        job_free(&p->ahead_job);
+        rc = take_head(p, h, err);
+        /* Read again now when it changed since, or failed then. */
+        if (!h->fallback && (rc != PG_OK || changed_since(path, p->reading)))
+            rc = start_path(p, path, o, h, err);
+        else
+            h->read_ahead = 1;
+    } else {
+        rc = start_path(p, path, o, h, err);
+    }
+    if (rc != PG_ERR_INTERNAL)
+        read_ahead(p, o);
+    return rc;
+}
+
+pg_err pgi_pipe_open_stream(pgi_pipe *p, FILE *fp, const char *name,
+                            const pg_ingest_opts *o, pgi_head *h, pg_error *err)
+{
+    job j;
+    pgi_pipe_close(p);
+    cancel_all(p);
+    if (new_job(&j, NULL, fp, name, o) != PG_OK)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    pg_err rc = queue_job(p, &j);
+    if (rc != PG_OK) {
+        job_free(&j);
+        return rc;
+    }
+    begin_job(p, j.id, o);
+    return take_head(p, h, err);
 }
 
 /* Delivers the warnings of the current batch queued before item `upto`. */
@@ -409,7 +780,7 @@ static void deliver(pgi_pipe *p, size_t upto)
         const warning *w = &b->warns[p->wpos];
         p->warnings++;
         if (p->warn != NULL)
-            p->warn(p->warn_ctx, b->file, w->line, b->arena.data + w->msg);
+            p->warn(p->warn_ctx, b->arena.data + w->file, w->line, b->arena.data + w->msg);
     }
 }
 
@@ -418,11 +789,9 @@ pg_err pgi_pipe_next(pgi_pipe *p, pg_record *rec, pg_key *key, const pgi_text **
 {
     for (;;) {
         if (p->reading == NULL) {
-            pthread_mutex_lock(&p->mu);
-            while (p->filled == p->released)
-                pthread_cond_wait(&p->filled_cv, &p->mu);
-            p->reading = &p->b[p->released % N_BATCHES];
-            pthread_mutex_unlock(&p->mu);
+            if (p->current_ended)
+                return PG_DONE;
+            p->reading = wait_batch(p);
             p->pos = p->wpos = 0;
         }
         batch *b = p->reading;
@@ -438,22 +807,44 @@ pg_err pgi_pipe_next(pgi_pipe *p, pg_record *rec, pg_key *key, const pgi_text **
         p->warnings += b->lost_warns;
         b->lost_warns = 0;
         if (b->end != PG_OK) {
-            /* The batch stays: later calls give the same end. */
+            /* The batch stays until the job is closed: later calls give
+             * the same end. */
+            p->current_ended = 1;
             if (b->end != PG_DONE && err != NULL)
                 *err = b->err;
             return b->end;
         }
-        pthread_mutex_lock(&p->mu);
-        p->released++;
-        p->reading = NULL;
-        pthread_cond_signal(&p->free_cv);
-        pthread_mutex_unlock(&p->mu);
+        release_batch(p);
     }
 }
 
 long pgi_pipe_warnings(const pgi_pipe *p)
 {
     return p->warnings;
+}
+
+void pgi_pipe_close(pgi_pipe *p)
+{
+    if (p->current == 0)
+        return;
+    if (!p->current_ended) {
+        unsigned long long c = atomic_load(&p->cancelled);
+        if (c < p->current)
+            atomic_store(&p->cancelled, p->current);
+    }
+    for (;;) {
+        if (p->reading == NULL) {
+            if (p->current_ended)
+                break;
+            p->reading = wait_batch(p);
+        }
+        int last = p->reading->end != PG_OK;
+        release_batch(p);
+        if (last)
+            break;
+    }
+    p->current = 0;
+    p->current_ended = 0;
 }
 
 void pgi_pipe_free(pgi_pipe *p)
@@ -467,6 +858,9 @@ void pgi_pipe_free(pgi_pipe *p)
         pthread_mutex_unlock(&p->mu);
         pthread_join(p->thread, NULL);
     }
+    for (size_t i = 0; i < p->n_queued; i++)
+        job_free(&p->queue[i]);
+    job_free(&p->ahead_job);
     for (size_t i = 0; i < N_BATCHES; i++)
         batch_release(&p->b[i]);
     pg_ingest_session_free(p->own_session);

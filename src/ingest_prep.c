@@ -9,7 +9,9 @@
 ** records; the calling thread uses the same functions for a text the
 ** producer did not prepare, so both ways store the same bytes.
 */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ingest_internal.h"
@@ -157,4 +159,38 @@ pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
         t->packed_len = compressed ? arena->len - t->packed_at : 0;
     }
     return PG_OK;
+}
+
+#define HASH_CHUNK ((size_t)1 << 20)
+
+pg_err pgi_hash_stream(FILE *src, FILE *copy, const char *name, pg_key *key,
+                       unsigned long long *size, pg_error *err)
+{
+    pg_err rc = PG_OK;
+    pg_hasher *h = NULL;
+    char *chunk = malloc(HASH_CHUNK);
+    if (chunk == NULL || pg_hasher_new(&h) != PG_OK) {
+        rc = pg_error_set(err, PG_ERR_NOMEM, "%s: out of memory", name);
+        goto out;
+    }
+    *size = 0;
+    size_t n;
+    while ((n = fread(chunk, 1, HASH_CHUNK, src)) > 0) {
+        pg_hasher_update(h, chunk, n);
+        *size += n;
+        if (copy != NULL && fwrite(chunk, 1, n, copy) != n) {
+            rc = pg_error_set(err, PG_ERR_IO, "%s: cannot copy to a temporary file: %s",
+                              name, strerror(errno));
+            goto out;
+        }
+    }
+    if (ferror(src)) {
+        rc = pg_error_set(err, PG_ERR_IO, "%s: read error: %s", name, strerror(errno));
+        goto out;
+    }
+    *key = pg_hasher_digest(h);
+out:
+    pg_hasher_free(h);
+    free(chunk);
+    return rc;
 }

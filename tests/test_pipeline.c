@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -268,8 +269,8 @@ static const struct {
 
 /* Ingests every fixture input into db with the given threads; the counts
  * of each file are appended to counts, the warnings logged in w. */
-static void ingest_fixtures(const char *db, int threads, pg_buf *counts, warn_log *w,
-                            long long *prepared)
+static void ingest_fixtures(const char *db, int threads, int hints, pg_buf *counts,
+                            warn_log *w, long long *prepared, int *read_ahead)
 {
     pg_store *s = open_db(db);
     pg_ingest_session *session = NULL;
@@ -277,13 +278,19 @@ static void ingest_fixtures(const char *db, int threads, pg_buf *counts, warn_lo
         return;
     CHECK_INT(pg_ingest_session_new(&session, NULL), PG_OK);
     *prepared = 0;
+    *read_ahead = 0;
     for (size_t i = 0; i < N_INPUTS; i++) {
-        char path[600];
+        char path[600], next[600];
         run u;
         path_in(path, sizeof path, fixtures, inputs[i].name);
         pg_ingest_opts o = opts_for(threads, inputs[i].fmt, w, session);
         o.encoding = inputs[i].enc;
+        if (hints && i + 1 < N_INPUTS) {
+            path_in(next, sizeof next, fixtures, inputs[i + 1].name);
+            o.next_path = next;
+        }
         u.rc = pg_ingest_path(s, path, &o, &u.r, &u.err);
+        *read_ahead += u.r.read_ahead;
         CHECK_INT(u.rc, PG_OK);
         pg_buf_printf(counts, "%s: %lld entries, %lld new, %lld known, %lld warnings\n",
                       inputs[i].name, u.r.entries, u.r.new_texts, u.r.known, u.r.warnings);
@@ -294,29 +301,42 @@ static void ingest_fixtures(const char *db, int threads, pg_buf *counts, warn_lo
 }
 
 /* The bundled fixtures (listing, JSON lines, CSV; warnings of several
- * kinds) give the same rows, counts and warnings either way. */
+ * kinds) give the same rows, counts and warnings either way: one thread,
+ * a producer thread, and a producer reading each next file ahead (the
+ * hint is taken where the next file has the same format and options, and
+ * dropped where it has not). */
 static void test_fixtures(void)
 {
-    pg_buf counts[2] = { PG_BUF_INIT, PG_BUF_INIT };
-    warn_log w[2];
-    long long prepared[2];
-    const char *db[2] = { "fix1.db", "fix2.db" };
-    for (int t = 0; t < 2; t++) {
-        log_init(&w[t]);
-        ingest_fixtures(db[t], t + 1, &counts[t], &w[t], &prepared[t]);
+    pg_buf counts[3] = { PG_BUF_INIT, PG_BUF_INIT, PG_BUF_INIT };
+    warn_log w[3];
+    long long prepared[3];
+    int ahead[3];
+    const char *db[3] = { "fix1.db", "fix2.db", "fix3.db" };
+    for (int m = 0; m < 3; m++) {
+        log_init(&w[m]);
+        ingest_fixtures(db[m], m ? 2 : 1, m == 2, &counts[m], &w[m], &prepared[m],
+                        &ahead[m]);
     }
-    CHECK(same_db(db[0], db[1]));
-    CHECK_STR(counts[1].data, counts[0].data);
     CHECK(w[0].n >= 6);         /* damaged.txt 3, invalid-bytes.txt 3, ... */
-    CHECK_INT(w[1].n, w[0].n);
-    CHECK_STR(w[1].text.data, w[0].text.data);
-    CHECK_INT(w[1].wrong_thread, 0);
-    /* The producer did the work: every new text was prepared ahead. */
+    for (int m = 1; m < 3; m++) {
+        CHECK(same_db(db[0], db[m]));
+        CHECK_STR(counts[m].data, counts[0].data);
+        CHECK_INT(w[m].n, w[0].n);
+        CHECK_STR(w[m].text.data, w[0].text.data);
+        CHECK_INT(w[m].wrong_thread, 0);
+        /* The producer did the work: every new text was prepared ahead. */
+        CHECK(prepared[m] >= 20);
+    }
     CHECK_INT(prepared[0], 0);
-    CHECK(prepared[1] >= 20);
-    for (int t = 0; t < 2; t++) {
-        pg_buf_release(&counts[t]);
-        pg_buf_release(&w[t].text);
+    CHECK_INT(ahead[0], 0);
+    CHECK_INT(ahead[1], 0);
+    /* Every file after one of the same format and encoding was read ahead:
+     * the seven listing files after the first, csv after csv, and nothing
+     * where the format changes. */
+    CHECK_INT(ahead[2], 8);
+    for (int m = 0; m < 3; m++) {
+        pg_buf_release(&counts[m]);
+        pg_buf_release(&w[m].text);
     }
 }
 
@@ -409,6 +429,116 @@ static void test_lost_group(void)
     CHECK(same_db(db[0], db[1]));
     CHECK_INT(prepared[0], 0);
     CHECK_INT(prepared[1], 0);  /* all prepared by the consumer */
+}
+
+/* ---- reading ahead ---------------------------------------------------------- */
+
+/* Ingests path into s with a producer thread and the session, naming next
+ * as the file to come. */
+static void ingest_hinted(pg_store *s, pg_ingest_session *session, const char *path,
+                          const char *next, warn_log *w, run *u)
+{
+    pg_ingest_opts o = opts_for(2, PG_INPUT_LISTING, w, session);
+    o.next_path = next;
+    pg_error_clear(&u->err);
+    u->rc = pg_ingest_path(s, path, &o, &u->r, &u->err);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Hints that are not followed, that name what the producer must not open
+ * (a FIFO, a directory, a missing file), a file rewritten after it was read
+ * ahead, and a file named twice: each input is ingested as it is when it
+ * is asked for, errors read as on one thread, and nothing hangs. */
+static void test_read_ahead(void)
+{
+    char a[600], b[600], c[600], fifo[600], sub[600], missing[600], fresh[600];
+    path_in(a, sizeof a, fixtures, "listings/2025-09-03.txt");
+    path_in(b, sizeof b, fixtures, "listings/2025-09-04.txt");
+    path_in(c, sizeof c, fixtures, "listings/2025-09-05.txt");
+    path_in(fifo, sizeof fifo, dir, "fifo.txt");
+    path_in(sub, sizeof sub, dir, "subdir");
+    path_in(missing, sizeof missing, dir, "missing.txt");
+    path_in(fresh, sizeof fresh, dir, "fresh.txt");
+    CHECK_INT(mkfifo(fifo, 0600), 0);
+    CHECK_INT(mkdir(sub, 0700), 0);
+    write_file(fresh, "Title one\n\nAbstract of the first paper, long enough.\n\n");
+
+    pg_store *s = open_db("ahead.db");
+    pg_ingest_session *session = NULL;
+    warn_log w;
+    run u;
+    if (s == NULL)
+        return;
+    log_init(&w);
+    CHECK_INT(pg_ingest_session_new(&session, NULL), PG_OK);
+
+    /* A names B, then C is asked for: C is read now, not B. */
+    ingest_hinted(s, session, a, b, &w, &u);
+    CHECK_INT(u.rc, PG_OK);
+    CHECK_INT(u.r.read_ahead, 0);
+    ingest_hinted(s, session, c, fifo, &w, &u);
+    CHECK_INT(u.rc, PG_OK);
+    CHECK_INT(u.r.read_ahead, 0);
+    CHECK(u.r.entries > 0);
+    /* The FIFO was named but never opened (opening it would block): the
+     * next call returns, for a file named as the next, read ahead. */
+    ingest_hinted(s, session, b, sub, &w, &u);
+    CHECK_INT(u.rc, PG_OK);
+    CHECK_INT(u.r.read_ahead, 0);
+    CHECK(u.r.entries > 0);
+    /* A directory and a missing file fail as they do on one thread. */
+    ingest_hinted(s, session, sub, missing, &w, &u);
+    CHECK_INT(u.rc, PG_ERR_IO);
+    CHECK(strstr(u.err.msg, "subdir: is a directory") != NULL);
+    ingest_hinted(s, session, missing, fresh, &w, &u);
+    CHECK_INT(u.rc, PG_ERR_IO);
+    CHECK(strstr(u.err.msg, "missing.txt: cannot open: No such file") != NULL);
+
+    /* fresh.txt was read ahead with one entry, then rewritten with two
+     * before it is asked for: the two are ingested. */
+    write_file(fresh, "Title one\n\nAbstract of the first paper, long enough.\n\n"
+                      "Title two\n\nAbstract of the second paper, also long.\n\n");
+    ingest_hinted(s, session, fresh, fresh, &w, &u);
+    CHECK_INT(u.rc, PG_OK);
+    CHECK_INT(u.r.read_ahead, 0);
+    CHECK_INT(u.r.entries, 2);
+    /* Named twice: the second time it is read ahead and known. */
+    ingest_hinted(s, session, fresh, NULL, &w, &u);
+    CHECK_INT(u.rc, PG_OK);
+    CHECK_INT(u.r.read_ahead, 1);
+    CHECK_INT(u.r.skipped, 1);
+    CHECK_INT(u.r.entries, 0);
+    CHECK_STR(u.r.same_as, fresh);
+
+    /* The same files on one thread give the same database. */
+    pg_stats st[2];
+    pg_error err;
+    CHECK_INT(pg_store_stats(s, &st[0], &err), PG_OK);
+    pg_store_close(s);
+    pg_ingest_session_free(session);
+    s = open_db("ahead1.db");
+    if (s == NULL)
+        return;
+    const char *order[] = { a, c, b, fresh };
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        pg_ingest_opts o = opts_for(1, PG_INPUT_LISTING, &w, NULL);
+        CHECK_INT(pg_ingest_path(s, order[i], &o, &u.r, &u.err), PG_OK);
+    }
+    CHECK_INT(pg_store_stats(s, &st[1], &err), PG_OK);
+    pg_store_close(s);
+    CHECK(same_db("ahead.db", "ahead1.db"));
+    CHECK_INT(st[0].occurrences, st[1].occurrences);
+    CHECK_INT(w.wrong_thread, 0);
+    pg_buf_release(&w.text);
 }
 
 /* ---- failures mid-file ---------------------------------------------------- */
@@ -559,6 +689,7 @@ int main(void)
     test_fixtures();
     test_large();
     test_lost_group();
+    test_read_ahead();
     test_read_error();
     test_store_error();
     char cmd[600];

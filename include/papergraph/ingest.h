@@ -41,6 +41,13 @@ typedef struct pg_ingest_opts {
      * run so that a text met in an earlier file is not prepared again;
      * NULL: the ingest keeps one of its own. */
     pg_ingest_session *session;
+    /* With a producer thread and a session: the path the caller will most
+     * likely ingest next, with these options.  The producer starts hashing
+     * and reading it as soon as it is done with this one, while this
+     * thread still writes and commits.  A hint only: ingesting another path
+     * next costs the work done ahead, never a difference in the store.
+     * NULL or "-" (standard input is never read ahead): no read-ahead. */
+    const char *next_path;
 } pg_ingest_opts;
 
 typedef struct pg_ingest_result {
@@ -51,6 +58,9 @@ typedef struct pg_ingest_result {
                                (0 with one thread) */
     long long warnings;
     unsigned long long bytes;
+    int read_ahead;         /* 1: the producer thread had opened, hashed and
+                               started reading it before this call (it was
+                               the previous call's next_path, unchanged) */
     int skipped;            /* 1: same content as an ingested file, nothing changed */
     char same_as[1024];     /* with skipped: that file's path (may be cut) */
 } pg_ingest_result;

@@ -206,6 +206,11 @@ int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
             group_start = i;    /* a new group starts with this file */
         int held = pg_store_unflushed(s);
         long before = t->failed;
+        /* The producer thread reads the next file while this one commits. */
+        int next = i + 1;
+        while (next < n && failed[next])
+            next++;
+        o->next_path = next < n ? paths[next] : NULL;
         stop = ingest_one(s, paths[i], o, &p, t, quiet, &status);
         if (t->failed > before && held > 0 && pg_store_unflushed(s) == 0 && !stop) {
             failed[i] = 1;      /* and read the lost group's files again */
@@ -226,6 +231,7 @@ int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
     pg_store_group_files(s, 0);
     pg_buf_release(&p.lines);
     o->session = NULL;
+    o->next_path = NULL;
     pg_ingest_session_free(session);
     free(failed);
     return status;
