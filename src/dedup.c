@@ -422,8 +422,6 @@ void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
     sketch_to_bytes(&sk, out->sketch);
 }
 
-/* Verifies one candidate; on a match records it and adds the candidate's
- * paper to the merge set. */
 /* The prepared candidate, from the cache or loaded into it. */
 static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *err)
 {
@@ -463,13 +461,41 @@ static pg_err ruled_out(pg_dedup *d, pg_key cand, int *out, pg_error *err)
     return PG_OK;
 }
 
+/* Whether paper is one of papers[0..n). */
+static int in_papers(char (*papers)[PG_ID_HEX], size_t n, const char *paper)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(papers[i], paper) == 0)
+            return 1;
+    return 0;
+}
+
+/* Verifies one candidate; on a match records it and adds the candidate's
+ * paper to the merge set.  A candidate whose paper is in the set already
+ * is not verified: whatever the verdict, the text joins that paper, and
+ * the match recorded with the paper's first verified text explains it.
+ * Variants of one paper are each other's candidates, so this saves most
+ * verifications where papers have several texts; the papers come out the
+ * same (the components of the match graph do not change). */
 static pg_err verify(pg_dedup *d, pg_key cand, char (*papers)[PG_ID_HEX],
                      size_t *n_papers, pg_error *err)
 {
     pg_match_result r;
     prepared *other = NULL;
-    int skip = 0;
-    pg_err e = ruled_out(d, cand, &skip, err);
+    int skip = 0, have_paper = 0;
+    pg_err e = PG_OK;
+    /* Papers are not renamed until the loop over candidates ends. */
+    if (*n_papers > 0) {
+        e = pg_store_paper_of(d->s, cand, papers[*n_papers], err);
+        if (e != PG_OK)
+            return e;
+        have_paper = 1;
+        if (in_papers(papers, *n_papers, papers[*n_papers])) {
+            d->st.same_paper++;
+            return PG_OK;
+        }
+    }
+    e = ruled_out(d, cand, &skip, err);
     if (e != PG_OK || skip) {
         d->st.ruled_out += skip;
         return e;
@@ -485,8 +511,7 @@ static pg_err verify(pg_dedup *d, pg_key cand, char (*papers)[PG_ID_HEX],
     d->st.matches++;
     double score = r.abstract_jaccard >= 0 ? r.abstract_jaccard : r.title_sim;
     e = pg_store_add_match(d->s, d->self.info.key, cand, r.rule, score, err);
-    /* The paper now, not when the candidate was cached: papers merge. */
-    if (e == PG_OK)
+    if (e == PG_OK && !have_paper)
         e = pg_store_paper_of(d->s, cand, papers[*n_papers], err);
     if (e == PG_OK && papers[*n_papers][0] != '\0')
         (*n_papers)++;

@@ -24,6 +24,8 @@ typedef struct pg_dedup_stats {
     long long candidates;   /* candidate pairs verified */
     long long ruled_out;    /* candidate pairs ruled out by their sketches,
                                unread: abstracts too different for any rule */
+    long long same_paper;   /* candidates not verified: their paper was
+                               matched already through another text */
     long long matches;      /* pairs found the same */
     long long merges;       /* papers merged into another */
 } pg_dedup_stats;

@@ -89,8 +89,9 @@ int cmd_dedup(cli_ctx *ctx, int argc, char **argv)
     if (rc == PG_OK)
         rc = pg_store_stats(s, &after, &err);
     if (rc == PG_OK) {
-        printf("texts        %lld\ncandidates   %lld pairs verified\nmatches      %lld\n",
-               st.texts, st.candidates, st.matches);
+        printf("texts        %lld\ncandidates   %lld pairs verified, %lld in a paper"
+               " matched already\nmatches      %lld\n",
+               st.texts, st.candidates, st.same_paper, st.matches);
         print_count("papers", before.papers, after.papers);
         printf("settings     threshold %.2f, revised %.2f, title-threshold %.2f\n",
                o.same_abstract, o.revised_abstract, o.title_only);
