@@ -579,6 +579,7 @@ void pg_store_close(pg_store *s)
     pg_buf_release(&s->zbuf);
     pg_packer_free(s->packer);
     ZSTD_freeDCtx(s->dctx);
+    free(s->known);
     free(s->path);
     free(s);
 }
@@ -709,17 +710,85 @@ pg_err pg_store_file_begin(pg_store *s, const char *path, const char *format,
     return e;
 }
 
+/* ---- the set of known text keys -----------------------------------------
+ * Texts are never deleted, so a key once seen stored stays stored, except
+ * one stored by a transaction that then rolled back: the set is emptied
+ * when the store's generation moves (every rollback moves it).  It spares
+ * pg_store_has_text an index lookup for every repeat, most of the entries
+ * of a bulk ingest.  Other connections only ever add texts, and a key not
+ * in the set is looked up, so the set is never wrong, only incomplete.
+ * Beyond KNOWN_MAX slots (16 MiB) it starts over rather than grow. */
+#define KNOWN_MIN ((size_t)1 << 12)
+#define KNOWN_MAX ((size_t)1 << 20)
+
+static size_t known_slot(const pg_store *s, pg_key k)
+{
+    size_t i = (size_t)(k.lo * 0x9E3779B97F4A7C15ULL >> 20) & (s->known_cap - 1);
+    while ((s->known[i].lo | s->known[i].hi) != 0 && pg_key_cmp(s->known[i], k) != 0)
+        i = (i + 1) & (s->known_cap - 1);
+    return i;
+}
+
+static int known_has(pg_store *s, pg_key k)
+{
+    if (s->known_gen != s->generation) {
+        s->known_gen = s->generation;
+        s->known_n = 0;
+        if (s->known != NULL)
+            memset(s->known, 0, s->known_cap * sizeof *s->known);
+    }
+    if (s->known_n == 0 || (k.lo | k.hi) == 0)
+        return 0;
+    pg_key at = s->known[known_slot(s, k)];
+    return (at.lo | at.hi) != 0;
+}
+
+/* Remembers k (call known_has first, which validates the set). */
+static void known_put(pg_store *s, pg_key k)
+{
+    if ((k.lo | k.hi) == 0)
+        return;         /* the empty slot's value: never remembered */
+    if (s->known_n + 1 > s->known_cap / 4 * 3) {
+        size_t cap = s->known_cap ? s->known_cap * 2 : KNOWN_MIN;
+        pg_key *v = cap <= KNOWN_MAX ? calloc(cap, sizeof *v) : NULL;
+        if (v == NULL) {        /* full, or no memory: start over */
+            if (s->known == NULL)
+                return;
+            memset(s->known, 0, s->known_cap * sizeof *s->known);
+            s->known_n = 0;
+        } else {
+            pg_key *old = s->known;
+            size_t old_cap = s->known_cap;
+            s->known = v;
+            s->known_cap = cap;
+            for (size_t i = 0; i < old_cap; i++)
+                if ((old[i].lo | old[i].hi) != 0)
+                    s->known[known_slot(s, old[i])] = old[i];
+            free(old);
+        }
+    }
+    size_t i = known_slot(s, k);
+    if ((s->known[i].lo | s->known[i].hi) == 0) {
+        s->known[i] = k;
+        s->known_n++;
+    }
+}
+
 pg_err pg_store_has_text(pg_store *s, pg_key key, int *found, pg_error *err)
 {
     sqlite3_stmt *st = s->st[ST_HAS_TEXT];
     unsigned char kb[16];
     pg_err e = PG_OK;
-    *found = 0;
+    *found = known_has(s, key);
+    if (*found)
+        return PG_OK;
     int rc = pgs_step_key(st, key, kb);
-    if (rc == SQLITE_ROW)
+    if (rc == SQLITE_ROW) {
         *found = 1;
-    else if (rc != SQLITE_DONE)
+        known_put(s, key);
+    } else if (rc != SQLITE_DONE) {
         e = pgs_db_fail(s, rc, "cannot look up a text", err);
+    }
     pgs_stmt_done(st);
     return e;
 }
@@ -875,6 +944,8 @@ pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err)
         return e;
     s->last_text_key = t->key;
     s->last_text_id = sqlite3_last_insert_rowid(s->db);
+    if (!known_has(s, t->key))
+        known_put(s, t->key);
     rc = SQLITE_OK;
     pgs_bind_key(s->st[ST_ADD_CLUSTER], 1, t->norm_key, nb, &rc);
     return write_row(s, ST_ADD_CLUSTER, rc, "cannot place a text", err);

@@ -63,6 +63,11 @@ struct pg_store {
     unsigned long long generation;  /* pg_store_generation */
     void *dctx;                 /* ZSTD_DCtx, reused for the same reason
                                    (created on first use) */
+    /* Text keys seen stored (store.c, known_*): an open-addressing set,
+     * empty slots all-zero, valid for generation known_gen. */
+    pg_key *known;
+    size_t known_cap, known_n;
+    unsigned long long known_gen;
 };
 
 /* The band index's transaction hooks (store_bands.c): begin after BEGIN;
