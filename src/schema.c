@@ -27,8 +27,9 @@
 **              blocking keys of each text (cluster.h), the index through
 **              which a new text finds its near-duplicate candidates
 **              (replaced by band_buckets in version 4)
-** matches      (a, b, rule, score), a < b text ids: every verified "same
-**              paper" decision and the rule that made it
+** matches      (a, b, rule, score), a < b text ids: the verified "same
+**              paper" decisions that joined a text to a paper, and the rule
+**              that made each
 ** clusters     (text_id PRIMARY KEY, paper_id): the paper of each text; a
 **              paper id is the smallest normalised-text id of its cluster
 ** settings     (key, value): the matching options `dedup` last used
@@ -93,6 +94,12 @@
 **              the band index; bucket is the top 16 bits of a band key,
 **              pairs the sorted (band, text_id) pairs under it, two
 **              little-endian 64-bit words each.
+**
+** Schema version 5 (see migration_5 below): occurrences name their text by
+** id, `text_id INTEGER NOT NULL REFERENCES texts(id)` (indexed,
+** occurrences_text) instead of `text_key BLOB REFERENCES texts(key)`: the
+** foreign key is then checked on the rowid b-tree and the index holds small
+** integers, which made an occurrence, the row every entry writes, cheaper.
 **
 ** Every key column carries CHECK(length(...) = 16) so that a key bound the
 ** wrong way (as text, or truncated) fails at once instead of never matching.
@@ -215,12 +222,40 @@ static const char migration_4[] =
     "  SELECT 'bands.version', '0' WHERE EXISTS (SELECT 1 FROM texts AS t\n"
     "    WHERE NOT EXISTS (SELECT 1 FROM band_sets AS b WHERE b.text_id = t.id));\n";
 
+/* Version 5: occurrences name their text by id.  SQLite cannot change a
+ * column's type in place: the table is copied (ids and rows unchanged). */
+static const char migration_5[] =
+    "CREATE TABLE occurrences_v5 (\n"
+    "  id        INTEGER PRIMARY KEY,\n"
+    "  file_id   INTEGER NOT NULL REFERENCES files(id),\n"
+    "  line      INTEGER NOT NULL,\n"
+    "  day       TEXT NOT NULL,\n"
+    "  day_label TEXT NOT NULL,\n"
+    "  text_id   INTEGER NOT NULL REFERENCES texts(id),\n"
+    "  authors   INTEGER,\n"
+    "  upvotes   INTEGER,\n"
+    "  pub_date  TEXT,\n"
+    "  date_raw  TEXT,\n"
+    "  venue     TEXT,\n"
+    "  ext_id    TEXT,\n"
+    "  UNIQUE (file_id, line)\n"
+    ");\n"
+    "INSERT INTO occurrences_v5 (id, file_id, line, day, day_label, text_id, authors,\n"
+    "    upvotes, pub_date, date_raw, venue, ext_id)\n"
+    "  SELECT o.id, o.file_id, o.line, o.day, o.day_label, t.id, o.authors,\n"
+    "    o.upvotes, o.pub_date, o.date_raw, o.venue, o.ext_id\n"
+    "  FROM occurrences AS o JOIN texts AS t ON t.key = o.text_key ORDER BY o.id;\n"
+    "DROP TABLE occurrences;\n"
+    "ALTER TABLE occurrences_v5 RENAME TO occurrences;\n"
+    "CREATE INDEX occurrences_text ON occurrences(text_id);\n";
+
 /* migrations[v - 1] brings user_version v - 1 to v. */
 static const char *const migrations[] = {
     migration_1,
     migration_2,
     migration_3,
     migration_4,
+    migration_5,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == PG_SCHEMA_VERSION,

@@ -64,7 +64,7 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_END_FILE] =
         "UPDATE files SET content_key = ?2, size = ?3, day = ?4, entries = ?5,"
         " new_texts = ?6, warnings = ?7 WHERE id = ?1 AND content_key IS NULL",
-    [ST_HAS_TEXT] = "SELECT 1 FROM texts WHERE key = ?1",
+    [ST_HAS_TEXT] = "SELECT id FROM texts WHERE key = ?1",
     [ST_ADD_TEXT] =
         "INSERT INTO texts (key, norm_key, title, abstract, truncated, author_names)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -75,7 +75,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         " VALUES (last_insert_rowid(), lower(hex(substr(?1, 1, 8))))",
     [ST_ADD_URL] = "INSERT OR IGNORE INTO text_urls (text_key, url) VALUES (?1, ?2)",
     [ST_ADD_OCC] =
-        "INSERT INTO occurrences (file_id, line, day, day_label, text_key,"
+        "INSERT INTO occurrences (file_id, line, day, day_label, text_id,"
         " authors, upvotes, pub_date, date_raw, venue, ext_id)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     /* One statement, so the five numbers come from one snapshot. */
@@ -90,12 +90,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 /* Prepared per call, not kept: a walk may outlive other calls and a
  * callback may even start another walk. */
 static const char occurrences_sql[] =
-    "SELECT f.path, o.line, o.day, o.day_label, p.paper_id, o.text_key,"
+    "SELECT f.path, o.line, o.day, o.day_label, c.paper_id, t.key,"
     " t.title, o.authors, o.upvotes, o.pub_date, o.date_raw, o.ext_id"
     " FROM occurrences AS o"
     " JOIN files AS f ON f.id = o.file_id"
-    " JOIN texts AS t ON t.key = o.text_key"
-    " JOIN paper_of_text AS p ON p.text_key = o.text_key"
+    " JOIN texts AS t ON t.id = o.text_id"
+    " JOIN clusters AS c ON c.text_id = o.text_id"
     " ORDER BY o.day, f.path, o.file_id, o.line";
 
 static const char ident_sql[] =
@@ -710,26 +710,33 @@ pg_err pg_store_file_begin(pg_store *s, const char *path, const char *format,
     return e;
 }
 
-/* ---- the set of known text keys -----------------------------------------
- * Texts are never deleted, so a key once seen stored stays stored, except
- * one stored by a transaction that then rolled back: the set is emptied
- * when the store's generation moves (every rollback moves it).  It spares
- * pg_store_has_text an index lookup for every repeat, most of the entries
- * of a bulk ingest.  Other connections only ever add texts, and a key not
- * in the set is looked up, so the set is never wrong, only incomplete.
- * Beyond KNOWN_MAX slots (16 MiB) it starts over rather than grow. */
+/* ---- the texts known to be stored ---------------------------------------
+ * Texts are never deleted, so a key once seen stored stays stored, with the
+ * same id, except one stored by a transaction that then rolled back: the
+ * map is emptied when the store's generation moves (every rollback moves
+ * it).  It spares pg_store_has_text and pg_store_add_occurrence an index
+ * lookup each for every repeat, most of the entries of a bulk ingest.
+ * Other connections only ever add texts, and a key not in the map is
+ * looked up, so the map is never wrong, only incomplete.  Beyond KNOWN_MAX
+ * slots (24 MiB) it starts over rather than grow. */
 #define KNOWN_MIN ((size_t)1 << 12)
 #define KNOWN_MAX ((size_t)1 << 20)
+
+static int key_zero(pg_key k)
+{
+    return (k.lo | k.hi) == 0;
+}
 
 static size_t known_slot(const pg_store *s, pg_key k)
 {
     size_t i = (size_t)(k.lo * 0x9E3779B97F4A7C15ULL >> 20) & (s->known_cap - 1);
-    while ((s->known[i].lo | s->known[i].hi) != 0 && pg_key_cmp(s->known[i], k) != 0)
+    while (!key_zero(s->known[i].key) && pg_key_cmp(s->known[i].key, k) != 0)
         i = (i + 1) & (s->known_cap - 1);
     return i;
 }
 
-static int known_has(pg_store *s, pg_key k)
+/* k's text id when known, else 0. */
+static long long known_id(pg_store *s, pg_key k)
 {
     if (s->known_gen != s->generation) {
         s->known_gen = s->generation;
@@ -737,59 +744,72 @@ static int known_has(pg_store *s, pg_key k)
         if (s->known != NULL)
             memset(s->known, 0, s->known_cap * sizeof *s->known);
     }
-    if (s->known_n == 0 || (k.lo | k.hi) == 0)
+    if (s->known_n == 0 || key_zero(k))
         return 0;
-    pg_key at = s->known[known_slot(s, k)];
-    return (at.lo | at.hi) != 0;
+    return s->known[known_slot(s, k)].id;
 }
 
-/* Remembers k (call known_has first, which validates the set). */
-static void known_put(pg_store *s, pg_key k)
+/* Grows the map for one more text, or empties it. */
+static void known_room(pg_store *s)
 {
-    if ((k.lo | k.hi) == 0)
-        return;         /* the empty slot's value: never remembered */
-    if (s->known_n + 1 > s->known_cap / 4 * 3) {
-        size_t cap = s->known_cap ? s->known_cap * 2 : KNOWN_MIN;
-        pg_key *v = cap <= KNOWN_MAX ? calloc(cap, sizeof *v) : NULL;
-        if (v == NULL) {        /* full, or no memory: start over */
-            if (s->known == NULL)
-                return;
+    if (s->known_n + 1 <= s->known_cap / 4 * 3)
+        return;
+    size_t cap = s->known_cap ? s->known_cap * 2 : KNOWN_MIN;
+    struct pgs_known *v = cap <= KNOWN_MAX ? calloc(cap, sizeof *v) : NULL;
+    if (v == NULL) {            /* full, or no memory: start over */
+        if (s->known != NULL)
             memset(s->known, 0, s->known_cap * sizeof *s->known);
-            s->known_n = 0;
-        } else {
-            pg_key *old = s->known;
-            size_t old_cap = s->known_cap;
-            s->known = v;
-            s->known_cap = cap;
-            for (size_t i = 0; i < old_cap; i++)
-                if ((old[i].lo | old[i].hi) != 0)
-                    s->known[known_slot(s, old[i])] = old[i];
-            free(old);
-        }
+        s->known_n = 0;
+        return;
     }
-    size_t i = known_slot(s, k);
-    if ((s->known[i].lo | s->known[i].hi) == 0) {
-        s->known[i] = k;
-        s->known_n++;
-    }
+    struct pgs_known *old = s->known;
+    size_t old_cap = s->known_cap;
+    s->known = v;
+    s->known_cap = cap;
+    for (size_t i = 0; i < old_cap; i++)
+        if (!key_zero(old[i].key))
+            s->known[known_slot(s, old[i].key)] = old[i];
+    free(old);
 }
 
-pg_err pg_store_has_text(pg_store *s, pg_key key, int *found, pg_error *err)
+/* Remembers that k is stored as text id (known_id first validates the map). */
+static void known_put(pg_store *s, pg_key k, long long id)
+{
+    if (key_zero(k) || known_id(s, k) != 0)
+        return;         /* the empty slot's value is never remembered */
+    known_room(s);
+    if (s->known == NULL)
+        return;
+    size_t i = known_slot(s, k);
+    s->known[i].key = k;
+    s->known[i].id = id;
+    s->known_n++;
+}
+
+/* The id of the stored text k (known or looked up), or 0 when there is none. */
+static pg_err text_id_of(pg_store *s, pg_key k, long long *id, pg_error *err)
 {
     sqlite3_stmt *st = s->st[ST_HAS_TEXT];
     unsigned char kb[16];
     pg_err e = PG_OK;
-    *found = known_has(s, key);
-    if (*found)
+    if ((*id = known_id(s, k)) != 0)
         return PG_OK;
-    int rc = pgs_step_key(st, key, kb);
+    int rc = pgs_step_key(st, k, kb);
     if (rc == SQLITE_ROW) {
-        *found = 1;
-        known_put(s, key);
+        *id = sqlite3_column_int64(st, 0);
+        known_put(s, k, *id);
     } else if (rc != SQLITE_DONE) {
         e = pgs_db_fail(s, rc, "cannot look up a text", err);
     }
     pgs_stmt_done(st);
+    return e;
+}
+
+pg_err pg_store_has_text(pg_store *s, pg_key key, int *found, pg_error *err)
+{
+    long long id = 0;
+    pg_err e = text_id_of(s, key, &id, err);
+    *found = id != 0;
     return e;
 }
 
@@ -944,8 +964,7 @@ pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err)
         return e;
     s->last_text_key = t->key;
     s->last_text_id = sqlite3_last_insert_rowid(s->db);
-    if (!known_has(s, t->key))
-        known_put(s, t->key);
+    known_put(s, t->key, s->last_text_id);
     rc = SQLITE_OK;
     pgs_bind_key(s->st[ST_ADD_CLUSTER], 1, t->norm_key, nb, &rc);
     return write_row(s, ST_ADD_CLUSTER, rc, "cannot place a text", err);
@@ -999,7 +1018,6 @@ pg_err pg_store_add_occurrence(pg_store *s, long long file_id, pg_key text,
                                const pg_record *rec, pg_error *err)
 {
     sqlite3_stmt *st = s->st[ST_ADD_OCC];
-    unsigned char kb[16];
     char pub_date[32];
     int rc = SQLITE_OK;
     pg_err e = need_file(s, err);
@@ -1007,12 +1025,16 @@ pg_err pg_store_add_occurrence(pg_store *s, long long file_id, pg_key text,
         return e;
     if (file_id != s->file_id)
         return usage(s, "an occurrence must belong to the open file", err);
+    /* An unknown text leaves id 0, which the foreign key refuses. */
+    long long id = 0;
+    if ((e = text_id_of(s, text, &id, err)) != PG_OK)
+        return e;
     format_pub_date(rec, pub_date);
     pgs_bind_int(st, 1, file_id, &rc);
     pgs_bind_int(st, 2, rec->line, &rc);
     pgs_bind_str(st, 3, rec->day, &rc);
     pgs_bind_str(st, 4, rec->day_label, &rc);
-    pgs_bind_key(st, 5, text, kb, &rc);
+    pgs_bind_int(st, 5, id, &rc);
     pgs_bind_count(st, 6, rec->authors, &rc);
     pgs_bind_count(st, 7, rec->upvotes, &rc);
     pgs_bind_opt_str(st, 8, pub_date, &rc);

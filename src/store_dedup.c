@@ -31,10 +31,10 @@ static const char *const ds_sql[DS_COUNT] = {
     [DS_TEXT_META] =
         "SELECT t.norm_key, t.title, t.abstract, t.truncated, t.author_names,"
         " c.paper_id,"
-        " (SELECT max(authors) FROM occurrences WHERE text_key = t.key),"
+        " (SELECT max(authors) FROM occurrences WHERE text_id = t.id),"
         " (SELECT min(CAST(substr(pub_date, 1, 4) AS INTEGER)) FROM occurrences"
-        "   WHERE text_key = t.key AND pub_date IS NOT NULL),"
-        " (SELECT min(venue) FROM occurrences WHERE text_key = t.key AND venue <> '')"
+        "   WHERE text_id = t.id AND pub_date IS NOT NULL),"
+        " (SELECT min(venue) FROM occurrences WHERE text_id = t.id AND venue <> '')"
         " FROM texts AS t LEFT JOIN clusters AS c ON c.text_id = t.id"
         " WHERE t.key = ?1",
     [DS_TEXT_URLS] = "SELECT url FROM text_urls WHERE text_key = ?1 ORDER BY url",

@@ -63,11 +63,16 @@ struct pg_store {
     unsigned long long generation;  /* pg_store_generation */
     void *dctx;                 /* ZSTD_DCtx, reused for the same reason
                                    (created on first use) */
-    /* Text keys seen stored (store.c, known_*): an open-addressing set,
+    /* Texts seen stored, key -> id (store.c, known_*): open addressing,
      * empty slots all-zero, valid for generation known_gen. */
-    pg_key *known;
+    struct pgs_known *known;
     size_t known_cap, known_n;
     unsigned long long known_gen;
+};
+
+struct pgs_known {
+    pg_key key;
+    long long id;
 };
 
 /* The band index's transaction hooks (store_bands.c): begin after BEGIN;

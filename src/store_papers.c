@@ -21,7 +21,7 @@
     " max(o.authors), min(o.pub_date), max(o.upvotes),"                     \
     " count(DISTINCT c.text_id) AS nvar"                                    \
     " FROM clusters AS c JOIN texts AS t ON t.id = c.text_id"               \
-    " JOIN occurrences AS o ON o.text_key = t.key"                          \
+    " JOIN occurrences AS o ON o.text_id = t.id"                            \
     " WHERE ?2 IS NULL OR c.paper_id = ?2"                                  \
     " GROUP BY c.paper_id HAVING ndays >= ?1 ORDER BY " order
 
@@ -34,7 +34,7 @@ static const char variants_sql[] =
     "SELECT t.key, t.title, t.abstract, t.truncated, count(o.id),"
     " max(o.upvotes), max(o.authors), min(nullif(o.day, '')), max(nullif(o.day, ''))"
     " FROM clusters AS c JOIN texts AS t ON t.id = c.text_id"
-    " JOIN occurrences AS o ON o.text_key = t.key"
+    " JOIN occurrences AS o ON o.text_id = t.id"
     " WHERE c.paper_id = ?1 GROUP BY t.id ORDER BY t.key";
 
 static const char urls_sql[] =
@@ -42,16 +42,17 @@ static const char urls_sql[] =
     " JOIN text_urls AS u ON u.text_key = t.key WHERE c.paper_id = ?1 ORDER BY u.url";
 
 static const char text_occ_sql[] =
-    "SELECT f.path, o.line, o.day, o.day_label, c.paper_id, o.text_key, t.title,"
+    "SELECT f.path, o.line, o.day, o.day_label, c.paper_id, t.key, t.title,"
     " o.authors, o.upvotes, o.pub_date, o.date_raw, o.ext_id"
-    " FROM occurrences AS o JOIN files AS f ON f.id = o.file_id"
-    " JOIN texts AS t ON t.key = o.text_key"
+    " FROM texts AS t JOIN occurrences AS o ON o.text_id = t.id"
+    " JOIN files AS f ON f.id = o.file_id"
     " LEFT JOIN clusters AS c ON c.text_id = t.id"
-    " WHERE o.text_key = ?1 ORDER BY o.day, f.path, o.line";
+    " WHERE t.key = ?1 ORDER BY o.day, f.path, o.line";
 
 /* Exact path first, then a unique path suffix at a '/' boundary. */
 static const char find_occ_sql[] =
-    "SELECT o.text_key, f.path FROM occurrences AS o JOIN files AS f ON f.id = o.file_id"
+    "SELECT t.key, f.path FROM occurrences AS o JOIN files AS f ON f.id = o.file_id"
+    " JOIN texts AS t ON t.id = o.text_id"
     " WHERE o.line = ?2 AND (f.path = ?1 OR (length(f.path) > length(?1)"
     "   AND substr(f.path, -length(?1)) = ?1"
     "   AND substr(f.path, -length(?1) - 1, 1) = '/'))"

@@ -325,9 +325,83 @@ static int run_sql(const char *name, const char *sql)
     return sql_exec(path, sql);
 }
 
+/* Turns a database back into schema version 4: occurrences name their
+ * text by key, as version 4 wrote them. */
+#define OCCURRENCES_TO_V4                                                      \
+    "CREATE TABLE occ4 (id INTEGER PRIMARY KEY,"                               \
+    "  file_id INTEGER NOT NULL REFERENCES files(id), line INTEGER NOT NULL,"  \
+    "  day TEXT NOT NULL, day_label TEXT NOT NULL,"                            \
+    "  text_key BLOB NOT NULL REFERENCES texts(key)"                           \
+    "    CHECK (length(text_key) = 16),"                                       \
+    "  authors INTEGER, upvotes INTEGER, pub_date TEXT, date_raw TEXT,"        \
+    "  venue TEXT, ext_id TEXT, UNIQUE (file_id, line));"                      \
+    "INSERT INTO occ4 SELECT o.id, o.file_id, o.line, o.day, o.day_label,"     \
+    "  t.key, o.authors, o.upvotes, o.pub_date, o.date_raw, o.venue, o.ext_id" \
+    "  FROM occurrences AS o JOIN texts AS t ON t.id = o.text_id;"             \
+    "DROP TABLE occurrences;"                                                  \
+    "ALTER TABLE occ4 RENAME TO occurrences;"                                  \
+    "CREATE INDEX occurrences_text_key ON occurrences(text_key);"
+
+/* Every occurrence with its text's key, as one comparable row set. */
+#define OCCURRENCE_ROWS                                                        \
+    "SELECT o.id, o.file_id, o.line, o.day, o.day_label, t.key, o.authors,"    \
+    " o.upvotes, o.pub_date, o.date_raw, o.venue, o.ext_id"                    \
+    " FROM occurrences AS o JOIN texts AS t ON t.id = o.text_id"
+
+static long long sql_count(const char *name, const char *sql)
+{
+    char path[600];
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    long long n = -1;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (sqlite3_open(path, &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* Migration 5 names each occurrence's text by id: every row comes through
+ * with the same id, place, metadata and text, and ingest carries on. */
+static void test_migration_5(void)
+{
+    const char *name = "v4.db";
+    pg_store *s = open_db(name);
+    if (s == NULL)
+        return;
+    ingest_days(s, 0, 2);
+    pg_store_close(s);
+    long long n = sql_count(name, "SELECT count(*) FROM occurrences");
+    CHECK(n >= 8);
+    CHECK_INT(run_sql(name, "CREATE TABLE before AS " OCCURRENCE_ROWS ";"
+                      OCCURRENCES_TO_V4 "PRAGMA user_version = 4;"), SQLITE_OK);
+    CHECK_INT(sql_count(name, "SELECT count(*) FROM pragma_table_info('occurrences')"
+                        " WHERE name = 'text_key'"), 1);
+    if ((s = open_db(name)) == NULL)
+        return;
+    pg_store_close(s);
+    CHECK_INT(sql_count(name, "PRAGMA user_version"), PG_SCHEMA_VERSION);
+    CHECK_INT(sql_count(name, "SELECT count(*) FROM occurrences"), n);
+    CHECK_INT(sql_count(name, "SELECT count(*) FROM (" OCCURRENCE_ROWS
+                        " EXCEPT SELECT * FROM before)"), 0);
+    CHECK_INT(sql_count(name, "SELECT count(*) FROM (SELECT * FROM before EXCEPT "
+                        OCCURRENCE_ROWS ")"), 0);
+    CHECK_INT(sql_count(name, "SELECT count(*) FROM pragma_index_list('occurrences')"
+                        " WHERE name = 'occurrences_text'"), 1);
+    if ((s = open_db(name)) == NULL)
+        return;
+    ingest_days(s, 2, 4);
+    CHECK_INT(papers_of(s), 12);
+    pg_store_close(s);
+}
+
 /* Turns a database back into schema version 3 (band keys in a `bands`
  * b-tree, every text's keys also in band_sets), as version 3 wrote it. */
 static const char to_v3[] =
+    OCCURRENCES_TO_V4
     "DROP TABLE band_buckets;"
     "CREATE TABLE bands (band INTEGER NOT NULL, text_id INTEGER NOT NULL"
     "  REFERENCES texts(id), PRIMARY KEY (band, text_id)) WITHOUT ROWID;"
@@ -481,6 +555,7 @@ int main(void)
     test_key_version();
     test_band_cache();
     test_migration_4();
+    test_migration_5();
     test_attached_dedup();
     test_same_paper();
     char cmd[600];

@@ -656,9 +656,10 @@ static void test_shared_text(void)
     pg_store_close(s);
     pg_key_to_hex(raw_key("Shared", "text"), hex);
     pg_key_to_id(key_of("shared"), id);
-    CHECK_INT(sql_int(path, "SELECT count(DISTINCT text_key) FROM occurrences"), 1);
-    char sql[128], buf[64];
-    snprintf(sql, sizeof sql, "SELECT count(*) FROM occurrences WHERE hex(text_key) = upper('%s')", hex);
+    CHECK_INT(sql_int(path, "SELECT count(DISTINCT text_id) FROM occurrences"), 1);
+    char sql[160], buf[64];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM occurrences AS o JOIN texts AS t"
+             " ON t.id = o.text_id WHERE hex(t.key) = upper('%s')", hex);
     CHECK_INT(sql_int(path, sql), 2);
     CHECK_STR(sql_text(path, "SELECT paper_id FROM paper_of_text", buf, sizeof buf), id);
 }
@@ -824,7 +825,7 @@ static void test_check(void)
     /* An occurrence of a text that does not exist, slipped in behind the
      * store's back (foreign keys are off by default in SQLite). */
     CHECK_INT(sql_exec(path, "INSERT INTO occurrences (file_id, line, day, day_label,"
-                       " text_key) VALUES (1, 99, '', '', zeroblob(16))"), SQLITE_OK);
+                       " text_id) VALUES (1, 99, '', '', 999)"), SQLITE_OK);
     s = open_ok(path);
     if (s == NULL)
         return;

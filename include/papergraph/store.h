@@ -26,7 +26,7 @@
 #include "papergraph/record.h"
 
 /* The schema version this build writes. */
-#define PG_SCHEMA_VERSION 4
+#define PG_SCHEMA_VERSION 5
 
 typedef struct pg_store pg_store;
 
