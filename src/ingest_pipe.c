@@ -713,15 +713,15 @@ static int changed_since(const char *path, const batch *b)
            st.st_mtim.tv_nsec != b->st.st_mtim.tv_nsec;
 }
 
-/* Queues path as a new job, cancelling everything else, and waits for its
- * head. */
-static pg_err start_path(pgi_pipe *p, const char *path, const pg_ingest_opts *o,
-                         pgi_head *h, pg_error *err)
+/* Queues a new job (path, or the stream fp, named name), cancelling
+ * everything else, and waits for its head. */
+static pg_err start_job(pgi_pipe *p, const char *path, FILE *fp, const char *name,
+                        const pg_ingest_opts *o, pgi_head *h, pg_error *err)
 {
     job j;
     pgi_pipe_close(p);
     cancel_all(p);
-    if (new_job(&j, path, NULL, path, o) != PG_OK)
+    if (new_job(&j, path, fp, name, o) != PG_OK)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     pg_err rc = queue_job(p, &j);
     if (rc != PG_OK) {
@@ -744,11 +744,11 @@ pg_err pgi_pipe_open_path(pgi_pipe *p, const char *path, const pg_ingest_opts *o
         rc = take_head(p, h, err);
         /* Read again now when it changed since, or failed then. */
         if (!h->fallback && (rc != PG_OK || changed_since(path, p->reading)))
-            rc = start_path(p, path, o, h, err);
+            rc = start_job(p, path, NULL, path, o, h, err);
         else
             h->read_ahead = 1;
     } else {
-        rc = start_path(p, path, o, h, err);
+        rc = start_job(p, path, NULL, path, o, h, err);
     }
     if (rc != PG_ERR_INTERNAL)
         read_ahead(p, o);
@@ -758,18 +758,7 @@ pg_err pgi_pipe_open_path(pgi_pipe *p, const char *path, const pg_ingest_opts *o
 pg_err pgi_pipe_open_stream(pgi_pipe *p, FILE *fp, const char *name,
                             const pg_ingest_opts *o, pgi_head *h, pg_error *err)
 {
-    job j;
-    pgi_pipe_close(p);
-    cancel_all(p);
-    if (new_job(&j, NULL, fp, name, o) != PG_OK)
-        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    pg_err rc = queue_job(p, &j);
-    if (rc != PG_OK) {
-        job_free(&j);
-        return rc;
-    }
-    begin_job(p, j.id, o);
-    return take_head(p, h, err);
+    return start_job(p, NULL, fp, name, o, h, err);
 }
 
 /* Delivers the warnings of the current batch queued before item `upto`. */

@@ -490,8 +490,8 @@ static void test_read_ahead(void)
     CHECK_INT(u.rc, PG_OK);
     CHECK_INT(u.r.read_ahead, 0);
     CHECK(u.r.entries > 0);
-    /* The FIFO was named but never opened (opening it would block): the
-     * next call returns, for a file named as the next, read ahead. */
+    /* The FIFO was named next but never opened (opening it would block):
+     * asking for B instead returns, and B, not named, is read now. */
     ingest_hinted(s, session, b, sub, &w, &u);
     CHECK_INT(u.rc, PG_OK);
     CHECK_INT(u.r.read_ahead, 0);
