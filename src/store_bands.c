@@ -346,12 +346,13 @@ static void pair_at(const unsigned char *b, size_t i, uint64_t *band, long long 
     *id = (long long)get_le64(b + PAIR_BYTES * i + 8);
 }
 
-static pg_err put_pair(pg_buf *out, uint64_t band, long long id)
+/* Appends a pair to out, which has room for it. */
+static void put_pair(pg_buf *out, uint64_t band, long long id)
 {
-    unsigned char b[PAIR_BYTES];
+    unsigned char *b = (unsigned char *)out->data + out->len;
     put_le64(b, band);
     put_le64(b + 8, (uint64_t)id);
-    return pg_buf_append(out, b, sizeof b);
+    out->len += PAIR_BYTES;
 }
 
 /* Reads bucket i from the database into *out (pairs owned by the caller;
@@ -415,10 +416,16 @@ static pg_err merge_bucket(pg_store *s, size_t i, const pend_pair *new, size_t n
     if (e != PG_OK)
         return e;
     pg_buf_reset(out);
+    /* Room for every pair at once: the buffer goes to the cache after each
+     * bucket, so growing it pair by pair would start from nothing each time. */
+    if (pg_buf_reserve(out, (old.n + n) * PAIR_BYTES) != PG_OK) {
+        free(old.pairs);
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    }
     size_t a = 0, b = 0;
     uint64_t last_band = 0;
     long long last_id = -1;
-    while (e == PG_OK && (a < old.n || b < n)) {
+    while (a < old.n || b < n) {
         uint64_t band;
         long long id;
         uint64_t nb = b < n ? new[b].band : 0;
@@ -435,15 +442,13 @@ static pg_err merge_bucket(pg_store *s, size_t i, const pend_pair *new, size_t n
         if (band == last_band && id == last_id)
             continue;           /* held and merged already, by another connection */
         last_band = band, last_id = id;
-        e = put_pair(out, band, id) == PG_OK ? PG_OK
-            : pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        put_pair(out, band, id);
     }
+    out->data[out->len] = '\0';
     free(old.pairs);
-    sqlite3_stmt *st = NULL;
-    if (e == PG_OK && (st = pgs_stmt(s, DS_BUCKET_PUT, sql_bucket_put, err)) == NULL)
-        e = PG_ERR_DB;
-    if (e != PG_OK)
-        return e;
+    sqlite3_stmt *st = pgs_stmt(s, DS_BUCKET_PUT, sql_bucket_put, err);
+    if (st == NULL)
+        return PG_ERR_DB;
     int rc = SQLITE_OK;
     pgs_bind_int(st, 1, (long long)i, &rc);
     if (rc == SQLITE_OK)
