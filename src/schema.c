@@ -95,11 +95,16 @@
 **              pairs the sorted (band, text_id) pairs under it, two
 **              little-endian 64-bit words each.
 **
-** Schema version 5 (see migration_5 below): occurrences name their text by
-** id, `text_id INTEGER NOT NULL REFERENCES texts(id)` (indexed,
-** occurrences_text) instead of `text_key BLOB REFERENCES texts(key)`: the
-** foreign key is then checked on the rowid b-tree and the index holds small
-** integers, which made an occurrence, the row every entry writes, cheaper.
+** Schema version 5 (see migration_5 below) makes an occurrence, the row
+** every entry writes, cheaper:
+** - its text is named by id, `text_id INTEGER NOT NULL REFERENCES
+**   texts(id)` (indexed, occurrences_text) instead of `text_key BLOB
+**   REFERENCES texts(key)`: the foreign key is checked on the rowid b-tree
+**   and the index holds small integers;
+** - the table is WITHOUT ROWID with PRIMARY KEY (file_id, line), which was
+**   its UNIQUE constraint: one b-tree to write instead of a rowid table and
+**   a separate index (the rows are small, ~100 bytes).  The `id` column goes:
+**   nothing referred to it.
 **
 ** Every key column carries CHECK(length(...) = 16) so that a key bound the
 ** wrong way (as text, or truncated) fails at once instead of never matching.
@@ -222,11 +227,11 @@ static const char migration_4[] =
     "  SELECT 'bands.version', '0' WHERE EXISTS (SELECT 1 FROM texts AS t\n"
     "    WHERE NOT EXISTS (SELECT 1 FROM band_sets AS b WHERE b.text_id = t.id));\n";
 
-/* Version 5: occurrences name their text by id.  SQLite cannot change a
- * column's type in place: the table is copied (ids and rows unchanged). */
+/* Version 5: occurrences name their text by id, keyed by (file_id, line).
+ * SQLite cannot change a column or a table's kind in place: the table is
+ * copied (every row unchanged but for the dropped id). */
 static const char migration_5[] =
     "CREATE TABLE occurrences_v5 (\n"
-    "  id        INTEGER PRIMARY KEY,\n"
     "  file_id   INTEGER NOT NULL REFERENCES files(id),\n"
     "  line      INTEGER NOT NULL,\n"
     "  day       TEXT NOT NULL,\n"
@@ -238,13 +243,13 @@ static const char migration_5[] =
     "  date_raw  TEXT,\n"
     "  venue     TEXT,\n"
     "  ext_id    TEXT,\n"
-    "  UNIQUE (file_id, line)\n"
-    ");\n"
-    "INSERT INTO occurrences_v5 (id, file_id, line, day, day_label, text_id, authors,\n"
+    "  PRIMARY KEY (file_id, line)\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT INTO occurrences_v5 (file_id, line, day, day_label, text_id, authors,\n"
     "    upvotes, pub_date, date_raw, venue, ext_id)\n"
-    "  SELECT o.id, o.file_id, o.line, o.day, o.day_label, t.id, o.authors,\n"
+    "  SELECT o.file_id, o.line, o.day, o.day_label, t.id, o.authors,\n"
     "    o.upvotes, o.pub_date, o.date_raw, o.venue, o.ext_id\n"
-    "  FROM occurrences AS o JOIN texts AS t ON t.key = o.text_key ORDER BY o.id;\n"
+    "  FROM occurrences AS o JOIN texts AS t ON t.key = o.text_key;\n"
     "DROP TABLE occurrences;\n"
     "ALTER TABLE occurrences_v5 RENAME TO occurrences;\n"
     "CREATE INDEX occurrences_text ON occurrences(text_id);\n";

@@ -15,7 +15,7 @@
 
 /* Per-paper aggregates; ?1 = least days, ?2 = one paper id or NULL. */
 #define PAPER_SQL(order) \
-    "SELECT c.paper_id, count(o.id),"                                       \
+    "SELECT c.paper_id, count(o.line),"                                       \
     " count(DISTINCT nullif(o.day, '')) AS ndays,"                          \
     " min(nullif(o.day, '')), max(nullif(o.day, '')),"                      \
     " max(o.authors), min(o.pub_date), max(o.upvotes),"                     \
@@ -27,11 +27,11 @@
 
 static const char *const paper_sql[] = {
     [PG_PAPERS_BY_ID] = PAPER_SQL("c.paper_id"),
-    [PG_PAPERS_BY_REPEATS] = PAPER_SQL("ndays DESC, count(o.id) DESC, c.paper_id"),
+    [PG_PAPERS_BY_REPEATS] = PAPER_SQL("ndays DESC, count(o.line) DESC, c.paper_id"),
 };
 
 static const char variants_sql[] =
-    "SELECT t.key, t.title, t.abstract, t.truncated, count(o.id),"
+    "SELECT t.key, t.title, t.abstract, t.truncated, count(o.line),"
     " max(o.upvotes), max(o.authors), min(nullif(o.day, '')), max(nullif(o.day, ''))"
     " FROM clusters AS c JOIN texts AS t ON t.id = c.text_id"
     " JOIN occurrences AS o ON o.text_id = t.id"

@@ -335,16 +335,17 @@ static int run_sql(const char *name, const char *sql)
     "    CHECK (length(text_key) = 16),"                                       \
     "  authors INTEGER, upvotes INTEGER, pub_date TEXT, date_raw TEXT,"        \
     "  venue TEXT, ext_id TEXT, UNIQUE (file_id, line));"                      \
-    "INSERT INTO occ4 SELECT o.id, o.file_id, o.line, o.day, o.day_label,"     \
+    "INSERT INTO occ4 SELECT NULL, o.file_id, o.line, o.day, o.day_label,"     \
     "  t.key, o.authors, o.upvotes, o.pub_date, o.date_raw, o.venue, o.ext_id" \
-    "  FROM occurrences AS o JOIN texts AS t ON t.id = o.text_id;"             \
+    "  FROM occurrences AS o JOIN texts AS t ON t.id = o.text_id"              \
+    "  ORDER BY o.file_id, o.line;"                                            \
     "DROP TABLE occurrences;"                                                  \
     "ALTER TABLE occ4 RENAME TO occurrences;"                                  \
     "CREATE INDEX occurrences_text_key ON occurrences(text_key);"
 
 /* Every occurrence with its text's key, as one comparable row set. */
 #define OCCURRENCE_ROWS                                                        \
-    "SELECT o.id, o.file_id, o.line, o.day, o.day_label, t.key, o.authors,"    \
+    "SELECT o.file_id, o.line, o.day, o.day_label, t.key, o.authors,"          \
     " o.upvotes, o.pub_date, o.date_raw, o.venue, o.ext_id"                    \
     " FROM occurrences AS o JOIN texts AS t ON t.id = o.text_id"
 
@@ -364,8 +365,9 @@ static long long sql_count(const char *name, const char *sql)
     return n;
 }
 
-/* Migration 5 names each occurrence's text by id: every row comes through
- * with the same id, place, metadata and text, and ingest carries on. */
+/* Migration 5 names each occurrence's text by id and keys the table by
+ * (file, line): every row comes through with the same place, metadata and
+ * text, and ingest carries on. */
 static void test_migration_5(void)
 {
     const char *name = "v4.db";

@@ -4,7 +4,7 @@
 DB=$WORK/pg.db
 E=$FIXTURES/errors
 run --db "$DB" ingest --quiet --year 2025 "$FIXTURES/listings/2025-09-03.txt"
-dump() { sql "$DB" "select f.path, o.line, o.day, hex(t.key), o.authors, o.upvotes, o.pub_date from occurrences o join files f on f.id = o.file_id join texts t on t.id = o.text_id order by o.id"; }
+dump() { sql "$DB" "select f.path, o.line, o.day, hex(t.key), o.authors, o.upvotes, o.pub_date from occurrences o join files f on f.id = o.file_id join texts t on t.id = o.text_id order by o.file_id, o.line"; }
 dump > "$WORK/before"
 note "a binary file, a missing path, a directory: exit 1, one line each"
 run --db "$DB" ingest "$E/binary.png"
