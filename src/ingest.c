@@ -279,10 +279,13 @@ static pg_err ingest_piped(pg_store *s, pgi_pipe *pipe, const pgi_head *h,
         pg_record rec;
         const pgi_text *t;
         const char *base;
-        /* Delivers the warnings opening gave, then the reader's error. */
+        /* Delivers the warnings opening gave, then the reader's error;
+         * counted as on one thread, where no record was read. */
         rc = pgi_pipe_next(pipe, &rec, &key, &t, &base, err);
-        res->warnings = pgi_pipe_warnings(pipe);
+        res->warnings = 0;
     } else if (rc == PG_OK && !found) {
+        /* Opening's warnings first, as on one thread. */
+        pgi_pipe_deliver(pipe);
         rc = ingest_file(s, NULL, pipe, name, key, size, o, res, err);
     }
     pgi_pipe_close(pipe);
@@ -339,7 +342,7 @@ pg_err pg_ingest_stream(pg_store *s, FILE *fp, const char *name,
     if (copy == NULL)
         return pg_error_set(err, PG_ERR_IO, "%s: cannot create a temporary file: %s",
                             name, strerror(errno));
-    pg_err rc = pgi_hash_stream(fp, copy, name, &key, &size, err);
+    pg_err rc = pgi_hash_stream(fp, copy, name, &key, &size, NULL, NULL, err);
     if (rc == PG_OK && (fflush(copy) != 0 || fseek(copy, 0, SEEK_SET) != 0))
         rc = pg_error_set(err, PG_ERR_IO, "%s: temporary file: %s", name,
                           strerror(errno));
@@ -368,7 +371,7 @@ static pg_err ingest_path_here(pg_store *s, const char *path, const pg_ingest_op
     } else if (!S_ISREG(st.st_mode)) {
         rc = pg_ingest_stream(s, fp, path, o, res, err);
     } else {
-        rc = pgi_hash_stream(fp, NULL, path, &key, &size, err);
+        rc = pgi_hash_stream(fp, NULL, path, &key, &size, NULL, NULL, err);
         if (rc == PG_OK && fseek(fp, 0, SEEK_SET) != 0)
             rc = pg_error_set(err, PG_ERR_IO, "%s: %s", path, strerror(errno));
         if (rc == PG_OK)

@@ -53,9 +53,12 @@ pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
                         pg_packer *packer, int keys);
 
 /* Hashes the rest of src (XXH3-128); when copy is non-NULL the bytes are
- * also written there.  *size receives the byte count.  Errors name `name`. */
+ * also written there.  *size receives the byte count.  Errors name `name`.
+ * stop (may be NULL) is asked once a chunk (1 MiB): when it answers
+ * non-zero, hashing ends with PG_DONE and no key. */
 pg_err pgi_hash_stream(FILE *src, FILE *copy, const char *name, pg_key *key,
-                       unsigned long long *size, pg_error *err);
+                       unsigned long long *size, int (*stop)(void *), void *stop_ctx,
+                       pg_error *err);
 
 /* ---- the producer thread and its queue (ingest_pipe.c) ------------------ */
 
@@ -102,6 +105,10 @@ pg_err pgi_pipe_open_stream(pgi_pipe *p, FILE *fp, const char *name,
  * reader's error as the reader gave it (and again at every later call). */
 pg_err pgi_pipe_next(pgi_pipe *p, pg_record *rec, pg_key *key, const pgi_text **t,
                      const char **base, pg_error *err);
+
+/* Delivers the warnings queued before the next record now (those opening
+ * the input gave, right after pgi_pipe_open_*). */
+void pgi_pipe_deliver(pgi_pipe *p);
 
 /* Warnings delivered for the open input so far. */
 long pgi_pipe_warnings(const pgi_pipe *p);

@@ -53,7 +53,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ingest_internal.h"
 
@@ -177,7 +180,8 @@ typedef struct batch {
     int hash_failed;        /* a head batch: hashing failed (end says how) */
     pg_key key;             /* a path job's head batch: the file's content, */
     unsigned long long size;
-    struct stat st;         /* and what it was when hashed */
+    struct stat st;         /* and what it was when opened, */
+    struct timespec opened; /* at this time */
     pg_err end;             /* PG_OK: more batches follow; PG_DONE: the
                                input ended (or the job was cancelled); else
                                the error that ended it */
@@ -461,30 +465,61 @@ static pg_err read_one(pgi_pipe *p, pg_reader *r, batch *b)
     return PG_OK;
 }
 
+/* A cancel check for pgi_hash_stream: the job being hashed. */
+typedef struct hashing {
+    pgi_pipe *p;
+    const job *j;
+} hashing;
+
+static int hash_cancelled(void *ctx)
+{
+    const hashing *h = ctx;
+    return is_cancelled(h->p, h->j);
+}
+
+/* Opens a regular file without waiting: a path that became a FIFO since it
+ * was stat()ed must not block the producer (nor take a writer's data).
+ * NULL, with *st filled when the open succeeded, for anything else. */
+static FILE *open_regular(const char *path, struct stat *st)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    int flags = fcntl(fd, F_GETFL);
+    FILE *f = NULL;
+    if (fstat(fd, st) == 0 && S_ISREG(st->st_mode) && flags >= 0 &&
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0)
+        f = fdopen(fd, "rb");
+    if (f == NULL)
+        close(fd);
+    return f;
+}
+
 /* Opens and hashes a path job's file for its head batch b.  *fp receives
  * the open file, rewound, or NULL when the job ends here (b->fallback or
- * b->end says why). */
-static void open_path(const job *j, batch *b, FILE **fp)
+ * b->end says why: PG_DONE when cancelled while hashing). */
+static void open_path(pgi_pipe *p, const job *j, batch *b, FILE **fp)
 {
     struct stat st;
     *fp = NULL;
-    /* stat first: a FIFO must not be opened, let alone read, ahead. */
+    /* stat first: a FIFO or a device is not even opened ahead. */
     if (stat(j->path, &st) != 0 || !S_ISREG(st.st_mode)) {
         b->fallback = 1;
         return;
     }
-    FILE *f = fopen(j->path, "rb");
-    if (f == NULL || fstat(fileno(f), &b->st) != 0 || !S_ISREG(b->st.st_mode)) {
-        b->fallback = 1;    /* replaced meanwhile: the consumer will see */
-        if (f != NULL)
-            fclose(f);
+    FILE *f = open_regular(j->path, &b->st);
+    if (f == NULL) {
+        b->fallback = 1;    /* gone or replaced meanwhile: the consumer will see */
         return;
     }
-    b->end = pgi_hash_stream(f, NULL, j->path, &b->key, &b->size, &b->err);
+    clock_gettime(CLOCK_REALTIME, &b->opened);
+    hashing h = { p, j };
+    b->end = pgi_hash_stream(f, NULL, j->path, &b->key, &b->size, hash_cancelled, &h,
+                             &b->err);
     if (b->end == PG_OK && fseek(f, 0, SEEK_SET) != 0)
         b->end = pg_error_set(&b->err, PG_ERR_IO, "%s: %s", j->path, strerror(errno));
     if (b->end != PG_OK) {
-        b->hash_failed = 1;
+        b->hash_failed = b->end != PG_DONE;
         fclose(f);
         return;
     }
@@ -506,7 +541,7 @@ static void run_job(pgi_pipe *p, const job *j)
     if (is_cancelled(p, j))
         b->end = PG_DONE;
     else if (j->path != NULL)
-        open_path(j, b, &fp);
+        open_path(p, j, b, &fp);
     if (b->end == PG_OK && fp == NULL)
         b->end = PG_DONE;       /* fallback */
     if (b->end == PG_OK) {
@@ -665,7 +700,8 @@ static void read_ahead(pgi_pipe *p, const pg_ingest_opts *o)
 {
     job j, copy;
     const char *next = o->next_path;
-    if (next == NULL || strcmp(next, "-") == 0)
+    /* A pipe of one call's own ends with the call: nobody would read it. */
+    if (next == NULL || strcmp(next, "-") == 0 || p->own_session != NULL)
         return;
     if (new_job(&j, next, NULL, next, o) != PG_OK)
         return;
@@ -702,15 +738,36 @@ static pg_err take_head(pgi_pipe *p, pgi_head *h, pg_error *err)
     return PG_OK;
 }
 
-/* Whether the file at path is no longer the one the head batch b hashed:
- * a file read ahead may have been rewritten since. */
+/* How long before it was opened ahead a file must have been last changed
+ * for its timestamps to be trusted: timestamps are kept in ticks (a few ms
+ * on ext4, 2 s on FAT), and a rewrite within the tick of the read would
+ * leave them unchanged. */
+#define RACY_SECONDS 2
+
+static int ts_equal(struct timespec a, struct timespec b)
+{
+    return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+static int recent(struct timespec t, struct timespec opened)
+{
+    long long ns = (long long)(opened.tv_sec - t.tv_sec) * 1000000000LL +
+                   (opened.tv_nsec - t.tv_nsec);
+    return ns <= (long long)RACY_SECONDS * 1000000000LL;
+}
+
+/* Whether the file at path may no longer be the one the head batch b
+ * hashed: another file, size, mtime or ctime (which utimensat cannot set
+ * back, so `cp -p`, `touch -r` or `rsync -t` over it are seen), or changed
+ * so shortly before it was read that a rewrite could share its timestamps
+ * (the "racy" rule of git's index).  Then it is read again. */
 static int changed_since(const char *path, const batch *b)
 {
     struct stat st;
     return stat(path, &st) != 0 || st.st_dev != b->st.st_dev ||
            st.st_ino != b->st.st_ino || st.st_size != b->st.st_size ||
-           st.st_mtim.tv_sec != b->st.st_mtim.tv_sec ||
-           st.st_mtim.tv_nsec != b->st.st_mtim.tv_nsec;
+           !ts_equal(st.st_mtim, b->st.st_mtim) || !ts_equal(st.st_ctim, b->st.st_ctim) ||
+           recent(b->st.st_mtim, b->opened) || recent(b->st.st_ctim, b->opened);
 }
 
 /* Queues a new job (path, or the stream fp, named name), cancelling
@@ -805,6 +862,12 @@ pg_err pgi_pipe_next(pgi_pipe *p, pg_record *rec, pg_key *key, const pgi_text **
         }
         release_batch(p);
     }
+}
+
+void pgi_pipe_deliver(pgi_pipe *p)
+{
+    if (p->reading != NULL)
+        deliver(p, p->pos);
 }
 
 long pgi_pipe_warnings(const pgi_pipe *p)

@@ -164,7 +164,8 @@ pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
 #define HASH_CHUNK ((size_t)1 << 20)
 
 pg_err pgi_hash_stream(FILE *src, FILE *copy, const char *name, pg_key *key,
-                       unsigned long long *size, pg_error *err)
+                       unsigned long long *size, int (*stop)(void *), void *stop_ctx,
+                       pg_error *err)
 {
     pg_err rc = PG_OK;
     pg_hasher *h = NULL;
@@ -176,6 +177,10 @@ pg_err pgi_hash_stream(FILE *src, FILE *copy, const char *name, pg_key *key,
     *size = 0;
     size_t n;
     while ((n = fread(chunk, 1, HASH_CHUNK, src)) > 0) {
+        if (stop != NULL && stop(stop_ctx)) {
+            rc = PG_DONE;
+            goto out;
+        }
         pg_hasher_update(h, chunk, n);
         *size += n;
         if (copy != NULL && fwrite(chunk, 1, n, copy) != n) {

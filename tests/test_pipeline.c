@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -455,13 +456,114 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
+static int truncate_to(const char *path, off_t size)
+{
+    write_file(path, "");
+    return truncate(path, size);
+}
+
+/* The titles stored in db, one per line, sorted. */
+static void titles_of(const char *db, char *out, size_t n)
+{
+    char path[600];
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t len = 0;
+    out[0] = '\0';
+    path_in(path, sizeof path, dir, db);
+    if (sqlite3_open(path, &h) == SQLITE_OK &&
+        sqlite3_prepare_v2(h, "SELECT title FROM texts ORDER BY title", -1, &st,
+                           NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW && len + 1 < n)
+            len += (size_t)snprintf(out + len, n - len, "%s\n",
+                                    (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+}
+
+/* A file read ahead, then rewritten in place with the same size and its
+ * mtime put back (as `cp -p` or `touch -r` leave it): its ctime tells, and
+ * the new text is stored, as on one thread.  The file is made 2.2 s before,
+ * so that its timestamps are old enough to be trusted at all. */
+static void test_read_ahead_rewrite(void)
+{
+    char a[600], y[600], titles[4096];
+    struct stat st;
+    path_in(a, sizeof a, fixtures, "listings/2025-09-03.txt");
+    path_in(y, sizeof y, dir, "rewritten.txt");
+    write_file(y, "Title Y one\n\nAn abstract that stays the same length.\n\n");
+    CHECK_INT(stat(y, &st), 0);
+    struct timespec pause = { 2, 200 * 1000 * 1000 };
+    nanosleep(&pause, NULL);
+    pg_store *s = open_db("rewrite.db");
+    pg_ingest_session *session = NULL;
+    warn_log w;
+    run u;
+    if (s == NULL)
+        return;
+    log_init(&w);
+    CHECK_INT(pg_ingest_session_new(&session, NULL), PG_OK);
+    ingest_hinted(s, session, a, y, &w, &u);
+    CHECK_INT(u.rc, PG_OK);
+    struct timespec settle = { 0, 300 * 1000 * 1000 };
+    nanosleep(&settle, NULL);   /* the producer reads y ahead meanwhile */
+    write_file(y, "Title Y TWO\n\nAn abstract that stays the same length.\n\n");
+    struct timespec times[2] = { st.st_atim, st.st_mtim };
+    CHECK_INT(utimensat(AT_FDCWD, y, times, 0), 0);
+    ingest_hinted(s, session, y, NULL, &w, &u);
+    CHECK_INT(u.rc, PG_OK);
+    CHECK_INT(u.r.read_ahead, 0);
+    CHECK_INT(u.r.entries, 1);
+    pg_store_close(s);
+    pg_ingest_session_free(session);
+    titles_of("rewrite.db", titles, sizeof titles);
+    CHECK(strstr(titles, "Title Y TWO\n") != NULL);
+    CHECK(strstr(titles, "Title Y one\n") == NULL);
+    pg_buf_release(&w.text);
+}
+
+/* A warning given while opening the input (a header row with an invalid
+ * byte) comes before the ingest's own warning about stale keys, as on one
+ * thread. */
+static void test_open_warning_order(void)
+{
+    char csv[600];
+    path_in(csv, sizeof csv, dir, "header.csv");
+    write_file(csv, "title,abstract,ven\xffue\nA title,An abstract of some length,X\n");
+    warn_log w[2];
+    const char *db[2] = { "order1.db", "order2.db" };
+    for (int t = 0; t < 2; t++) {
+        pg_store *s = open_db(db[t]);
+        if (s == NULL)
+            return;
+        pg_store_close(s);
+        CHECK_INT(run_sql(db[t], "INSERT OR REPLACE INTO settings (key, value)"
+                          " VALUES ('bands.version', '0')"), SQLITE_OK);
+        if ((s = open_db(db[t])) == NULL)
+            return;
+        log_init(&w[t]);
+        run u;
+        pg_ingest_opts o = opts_for(t + 1, PG_INPUT_CSV, &w[t], NULL);
+        u.rc = pg_ingest_path(s, csv, &o, &u.r, &u.err);
+        CHECK_INT(u.rc, PG_OK);
+        pg_store_close(s);
+    }
+    CHECK_INT(w[0].n, 2);
+    const char *log = w[0].text.data ? w[0].text.data : "";
+    const char *first = strstr(log, "header.csv:1: invalid UTF-8");
+    CHECK(first != NULL && first < strchr(log, '\n'));
+    CHECK_STR(w[1].text.data, w[0].text.data);
+    for (int t = 0; t < 2; t++)
+        pg_buf_release(&w[t].text);
+}
+
 /* Hints that are not followed, that name what the producer must not open
  * (a FIFO, a directory, a missing file), a file rewritten after it was read
  * ahead, and a file named twice: each input is ingested as it is when it
  * is asked for, errors read as on one thread, and nothing hangs. */
 static void test_read_ahead(void)
 {
-    char a[600], b[600], c[600], fifo[600], sub[600], missing[600], fresh[600];
+    char a[600], b[600], c[600], fifo[600], sub[600], missing[600], fresh[600], big[600];
     path_in(a, sizeof a, fixtures, "listings/2025-09-03.txt");
     path_in(b, sizeof b, fixtures, "listings/2025-09-04.txt");
     path_in(c, sizeof c, fixtures, "listings/2025-09-05.txt");
@@ -472,6 +574,8 @@ static void test_read_ahead(void)
     CHECK_INT(mkfifo(fifo, 0600), 0);
     CHECK_INT(mkdir(sub, 0700), 0);
     write_file(fresh, "Title one\n\nAbstract of the first paper, long enough.\n\n");
+    path_in(big, sizeof big, dir, "big.txt");
+    CHECK_INT(truncate_to(big, (off_t)256 << 20), 0);
 
     pg_store *s = open_db("ahead.db");
     pg_ingest_session *session = NULL;
@@ -514,13 +618,28 @@ static void test_read_ahead(void)
     ingest_hinted(s, session, fresh, fresh, &w, &u);
     CHECK_INT(u.rc, PG_OK);
     CHECK_INT(u.r.entries, 2);
-    /* Named twice: the second time it is read ahead and known. */
+    /* Written just now: its timestamps cannot be trusted yet, so naming it
+     * again reads it again (and finds it known). */
     ingest_hinted(s, session, fresh, NULL, &w, &u);
+    CHECK_INT(u.rc, PG_OK);
+    CHECK_INT(u.r.read_ahead, 0);
+    CHECK_INT(u.r.skipped, 1);
+    CHECK_STR(u.r.same_as, fresh);
+    /* An older file named twice: the second time it is read ahead and known. */
+    ingest_hinted(s, session, a, a, &w, &u);
+    CHECK_INT(u.rc, PG_OK);
+    CHECK_INT(u.r.skipped, 1);
+    ingest_hinted(s, session, a, big, &w, &u);
     CHECK_INT(u.rc, PG_OK);
     CHECK_INT(u.r.read_ahead, 1);
     CHECK_INT(u.r.skipped, 1);
     CHECK_INT(u.r.entries, 0);
-    CHECK_STR(u.r.same_as, fresh);
+    CHECK_STR(u.r.same_as, a);
+    /* big (256 MB, sparse) is being hashed ahead when another file is asked
+     * for: the hashing stops, and the session ends without waiting for it. */
+    ingest_hinted(s, session, b, NULL, &w, &u);
+    CHECK_INT(u.rc, PG_OK);
+    CHECK_INT(u.r.skipped, 1);
 
     /* The same files on one thread give the same database. */
     pg_stats st[2];
@@ -532,6 +651,7 @@ static void test_read_ahead(void)
     if (s == NULL)
         return;
     const char *order[] = { a, c, b, fresh };
+    unlink(big);
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
         pg_ingest_opts o = opts_for(1, PG_INPUT_LISTING, &w, NULL);
         CHECK_INT(pg_ingest_path(s, order[i], &o, &u.r, &u.err), PG_OK);
@@ -693,6 +813,8 @@ int main(void)
     test_large();
     test_lost_group();
     test_read_ahead();
+    test_open_warning_order();
+    test_read_ahead_rewrite();
     test_read_error();
     test_store_error();
     char cmd[600];
