@@ -446,6 +446,38 @@ static void ingest_hinted(pg_store *s, pg_ingest_session *session, const char *p
     u->rc = pg_ingest_path(s, path, &o, &u->r, &u->err);
 }
 
+/* Checks how a call went: its status, and whether it was read ahead and
+ * skipped as known (-1: not checked).  A macro, so failures name the line. */
+#define CHECK_RUN(u, want_rc, want_ahead, want_skipped) do { \
+        CHECK_INT((u).rc, (want_rc)); \
+        if ((want_ahead) >= 0) CHECK_INT((u).r.read_ahead, (want_ahead)); \
+        if ((want_skipped) >= 0) CHECK_INT((u).r.skipped, (want_skipped)); \
+    } while (0)
+
+/* A store with a session and a warning log, as the read-ahead tests use. */
+typedef struct hinted {
+    pg_store *s;
+    pg_ingest_session *session;
+    warn_log w;
+} hinted;
+
+static int hinted_open(hinted *h, const char *db)
+{
+    memset(h, 0, sizeof *h);
+    log_init(&h->w);
+    if ((h->s = open_db(db)) == NULL)
+        return -1;
+    CHECK_INT(pg_ingest_session_new(&h->session, NULL), PG_OK);
+    return h->session != NULL ? 0 : -1;
+}
+
+static void hinted_close(hinted *h)
+{
+    pg_store_close(h->s);
+    pg_ingest_session_free(h->session);
+    pg_buf_release(&h->w.text);
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -495,31 +527,24 @@ static void test_read_ahead_rewrite(void)
     CHECK_INT(stat(y, &st), 0);
     struct timespec pause = { 2, 200 * 1000 * 1000 };
     nanosleep(&pause, NULL);
-    pg_store *s = open_db("rewrite.db");
-    pg_ingest_session *session = NULL;
-    warn_log w;
+    hinted h;
     run u;
-    if (s == NULL)
+    if (hinted_open(&h, "rewrite.db") != 0)
         return;
-    log_init(&w);
-    CHECK_INT(pg_ingest_session_new(&session, NULL), PG_OK);
-    ingest_hinted(s, session, a, y, &w, &u);
+    ingest_hinted(h.s, h.session, a, y, &h.w, &u);
     CHECK_INT(u.rc, PG_OK);
     struct timespec settle = { 0, 300 * 1000 * 1000 };
     nanosleep(&settle, NULL);   /* the producer reads y ahead meanwhile */
     write_file(y, "Title Y TWO\n\nAn abstract that stays the same length.\n\n");
     struct timespec times[2] = { st.st_atim, st.st_mtim };
     CHECK_INT(utimensat(AT_FDCWD, y, times, 0), 0);
-    ingest_hinted(s, session, y, NULL, &w, &u);
-    CHECK_INT(u.rc, PG_OK);
-    CHECK_INT(u.r.read_ahead, 0);
+    ingest_hinted(h.s, h.session, y, NULL, &h.w, &u);
+    CHECK_RUN(u, PG_OK, 0, 0);
     CHECK_INT(u.r.entries, 1);
-    pg_store_close(s);
-    pg_ingest_session_free(session);
+    hinted_close(&h);
     titles_of("rewrite.db", titles, sizeof titles);
     CHECK(strstr(titles, "Title Y TWO\n") != NULL);
     CHECK(strstr(titles, "Title Y one\n") == NULL);
-    pg_buf_release(&w.text);
 }
 
 /* A warning given while opening the input (a header row with an invalid
@@ -577,34 +602,27 @@ static void test_read_ahead(void)
     path_in(big, sizeof big, dir, "big.txt");
     CHECK_INT(truncate_to(big, (off_t)256 << 20), 0);
 
-    pg_store *s = open_db("ahead.db");
-    pg_ingest_session *session = NULL;
-    warn_log w;
+    hinted h;
     run u;
-    if (s == NULL)
+    if (hinted_open(&h, "ahead.db") != 0)
         return;
-    log_init(&w);
-    CHECK_INT(pg_ingest_session_new(&session, NULL), PG_OK);
 
     /* A names B, then C is asked for: C is read now, not B. */
-    ingest_hinted(s, session, a, b, &w, &u);
-    CHECK_INT(u.rc, PG_OK);
-    CHECK_INT(u.r.read_ahead, 0);
-    ingest_hinted(s, session, c, fifo, &w, &u);
-    CHECK_INT(u.rc, PG_OK);
-    CHECK_INT(u.r.read_ahead, 0);
+    ingest_hinted(h.s, h.session, a, b, &h.w, &u);
+    CHECK_RUN(u, PG_OK, 0, 0);
+    ingest_hinted(h.s, h.session, c, fifo, &h.w, &u);
+    CHECK_RUN(u, PG_OK, 0, 0);
     CHECK(u.r.entries > 0);
     /* The FIFO was named next but never opened (opening it would block):
      * asking for B instead returns, and B, not named, is read now. */
-    ingest_hinted(s, session, b, sub, &w, &u);
-    CHECK_INT(u.rc, PG_OK);
-    CHECK_INT(u.r.read_ahead, 0);
+    ingest_hinted(h.s, h.session, b, sub, &h.w, &u);
+    CHECK_RUN(u, PG_OK, 0, 0);
     CHECK(u.r.entries > 0);
     /* A directory and a missing file fail as they do on one thread. */
-    ingest_hinted(s, session, sub, missing, &w, &u);
+    ingest_hinted(h.s, h.session, sub, missing, &h.w, &u);
     CHECK_INT(u.rc, PG_ERR_IO);
     CHECK(strstr(u.err.msg, "subdir: is a directory") != NULL);
-    ingest_hinted(s, session, missing, fresh, &w, &u);
+    ingest_hinted(h.s, h.session, missing, fresh, &h.w, &u);
     CHECK_INT(u.rc, PG_ERR_IO);
     CHECK(strstr(u.err.msg, "missing.txt: cannot open: No such file") != NULL);
 
@@ -615,53 +633,44 @@ static void test_read_ahead(void)
     nanosleep(&pause, NULL);    /* most often before: the case to test */
     write_file(fresh, "Title one\n\nAbstract of the first paper, long enough.\n\n"
                       "Title two\n\nAbstract of the second paper, also long.\n\n");
-    ingest_hinted(s, session, fresh, fresh, &w, &u);
-    CHECK_INT(u.rc, PG_OK);
+    ingest_hinted(h.s, h.session, fresh, fresh, &h.w, &u);
+    CHECK_RUN(u, PG_OK, -1, 0);
     CHECK_INT(u.r.entries, 2);
     /* Written just now: its timestamps cannot be trusted yet, so naming it
      * again reads it again (and finds it known). */
-    ingest_hinted(s, session, fresh, NULL, &w, &u);
-    CHECK_INT(u.rc, PG_OK);
-    CHECK_INT(u.r.read_ahead, 0);
-    CHECK_INT(u.r.skipped, 1);
+    ingest_hinted(h.s, h.session, fresh, NULL, &h.w, &u);
+    CHECK_RUN(u, PG_OK, 0, 1);
     CHECK_STR(u.r.same_as, fresh);
     /* An older file named twice: the second time it is read ahead and known. */
-    ingest_hinted(s, session, a, a, &w, &u);
-    CHECK_INT(u.rc, PG_OK);
-    CHECK_INT(u.r.skipped, 1);
-    ingest_hinted(s, session, a, big, &w, &u);
-    CHECK_INT(u.rc, PG_OK);
-    CHECK_INT(u.r.read_ahead, 1);
-    CHECK_INT(u.r.skipped, 1);
+    ingest_hinted(h.s, h.session, a, a, &h.w, &u);
+    CHECK_RUN(u, PG_OK, -1, 1);
+    ingest_hinted(h.s, h.session, a, big, &h.w, &u);
+    CHECK_RUN(u, PG_OK, 1, 1);
     CHECK_INT(u.r.entries, 0);
     CHECK_STR(u.r.same_as, a);
     /* big (256 MB, sparse) is being hashed ahead when another file is asked
      * for: the hashing stops, and the session ends without waiting for it. */
-    ingest_hinted(s, session, b, NULL, &w, &u);
-    CHECK_INT(u.rc, PG_OK);
-    CHECK_INT(u.r.skipped, 1);
+    ingest_hinted(h.s, h.session, b, NULL, &h.w, &u);
+    CHECK_RUN(u, PG_OK, -1, 1);
 
     /* The same files on one thread give the same database. */
     pg_stats st[2];
     pg_error err;
-    CHECK_INT(pg_store_stats(s, &st[0], &err), PG_OK);
-    pg_store_close(s);
-    pg_ingest_session_free(session);
-    s = open_db("ahead1.db");
-    if (s == NULL)
+    CHECK_INT(pg_store_stats(h.s, &st[0], &err), PG_OK);
+    CHECK_INT(h.w.wrong_thread, 0);
+    hinted_close(&h);
+    unlink(big);
+    if (hinted_open(&h, "ahead1.db") != 0)
         return;
     const char *order[] = { a, c, b, fresh };
-    unlink(big);
     for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
-        pg_ingest_opts o = opts_for(1, PG_INPUT_LISTING, &w, NULL);
-        CHECK_INT(pg_ingest_path(s, order[i], &o, &u.r, &u.err), PG_OK);
+        pg_ingest_opts o = opts_for(1, PG_INPUT_LISTING, &h.w, NULL);
+        CHECK_INT(pg_ingest_path(h.s, order[i], &o, &u.r, &u.err), PG_OK);
     }
-    CHECK_INT(pg_store_stats(s, &st[1], &err), PG_OK);
-    pg_store_close(s);
+    CHECK_INT(pg_store_stats(h.s, &st[1], &err), PG_OK);
+    hinted_close(&h);
     CHECK(same_db("ahead.db", "ahead1.db"));
     CHECK_INT(st[0].occurrences, st[1].occurrences);
-    CHECK_INT(w.wrong_thread, 0);
-    pg_buf_release(&w.text);
 }
 
 /* ---- failures mid-file ---------------------------------------------------- */
