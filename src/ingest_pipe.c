@@ -285,6 +285,9 @@ typedef struct job {
     int year;
     size_t max_line;
     pg_encoding encoding;
+    int prepare_all;            /* prepare every text, seen or not: the file
+                                   is read again after a read-ahead whose
+                                   texts the session took as seen */
 } job;
 
 static void job_free(job *j)
@@ -323,6 +326,7 @@ struct pgi_pipe {
     pg_packer *packer;
     pg_buf raw;                 /* raw key scratch */
     batch *cur;                 /* the batch being filled: warnings go there */
+    int prepare_all;            /* the job being read has prepare_all */
 
     /* The consumer's. */
     unsigned long long asked;   /* the last job id given out */
@@ -453,7 +457,7 @@ static pg_err read_one(pgi_pipe *p, pg_reader *r, batch *b)
         pgi_raw_key(&rec, &p->raw, &it->key) != PG_OK)
         return pg_error_set(&b->err, PG_ERR_NOMEM, "out of memory");
     b->n++;
-    if (!session_add(p->session, it->key))
+    if (!session_add(p->session, it->key) && !p->prepare_all)
         return PG_OK;
     /* Not prepared when memory is short: the consumer then prepares it. */
     size_t mark = b->arena.len;
@@ -592,6 +596,7 @@ static void *produce(void *arg)
         pthread_mutex_unlock(&p->mu);
         if (stop)
             break;
+        p->prepare_all = j.prepare_all;
         run_job(p, &j);
         job_free(&j);
     }
@@ -773,13 +778,15 @@ static int changed_since(const char *path, const batch *b)
 /* Queues a new job (path, or the stream fp, named name), cancelling
  * everything else, and waits for its head. */
 static pg_err start_job(pgi_pipe *p, const char *path, FILE *fp, const char *name,
-                        const pg_ingest_opts *o, pgi_head *h, pg_error *err)
+                        const pg_ingest_opts *o, int prepare_all, pgi_head *h,
+                        pg_error *err)
 {
     job j;
     pgi_pipe_close(p);
     cancel_all(p);
     if (new_job(&j, path, fp, name, o) != PG_OK)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    j.prepare_all = prepare_all;
     pg_err rc = queue_job(p, &j);
     if (rc != PG_OK) {
         job_free(&j);
@@ -801,11 +808,11 @@ pg_err pgi_pipe_open_path(pgi_pipe *p, const char *path, const pg_ingest_opts *o
         rc = take_head(p, h, err);
         /* Read again now when it changed since, or failed then. */
         if (!h->fallback && (rc != PG_OK || changed_since(path, p->reading)))
-            rc = start_job(p, path, NULL, path, o, h, err);
+            rc = start_job(p, path, NULL, path, o, 1, h, err);
         else
             h->read_ahead = 1;
     } else {
-        rc = start_job(p, path, NULL, path, o, h, err);
+        rc = start_job(p, path, NULL, path, o, 0, h, err);
     }
     if (rc != PG_ERR_INTERNAL)
         read_ahead(p, o);
@@ -815,7 +822,7 @@ pg_err pgi_pipe_open_path(pgi_pipe *p, const char *path, const pg_ingest_opts *o
 pg_err pgi_pipe_open_stream(pgi_pipe *p, FILE *fp, const char *name,
                             const pg_ingest_opts *o, pgi_head *h, pg_error *err)
 {
-    return start_job(p, NULL, fp, name, o, h, err);
+    return start_job(p, NULL, fp, name, o, 0, h, err);
 }
 
 /* Delivers the warnings of the current batch queued before item `upto`. */
