@@ -13,10 +13,13 @@
 ** near-duplicate stage (dedup.c).  Every record gets an occurrence row, so
 ** nothing read is ever lost.
 **
-** The CPU-only part of that (ingest_prep.c) can run ahead on a producer
-** thread (ingest_pipe.c) while this thread does the store calls, in the
-** same order as without it; a new text the producer did not prepare is
-** prepared here by the same functions.
+** The CPU-only part of that (ingest_prep.c), hashing the file included,
+** can run ahead on a producer thread (ingest_pipe.c) while this thread does
+** the store calls, in the same order as without it; a new text the producer
+** did not prepare is prepared here by the same functions.  With a session,
+** the producer also opens and reads the file the caller names next
+** (pg_ingest_opts.next_path) while this one is written and committed.  A
+** path that is not a regular file is handled here, as on one thread.
 */
 #include <errno.h>
 #include <stdlib.h>
