@@ -92,7 +92,8 @@ struct pgs_pending {
     int loaded;                 /* seen has been read from the settings */
     int merged;                 /* the open transaction merged into buckets */
     int empty;                  /* band_buckets had no rows at this write
-                                   transaction's start (lookups skip it) */
+                                   transaction's start and none were merged
+                                   since (lookups and merges skip it) */
     bucket *cache;              /* N_BUCKETS, allocated on first use */
     size_t cache_bytes;
 };
@@ -409,10 +410,12 @@ static pg_err merge_bucket(pg_store *s, size_t i, const pend_pair *new, size_t n
                            pg_buf *out, pg_error *err)
 {
     struct pgs_pending *p = s->pend;
-    bucket old;
+    bucket old = { NULL, 0, 0 };
     /* From the database, not the cache: another connection may have merged
-     * into this bucket since it was cached. */
-    pg_err e = bucket_read(s, i, &old, err);
+     * into this bucket since it was cached.  Nothing to read when the index
+     * was empty at this transaction's start and nothing merged since (the
+     * first merge of a bulk load: 65,536 reads saved). */
+    pg_err e = p->empty ? PG_OK : bucket_read(s, i, &old, err);
     if (e != PG_OK)
         return e;
     pg_buf_reset(out);
@@ -500,6 +503,7 @@ static pg_err merge_pending(pg_store *s, pg_error *err)
     pg_buf_release(&out);
     free(start);
     free(sorted);
+    p->empty = 0;               /* buckets may have been written */
     if (e == PG_OK) {
         char v[32];
         snprintf(v, sizeof v, "%lld", p->seen);

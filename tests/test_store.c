@@ -1228,6 +1228,87 @@ out:
     pg_buf_release(&packed);
 }
 
+/* The band index across merges: a key merged in one transaction and met
+ * again in a later one keeps both texts, in the bucket the second merge
+ * rewrote, for a fresh connection (no cached buckets) as for the writer.
+ * The first merge writes into an empty index without reading it; the
+ * second must read what the first wrote. */
+static void put_banded(pg_store *s, const char *title, const uint64_t *bands, size_t n,
+                       pg_key *key)
+{
+    static long file_no;
+    char path[64];
+    pg_error err;
+    long long fid = 0;
+    int dup = 0;
+    pg_buf dup_path = PG_BUF_INIT;
+    entry e = { title, "An abstract that is long enough to be a text.", title,
+                "2024-01-01", 1 };
+    pg_record r = make_record(&e);
+    pg_text t = make_text(&r, title);
+    pg_file_counts c = { 1, 1, 0, 100, "" };
+    *key = t.key;
+    snprintf(path, sizeof path, "banded-%ld.txt", ++file_no);
+    CHECK_INT(pg_store_file_begin(s, path, "listing", &fid, &err), PG_OK);
+    CHECK_INT(pg_store_add_text(s, &t, &err), PG_OK);
+    CHECK_INT(pg_store_add_occurrence(s, fid, t.key, &r, &err), PG_OK);
+    CHECK_INT(pg_store_add_bands(s, t.key, bands, n, NULL, 0, &err), PG_OK);
+    CHECK_INT(pg_store_file_commit(s, fid, pg_key_of(path, strlen(path)), &c, &dup,
+                                   &dup_path, &err), PG_OK);
+    pg_buf_release(&dup_path);
+}
+
+static int has_key(const pg_keyvec *kv, pg_key k)
+{
+    for (size_t i = 0; i < kv->n; i++)
+        if (pg_key_cmp(kv->v[i], k) == 0)
+            return 1;
+    return 0;
+}
+
+static void test_band_merges(void)
+{
+    char path[PATH_MAX];
+    tpath(path, "bands.db");
+    pg_store *s = open_ok(path);
+    if (s == NULL)
+        return;
+    pg_store_set_merge_keys(s, 1);      /* every commit merges */
+    const uint64_t shared = 0x1234567890abcdefULL;
+    const uint64_t a_bands[] = { shared, 0x1111 }, b_bands[] = { shared, 0x2222 };
+    pg_key a, b, none = pg_key_of("none", 4);
+    put_banded(s, "first text", a_bands, 2, &a);
+    put_banded(s, "second text", b_bands, 2, &b);
+    pg_store_close(s);
+    for (int fresh = 0; fresh < 2; fresh++) {
+        pg_keyvec kv = { 0 };
+        pg_error err;
+        long long fid = 0;
+        if ((s = open_ok(path)) == NULL)
+            return;
+        if (!fresh) {
+            /* The writer's view: its cached buckets, in a write transaction. */
+            pg_store_set_merge_keys(s, 1);
+            pg_key c;
+            const uint64_t c_bands[] = { 0x3333 };
+            put_banded(s, "third text", c_bands, 1, &c);
+        }
+        CHECK_INT(pg_store_file_begin(s, "look.txt", "listing", &fid, &err), PG_OK);
+        CHECK_INT(pg_store_candidates(s, none, none, &shared, 1, &kv, &err), PG_OK);
+        CHECK(has_key(&kv, a));
+        CHECK(has_key(&kv, b));
+        CHECK_INT(kv.n, 2);
+        /* 0x1111, 0x2222 and 0x3333 share bucket 0, merged three times. */
+        kv.n = 0;
+        CHECK_INT(pg_store_candidates(s, none, none, &a_bands[1], 1, &kv, &err), PG_OK);
+        CHECK(kv.n == 1 && has_key(&kv, a));
+        pg_store_file_rollback(s);
+        pg_keyvec_release(&kv);
+        pg_store_close(s);
+    }
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets"), 2);
+}
+
 int main(void)
 {
     snprintf(g_dir, sizeof g_dir, "%s", "/tmp/pg-test-store-XXXXXX");
@@ -1251,6 +1332,7 @@ int main(void)
     test_fields();
     test_prepacked();
     test_check();
+    test_band_merges();
     test_concurrent_writers();
     test_killed_writer();
     test_throughput();
