@@ -281,11 +281,24 @@ pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err)
     return e;
 }
 
+/* The cache slot of key (direct-mapped). */
+static size_t cache_slot(pg_key key)
+{
+    return (size_t)(key.lo & (CACHE_SLOTS - 1));
+}
+
+/* The cached prepared text of key, or NULL. */
+static prepared *cache_hit(pg_dedup *d, pg_key key)
+{
+    size_t slot = cache_slot(key);
+    return d->cached[slot] && pg_key_cmp(d->cache[slot].info.key, key) == 0
+           ? &d->cache[slot] : NULL;
+}
+
 void pg_dedup_forget(pg_dedup *d, pg_key text)
 {
-    size_t slot = (size_t)(text.lo & (CACHE_SLOTS - 1));
-    if (d->cached[slot] && pg_key_cmp(d->cache[slot].info.key, text) == 0)
-        d->cached[slot] = 0;
+    if (cache_hit(d, text) != NULL)
+        d->cached[cache_slot(text)] = 0;
 }
 
 void pg_dedup_free(pg_dedup *d)
@@ -425,10 +438,10 @@ void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
 /* The prepared candidate, from the cache or loaded into it. */
 static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *err)
 {
-    size_t slot = (size_t)(key.lo & (CACHE_SLOTS - 1));
+    size_t slot = cache_slot(key);
     prepared *p = &d->cache[slot];
     *out = p;
-    if (d->cached[slot] && pg_key_cmp(p->info.key, key) == 0)
+    if (cache_hit(d, key) != NULL)
         return PG_OK;
     d->cached[slot] = 0;
     pg_err e = prepare(d->s, key, p, err);
@@ -440,13 +453,12 @@ static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *
  * store: much cheaper than loading the candidate). */
 static pg_err ruled_out(pg_dedup *d, pg_key cand, int *out, pg_error *err)
 {
-    size_t slot = (size_t)(cand.lo & (CACHE_SLOTS - 1));
-    const prepared *p = &d->cache[slot];
+    const prepared *p = cache_hit(d, cand);
     sketch k;
     *out = 0;
     if (!d->self.sk.valid)
         return PG_OK;
-    if (d->cached[slot] && pg_key_cmp(p->info.key, cand) == 0 && p->sk.valid) {
+    if (p != NULL && p->sk.valid) {
         k = p->sk;
     } else {
         int found = 0;
@@ -585,7 +597,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
     d->st.texts += e == PG_OK;
     free(papers);
     if (e == PG_OK) {
-        size_t slot = (size_t)(text.lo & (CACHE_SLOTS - 1));
+        size_t slot = cache_slot(text);
         prepared old = d->cache[slot];
         d->cache[slot] = d->self;
         d->self = old;          /* released by the next prepare */

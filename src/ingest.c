@@ -374,9 +374,7 @@ static pg_err ingest_path_here(pg_store *s, const char *path, const pg_ingest_op
     } else if (!S_ISREG(st.st_mode)) {
         rc = pg_ingest_stream(s, fp, path, o, res, err);
     } else {
-        rc = pgi_hash_stream(fp, NULL, path, &key, &size, NULL, NULL, err);
-        if (rc == PG_OK && fseek(fp, 0, SEEK_SET) != 0)
-            rc = pg_error_set(err, PG_ERR_IO, "%s: %s", path, strerror(errno));
+        rc = pgi_hash_file(fp, path, &key, &size, NULL, NULL, err);
         if (rc == PG_OK)
             rc = pgi_ingest_keyed(s, fp, path, key, size, o, res, err);
     }

@@ -60,6 +60,10 @@ pg_err pgi_hash_stream(FILE *src, FILE *copy, const char *name, pg_key *key,
                        unsigned long long *size, int (*stop)(void *), void *stop_ctx,
                        pg_error *err);
 
+/* The same over a seekable file, then rewound for reading. */
+pg_err pgi_hash_file(FILE *fp, const char *name, pg_key *key, unsigned long long *size,
+                     int (*stop)(void *), void *stop_ctx, pg_error *err);
+
 /* ---- the producer thread and its queue (ingest_pipe.c) ------------------ */
 
 typedef struct pgi_pipe pgi_pipe;

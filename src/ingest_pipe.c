@@ -326,7 +326,6 @@ struct pgi_pipe {
     pg_packer *packer;
     pg_buf raw;                 /* raw key scratch */
     batch *cur;                 /* the batch being filled: warnings go there */
-    int prepare_all;            /* the job being read has prepare_all */
 
     /* The consumer's. */
     unsigned long long asked;   /* the last job id given out */
@@ -438,8 +437,9 @@ static void publish(pgi_pipe *p)
     pthread_mutex_unlock(&p->mu);
 }
 
-/* Reads the next record into b; PG_DONE or an error ends the batch. */
-static pg_err read_one(pgi_pipe *p, pg_reader *r, batch *b)
+/* Reads the next record of job j into b; PG_DONE or an error ends the
+ * batch. */
+static pg_err read_one(pgi_pipe *p, const job *j, pg_reader *r, batch *b)
 {
     pg_record rec;
     pg_error e;
@@ -457,7 +457,7 @@ static pg_err read_one(pgi_pipe *p, pg_reader *r, batch *b)
         pgi_raw_key(&rec, &p->raw, &it->key) != PG_OK)
         return pg_error_set(&b->err, PG_ERR_NOMEM, "out of memory");
     b->n++;
-    if (!session_add(p->session, it->key) && !p->prepare_all)
+    if (!session_add(p->session, it->key) && !j->prepare_all)
         return PG_OK;
     /* Not prepared when memory is short: the consumer then prepares it. */
     size_t mark = b->arena.len;
@@ -518,10 +518,7 @@ static void open_path(pgi_pipe *p, const job *j, batch *b, FILE **fp)
     }
     clock_gettime(CLOCK_REALTIME, &b->opened);
     hashing h = { p, j };
-    b->end = pgi_hash_stream(f, NULL, j->path, &b->key, &b->size, hash_cancelled, &h,
-                             &b->err);
-    if (b->end == PG_OK && fseek(f, 0, SEEK_SET) != 0)
-        b->end = pg_error_set(&b->err, PG_ERR_IO, "%s: %s", j->path, strerror(errno));
+    b->end = pgi_hash_file(f, j->path, &b->key, &b->size, hash_cancelled, &h, &b->err);
     if (b->end != PG_OK) {
         b->hash_failed = b->end != PG_DONE;
         fclose(f);
@@ -570,7 +567,7 @@ static void run_job(pgi_pipe *p, const job *j)
             if (is_cancelled(p, j))
                 b->end = PG_DONE;
             else
-                b->end = read_one(p, r, b);
+                b->end = read_one(p, j, r, b);
         }
         if (records < BATCH_RECORDS)
             records *= 2;
@@ -596,7 +593,6 @@ static void *produce(void *arg)
         pthread_mutex_unlock(&p->mu);
         if (stop)
             break;
-        p->prepare_all = j.prepare_all;
         run_job(p, &j);
         job_free(&j);
     }
@@ -703,25 +699,21 @@ static pg_err new_job(job *j, const char *path, FILE *fp, const char *name,
 /* Gives the producer path to read ahead, when the caller named one. */
 static void read_ahead(pgi_pipe *p, const pg_ingest_opts *o)
 {
-    job j, copy;
+    job j;
     const char *next = o->next_path;
     /* A pipe of one call's own ends with the call: nobody would read it. */
     if (next == NULL || strcmp(next, "-") == 0 || p->own_session != NULL)
         return;
     if (new_job(&j, next, NULL, next, o) != PG_OK)
         return;
-    if (new_job(&copy, next, NULL, next, o) != PG_OK) {
-        job_free(&j);
-        return;
-    }
     if (queue_job(p, &j) != PG_OK) {
         job_free(&j);
-        job_free(&copy);
         return;
     }
-    p->ahead = j.id;
-    copy.id = j.id;
-    p->ahead_job = copy;
+    /* The queued job is the producer's now: what to match it by is kept
+     * apart.  Without it (no memory) the read-ahead is never used. */
+    if (new_job(&p->ahead_job, next, NULL, next, o) == PG_OK)
+        p->ahead = j.id;
 }
 
 /* Waits for the current job's head batch, which stays the one being read

@@ -199,3 +199,12 @@ out:
     free(chunk);
     return rc;
 }
+
+pg_err pgi_hash_file(FILE *fp, const char *name, pg_key *key, unsigned long long *size,
+                     int (*stop)(void *), void *stop_ctx, pg_error *err)
+{
+    pg_err rc = pgi_hash_stream(fp, NULL, name, key, size, stop, stop_ctx, err);
+    if (rc == PG_OK && fseek(fp, 0, SEEK_SET) != 0)
+        rc = pg_error_set(err, PG_ERR_IO, "%s: %s", name, strerror(errno));
+    return rc;
+}

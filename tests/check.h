@@ -8,6 +8,7 @@
 #define PG_TEST_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int check_failed_;
@@ -46,5 +47,32 @@ static int check_total_;
         fprintf(stderr, "%d checks, %d failed\n", check_total_, check_failed_); \
         return check_failed_ ? 1 : 0; \
     } while (0)
+
+/* For tests that read the fixtures and write into a temporary directory:
+ * copies $FIXTURES into fixtures[0..n) and makes dir (a mkdtemp template).
+ * 0, or 99 (meson's "hard error") with a message. */
+static inline int check_setup(char *fixtures, size_t n, char *dir)
+{
+    const char *f = getenv("FIXTURES");
+    if (f == NULL) {
+        fprintf(stderr, "FIXTURES is not set\n");
+        return 99;
+    }
+    snprintf(fixtures, n, "%s", f);
+    if (mkdtemp(dir) == NULL) {
+        fprintf(stderr, "cannot make %s\n", dir);
+        return 99;
+    }
+    return 0;
+}
+
+/* Removes the directory check_setup made, with what the tests left in it. */
+static inline void check_cleanup(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
 
 #endif

@@ -541,14 +541,9 @@ static void test_key_version(void)
 
 int main(void)
 {
-    const char *f = getenv("FIXTURES");
-    if (f == NULL) {
-        fprintf(stderr, "FIXTURES is not set\n");
-        return 99;
-    }
-    snprintf(fixtures, sizeof fixtures, "%s", f);
-    if (mkdtemp(dir) == NULL)
-        return 99;
+    int setup = check_setup(fixtures, sizeof fixtures, dir);
+    if (setup != 0)
+        return setup;
     test_counts();
     test_stream();
     test_failures();
@@ -560,9 +555,6 @@ int main(void)
     test_migration_5();
     test_attached_dedup();
     test_same_paper();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    check_cleanup(dir);
     CHECK_DONE();
 }

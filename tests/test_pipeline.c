@@ -814,14 +814,9 @@ static void test_store_error(void)
 
 int main(void)
 {
-    const char *f = getenv("FIXTURES");
-    if (f == NULL) {
-        fprintf(stderr, "FIXTURES is not set\n");
-        return 99;
-    }
-    snprintf(fixtures, sizeof fixtures, "%s", f);
-    if (mkdtemp(dir) == NULL)
-        return 99;
+    int setup = check_setup(fixtures, sizeof fixtures, dir);
+    if (setup != 0)
+        return setup;
     test_fixtures();
     test_large();
     test_lost_group();
@@ -830,9 +825,6 @@ int main(void)
     test_read_ahead_rewrite();
     test_read_error();
     test_store_error();
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", dir);
+    check_cleanup(dir);
     CHECK_DONE();
 }
