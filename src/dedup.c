@@ -62,6 +62,17 @@ typedef struct prepared {
  * ingest's dedup lives as long as the connection (pg_dedup_attached), so
  * the variants of earlier files stay cached: about 8,000 texts. */
 #define CACHE_SLOTS 8192
+/* Most candidates are ruled out by their sketch alone, and a text placed
+ * long ago (out of the cache above) is still a candidate of later ones:
+ * its sketch costs a query (about 3 us).  Sketches are small and a text's
+ * never changes, so a second, larger direct-mapped cache keeps just them:
+ * SKETCH_SLOTS * ~220 bytes. */
+#define SKETCH_SLOTS 32768
+
+typedef struct sketch_slot {
+    pg_key key;
+    sketch sk;                  /* sk.valid 0: the slot is empty */
+} sketch_slot;
 
 struct pg_dedup {
     pg_store *s;
@@ -70,6 +81,7 @@ struct pg_dedup {
     prepared self, other;
     prepared *cache;            /* CACHE_SLOTS slots; info.key says which text */
     unsigned char *cached;      /* 1 when the slot holds a text */
+    sketch_slot *sketches;      /* SKETCH_SLOTS, by the low bits of the key */
     pg_keyvec cand;
     pg_buf sk_buf;              /* a candidate's stored sketch */
     unsigned long long generation;  /* the store's, when attached to it */
@@ -235,11 +247,13 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
     if (d != NULL) {
         d->cache = calloc(CACHE_SLOTS, sizeof *d->cache);
         d->cached = calloc(CACHE_SLOTS, 1);
+        d->sketches = calloc(SKETCH_SLOTS, sizeof *d->sketches);
     }
-    if (d == NULL || d->cache == NULL || d->cached == NULL) {
+    if (d == NULL || d->cache == NULL || d->cached == NULL || d->sketches == NULL) {
         if (d != NULL) {
             free(d->cache);
             free(d->cached);
+            free(d->sketches);
         }
         free(d);
         *out = NULL;
@@ -311,6 +325,7 @@ void pg_dedup_free(pg_dedup *d)
         prepared_release(&d->cache[i]);
     free(d->cache);
     free(d->cached);
+    free(d->sketches);
     pg_keyvec_release(&d->cand);
     pg_buf_release(&d->sk_buf);
     free(d);
@@ -449,17 +464,34 @@ static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *
     return e;
 }
 
-/* 1 when the candidate's sketch rules it out (read from the cache or the
+static sketch_slot *sketch_slot_of(pg_dedup *d, pg_key key)
+{
+    return &d->sketches[key.lo & (SKETCH_SLOTS - 1)];
+}
+
+static void sketch_keep(pg_dedup *d, pg_key key, const sketch *k)
+{
+    if (k->valid) {
+        sketch_slot *sl = sketch_slot_of(d, key);
+        sl->key = key;
+        sl->sk = *k;
+    }
+}
+
+/* 1 when the candidate's sketch rules it out (read from a cache or the
  * store: much cheaper than loading the candidate). */
 static pg_err ruled_out(pg_dedup *d, pg_key cand, int *out, pg_error *err)
 {
     const prepared *p = cache_hit(d, cand);
+    const sketch_slot *sl = sketch_slot_of(d, cand);
     sketch k;
     *out = 0;
     if (!d->self.sk.valid)
         return PG_OK;
     if (p != NULL && p->sk.valid) {
         k = p->sk;
+    } else if (sl->sk.valid && pg_key_cmp(sl->key, cand) == 0) {
+        k = sl->sk;
     } else {
         int found = 0;
         pg_err e = pg_store_sketch(d->s, cand, &d->sk_buf, &found, err);
@@ -468,6 +500,7 @@ static pg_err ruled_out(pg_dedup *d, pg_key cand, int *out, pg_error *err)
         if (!found)
             return PG_OK;
         sketch_from_bytes((const unsigned char *)d->sk_buf.data, d->sk_buf.len, &k);
+        sketch_keep(d, cand, &k);
     }
     *out = sketch_rules_out(&d->self.sk, &k, &d->o);
     return PG_OK;
@@ -597,6 +630,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
     d->st.texts += e == PG_OK;
     free(papers);
     if (e == PG_OK) {
+        sketch_keep(d, text, &d->self.sk);
         size_t slot = cache_slot(text);
         prepared old = d->cache[slot];
         d->cache[slot] = d->self;
