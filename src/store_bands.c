@@ -171,9 +171,11 @@ static pg_err reserve(void **v, size_t *cap, size_t want, size_t size)
 }
 
 /* Adds one text's keys to the in-memory level.  The hash heads are sized
- * for `expect` pairs (the merge size) at once: doubling them as the level
- * fills relinks every pair at each step, a random write each, which cost
- * half of a bulk ingest's pend_add time. */
+ * for `expect` pairs (the merge size) at once, twice as many heads as
+ * pairs, and grow only when the pairs outnumber the heads (a file's keys
+ * can pass the merge size before its commit merges them): each doubling
+ * relinks every pair, a random write each, which cost half of a bulk
+ * ingest's pend_add time. */
 static pg_err pend_add(struct pgs_pending *p, long long id, pg_key key,
                        const uint64_t *bands, size_t n, size_t expect)
 {
@@ -185,7 +187,7 @@ static pg_err pend_add(struct pgs_pending *p, long long id, pg_key key,
         e = reserve((void **)&p->pairs, &p->cap_pairs, p->n_pairs + n,
                     sizeof *p->pairs);
     size_t want = p->n_pairs + n > expect ? p->n_pairs + n : expect;
-    if (e == PG_OK && p->n_heads < want * 2)
+    if (e == PG_OK && p->n_heads < want)
         e = grow_heads(p, want);
     if (e != PG_OK)
         return e;
