@@ -98,8 +98,12 @@ struct pgs_pending {
     size_t cache_bytes;
 };
 
+/* A text is placed once (its band_sets row comes with it, and `dedup`
+ * clears them all before placing every text again): a plain INSERT, 1.3 us
+ * a row against 3.0 for OR REPLACE, and a second placement is an error
+ * rather than a silent overwrite. */
 static const char *const sql_bandset_add =
-    "INSERT OR REPLACE INTO band_sets (text_id, keys, sketch) VALUES (?1, ?2, ?3)";
+    "INSERT INTO band_sets (text_id, keys, sketch) VALUES (?1, ?2, ?3)";
 static const char *const sql_sketch =
     "SELECT b.sketch FROM texts AS t JOIN band_sets AS b ON b.text_id = t.id"
     " WHERE t.key = ?1";

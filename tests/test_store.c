@@ -1266,6 +1266,37 @@ static int has_key(const pg_keyvec *kv, pg_key k)
     return 0;
 }
 
+/* A text is placed once: its band keys written a second time are an error,
+ * not a silent overwrite, and the first ones stay. */
+static void test_bands_once(void)
+{
+    char path[PATH_MAX];
+    pg_error err;
+    pg_keyvec cand = { 0 };
+    long long fid = 0;
+    const uint64_t bands[2] = { 0x1111000000000001ULL, 0x2222000000000002ULL };
+    const uint64_t other[1] = { 0x3333000000000003ULL };
+    tpath(path, "bands-once.db");
+    pg_store *s = open_ok(path);
+    if (s == NULL)
+        return;
+    pg_key a, self = pg_key_of("x", 1);
+    put_banded(s, "placed once", bands, 2, &a);
+    CHECK_INT(pg_store_file_begin(s, "again.txt", "listing", &fid, &err), PG_OK);
+    CHECK(pg_store_add_bands(s, a, other, 1, NULL, 0, &err) != PG_OK);
+    CHECK(strstr(err.msg, "band keys") != NULL);
+    pg_store_file_rollback(s);
+    CHECK_INT(pg_store_file_begin(s, "look.txt", "listing", &fid, &err), PG_OK);
+    CHECK_INT(pg_store_candidates(s, self, self, bands, 2, &cand, &err), PG_OK);
+    CHECK(has_key(&cand, a));
+    cand.n = 0;
+    CHECK_INT(pg_store_candidates(s, self, self, other, 1, &cand, &err), PG_OK);
+    CHECK_INT(cand.n, 0);
+    pg_store_file_rollback(s);
+    pg_keyvec_release(&cand);
+    pg_store_close(s);
+}
+
 static void test_band_merges(void)
 {
     char path[PATH_MAX];
@@ -1333,6 +1364,7 @@ int main(void)
     test_prepacked();
     test_check();
     test_band_merges();
+    test_bands_once();
     test_concurrent_writers();
     test_killed_writer();
     test_throughput();

@@ -55,7 +55,9 @@ const pg_dedup_stats *pg_dedup_stats_get(const pg_dedup *d);
  * (pg_dedup_rebuild) recomputes them all. */
 pg_err pg_dedup_keys_current(pg_dedup *d, int *current, pg_error *err);
 
-/* Places a newly stored text in its paper, reading it back from the store. */
+/* Places a newly stored text in its paper, reading it back from the store.
+ * A text is placed once (its band keys are written then; see
+ * pg_store_add_bands). */
 pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
 
 /* The index keys of one text: its band and blocking keys and its sketch

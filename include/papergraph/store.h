@@ -192,7 +192,8 @@ void pg_text_info_release(pg_text_info *t);
 
 /* Records the band keys of a stored text, and with them an opaque sketch
  * of it (NULL/0 for none) that the dedup stage reads back with
- * pg_store_sketch (idempotent). */
+ * pg_store_sketch.  Once per text (pg_store_clear_clusters forgets them
+ * all): a second call for the same text fails with PG_ERR_DB. */
 pg_err pg_store_add_bands(pg_store *s, pg_key text, const uint64_t *bands,
                           size_t n, const void *sketch, size_t sketch_len,
                           pg_error *err);
