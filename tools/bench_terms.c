@@ -26,7 +26,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "papergraph/terms.h"
+#include "graph/internal.h"
 
 #define BG_WORDS 60000
 #define TOPICS 3000

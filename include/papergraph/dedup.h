@@ -13,9 +13,54 @@
 #ifndef PAPERGRAPH_DEDUP_H
 #define PAPERGRAPH_DEDUP_H
 
-#include "papergraph/cluster.h"
-#include "papergraph/error.h"
 #include "papergraph/store.h"
+
+/* Thresholds.  Defaults (pg_match_opts_default) in brackets. */
+typedef struct pg_match_opts {
+    size_t min_abstract_words;  /* shorter abstracts count as absent [20] */
+    size_t min_prefix_words;    /* least opening a truncated abstract must share [8] */
+    size_t long_prefix_words;   /* an opening this long needs only a similar
+                                 * title, not a near-equal one [40] */
+    double same_abstract;       /* abstract Jaccard: near-identical text [0.80] */
+    double revised_abstract;    /* abstract Jaccard of a revision with a
+                                 * similar title [0.45] */
+    double revised_title;       /* title similarity that makes titles similar [0.50] */
+    double renamed_title;       /* least title similarity for any merge on
+                                 * the abstract [0.50]; lower it to merge
+                                 * retitled versions, at the risk of merging
+                                 * a group's companion papers */
+    double same_title_abstract; /* abstract Jaccard enough under the same,
+                                 * non-generic title [0.25] */
+    double truncated_containment; /* share of a truncated abstract's shingles
+                                 * found in the other, similar title [0.80] */
+    double truncated_same_title;  /* ... with the same title [0.60] */
+    double overwhelming;        /* abstract Jaccard that outweighs conflicting
+                                 * metadata [0.90] */
+    double title_only;          /* title similarity for records without
+                                 * abstract, and "same title" [0.90] */
+    double author_overlap;      /* least share of common surnames [0.50] */
+    int year_slack;             /* years may differ this much when abstracts
+                                 * are compared [1] */
+    int title_only_year_slack;  /* ... when titles alone are [0] */
+    size_t short_title_words;   /* titles of at most this many content words
+                                 * are short [3] */
+} pg_match_opts;
+
+/* Fills o with the defaults. */
+void pg_match_opts_default(pg_match_opts *o);
+
+typedef struct pg_match_result {
+    int same;                   /* 1: the same paper */
+    const char *rule;           /* static rule name, e.g. "revised-version" */
+    double abstract_jaccard;    /* shingle-set Jaccard; -1 when not both have one */
+    double containment;         /* |A∩B| / smaller set; -1 likewise */
+    size_t prefix_words;        /* words of a truncated abstract found as the
+                                 * other's opening; 0 when none */
+    double title_sim;           /* title similarity in [0, 1] */
+    double author_overlap;      /* share of common surnames; -1 when unknown */
+    size_t shared_urls;
+    char why[256];              /* one line for people */
+} pg_match_result;
 
 typedef struct pg_dedup pg_dedup;
 
@@ -36,15 +81,6 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
                     pg_error *err);
 void pg_dedup_free(pg_dedup *d);            /* NULL is a no-op */
 
-/* The dedup stage of ingests into s (with the saved options): made on first
- * use and kept by the store (pg_store_attach) so that its cache of
- * candidates outlives one file; made again after any rollback or a
- * rebuild.  The store frees it; do not pg_dedup_free() it. */
-pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err);
-
-/* Forgets the cached form of text: call when an occurrence of it is added,
- * since its metadata (authors, year, venue) may have changed. */
-void pg_dedup_forget(pg_dedup *d, pg_key text);
 const pg_match_opts *pg_dedup_opts(const pg_dedup *d);
 const pg_dedup_stats *pg_dedup_stats_get(const pg_dedup *d);
 
@@ -54,54 +90,6 @@ const pg_dedup_stats *pg_dedup_stats_get(const pg_dedup *d);
  * another version still work but miss some candidates: `papergraph dedup`
  * (pg_dedup_rebuild) recomputes them all. */
 pg_err pg_dedup_keys_current(pg_dedup *d, int *current, pg_error *err);
-
-/* Places a newly stored text in its paper, reading it back from the store.
- * A text is placed once (its band keys are written then; see
- * pg_store_add_bands). */
-pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
-
-/* The index keys of one text: its band and blocking keys and its sketch
- * (a digest of its abstract's signature, stored with the keys to rule out
- * candidates without reading them).  Plain data, computed from the text
- * alone, so an ingester may compute it on another thread. */
-#define PG_DEDUP_BANDS_MAX (PG_ABSTRACT_BANDS_MAX + PG_TITLE_BANDS_MAX)
-#define PG_DEDUP_SKETCH_BYTES (16 + 2 * PG_MINHASH_K)
-typedef struct pg_dedup_keys {
-    uint64_t bands[PG_DEDUP_BANDS_MAX];
-    size_t n_bands;
-    int has_sketch;             /* 0: the text has no abstract to sketch */
-    unsigned char sketch[PG_DEDUP_SKETCH_BYTES];
-} pg_dedup_keys;
-
-/* The keys of a text from its normalised title and abstract (pg_normalize_key;
- * abstract_len 0 when it has none) and its truncated flag. */
-void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
-                      size_t abstract_len, int truncated, pg_dedup_keys *out);
-
-/* A newly stored text as its ingester already has it, so that placing it
- * needs no read-back, decompression or second normalisation.  The fields
- * are what pg_store_text_info() would give for a text seen once. */
-typedef struct pg_dedup_text {
-    pg_key key, norm_key;
-    const char *title;          /* normalised (pg_normalize_key) */
-    size_t title_len;
-    const char *abstract;       /* normalised; "" when the text has none */
-    size_t abstract_len;
-    int truncated;
-    int authors;                /* -1 when unknown */
-    int year;                   /* publication year; 0 when unknown */
-    const char *author_names;   /* as given, one per line; "" when unknown */
-    const char *venue;          /* as given; "" when unknown */
-    const char *const *urls;    /* canonical URLs, sorted, each once */
-    size_t n_urls;
-    const pg_dedup_keys *keys;  /* pg_dedup_keys_of() of the fields above
-                                   when the caller has it; NULL: computed */
-} pg_dedup_text;
-
-/* pg_dedup_add_text for a text described by t (copied; the caller keeps
- * ownership of t's strings), stored by pg_store_add_text in this
- * transaction and not placed since: its cluster is still its own paper. */
-pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err);
 
 /* Recomputes every cluster with options o in one transaction and saves o as
  * the options of later ingests.  *st receives the counts. */

@@ -33,11 +33,8 @@
 #ifndef PAPERGRAPH_GRAPH_H
 #define PAPERGRAPH_GRAPH_H
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
-#include "papergraph/error.h"
-#include "papergraph/fingerprint.h"
+#include "papergraph/papers.h"
 
 /* What the builder is given for one paper.  Strings are copied by
  * pg_graph_build; urls are canonical (see pg_url_normalize). */
@@ -150,5 +147,12 @@ pg_err pg_graph_write_graphml(const pg_graph *g, FILE *out, pg_error *err);
  * to skip that file.  Unknown or uncomputed values are empty fields. */
 pg_err pg_graph_write_csv(const pg_graph *g, FILE *nodes, FILE *edges,
                           pg_error *err);
+
+/* Builds and analyses the graph of every paper in the store (graph.h):
+ * nodes are canonical papers with their title + abstract as text, their URLs,
+ * authors count, days and occurrences.  o NULL means the defaults.  Free the
+ * result with pg_graph_free(). */
+pg_err pg_papers_graph(pg_store *s, const pg_graph_opts *o, pg_graph **out,
+                       pg_error *err);
 
 #endif

@@ -12,8 +12,7 @@
 #define PAPERGRAPH_INGEST_H
 
 #include <stdio.h>
-#include "papergraph/error.h"
-#include "papergraph/reader.h"
+#include "papergraph/read.h"
 #include "papergraph/store.h"
 
 /* What one run remembers across its files so that work is not done twice:

@@ -1,25 +1,27 @@
 /*
 ** papergraph.h: the whole public API of libpapergraph in one include.
+**
+**   base.h     errors, buffers, content keys
+**   read.h     reading listing pages, JSON lines and CSV into records
+**   store.h    the SQLite database: open, read back occurrences and papers
+**   ingest.h   reading files into the store (with dedup)
+**   dedup.h    the near-duplicate stage: thresholds, rebuild, compare
+**   papers.h   canonical papers aggregated over their variants
+**   graph.h    the paper graph, built and analysed
+**   export.h   outputs: listings, CSV/JSON, GraphML, pictures, the report
 */
 #ifndef PAPERGRAPH_H
 #define PAPERGRAPH_H
 
 #define PG_VERSION "0.1.0"
 
-#include "papergraph/error.h"
-#include "papergraph/buf.h"
-#include "papergraph/record.h"
-#include "papergraph/reader.h"
-#include "papergraph/normalize.h"
-#include "papergraph/fingerprint.h"
+#include "papergraph/base.h"
+#include "papergraph/read.h"
 #include "papergraph/store.h"
 #include "papergraph/ingest.h"
-#include "papergraph/export.h"
-#include "papergraph/cluster.h"
 #include "papergraph/dedup.h"
 #include "papergraph/papers.h"
-#include "papergraph/terms.h"
 #include "papergraph/graph.h"
-#include "papergraph/draw.h"
+#include "papergraph/export.h"
 
 #endif

@@ -12,9 +12,6 @@
 #ifndef PAPERGRAPH_PAPERS_H
 #define PAPERGRAPH_PAPERS_H
 
-#include "papergraph/error.h"
-#include "papergraph/fingerprint.h"
-#include "papergraph/graph.h"
 #include "papergraph/store.h"
 
 /* One canonical paper, valid during the callback that receives it. */
@@ -43,12 +40,5 @@ typedef int (*pg_paper_fn)(void *ctx, const pg_paper *p);
 pg_err pg_papers_foreach(pg_store *s, int min_days, pg_paper_order order,
                          const char *only_id, pg_paper_fn fn, void *ctx,
                          pg_error *err);
-
-/* Builds and analyses the graph of every paper in the store (graph.h):
- * nodes are canonical papers with their title + abstract as text, their URLs,
- * authors count, days and occurrences.  o NULL means the defaults.  Free the
- * result with pg_graph_free(). */
-pg_err pg_papers_graph(pg_store *s, const pg_graph_opts *o, pg_graph **out,
-                       pg_error *err);
 
 #endif

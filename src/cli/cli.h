@@ -7,7 +7,7 @@
 #define PAPERGRAPH_CLI_H
 
 #include "papergraph/papergraph.h"
-#include "papergraph/report.h"
+#include "papergraph/export.h"
 
 /* Exit statuses (documented in the README). */
 enum {

@@ -1,0 +1,42 @@
+/*
+** utf8.h: checking and repairing UTF-8 on the reading path (internal).
+**
+** Every byte of input goes through here once, so the common case (a line
+** that is already valid, mostly ASCII) is a word-at-a-time scan with no
+** copy; only a line that needs repair is rewritten.  "Valid" is stricter
+** than the encoding alone: a NUL byte is refused too, because records are C
+** strings and a NUL would silently cut them.
+**
+** Repair follows the Unicode "maximal subpart" practice (the one WHATWG
+** decoders use): each maximal prefix of a sequence that cannot be completed
+** becomes one U+FFFD, so a truncated 3-byte character is one replacement
+** and a stray continuation byte is one replacement.  Overlong forms,
+** surrogates, code points above U+10FFFF and NUL are all replaced.
+*/
+#ifndef PG_UTF8_H
+#define PG_UTF8_H
+
+#include <stddef.h>
+#include "papergraph/base.h"
+
+/* U+FFFD REPLACEMENT CHARACTER, encoded. */
+#define PGR_UTF8_REPLACEMENT "\xEF\xBF\xBD"
+
+/* Length of the longest prefix of s[0..n) that is valid UTF-8 without NUL;
+ * n when the whole of it is. */
+size_t pgr_utf8_valid_prefix(const char *s, size_t n);
+
+/* Appends s[0..n) to out with every invalid sequence and every NUL replaced
+ * by U+FFFD.  *bad (if non-NULL) receives the number of invalid sequences,
+ * *nuls (if non-NULL) the number of NUL bytes.  PG_ERR_NOMEM on failure. */
+pg_err pgr_utf8_repair(const char *s, size_t n, pg_buf *out, size_t *bad,
+                       size_t *nuls);
+
+/* For sniffing binary input: counts the bytes of s[0..n) that belong to
+ * invalid sequences, NUL excluded.  When final is 0, a sequence cut short by
+ * the end of the block is not counted (the next block may complete it).
+ * *first (if non-NULL) receives the offset of the first invalid byte, or n. */
+size_t pgr_utf8_invalid_bytes(const char *s, size_t n, int final,
+                              size_t *first);
+
+#endif

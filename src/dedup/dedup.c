@@ -1,0 +1,742 @@
+/*
+** dedup.c: the near-duplicate stage (see dedup.h): fingerprints, candidate
+** lookup, verification, and the union of papers.
+**
+** Why each step is shaped so:
+** - Candidates come from the store's band index, so placing a text costs
+**   a few indexed lookups whatever the size of the database.
+** - A text with an abstract is indexed by its abstract's bands and only its
+**   whole-title key; the finer title keys (a word deleted, prefix, suffix)
+**   are for records without abstract, whose title is all there is.  Using
+**   them for every text would make each generic title a candidate of every
+**   other and add rows for no gain.
+** - Verification reloads candidates from the store and normalises them
+**   again: storing normalised text would double the database for a cost
+**   paid only on candidates.
+** - Options are saved in the store by `dedup`, so that later ingests match
+**   as the last rebuild did.
+*/
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "papergraph/dedup.h"
+#include "text/internal.h"
+#include "dedup/internal.h"
+
+/* A text's sketch, kept with its band keys: enough to rule out a candidate
+ * whose abstract shares too little with ours for any rule, without reading
+ * and normalising it (on synthetic corpora most candidates are such; a
+ * read costs ~20 times a sketch).  Stored as SKETCH_BYTES: version, flags
+ * (1: truncated), 2 spare bytes, words (LE32), hash of the opening
+ * SKETCH_OPENING_WORDS words (LE64), then the low 16 bits of each MinHash
+ * value (LE16; the top bits of a value name its bin). */
+#define SKETCH_VERSION 1
+#define SKETCH_OPENING_WORDS 8
+#define SKETCH_BYTES PG_DEDUP_SKETCH_BYTES
+#define SKETCH_SEED 0x736b65746368ULL
+
+typedef struct sketch {
+    int valid;                  /* 0: none (no abstract, or not stored) */
+    int truncated;
+    uint32_t words;
+    uint64_t opening;
+    uint16_t v[PG_MINHASH_K];
+} sketch;
+
+/* A text made ready for pg_match_decide: normalised keys and lists. */
+typedef struct prepared {
+    pg_text_info info;
+    pg_buf title, abstract, venue, names_buf;
+    const char **names;
+    size_t n_names;
+    pg_match_item item;
+    sketch sk;
+} prepared;
+
+/* Candidates recur (every variant of a paper is a candidate of the next
+ * one), and loading one means a query, a decompression and normalising it
+ * again: a direct-mapped cache keeps the last ones prepared.  Texts never
+ * change; their occurrence metadata can grow, so an ingester forgets a
+ * text's slot when it adds an occurrence of it (pg_dedup_forget).  The
+ * ingest's dedup lives as long as the connection (pg_dedup_attached), so
+ * the variants of earlier files stay cached: about 8,000 texts. */
+#define CACHE_SLOTS 8192
+/* Most candidates are ruled out by their sketch alone, and a text placed
+ * long ago (out of the cache above) is still a candidate of later ones:
+ * its sketch costs a query (about 3 us).  Sketches are small and a text's
+ * never changes, so a second, larger direct-mapped cache keeps just them:
+ * SKETCH_SLOTS * ~220 bytes. */
+#define SKETCH_SLOTS 32768
+
+typedef struct sketch_slot {
+    pg_key key;
+    sketch sk;                  /* sk.valid 0: the slot is empty */
+} sketch_slot;
+
+struct pg_dedup {
+    pg_store *s;
+    pg_match_opts o;
+    pg_dedup_stats st;
+    prepared self, other;
+    prepared *cache;            /* CACHE_SLOTS slots; info.key says which text */
+    unsigned char *cached;      /* 1 when the slot holds a text */
+    sketch_slot *sketches;      /* SKETCH_SLOTS, by the low bits of the key */
+    pg_keyvec cand;
+    pg_buf sk_buf;              /* a candidate's stored sketch */
+    unsigned long long generation;  /* the store's, when attached to it */
+};
+
+static const struct {
+    const char *key;
+    size_t offset;
+} saved_opts[] = {
+    { "match.same_abstract", offsetof(pg_match_opts, same_abstract) },
+    { "match.revised_abstract", offsetof(pg_match_opts, revised_abstract) },
+    { "match.revised_title", offsetof(pg_match_opts, revised_title) },
+    { "match.title_only", offsetof(pg_match_opts, title_only) },
+};
+#define N_SAVED (sizeof saved_opts / sizeof saved_opts[0])
+
+static pg_err load_opts(pg_store *s, pg_match_opts *o, pg_error *err)
+{
+    pg_buf v = PG_BUF_INIT;
+    pg_err e = PG_OK;
+    pg_match_opts_default(o);
+    for (size_t i = 0; i < N_SAVED && e == PG_OK; i++) {
+        int found = 0;
+        pg_buf_reset(&v);
+        e = pg_store_get_setting(s, saved_opts[i].key, &v, &found, err);
+        if (e == PG_OK && found)
+            *(double *)((char *)o + saved_opts[i].offset) = strtod(v.data, NULL);
+    }
+    pg_buf_release(&v);
+    return e;
+}
+
+static pg_err save_opts(pg_store *s, const pg_match_opts *o, pg_error *err)
+{
+    pg_err e = PG_OK;
+    for (size_t i = 0; i < N_SAVED && e == PG_OK; i++) {
+        char v[64];
+        snprintf(v, sizeof v, "%.17g",
+                 *(const double *)((const char *)o + saved_opts[i].offset));
+        e = pg_store_set_setting(s, saved_opts[i].key, v, err);
+    }
+    return e;
+}
+
+#define VERSION_KEY "bands.version"
+
+pg_err pg_dedup_keys_current(pg_dedup *d, int *current, pg_error *err)
+{
+    pg_buf v = PG_BUF_INIT;
+    int found = 0, indexed = 0;
+    char want[16];
+    snprintf(want, sizeof want, "%d", PG_MINHASH_VERSION);
+    *current = 0;
+    pg_err e = pg_store_get_setting(d->s, VERSION_KEY, &v, &found, err);
+    if (e == PG_OK && found) {
+        *current = strcmp(v.data, want) == 0;
+    } else if (e == PG_OK) {
+        /* Unmarked: keys from before versions were saved, unless there are
+         * none at all (migration 3 saved the highest text id holding keys). */
+        pg_buf_reset(&v);
+        e = pg_store_get_setting(d->s, "bands.indexed", &v, &indexed, err);
+        if (e == PG_OK && (!indexed || strtoll(v.data, NULL, 10) == 0)) {
+            e = pg_store_set_setting(d->s, VERSION_KEY, want, err);
+            *current = e == PG_OK;
+        }
+    }
+    pg_buf_release(&v);
+    return e;
+}
+
+static void prepared_release(prepared *p)
+{
+    pg_text_info_release(&p->info);
+    pg_buf_release(&p->title);
+    pg_buf_release(&p->abstract);
+    pg_buf_release(&p->venue);
+    pg_buf_release(&p->names_buf);
+    free(p->names);
+    memset(p, 0, sizeof *p);
+}
+
+/* Splits the normalised names (one per line in names_buf) into p->names. */
+static pg_err split_names(prepared *p)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->names_buf.len; i++)
+        n += p->names_buf.data[i] == '\n';
+    free(p->names);
+    p->names = NULL;
+    p->n_names = 0;
+    if (n == 0)
+        return PG_OK;
+    if ((p->names = malloc(n * sizeof *p->names)) == NULL)
+        return PG_ERR_NOMEM;
+    char *line = p->names_buf.data;
+    for (char *nl; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+        *nl = '\0';
+        if (nl > line)
+            p->names[p->n_names++] = line;
+    }
+    return PG_OK;
+}
+
+/* Normalises each author name (one per line) into names_buf, one per line. */
+static pg_err normalise_names(prepared *p)
+{
+    const char *s = p->info.author_names;
+    pg_err e = PG_OK;
+    while (*s && e == PG_OK) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+        size_t before = p->names_buf.len;
+        e = pg_normalize_key(s, len, &p->names_buf);
+        if (e == PG_OK && p->names_buf.len > before)
+            e = pg_buf_putc(&p->names_buf, '\n');
+        s += len + (nl != NULL);
+    }
+    return e == PG_OK ? split_names(p) : e;
+}
+
+static void make_item(prepared *p);
+
+/* Loads a stored text and makes its match item. */
+static pg_err prepare(pg_store *s, pg_key key, prepared *p, pg_error *err)
+{
+    prepared_release(p);
+    pg_err e = pg_store_text_info(s, key, &p->info, err);
+    if (e != PG_OK)
+        return e;
+    const pg_text_info *t = &p->info;
+    e = pg_normalize_key(t->title, strlen(t->title), &p->title);
+    if (e == PG_OK)
+        e = pg_normalize_key(t->abstract, strlen(t->abstract), &p->abstract);
+    if (e == PG_OK)
+        e = pg_normalize_key(t->venue, strlen(t->venue), &p->venue);
+    if (e == PG_OK)
+        e = normalise_names(p);
+    if (e != PG_OK)
+        return pg_error_set(err, e, "out of memory");
+    make_item(p);
+    return PG_OK;
+}
+
+/* The match item over p's normalised fields. */
+static void make_item(prepared *p)
+{
+    const pg_text_info *t = &p->info;
+    pg_match_item it = {
+        p->title.data ? p->title.data : "", p->title.len,
+        p->abstract.len ? p->abstract.data : NULL, p->abstract.len,
+        t->truncated, t->authors, t->year,
+        p->n_names ? p->names : NULL, p->n_names,
+        p->venue.len ? p->venue.data : NULL, p->venue.len,
+        t->n_urls ? (const char *const *)t->urls : NULL, t->n_urls,
+    };
+    p->item = it;
+}
+
+pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
+                    pg_error *err)
+{
+    pg_dedup *d = calloc(1, sizeof *d);
+    if (d != NULL) {
+        d->cache = calloc(CACHE_SLOTS, sizeof *d->cache);
+        d->cached = calloc(CACHE_SLOTS, 1);
+        d->sketches = calloc(SKETCH_SLOTS, sizeof *d->sketches);
+    }
+    if (d == NULL || d->cache == NULL || d->cached == NULL || d->sketches == NULL) {
+        if (d != NULL) {
+            free(d->cache);
+            free(d->cached);
+            free(d->sketches);
+        }
+        free(d);
+        *out = NULL;
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    }
+    d->s = s;
+    pg_err e = PG_OK;
+    if (o != NULL)
+        d->o = *o;
+    else
+        e = load_opts(s, &d->o, err);
+    if (e != PG_OK) {
+        pg_dedup_free(d);
+        d = NULL;
+    }
+    *out = d;
+    return e;
+}
+
+static void free_attached(void *p)
+{
+    pg_dedup_free(p);
+}
+
+pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err)
+{
+    pg_dedup *d = pg_store_attached(s);
+    if (d != NULL && d->generation == pg_store_generation(s)) {
+        *out = d;
+        return PG_OK;
+    }
+    pg_store_attach(s, NULL, NULL);
+    pg_err e = pg_dedup_new(s, NULL, &d, err);
+    if (e == PG_OK) {
+        d->generation = pg_store_generation(s);
+        pg_store_attach(s, d, free_attached);
+    }
+    *out = d;
+    return e;
+}
+
+/* The cache slot of key (direct-mapped). */
+static size_t cache_slot(pg_key key)
+{
+    return (size_t)(key.lo & (CACHE_SLOTS - 1));
+}
+
+/* The cached prepared text of key, or NULL. */
+static prepared *cache_hit(pg_dedup *d, pg_key key)
+{
+    size_t slot = cache_slot(key);
+    return d->cached[slot] && pg_key_cmp(d->cache[slot].info.key, key) == 0
+           ? &d->cache[slot] : NULL;
+}
+
+void pg_dedup_forget(pg_dedup *d, pg_key text)
+{
+    if (cache_hit(d, text) != NULL)
+        d->cached[cache_slot(text)] = 0;
+}
+
+void pg_dedup_free(pg_dedup *d)
+{
+    if (d == NULL)
+        return;
+    prepared_release(&d->self);
+    prepared_release(&d->other);
+    for (size_t i = 0; i < CACHE_SLOTS; i++)
+        prepared_release(&d->cache[i]);
+    free(d->cache);
+    free(d->cached);
+    free(d->sketches);
+    pg_keyvec_release(&d->cand);
+    pg_buf_release(&d->sk_buf);
+    free(d);
+}
+
+const pg_match_opts *pg_dedup_opts(const pg_dedup *d)
+{
+    return &d->o;
+}
+
+const pg_dedup_stats *pg_dedup_stats_get(const pg_dedup *d)
+{
+    return &d->st;
+}
+
+/* Hash of the first n words of a normalised key (words split by spaces). */
+static uint64_t opening_hash(const char *key, size_t len, size_t n)
+{
+    size_t i = 0, words = 0;
+    while (i < len && words < n) {
+        while (i < len && key[i] != ' ')
+            i++;
+        words++;
+        if (i < len && words < n)
+            i++;
+    }
+    return pg_hash64(key, i, SKETCH_SEED);
+}
+
+static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
+                        int truncated, sketch *out)
+{
+    memset(out, 0, sizeof *out);
+    if (m->shingles == 0)
+        return;
+    out->valid = 1;
+    out->truncated = truncated != 0;
+    out->words = m->words;
+    out->opening = opening_hash(abstract, len, SKETCH_OPENING_WORDS);
+    for (size_t i = 0; i < PG_MINHASH_K; i++)
+        out->v[i] = (uint16_t)m->v[i];
+}
+
+static void sketch_to_bytes(const sketch *k, unsigned char *b)
+{
+    memset(b, 0, SKETCH_BYTES);
+    b[0] = SKETCH_VERSION;
+    b[1] = (unsigned char)(k->truncated ? 1 : 0);
+    for (int i = 0; i < 4; i++)
+        b[4 + i] = (unsigned char)(k->words >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        b[8 + i] = (unsigned char)(k->opening >> (8 * i));
+    for (size_t i = 0; i < PG_MINHASH_K; i++) {
+        b[16 + 2 * i] = (unsigned char)k->v[i];
+        b[17 + 2 * i] = (unsigned char)(k->v[i] >> 8);
+    }
+}
+
+static void sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
+{
+    memset(k, 0, sizeof *k);
+    if (n != SKETCH_BYTES || b[0] != SKETCH_VERSION)
+        return;
+    k->valid = 1;
+    k->truncated = b[1] & 1;
+    for (int i = 3; i >= 0; i--)
+        k->words = k->words << 8 | b[4 + i];
+    for (int i = 7; i >= 0; i--)
+        k->opening = k->opening << 8 | b[8 + i];
+    for (size_t i = 0; i < PG_MINHASH_K; i++)
+        k->v[i] = (uint16_t)(b[16 + 2 * i] | b[17 + 2 * i] << 8);
+}
+
+/* 1 when no rule of pg_match_decide can find a and b the same: both have
+ * full abstracts (so the abstracts decide), neither is cut off, they do not
+ * open alike (no prefix rule), and the MinHash estimate of their Jaccard is
+ * far below the lowest Jaccard any rule accepts.  "Far": 0.15 under it,
+ * about 3.4 standard deviations of the estimate at K = 96, so a pair at the
+ * threshold is ruled out about 3 times in 10,000. */
+static int sketch_rules_out(const sketch *a, const sketch *b, const pg_match_opts *o)
+{
+    if (!a->valid || !b->valid || a->truncated || b->truncated)
+        return 0;
+    size_t min_words = o->min_abstract_words > 20 ? o->min_abstract_words : 20;
+    if (a->words < min_words || b->words < min_words
+        || o->min_prefix_words < SKETCH_OPENING_WORDS || a->opening == b->opening)
+        return 0;
+    double floor = o->same_title_abstract;
+    if (o->revised_abstract < floor)
+        floor = o->revised_abstract;
+    if (o->same_abstract < floor)
+        floor = o->same_abstract;
+    floor -= 0.15;
+    if (floor <= 0.0)
+        return 0;
+    unsigned eq = 0;
+    for (size_t i = 0; i < PG_MINHASH_K; i++)
+        eq += a->v[i] == b->v[i];
+    return (double)eq / PG_MINHASH_K < floor;
+}
+
+void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
+                      size_t abstract_len, int truncated, pg_dedup_keys *out)
+{
+    uint64_t tb[PG_TITLE_BANDS_MAX];
+    pg_minhash mh;
+    sketch sk;
+    size_t nt = pg_title_bands(title != NULL ? title : "", title_len, tb);
+    mh.shingles = 0;
+    out->n_bands = 0;
+    if (abstract_len > 0) {
+        pg_minhash_compute(abstract, abstract_len, &mh);
+        out->n_bands = pg_minhash_bands(&mh, out->bands);
+        if (nt > 0)
+            out->bands[out->n_bands++] = tb[0];
+    } else {
+        memcpy(out->bands, tb, nt * sizeof *tb);
+        out->n_bands = nt;
+    }
+    sketch_from(&mh, abstract, abstract_len, truncated, &sk);
+    out->has_sketch = sk.valid;
+    sketch_to_bytes(&sk, out->sketch);
+}
+
+/* The prepared candidate, from the cache or loaded into it. */
+static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *err)
+{
+    size_t slot = cache_slot(key);
+    prepared *p = &d->cache[slot];
+    *out = p;
+    if (cache_hit(d, key) != NULL)
+        return PG_OK;
+    d->cached[slot] = 0;
+    pg_err e = prepare(d->s, key, p, err);
+    d->cached[slot] = e == PG_OK;
+    return e;
+}
+
+static sketch_slot *sketch_slot_of(pg_dedup *d, pg_key key)
+{
+    return &d->sketches[key.lo & (SKETCH_SLOTS - 1)];
+}
+
+static void sketch_keep(pg_dedup *d, pg_key key, const sketch *k)
+{
+    if (k->valid) {
+        sketch_slot *sl = sketch_slot_of(d, key);
+        sl->key = key;
+        sl->sk = *k;
+    }
+}
+
+/* 1 when the candidate's sketch rules it out (read from a cache or the
+ * store: much cheaper than loading the candidate). */
+static pg_err ruled_out(pg_dedup *d, pg_key cand, int *out, pg_error *err)
+{
+    const prepared *p = cache_hit(d, cand);
+    const sketch_slot *sl = sketch_slot_of(d, cand);
+    sketch k;
+    *out = 0;
+    if (!d->self.sk.valid)
+        return PG_OK;
+    if (p != NULL && p->sk.valid) {
+        k = p->sk;
+    } else if (sl->sk.valid && pg_key_cmp(sl->key, cand) == 0) {
+        k = sl->sk;
+    } else {
+        int found = 0;
+        pg_err e = pg_store_sketch(d->s, cand, &d->sk_buf, &found, err);
+        if (e != PG_OK)
+            return e;
+        if (!found)
+            return PG_OK;
+        sketch_from_bytes((const unsigned char *)d->sk_buf.data, d->sk_buf.len, &k);
+        sketch_keep(d, cand, &k);
+    }
+    *out = sketch_rules_out(&d->self.sk, &k, &d->o);
+    return PG_OK;
+}
+
+/* Whether paper is one of papers[0..n). */
+static int in_papers(char (*papers)[PG_ID_HEX], size_t n, const char *paper)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(papers[i], paper) == 0)
+            return 1;
+    return 0;
+}
+
+/* Verifies one candidate; on a match records it and adds the candidate's
+ * paper to the merge set.  A candidate whose paper is in the set already
+ * is not verified: whatever the verdict, the text joins that paper, and
+ * the match recorded with the paper's first verified text explains it.
+ * Variants of one paper are each other's candidates, so this saves most
+ * verifications where papers have several texts; the papers come out the
+ * same (the components of the match graph do not change). */
+static pg_err verify(pg_dedup *d, pg_key cand, char (*papers)[PG_ID_HEX],
+                     size_t *n_papers, pg_error *err)
+{
+    pg_match_result r;
+    prepared *other = NULL;
+    int skip = 0, have_paper = 0;
+    pg_err e = PG_OK;
+    /* Papers are not renamed until the loop over candidates ends. */
+    if (*n_papers > 0) {
+        e = pg_store_paper_of(d->s, cand, papers[*n_papers], err);
+        if (e != PG_OK)
+            return e;
+        have_paper = 1;
+        if (in_papers(papers, *n_papers, papers[*n_papers])) {
+            d->st.same_paper++;
+            return PG_OK;
+        }
+    }
+    e = ruled_out(d, cand, &skip, err);
+    if (e != PG_OK || skip) {
+        d->st.ruled_out += skip;
+        return e;
+    }
+    e = load_candidate(d, cand, &other, err);
+    if (e == PG_OK)
+        e = pg_match_decide(&d->self.item, &other->item, &d->o, &r);
+    if (e != PG_OK)
+        return e == PG_ERR_NOMEM ? pg_error_set(err, e, "out of memory") : e;
+    d->st.candidates++;
+    if (!r.same)
+        return PG_OK;
+    d->st.matches++;
+    double score = r.abstract_jaccard >= 0 ? r.abstract_jaccard : r.title_sim;
+    e = pg_store_add_match(d->s, d->self.info.key, cand, r.rule, score, err);
+    if (e == PG_OK && !have_paper)
+        e = pg_store_paper_of(d->s, cand, papers[*n_papers], err);
+    if (e == PG_OK && papers[*n_papers][0] != '\0')
+        (*n_papers)++;
+    return e;
+}
+
+static int id_order(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Puts the text in the smallest of its own id and the matched papers' ids,
+ * and moves the other matched papers there.  own_row: the text's cluster
+ * row already names its own id (pg_store_add_text writes it so), which
+ * then needs no second write when that id stays the smallest. */
+static pg_err join_papers(pg_dedup *d, char (*papers)[PG_ID_HEX], size_t n,
+                          int own_row, pg_error *err)
+{
+    char own[PG_ID_HEX];
+    pg_key_to_id(d->self.info.norm_key, own);
+    memcpy(papers[n++], own, PG_ID_HEX);
+    qsort(papers, n, PG_ID_HEX, id_order);
+    pg_err e = PG_OK;
+    for (size_t i = 1; i < n && e == PG_OK; i++) {
+        if (strcmp(papers[i], papers[i - 1]) == 0 || strcmp(papers[i], own) == 0)
+            continue;
+        e = pg_store_rename_paper(d->s, papers[i], papers[0], err);
+        d->st.merges++;
+    }
+    if (e == PG_OK && !(own_row && strcmp(papers[0], own) == 0))
+        e = pg_store_set_paper(d->s, d->self.info.key, papers[0], err);
+    return e;
+}
+
+/* Places the prepared self text: its keys (keys, or computed when NULL),
+ * candidates, verification and paper (own_row: see join_papers).  Then
+ * keeps it in the cache, as the likely candidate of the next variant of the
+ * same paper. */
+static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
+                         pg_error *err)
+{
+    pg_dedup_keys own;
+    char (*papers)[PG_ID_HEX] = NULL;
+    size_t n_papers = 0;
+    pg_key text = d->self.info.key;
+    if (keys == NULL) {
+        const prepared *p = &d->self;
+        pg_dedup_keys_of(p->title.data, p->title.len,
+                         p->item.abstract != NULL ? p->abstract.data : NULL,
+                         p->item.abstract != NULL ? p->abstract.len : 0,
+                         p->info.truncated, &own);
+        keys = &own;
+    }
+    if (keys->has_sketch)
+        sketch_from_bytes(keys->sketch, sizeof keys->sketch, &d->self.sk);
+    else
+        memset(&d->self.sk, 0, sizeof d->self.sk);
+    d->cand.n = 0;
+    pg_err e = pg_store_candidates(d->s, text, d->self.info.norm_key, keys->bands,
+                                   keys->n_bands, &d->cand, err);
+    if (e == PG_OK)
+        e = pg_store_add_bands(d->s, text, keys->bands, keys->n_bands,
+                               keys->has_sketch ? keys->sketch : NULL,
+                               keys->has_sketch ? sizeof keys->sketch : 0, err);
+    if (e == PG_OK && (papers = malloc((d->cand.n + 1) * PG_ID_HEX)) == NULL)
+        e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < d->cand.n && e == PG_OK; i++)
+        e = verify(d, d->cand.v[i], papers, &n_papers, err);
+    if (e == PG_OK)
+        e = join_papers(d, papers, n_papers, own_row, err);
+    d->st.texts += e == PG_OK;
+    free(papers);
+    if (e == PG_OK) {
+        sketch_keep(d, text, &d->self.sk);
+        size_t slot = cache_slot(text);
+        prepared old = d->cache[slot];
+        d->cache[slot] = d->self;
+        d->self = old;          /* released by the next prepare */
+        d->cached[slot] = 1;
+    }
+    return e;
+}
+
+pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err)
+{
+    pg_err e = prepare(d->s, text, &d->self, err);
+    return e == PG_OK ? place_self(d, NULL, 0, err) : e;
+}
+
+static char *dup_str(const char *s)
+{
+    return strdup(s != NULL ? s : "");
+}
+
+/* Fills p from t as prepare() would from the store. */
+static pg_err prepare_from(const pg_dedup_text *t, prepared *p)
+{
+    prepared_release(p);
+    pg_text_info *i = &p->info;
+    i->key = t->key;
+    i->norm_key = t->norm_key;
+    i->truncated = t->truncated;
+    i->authors = t->authors;
+    i->year = t->year;
+    i->author_names = dup_str(t->author_names);
+    i->venue = dup_str(t->venue);
+    if (i->author_names == NULL || i->venue == NULL)
+        return PG_ERR_NOMEM;
+    if (t->n_urls > 0 && (i->urls = calloc(t->n_urls, sizeof *i->urls)) == NULL)
+        return PG_ERR_NOMEM;
+    for (; i->n_urls < t->n_urls; i->n_urls++)
+        if ((i->urls[i->n_urls] = dup_str(t->urls[i->n_urls])) == NULL)
+            return PG_ERR_NOMEM;
+    pg_err e = pg_buf_append(&p->title, t->title, t->title_len);
+    if (e == PG_OK)
+        e = pg_buf_append(&p->abstract, t->abstract, t->abstract_len);
+    if (e == PG_OK)
+        e = pg_normalize_key(i->venue, strlen(i->venue), &p->venue);
+    if (e == PG_OK)
+        e = normalise_names(p);
+    if (e == PG_OK)
+        make_item(p);
+    return e;
+}
+
+pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err)
+{
+    pg_err e = prepare_from(t, &d->self);
+    if (e != PG_OK)
+        return pg_error_set(err, e, "out of memory");
+    return place_self(d, t->keys, 1, err);
+}
+
+pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,
+                        pg_error *err)
+{
+    pg_err e = prepare(d->s, a, &d->self, err);
+    if (e == PG_OK)
+        e = prepare(d->s, b, &d->other, err);
+    if (e == PG_OK)
+        e = pg_match_decide(&d->self.item, &d->other.item, &d->o, r);
+    if (e == PG_ERR_NOMEM)
+        pg_error_set(err, e, "out of memory");
+    return e;
+}
+
+static int collect_key(void *ctx, pg_key k)
+{
+    return pg_keyvec_push(ctx, k) != PG_OK;
+}
+
+pg_err pg_dedup_rebuild(pg_store *s, const pg_match_opts *o,
+                        pg_dedup_stats *st, pg_error *err)
+{
+    pg_keyvec keys = PG_KEYVEC_INIT;
+    pg_dedup *d = NULL;
+    pg_err e = pg_store_tx_begin(s, err);
+    if (e != PG_OK)
+        return e;
+    e = pg_store_foreach_text(s, collect_key, &keys, err);
+    if (e == PG_OK)
+        e = pg_store_clear_clusters(s, err);
+    if (e == PG_OK)
+        e = save_opts(s, o, err);
+    char version[16];
+    snprintf(version, sizeof version, "%d", PG_MINHASH_VERSION);
+    if (e == PG_OK)
+        e = pg_store_set_setting(s, VERSION_KEY, version, err);
+    if (e == PG_OK)
+        e = pg_dedup_new(s, o, &d, err);
+    for (size_t i = 0; i < keys.n && e == PG_OK; i++)
+        e = pg_dedup_add_text(d, keys.v[i], err);
+    if (e == PG_OK) {
+        *st = d->st;
+        e = pg_store_tx_commit(s, err);
+    } else {
+        pg_store_tx_rollback(s);
+    }
+    pg_dedup_free(d);
+    pg_keyvec_release(&keys);
+    return e;
+}

@@ -1,0 +1,270 @@
+/*
+** dedup/internal.h: what the files of the near-duplicate stage share with
+** each other and with ingest: signatures and band keys, the match rules, the
+** union-find, the canonical choice, and the stage's calls for new texts.
+*/
+#ifndef PG_DEDUP_INTERNAL_H
+#define PG_DEDUP_INTERNAL_H
+
+#include "papergraph/dedup.h"
+#include "store/internal.h"
+
+/*
+** cluster.h: deciding which entry texts are the same paper.
+**
+** The same paper is seen many times, seldom byte-identical: the store keeps
+** one row per distinct text and must merge the texts of one paper into one
+** canonical paper without ever merging two distinct papers.  This module is
+** the pure part of that job (no SQLite, no global state):
+**
+**   1. Candidates.  pg_minhash_compute() turns a normalised abstract key into
+**      a MinHash signature (3-word shingles, one-permutation hashing) and
+**      pg_minhash_bands() into LSH band keys plus a "lead" key (the opening
+**      words, shared by a truncated abstract and its full text).
+**      pg_title_bands() gives blocking keys for a normalised title key, for
+**      records without an abstract.  The store indexes every key of every
+**      text; a new text's candidates are the stored texts sharing any key,
+**      so ingesting costs time proportional to the new text.
+**   2. Verification.  pg_match_decide() compares two candidates exactly
+**      (shingle-set Jaccard and containment of the abstracts, title
+**      similarity, metadata) and names the rule that decided, e.g.
+**      "truncated-prefix" or "generic-title-different-abstract", so that
+**      `papergraph why` can explain any merge or refusal.
+**   3. Clusters.  A union-find whose representative is always the smallest
+**      element, and a helper that picks the smallest key of each cluster,
+**      so that clusters and their names do not depend on ingest order.
+**   4. Canonical text.  pg_canonical_pick() chooses the text that stands for
+**      a cluster by a total order (complete, latest, most frequent, smallest
+**      key), so that the choice does not depend on input order either.
+**
+** Keys are what pg_normalize_key() produces: lower-case words separated by
+** single spaces.  Band keys depend on every constant below: a change of any
+** of them bumps PG_MINHASH_VERSION, and a store holding band keys of another
+** version must recompute them.
+*/
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- signatures and band keys ------------------------------------------ */
+
+#define PG_MINHASH_VERSION 2
+#define PG_SHINGLE_WORDS 3      /* words per abstract shingle */
+#define PG_MINHASH_K 96
+#define PG_MINHASH_ROWS 3
+#define PG_MINHASH_BANDS (PG_MINHASH_K / PG_MINHASH_ROWS)
+#define PG_LEAD_WORDS 12        /* words hashed into the lead key */
+/* Band keys of one abstract: the bands and the lead key. */
+#define PG_ABSTRACT_BANDS_MAX (PG_MINHASH_BANDS + 1)
+/* Title keys: whole title, whole core title (heading words dropped), one
+ * per deleted word (titles are cut at PG_TITLE_WORDS_MAX content words),
+ * prefix, suffix and MinHash bands. */
+#define PG_TITLE_WORDS_MAX 48
+#define PG_TITLE_K 48
+#define PG_TITLE_ROWS 6
+#define PG_TITLE_BANDS_MAX (2 + PG_TITLE_WORDS_MAX + 2 + PG_TITLE_K / PG_TITLE_ROWS)
+
+/* The signature of one abstract key.  Plain data: the store may keep it as
+ * a blob (pg_minhash_to_bytes) or recompute it from the key. */
+typedef struct pg_minhash {
+    uint32_t shingles;      /* shingles hashed; 0 for an empty key (no bands) */
+    uint32_t words;         /* words in the key */
+    uint64_t lead;          /* hash of the first PG_LEAD_WORDS words; 0 when
+                             * the key has no more words than that */
+    uint64_t v[PG_MINHASH_K];
+} pg_minhash;
+
+#define PG_MINHASH_BYTES (16 + 8 * PG_MINHASH_K)
+
+/* Computes the signature of key[0..len).  Cannot fail and does not
+ * allocate (throughput: see tests/test_cluster.c, well above 50 MB/s).
+ * A key of fewer than PG_SHINGLE_WORDS words is one shingle. */
+void pg_minhash_compute(const char *key, size_t len, pg_minhash *out);
+
+/* Writes the band keys of m to bands (room for PG_ABSTRACT_BANDS_MAX) and
+ * returns how many: PG_MINHASH_BANDS band keys, then the lead key when m has
+ * one; 0 for an empty text.  The band's index is mixed into its key, so keys
+ * of different bands (and title keys) never meet. */
+size_t pg_minhash_bands(const pg_minhash *m, uint64_t *bands);
+
+/* The fraction of equal signature values: an estimate of the Jaccard
+ * similarity of the two shingle sets (0 when either text is empty). */
+double pg_minhash_estimate(const pg_minhash *a, const pg_minhash *b);
+
+/* Serialises m in a fixed (little-endian) layout, and back.  from_bytes
+ * returns PG_ERR_FORMAT when n is not PG_MINHASH_BYTES. */
+void pg_minhash_to_bytes(const pg_minhash *m, unsigned char out[PG_MINHASH_BYTES]);
+pg_err pg_minhash_from_bytes(const unsigned char *in, size_t n, pg_minhash *m);
+
+/* Writes the blocking keys of a normalised title key to bands (room for
+ * PG_TITLE_BANDS_MAX) and returns how many.  Titles that differ by one
+ * word, by spaces inside a word, by an added or cut subtitle of 5+ content
+ * words, or share most content words share a key.  A heading made of
+ * generic words only ("Editorial") has no key (0), a title of at most 3
+ * content words only its whole-title key and, when it has heading words,
+ * the whole key of the rest ("X (panel)" meets "X"): those merge on their
+ * abstract or on an identical core title, never on a similar one.  The store should index
+ * title keys for every text (records without abstract find the others by
+ * them). */
+size_t pg_title_bands(const char *key, size_t len, uint64_t *bands);
+
+/* ---- verification ------------------------------------------------------ */
+
+/* One side of a comparison.  Strings are normalised keys and need not be
+ * NUL-terminated; NULL with length 0 means absent. */
+typedef struct pg_match_item {
+    const char *title;
+    size_t title_len;
+    const char *abstract;       /* NULL/0 when the record has none */
+    size_t abstract_len;
+    int truncated;              /* 1: the abstract was cut off ("...", "…"):
+                                 * its last word may be partial */
+    int authors;                /* authors count; -1 when unknown */
+    int year;                   /* publication year; 0 when unknown */
+    const char *const *names;   /* normalised author names ("jane q smith"),
+                                 * NUL-terminated, any order; NULL when unknown */
+    size_t n_names;
+    const char *venue;          /* normalised venue key; NULL when unknown.
+                                 * Not used by the rules yet: sources spell
+                                 * venues apart ("VLDB", "Very Large Data
+                                 * Bases") */
+    size_t venue_len;
+    const char *const *urls;    /* canonical URLs (pg_url_normalize), NUL-
+                                 * terminated; NULL when none */
+    size_t n_urls;
+} pg_match_item;
+
+/* Decides whether a and b are the same paper.  Symmetric: swapping a and b
+ * gives the same decision, rule and scores.  o may be NULL for the defaults.
+ * Returns PG_OK, or PG_ERR_NOMEM (r then says "not the same").
+ * Does not allocate for abstracts of typical length (under ~500 words).
+ *
+ * Rules, when both have an abstract (Jaccard over 3-word shingles):
+ *   exact-text, same-abstract      identical abstracts (title equal / similar)
+ *   truncated-prefix               one abstract is the other's opening
+ *   truncated-revised              a cut abstract mostly found in the other
+ *   revised-version, revised-title high Jaccard, similar titles
+ *   revised-abstract               same non-generic title, moderate Jaccard
+ *   year-conflict, authors-conflict, title-marker-conflict
+ *                                  a merge refused on metadata ("Llama 2" vs
+ *                                  "Llama 3") unless Jaccard >= overwhelming
+ *   similar-abstract-different-title, generic-title-different-abstract,
+ *   same-title-different-abstract, related-paper-shared-sentences,
+ *   shared-link-only, different-abstract   the refusals
+ * When either has none (or too short a one to judge):
+ *   title+metadata, short-title+metadata   merges
+ *   generic-title-no-abstract, title-marker-conflict, year-conflict,
+ *   authors-conflict, short-title-no-metadata, different-title, no-title */
+pg_err pg_match_decide(const pg_match_item *a, const pg_match_item *b,
+                       const pg_match_opts *o, pg_match_result *r);
+
+/* Every rule name pg_match_decide can report, NULL-terminated (for docs and
+ * for `papergraph why`). */
+extern const char *const pg_match_rules[];
+
+/* ---- clusters ---------------------------------------------------------- */
+
+/* A union-find over elements 0..n-1 whose representative is always the
+ * smallest element of the set, whatever the order of the unions.  Number
+ * the elements in key order and the representative is the smallest key. */
+typedef struct pg_uf pg_uf;
+
+pg_err pg_uf_new(size_t n, pg_uf **out);        /* PG_ERR_NOMEM */
+/* Adds singletons so that the structure holds n elements (no-op when it
+ * holds as many already).  PG_ERR_NOMEM leaves u unchanged. */
+pg_err pg_uf_grow(pg_uf *u, size_t n);
+size_t pg_uf_count(const pg_uf *u);             /* elements held */
+/* The smallest element of x's set.  x must be < pg_uf_count(u). */
+size_t pg_uf_find(pg_uf *u, size_t x);
+/* Joins the sets of a and b; returns the representative of the union. */
+size_t pg_uf_union(pg_uf *u, size_t a, size_t b);
+void pg_uf_free(pg_uf *u);                      /* NULL is a no-op */
+
+/* For elements numbered in any order: sets rep[x] to the element of x's set
+ * with the smallest keys[] (keys has pg_uf_count(u) entries), so that
+ * cluster names depend on content only.  PG_ERR_NOMEM. */
+pg_err pg_uf_min_keys(pg_uf *u, const pg_key *keys, size_t *rep);
+
+/* ---- canonical text ---------------------------------------------------- */
+
+/* What the canonical choice looks at in one text of a cluster. */
+typedef struct pg_variant {
+    pg_key key;                 /* the text's key: the final tie-break */
+    size_t abstract_len;        /* 0 when the text has no abstract */
+    int truncated;              /* abstract cut off */
+    int date;                   /* latest day the text was seen, YYYYMMDD;
+                                 * 0 when unknown */
+    int authors;                /* -1 when unknown */
+    int upvotes;                /* highest seen; -1 when unknown */
+    long occurrences;           /* times the text was seen */
+} pg_variant;
+
+/* <0 when a is the better canonical text, >0 when b is, 0 only for equal
+ * keys.  A total order: with an abstract before without, full before
+ * truncated, later date before earlier or unknown, more occurrences, more
+ * upvotes, metadata present, then the smaller key. */
+int pg_variant_cmp(const pg_variant *a, const pg_variant *b);
+
+/* Index of the canonical text among v[0..n) (n >= 1; 0 when n is 0): the
+ * first by pg_variant_cmp, hence independent of the order of v. */
+size_t pg_canonical_pick(const pg_variant *v, size_t n);
+
+/* The dedup stage of ingests into s (with the saved options): made on first
+ * use and kept by the store (pg_store_attach) so that its cache of
+ * candidates outlives one file; made again after any rollback or a
+ * rebuild.  The store frees it; do not pg_dedup_free() it. */
+pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err);
+
+/* Forgets the cached form of text: call when an occurrence of it is added,
+ * since its metadata (authors, year, venue) may have changed. */
+void pg_dedup_forget(pg_dedup *d, pg_key text);
+
+/* Places a newly stored text in its paper, reading it back from the store.
+ * A text is placed once (its band keys are written then; see
+ * pg_store_add_bands). */
+pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
+
+/* The index keys of one text: its band and blocking keys and its sketch
+ * (a digest of its abstract's signature, stored with the keys to rule out
+ * candidates without reading them).  Plain data, computed from the text
+ * alone, so an ingester may compute it on another thread. */
+#define PG_DEDUP_BANDS_MAX (PG_ABSTRACT_BANDS_MAX + PG_TITLE_BANDS_MAX)
+#define PG_DEDUP_SKETCH_BYTES (16 + 2 * PG_MINHASH_K)
+typedef struct pg_dedup_keys {
+    uint64_t bands[PG_DEDUP_BANDS_MAX];
+    size_t n_bands;
+    int has_sketch;             /* 0: the text has no abstract to sketch */
+    unsigned char sketch[PG_DEDUP_SKETCH_BYTES];
+} pg_dedup_keys;
+
+/* The keys of a text from its normalised title and abstract (pg_normalize_key;
+ * abstract_len 0 when it has none) and its truncated flag. */
+void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
+                      size_t abstract_len, int truncated, pg_dedup_keys *out);
+
+/* A newly stored text as its ingester already has it, so that placing it
+ * needs no read-back, decompression or second normalisation.  The fields
+ * are what pg_store_text_info() would give for a text seen once. */
+typedef struct pg_dedup_text {
+    pg_key key, norm_key;
+    const char *title;          /* normalised (pg_normalize_key) */
+    size_t title_len;
+    const char *abstract;       /* normalised; "" when the text has none */
+    size_t abstract_len;
+    int truncated;
+    int authors;                /* -1 when unknown */
+    int year;                   /* publication year; 0 when unknown */
+    const char *author_names;   /* as given, one per line; "" when unknown */
+    const char *venue;          /* as given; "" when unknown */
+    const char *const *urls;    /* canonical URLs, sorted, each once */
+    size_t n_urls;
+    const pg_dedup_keys *keys;  /* pg_dedup_keys_of() of the fields above
+                                   when the caller has it; NULL: computed */
+} pg_dedup_text;
+
+/* pg_dedup_add_text for a text described by t (copied; the caller keeps
+ * ownership of t's strings), stored by pg_store_add_text in this
+ * transaction and not placed since: its cluster is still its own paper. */
+pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err);
+
+#endif

@@ -1,0 +1,147 @@
+/*
+** escape.c: the one escaping function for each output syntax.
+**
+** Untrusted text (titles, abstracts, file names) reaches CSV, JSON and XML
+** only through these three functions, so a hostile title cannot break a row,
+** a JSON line or a GraphML file.  Each also repairs invalid UTF-8 (U+FFFD):
+** a byte sequence that is not text must never reach a file other tools parse.
+*/
+#include <stdint.h>
+#include <string.h>
+
+#include "papergraph/export.h"
+#include "out/internal.h"
+
+static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+
+/* Decodes one UTF-8 sequence at s (n bytes left).  Returns its length and
+ * stores the code point, or returns 0 for an invalid sequence (overlong,
+ * surrogate, out of range, truncated). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t len;
+    uint32_t v, min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        len = 2; v = c & 0x1F; min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3; v = c & 0x0F; min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4; v = c & 0x07; min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+pg_err pg_csv_escape(const char *s, size_t len, pg_buf *out)
+{
+    int quote = len > 0 && (s[0] == ' ' || s[len - 1] == ' ');
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    pg_err rc = quote ? pg_buf_putc(out, '"') : PG_OK;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len && rc == PG_OK;) {
+        uint32_t cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (n == 0) {
+            rc = pg_buf_append(out, replacement, 3);
+            i++;
+        } else if (cp == 0) {
+            i++; /* a NUL would end the field for C readers */
+        } else {
+            if (cp == '"')
+                rc = pg_buf_putc(out, '"');
+            if (rc == PG_OK)
+                rc = pg_buf_append(out, s + i, n);
+            i += n;
+        }
+    }
+    if (quote && rc == PG_OK)
+        rc = pg_buf_putc(out, '"');
+    return rc;
+}
+
+pg_err pg_json_escape(const char *s, size_t len, pg_buf *out)
+{
+    pg_err rc = pg_buf_putc(out, '"');
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len && rc == PG_OK;) {
+        uint32_t cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (n == 0) {
+            rc = pg_buf_append(out, replacement, 3);
+            i++;
+            continue;
+        }
+        switch (cp) {
+        case '"': rc = pg_buf_append(out, "\\\"", 2); break;
+        case '\\': rc = pg_buf_append(out, "\\\\", 2); break;
+        case '\n': rc = pg_buf_append(out, "\\n", 2); break;
+        case '\r': rc = pg_buf_append(out, "\\r", 2); break;
+        case '\t': rc = pg_buf_append(out, "\\t", 2); break;
+        default:
+            /* U+2028/9 are legal JSON but break JavaScript readers. */
+            if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029)
+                rc = pg_buf_printf(out, "\\u%04x", (unsigned)cp);
+            else
+                rc = pg_buf_append(out, s + i, n);
+        }
+        i += n;
+    }
+    return rc == PG_OK ? pg_buf_putc(out, '"') : rc;
+}
+
+/* XML 1.0 Char production, minus the discouraged U+FFFE/U+FFFF. */
+static int xml_allowed(uint32_t cp)
+{
+    if (cp < 0x20)
+        return cp == 0x09 || cp == 0x0A || cp == 0x0D;
+    if (cp == 0x7F || (cp >= 0x80 && cp <= 0x9F))
+        return 0; /* C1 controls are legal but poison many readers */
+    return cp != 0xFFFE && cp != 0xFFFF;
+}
+
+pg_err pg_xml_escape(const char *s, size_t len, pg_buf *out)
+{
+    pg_err rc = PG_OK;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len && rc == PG_OK;) {
+        uint32_t cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (n == 0) {
+            rc = pg_buf_append(out, replacement, 3);
+            i++;
+            continue;
+        }
+        switch (cp) {
+        case '&': rc = pg_buf_append(out, "&amp;", 5); break;
+        case '<': rc = pg_buf_append(out, "&lt;", 4); break;
+        case '>': rc = pg_buf_append(out, "&gt;", 4); break;
+        case '"': rc = pg_buf_append(out, "&quot;", 6); break;
+        case '\'': rc = pg_buf_append(out, "&apos;", 6); break;
+        /* Attribute values normalise raw white space: keep it exact. */
+        case '\n': rc = pg_buf_append(out, "&#10;", 5); break;
+        case '\r': rc = pg_buf_append(out, "&#13;", 5); break;
+        case '\t': rc = pg_buf_append(out, "&#9;", 4); break;
+        default:
+            if (xml_allowed(cp))
+                rc = pg_buf_append(out, s + i, n);
+        }
+        i += n;
+    }
+    return rc;
+}

@@ -1,0 +1,88 @@
+/*
+** papers.c: canonical paper records (see papers.h) from the store's
+** per-paper aggregates and per-variant rows.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedup/internal.h"
+#include "papergraph/papers.h"
+
+typedef struct walk {
+    pg_store *s;
+    pg_paper_fn fn;
+    void *ctx;
+    pg_buf title, abstract, urls;
+    pg_variant best;
+    int have_best;
+    pg_err rc;
+    pg_error *err;
+} walk;
+
+/* "2025-09-03" as 20250903; 0 when empty or malformed. */
+static int day_number(const char *d)
+{
+    int y, m, dd;
+    if (d == NULL || sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) != 3)
+        return 0;
+    return y * 10000 + m * 100 + dd;
+}
+
+static int keep_variant(void *ctx, const pg_variant_row *v)
+{
+    walk *w = ctx;
+    pg_variant cand = {
+        v->key, strlen(v->abstract), v->truncated, day_number(v->last_day),
+        v->authors, v->upvotes, (long)v->occurrences,
+    };
+    if (w->have_best && pg_variant_cmp(&cand, &w->best) >= 0)
+        return 0;
+    w->best = cand;
+    w->have_best = 1;
+    pg_buf_reset(&w->title);
+    pg_buf_reset(&w->abstract);
+    if (pg_buf_puts(&w->title, v->title) != PG_OK ||
+        pg_buf_puts(&w->abstract, v->abstract) != PG_OK) {
+        w->rc = pg_error_set(w->err, PG_ERR_NOMEM, "out of memory");
+        return 1;
+    }
+    return 0;
+}
+
+static int one_paper(void *ctx, const pg_paper_row *row)
+{
+    walk *w = ctx;
+    w->have_best = 0;
+    pg_buf_reset(&w->urls);
+    w->rc = pg_store_foreach_variant(w->s, row->paper_id, keep_variant, w, w->err);
+    if (w->rc == PG_OK)
+        w->rc = pg_store_paper_urls(w->s, row->paper_id, &w->urls, w->err);
+    if (w->rc != PG_OK)
+        return 1;
+    if (!w->have_best)
+        return 0;               /* a paper with no text: nothing to show */
+    pg_paper p = {
+        row->paper_id, w->best.key,
+        w->title.data ? w->title.data : "", w->abstract.data ? w->abstract.data : "",
+        w->best.truncated, row->authors, row->upvotes, row->pub_date,
+        row->first_day, row->last_day, row->days, row->occurrences, row->variants,
+        w->urls.data ? w->urls.data : "",
+    };
+    return w->fn(w->ctx, &p);
+}
+
+pg_err pg_papers_foreach(pg_store *s, int min_days, pg_paper_order order,
+                         const char *only_id, pg_paper_fn fn, void *ctx,
+                         pg_error *err)
+{
+    walk w = { s, fn, ctx, PG_BUF_INIT, PG_BUF_INIT, PG_BUF_INIT,
+               { { 0, 0 }, 0, 0, 0, 0, 0, 0 }, 0, PG_OK, err };
+    pg_err rc = pg_store_foreach_paper(s, min_days, order, only_id, one_paper, &w, err);
+    if (rc == PG_OK)
+        rc = w.rc;
+    pg_buf_release(&w.title);
+    pg_buf_release(&w.abstract);
+    pg_buf_release(&w.urls);
+    return rc;
+}

@@ -1,0 +1,915 @@
+/*
+** url.c: canonical URLs, and finding them in free text.
+**
+** Two papers are linked when they point to the same repository, DOI or page.
+** Abstracts write links loosely: a sentence's period glued on
+** ("https://github.com/Brain-Cog-Lab/IEMF."), ".git", a trailing slash,
+** http against https, "www.", markdown doubles
+** ("https://github.com/x/y](https://github.com/x/y)"), LaTeX debris
+** ("https://github.com/qiuzh20/gated_attention{codes}", "\url{...}"), deep
+** links into a repository ("/tree/main/src"), DOIs in any case.  The
+** canonical spelling removes the differences that do not change what is
+** pointed to:
+**
+**   - the scheme is https, the host lower case without "www." or a default
+**     port, the fragment is gone, and so are tracking parameters (utm_*,
+**     fbclid, gclid); other parameters stay, in order;
+**   - trailing . , ; : ' " ! ? * & / and ".git" are cut, repeatedly, and the
+**     URL ends before a closing bracket that does not close anything inside
+**     it (a Wikipedia URL may end in a balanced ")");
+**   - github.com and gitlab.com links become the repository (or the owner
+**     when there is no repository), lower-cased because those hosts ignore
+**     case there; raw.githubusercontent.com maps to its repository;
+**   - huggingface.co (and hf.co) keeps the repository id: /owner/name,
+**     /datasets/owner/name, /spaces/owner/name, lower-cased;
+**   - DOIs become https://doi.org/ plus the lower-cased DOI (DOIs ignore
+**     case), whether written as a doi.org or dx.doi.org link, "doi:10.x/y",
+**     "DOI 10.x/y" or a bare "10.x/y" given to pg_url_normalize;
+**   - arXiv abstract, PDF and HTML links become https://arxiv.org/abs/ID
+**     without the version;
+**   - percent escapes keep their meaning and get upper-case hex digits,
+**     "&amp;" (an HTML-escaped page) is "&" ("%26" in the lower-cased
+**     repository and DOI forms, where lower-casing "&Eacute" would make an
+**     entity of it); other paths keep their case.
+**
+** A canonical URL is its own canonical form: every cut (a query, a
+** fragment, a path reduced to its repository) makes a new end, which is
+** cleaned like the original one.  The unit tests check it on every row.
+**
+** Only http and https URLs are accepted; a host must look like one (letters,
+** digits, '-', dots, at least one dot, a plausible last label).
+**
+** In free text a URL starts at "http://" or "https://" (any case), "www.",
+** a bare "github.com/", "gitlab.com/", "huggingface.co/", "hf.co/",
+** "arxiv.org/", "doi.org/", "dx.doi.org/", or a DOI introduced by "doi:" or
+** "DOI ".  It ends at white space (Unicode included), a control character,
+** < > " { } \ | ^ `, a "](", an unbalanced ) or ], an entity other than
+** "&amp;", or a non-ASCII character that is not a letter, digit or mark
+** (a closing curly quote, "…").  A "{...}" glued to the end of a URL is LaTeX
+** debris (a label, or the same link again) and is skipped whole.
+*/
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "text/internal.h"
+
+/* ------------------------------------------------------------------ */
+/* Character helpers                                                   */
+
+static unsigned char to_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_alnum(unsigned char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int is_hex(unsigned char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* 1 when s[0..len) starts with lit, ignoring ASCII case. */
+static int starts_with(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (len < n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (to_lower((unsigned char)s[i]) != (unsigned char)lit[i])
+            return 0;
+    return 1;
+}
+
+/* 1 when s[0..len) is lit, ignoring ASCII case. */
+static int equals(const char *s, size_t len, const char *lit)
+{
+    return len == strlen(lit) && starts_with(s, len, lit);
+}
+
+static int ends_with(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    return len >= n && starts_with(s + len - n, n, lit);
+}
+
+/* Non-ASCII characters that may be part of a URL: letters, digits, marks
+ * (an IRI path in any script).  Punctuation and spaces end it. */
+static int url_letter(uint32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category((utf8proc_int32_t)cp);
+    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_NO);
+}
+
+/* ------------------------------------------------------------------ */
+/* Where a URL ends                                                    */
+
+/* Returns the length of the URL that starts at s[0]. */
+static size_t span_end(const char *s, size_t len)
+{
+    int paren = 0, square = 0;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = 1;
+        uint32_t cp;
+        if (c <= 0x20 || c == 0x7F)
+            return i;
+        switch (c) {
+        case '<': case '>': case '"': case '{': case '}': case '\\':
+        case '|': case '^': case '`':
+            return i;
+        case '(':
+            paren++;
+            break;
+        case ')':
+            if (paren-- == 0)
+                return i;
+            break;
+        case '[':
+            square++;
+            break;
+        case ']':
+            if (square-- == 0 || (i + 1 < len && s[i + 1] == '('))
+                return i;
+            break;
+        case '&':
+            /* "&quot;" or "&gt;" in an escaped page ends a URL as the
+             * character would; "&amp;" is a query separator. */
+            if ((n = pgi_entity_decode(s + i, len - i, &cp)) == 0)
+                n = 1;
+            else if (cp != '&')
+                return i;
+            break;
+        default:
+            if (c >= 0x80 && !url_letter(pgi_utf8_decode(s + i, len - i, &n)))
+                return i;
+            break;
+        }
+        i += n;
+    }
+    return i;
+}
+
+/* Cuts what sentences and markup glue to the end of s[0..n), a URL or a
+ * part of one; ".git" only when it starts at git_at or later (inside the
+ * path: "https://my.git" is a host).  Returns the new length.  Unbalanced
+ * closing brackets need no test here: span_end() has already stopped
+ * before them. */
+static size_t strip_tail(const char *s, size_t n, size_t git_at)
+{
+    for (;;) {
+        if (n == 0)
+            return 0;
+        char c = s[n - 1];
+        if (c != '\0' && strchr(".,;:'\"!?*/&", c) != NULL) {
+            n--;
+        } else if (n >= 4 && n - 4 >= git_at && ends_with(s, n, ".git")) {
+            n -= 4;
+        } else {
+            return n;
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Output                                                              */
+
+/* Copies s[0..n) to out: "&amp;" as '&', percent escapes with upper-case
+ * hex digits, everything else lower-cased when lower is set.  Lower-cased
+ * text writes '&' as "%26": "&Eacute;" must not turn into an entity. */
+static pg_err put_text(pg_buf *out, const char *s, size_t n, int lower)
+{
+    pg_err rc = pg_buf_reserve(out, n);
+    for (size_t i = 0; i < n && rc == PG_OK; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '&' && starts_with(s + i, n - i, "&amp;"))
+            i += 4;
+        if (c == '%' && i + 2 < n && is_hex((unsigned char)s[i + 1])
+            && is_hex((unsigned char)s[i + 2])) {
+            char esc[3] = { '%', s[i + 1], s[i + 2] };
+            esc[1] = (char)(esc[1] >= 'a' ? esc[1] - ('a' - 'A') : esc[1]);
+            esc[2] = (char)(esc[2] >= 'a' ? esc[2] - ('a' - 'A') : esc[2]);
+            rc = pg_buf_append(out, esc, 3);
+            i += 2;
+        } else if (c == '&' && lower) {
+            rc = pg_buf_append(out, "%26", 3);
+        } else {
+            rc = pg_buf_putc(out, (char)(lower ? to_lower(c) : c));
+        }
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parts of a URL                                                      */
+
+#define HOST_MAX 253
+
+typedef struct url_parts {
+    char host[HOST_MAX + 1];    /* lower case, no "www.", no trailing dot */
+    size_t host_len;
+    const char *port;           /* digits, not a default port; NULL if none */
+    size_t port_len;
+    const char *path;           /* "" or starting with '/' */
+    size_t path_len;
+    const char *query;          /* after '?', before '#'; NULL if none */
+    size_t query_len;
+} url_parts;
+
+/* The next non-empty path segment at or after *pos; 0 when none is left. */
+static int next_segment(const char *p, size_t n, size_t *pos,
+                        const char **seg, size_t *seg_len)
+{
+    size_t i = *pos;
+    while (i < n && p[i] == '/')
+        i++;
+    size_t start = i;
+    while (i < n && p[i] != '/')
+        i++;
+    *pos = i;
+    *seg = p + start;
+    *seg_len = i - start;
+    return i > start;
+}
+
+/* A host label's characters.  Non-ASCII bytes (IDN) are let through as
+ * written. */
+static int host_char(unsigned char c)
+{
+    return is_alnum(c) || c == '-' || c == '.' || c >= 0x80;
+}
+
+/* The last label must look like a top-level domain, or the host be an
+ * IPv4 address: "2.1" in "version 2.1" is not a host. */
+static int host_plausible(const char *h, size_t n)
+{
+    if (n == 0 || h[0] == '.' || memchr(h, '.', n) == NULL)
+        return 0;
+    size_t dots = 0, digits_only = 1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if (!host_char(c) || (c == '.' && (i + 1 == n || h[i + 1] == '.')))
+            return 0;
+        dots += c == '.';
+        digits_only &= is_digit(c) || c == '.';
+    }
+    if (digits_only)
+        return dots == 3;
+    size_t tld = n;
+    while (h[tld - 1] != '.')
+        tld--;
+    unsigned char t0 = (unsigned char)h[tld];
+    return n - tld >= 2 && (t0 >= 0x80 || (t0 >= 'a' && t0 <= 'z'));
+}
+
+static pg_err parse_host(url_parts *u, const char *s, size_t n)
+{
+    if (n > HOST_MAX)
+        return PG_ERR_FORMAT;
+    for (size_t i = 0; i < n; i++)
+        u->host[i] = (char)to_lower((unsigned char)s[i]);
+    while (n > 0 && u->host[n - 1] == '.')
+        n--;
+    size_t skip = 0;
+    while (n - skip > 4 && memcmp(u->host + skip, "www.", 4) == 0
+           && memchr(u->host + skip + 4, '.', n - skip - 4) != NULL)
+        skip += 4;
+    memmove(u->host, u->host + skip, n - skip);
+    u->host_len = n - skip;
+    u->host[u->host_len] = '\0';
+    return host_plausible(u->host, u->host_len) ? PG_OK : PG_ERR_FORMAT;
+}
+
+/* Splits s[0..n) (scheme removed) into its parts. */
+static pg_err parse_url(url_parts *u, const char *s, size_t n)
+{
+    size_t a = 0;
+    while (a < n && s[a] != '/' && s[a] != '?' && s[a] != '#')
+        a++;
+    if (memchr(s, '@', a) != NULL)
+        return PG_ERR_FORMAT;   /* user info: not something papers link to */
+    const char *colon = memchr(s, ':', a);
+    size_t host_n = colon ? (size_t)(colon - s) : a;
+    u->port = NULL;
+    if (colon != NULL) {
+        const char *p = colon + 1;
+        size_t pn = a - host_n - 1;
+        for (size_t i = 0; i < pn; i++)
+            if (!is_digit((unsigned char)p[i]))
+                return PG_ERR_FORMAT;
+        while (pn > 0 && *p == '0') {
+            p++;
+            pn--;
+        }
+        if (pn > 0 && !equals(p, pn, "80") && !equals(p, pn, "443")) {
+            u->port = p;
+            u->port_len = pn;
+        }
+    }
+    pg_err rc = parse_host(u, s, host_n);
+    if (rc != PG_OK)
+        return rc;
+    size_t q = a;
+    while (q < n && s[q] != '?' && s[q] != '#')
+        q++;
+    u->path = s + a;
+    u->path_len = q - a;
+    u->query = NULL;
+    if (q < n && s[q] == '?') {
+        size_t f = q + 1;
+        while (f < n && s[f] != '#')
+            f++;
+        u->query = s + q + 1;
+        u->query_len = f - q - 1;
+    }
+    return PG_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Canonical forms                                                     */
+
+static int tracking_param(const char *p, size_t n)
+{
+    return starts_with(p, n, "utm_") || equals(p, n, "fbclid") || equals(p, n, "gclid");
+}
+
+/* The query without tracking parameters; nothing when none is left. */
+static pg_err put_query(pg_buf *out, const char *q, size_t n)
+{
+    pg_err rc = PG_OK;
+    int first = 1;
+    size_t i = 0;
+    while (i < n && rc == PG_OK) {
+        size_t j = i;
+        while (j < n && q[j] != '&')
+            j++;
+        size_t name = i;
+        while (name < j && q[name] != '=')
+            name++;
+        if (j > i && !tracking_param(q + i, name - i)) {
+            rc = pg_buf_putc(out, first ? '?' : '&');
+            if (rc == PG_OK)
+                rc = put_text(out, q + i, j - i, 0);
+            first = 0;
+        }
+        i = j + (starts_with(q + j, n - j, "&amp;") ? 5 : 1);
+    }
+    return rc;
+}
+
+/* Dropping a query or a fragment makes a new end, which gets the same
+ * treatment as the original one, so that a canonical URL is its own
+ * canonical form.  start is where the path begins in out; git_at is as for
+ * strip_tail(), relative to start. */
+static void strip_output(pg_buf *out, size_t start, size_t git_at)
+{
+    out->len = start + strip_tail(out->data + start, out->len - start, git_at);
+    out->data[out->len] = '\0';
+}
+
+/* The next path segment that is not empty once cut like the end of a URL
+ * ("repo.git" is "repo", "..." is nothing); 0 when none is left.  Every
+ * reading of segments goes through here, so that a second pass over a
+ * canonical URL sees the segments the first pass wrote. */
+static int next_clean_segment(const char *p, size_t n, size_t *pos,
+                              const char **seg, size_t *seg_len)
+{
+    while (next_segment(p, n, pos, seg, seg_len)) {
+        *seg_len = strip_tail(*seg, *seg_len, 0);
+        if (*seg_len > 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Appends "/seg" for at most max segments of the path, lower-cased; stops
+ * early at a segment in stop_words (a sub-page such as "tree" or GitLab's
+ * "-") once min segments are out.  Each segment is cut like the end of a
+ * URL ("repo.git", "repo.") before anything looks at it, so that the result
+ * is its own canonical form. */
+static pg_err put_segments(pg_buf *out, const char *p, size_t n, size_t max,
+                           size_t min, const char *const *stop_words)
+{
+    pg_err rc = PG_OK;
+    size_t pos = 0, count = 0, seg_len;
+    const char *seg;
+    while (count < max && rc == PG_OK
+           && next_clean_segment(p, n, &pos, &seg, &seg_len)) {
+        int stop = 0;
+        for (size_t i = 0; stop_words && stop_words[i] && count >= min; i++)
+            stop |= equals(seg, seg_len, stop_words[i]);
+        if (stop)
+            break;
+        rc = pg_buf_putc(out, '/');
+        if (rc == PG_OK)
+            rc = put_text(out, seg, seg_len, 1);
+        count++;
+    }
+    return rc;
+}
+
+/* Any other host: the path keeps its case, the query its parameters. */
+static pg_err put_generic(pg_buf *out, const url_parts *u)
+{
+    size_t n = u->path_len;
+    while (n > 0 && u->path[n - 1] == '/')
+        n--;
+    pg_err rc = pg_buf_puts(out, "https://");
+    if (rc == PG_OK)
+        rc = pg_buf_append(out, u->host, u->host_len);
+    if (rc == PG_OK && u->port != NULL)
+        rc = pg_buf_putc(out, ':');
+    if (rc == PG_OK && u->port != NULL)
+        rc = pg_buf_append(out, u->port, u->port_len);
+    size_t path_at = out->len;
+    if (rc == PG_OK)
+        rc = put_text(out, u->path, n, 0);
+    if (rc == PG_OK && u->query != NULL)
+        rc = put_query(out, u->query, u->query_len);
+    if (rc == PG_OK)
+        strip_output(out, path_at, 1);  /* "/a.?utm_source=x", "?q=a.#frag" */
+    return rc;
+}
+
+static pg_err put_github(pg_buf *out, const url_parts *u)
+{
+    size_t pos = 0, len;
+    const char *seg;
+    pg_err rc = pg_buf_puts(out, "https://github.com");
+    if (rc != PG_OK || !next_clean_segment(u->path, u->path_len, &pos, &seg, &len))
+        return rc;
+    /* github.com/orgs/NAME is the owner's page. */
+    if (equals(seg, len, "orgs") || equals(seg, len, "users")) {
+        size_t at = out->len;
+        rc = put_segments(out, u->path + pos, u->path_len - pos, 1, 0, NULL);
+        if (rc != PG_OK || out->len > at)
+            return rc;
+    }
+    return put_segments(out, u->path, u->path_len, 2, 0, NULL);
+}
+
+/* raw.githubusercontent.com/OWNER/REPO/BRANCH/FILE is a file of a repo. */
+static pg_err put_github_raw(pg_buf *out, const url_parts *u)
+{
+    pg_err rc = pg_buf_puts(out, "https://github.com");
+    if (rc == PG_OK)
+        rc = put_segments(out, u->path, u->path_len, 2, 0, NULL);
+    return rc;
+}
+
+static pg_err put_gitlab(pg_buf *out, const url_parts *u)
+{
+    /* Projects nest in groups, so the project path ends at "/-/" or, in
+     * old links, at a sub-page name. */
+    static const char *const sub_pages[] = {
+        "-", "tree", "blob", "raw", "issues", "merge_requests", "commits", "commit",
+        "wikis", "releases", "tags", "branches", "pipelines", "activity", NULL,
+    };
+    pg_err rc = pg_buf_puts(out, "https://gitlab.com");
+    if (rc == PG_OK)
+        rc = put_segments(out, u->path, u->path_len, 8, 2, sub_pages);
+    return rc;
+}
+
+static pg_err put_huggingface(pg_buf *out, const url_parts *u)
+{
+    static const char *const site_pages[] = {
+        "docs", "blog", "learn", "tasks", "collections", "organizations",
+        "posts", "chat", "join", "login", "pricing", "settings", "enterprise",
+        "api", "course", "search", "models", NULL,
+    };
+    size_t pos = 0, len, keep = 2;
+    const char *seg;
+    if (!next_clean_segment(u->path, u->path_len, &pos, &seg, &len))
+        return pg_buf_puts(out, "https://huggingface.co");
+    for (size_t i = 0; site_pages[i]; i++)
+        if (equals(seg, len, site_pages[i]))
+            return put_generic(out, u);
+    if (equals(seg, len, "datasets") || equals(seg, len, "spaces"))
+        keep = 3;
+    pg_err rc = pg_buf_puts(out, "https://huggingface.co");
+    if (rc == PG_OK)
+        rc = put_segments(out, u->path, u->path_len, keep, 0, NULL);
+    return rc;
+}
+
+/* "10.1016/j.x" (already checked to start with "10."). */
+static pg_err put_doi(pg_buf *out, const char *doi, size_t n)
+{
+    pg_err rc = pg_buf_puts(out, "https://doi.org/");
+    size_t start = out->len;
+    if (rc == PG_OK)
+        rc = put_text(out, doi, n, 1);
+    if (rc == PG_OK)
+        strip_output(out, start, 0);    /* "10.1/x.?q" */
+    return rc;
+}
+
+/* Length of the "vN" version at the end of an arXiv identifier. */
+static size_t arxiv_version(const char *id, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && is_digit((unsigned char)id[i - 1]))
+        i--;
+    if (i < n && i >= 2 && (id[i - 1] == 'v' || id[i - 1] == 'V')
+        && is_digit((unsigned char)id[i - 2]))
+        return n - i + 1;
+    return 0;
+}
+
+/* The identifier without version, ".pdf" or trailing junk, until nothing
+ * changes ("v2.pdf/", "v2v3"); works on the written (lower-cased, escaped)
+ * form so that writing it again finds nothing more to cut. */
+static size_t arxiv_trim(const char *id, size_t n)
+{
+    for (size_t was = n + 1; was != n;) {
+        was = n;
+        n = strip_tail(id, n, 0);
+        if (ends_with(id, n, ".pdf"))
+            n -= 4;
+        n -= arxiv_version(id, n);
+    }
+    return n;
+}
+
+static pg_err put_arxiv(pg_buf *out, const url_parts *u)
+{
+    static const char *const kinds[] = { "abs", "pdf", "html", "format", NULL };
+    size_t pos = 0, len;
+    const char *seg;
+    if (!next_clean_segment(u->path, u->path_len, &pos, &seg, &len))
+        return put_generic(out, u);
+    for (size_t i = 0; kinds[i]; i++) {
+        if (!equals(seg, len, kinds[i]))
+            continue;
+        const char *id = u->path + pos;
+        size_t n = u->path_len - pos;
+        while (n > 0 && *id == '/') {
+            id++;
+            n--;
+        }
+        size_t start = out->len;
+        pg_err rc = pg_buf_puts(out, "https://arxiv.org/abs/");
+        size_t id_at = out->len;
+        if (rc == PG_OK)
+            rc = put_text(out, id, n, 1);
+        if (rc != PG_OK)
+            return rc;
+        out->len = id_at + arxiv_trim(out->data + id_at, out->len - id_at);
+        if (out->len == id_at)
+            out->len = start;   /* no identifier: an ordinary link */
+        out->data[out->len] = '\0';
+        if (out->len > start)
+            return PG_OK;
+        break;
+    }
+    return put_generic(out, u);
+}
+
+/* Dispatches on the host. */
+static pg_err put_url(pg_buf *out, url_parts *u)
+{
+    if (u->port != NULL)
+        return put_generic(out, u);
+    if (equals(u->host, u->host_len, "hf.co")) {    /* Hugging Face's short domain */
+        memcpy(u->host, "huggingface.co", sizeof "huggingface.co");
+        u->host_len = strlen(u->host);
+    }
+    const char *h = u->host;
+    size_t n = u->host_len;
+    if (equals(h, n, "github.com"))
+        return put_github(out, u);
+    if (equals(h, n, "raw.githubusercontent.com"))
+        return put_github_raw(out, u);
+    if (equals(h, n, "gitlab.com"))
+        return put_gitlab(out, u);
+    if (equals(h, n, "huggingface.co"))
+        return put_huggingface(out, u);
+    if (equals(h, n, "arxiv.org") || equals(h, n, "export.arxiv.org"))
+        return put_arxiv(out, u);
+    if ((equals(h, n, "doi.org") || equals(h, n, "dx.doi.org")) && u->path_len > 1)
+        return put_doi(out, u->path + 1, u->path_len - 1);
+    return put_generic(out, u);
+}
+
+/* ------------------------------------------------------------------ */
+/* One URL                                                             */
+
+/* 1 when s[0..n) is a DOI, "10.NNNN/x...".  Registrant codes have at
+ * least four digits, which keeps "10.0.0.1/x" out. */
+static int is_doi(const char *s, size_t n)
+{
+    if (!starts_with(s, n, "10."))
+        return 0;
+    size_t i = 3;
+    while (i < n && is_digit((unsigned char)s[i]))
+        i++;
+    if (i < 7)
+        return 0;
+    while (i < n && (is_digit((unsigned char)s[i]) || s[i] == '.'))
+        i++;
+    return i + 1 < n && s[i] == '/';
+}
+
+/* Length of a "doi:", "doi: " or "DOI " prefix before a DOI. */
+static size_t doi_prefix(const char *s, size_t n)
+{
+    if (!starts_with(s, n, "doi") || n < 4 || (s[3] != ':' && s[3] != ' '))
+        return 0;
+    size_t i = 4;
+    for (int spaces = 0; i < n && s[i] == ' ' && spaces < 3; spaces++)
+        i++;
+    return starts_with(s + i, n - i, "10.") ? i : 0;
+}
+
+/* Canonical form of the DOI at s[0..n), which ends where a URL would. */
+static pg_err canon_doi(const char *s, size_t n, pg_buf *out)
+{
+    /* In the https://doi.org/ form a '?' or '#' would start a query or a
+     * fragment, so the DOI ends there as it does in a link. */
+    n = span_end(s, n);
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '?' || s[i] == '#')
+            n = i;
+    n = strip_tail(s, n, 0);
+    if (!is_doi(s, n))
+        return PG_ERR_FORMAT;
+    return put_doi(out, s, n);
+}
+
+/* Canonical form of the URL at s[0..n), which starts with a scheme, "www."
+ * or a host. */
+static pg_err canon_web(const char *s, size_t n, pg_buf *out)
+{
+    n = span_end(s, n);
+    size_t skip = starts_with(s, n, "https://") ? 8 : starts_with(s, n, "http://") ? 7
+                : starts_with(s, n, "//") ? 2 : 0;
+    s += skip;
+    n -= skip;
+    size_t path_at = 0;
+    while (path_at < n && s[path_at] != '/' && s[path_at] != '?' && s[path_at] != '#')
+        path_at++;
+    if (skip == 0 && path_at > 0 && s[path_at - 1] == ':' && path_at + 1 < n
+        && s[path_at] == '/' && s[path_at + 1] == '/')
+        return PG_ERR_FORMAT;   /* "ftp://", "file://": not a web link */
+    n = strip_tail(s, n, path_at + 1);
+    url_parts u;
+    pg_err rc = parse_url(&u, s, n);
+    if (rc != PG_OK)
+        return rc;
+    size_t start = out->len;
+    rc = put_url(out, &u);
+    if (rc != PG_OK && out->data != NULL) {
+        out->len = start;
+        out->data[start] = '\0';
+    }
+    return rc;
+}
+
+/* Skips what may wrap a single URL: white space, brackets and quotes,
+ * "\url{", "\href{", and the "[text](" of a markdown link. */
+static size_t skip_wrapper(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (;;) {
+        while (i < n && s[i] != '\0' && strchr(" \t\r\n<([{\"'*", s[i]) != NULL)
+            i++;
+        if (starts_with(s + i, n - i, "\\url{"))
+            i += 5;
+        else if (starts_with(s + i, n - i, "\\href{"))
+            i += 6;
+        else
+            break;
+    }
+    if (i > 0 && s[i - 1] == '[') {
+        for (size_t j = i; j + 1 < n && s[j] != '\n'; j++)
+            if (s[j] == ']' && s[j + 1] == '(')
+                return j + 2;
+    }
+    return i;
+}
+
+pg_err pg_url_normalize(const char *url, size_t len, pg_buf *out)
+{
+    size_t i = skip_wrapper(url, len);
+    size_t start = out->len;
+    url += i;
+    len -= i;
+    size_t p = doi_prefix(url, len);
+    pg_err rc;
+    if (p > 0 || is_doi(url, span_end(url, len)))
+        rc = canon_doi(url + p, len - p, out);
+    else
+        rc = canon_web(url, len, out);
+    if (rc != PG_OK && out->data != NULL) {
+        out->len = start;
+        out->data[start] = '\0';
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* URLs in text                                                        */
+
+/* The canonical URLs seen so far, for de-duplication: an open-addressing
+ * hash set of offsets into one buffer. */
+typedef struct url_set {
+    pg_buf text;        /* the URLs, each NUL-terminated */
+    size_t *slots;      /* 1 + offset into text; 0 marks a free slot */
+    size_t cap;         /* a power of two, or 0 */
+    size_t count;
+} url_set;
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325u;     /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 0x100000001b3u;
+    }
+    return h;
+}
+
+static size_t *set_find(const url_set *set, const char *s, size_t n)
+{
+    size_t mask = set->cap - 1;
+    for (size_t i = (size_t)hash_bytes(s, n) & mask;; i = (i + 1) & mask) {
+        size_t *slot = &set->slots[i];
+        if (*slot == 0)
+            return slot;
+        const char *t = set->text.data + *slot - 1;
+        if (strlen(t) == n && memcmp(t, s, n) == 0)
+            return slot;
+    }
+}
+
+static pg_err set_grow(url_set *set)
+{
+    size_t cap = set->cap ? set->cap * 2 : 16;
+    size_t *old = set->slots, old_cap = set->cap;
+    set->slots = calloc(cap, sizeof *set->slots);
+    if (set->slots == NULL) {
+        set->slots = old;
+        return PG_ERR_NOMEM;
+    }
+    set->cap = cap;
+    for (size_t i = 0; i < old_cap; i++) {
+        if (old[i] == 0)
+            continue;
+        const char *t = set->text.data + old[i] - 1;
+        *set_find(set, t, strlen(t)) = old[i];
+    }
+    free(old);
+    return PG_OK;
+}
+
+/* Adds s[0..n) unless present; *added tells which. */
+static pg_err set_add(url_set *set, const char *s, size_t n, int *added)
+{
+    *added = 0;
+    if (set->count * 2 >= set->cap && set_grow(set) != PG_OK)
+        return PG_ERR_NOMEM;
+    size_t *slot = set_find(set, s, n);
+    if (*slot != 0)
+        return PG_OK;
+    size_t at = set->text.len;
+    if (pg_buf_append(&set->text, s, n) != PG_OK
+        || pg_buf_putc(&set->text, '\0') != PG_OK)
+        return PG_ERR_NOMEM;
+    *slot = at + 1;
+    set->count++;
+    *added = 1;
+    return PG_OK;
+}
+
+static void set_release(url_set *set)
+{
+    pg_buf_release(&set->text);
+    free(set->slots);
+}
+
+/* Where a URL may not start: inside a word, a host or a path. */
+static int glued(const char *text, size_t at)
+{
+    if (at == 0)
+        return 0;
+    unsigned char c = (unsigned char)text[at - 1];
+    return is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '@' || c == '/';
+}
+
+enum { FOUND_NONE, FOUND_WEB, FOUND_DOI };
+
+/* Bare host names that start a URL without a scheme. */
+static const struct { const char *name; size_t len; } bare_hosts[] = {
+    { "www.", 4 }, { "github.com/", 11 }, { "gitlab.com/", 11 },
+    { "huggingface.co/", 15 }, { "hf.co/", 6 }, { "arxiv.org/", 10 },
+    { "doi.org/", 8 }, { "dx.doi.org/", 11 },
+};
+
+/* What starts at text[at]; *skip is the length of a "doi:" prefix.  Called
+ * at every byte of every new text: the first two letters rule out nearly
+ * every position before any prefix is compared. */
+static int url_start(const char *text, size_t len, size_t at, size_t *skip)
+{
+    const char *s = text + at;
+    size_t n = len - at;
+    *skip = 0;
+    unsigned char c0 = to_lower((unsigned char)s[0]);
+    switch (c0) {
+    case 'h': case 'w': case 'g': case 'a': case 'd':
+        break;
+    default:
+        return FOUND_NONE;
+    }
+    if (n < 4 || (at > 0 && is_alnum((unsigned char)text[at - 1])))
+        return FOUND_NONE;
+    unsigned char c1 = to_lower((unsigned char)s[1]);
+    if (c0 == 'h' && c1 == 't' &&
+        (starts_with(s, n, "https://") || starts_with(s, n, "http://")))
+        return FOUND_WEB;
+    if (glued(text, at))
+        return FOUND_NONE;
+    for (size_t i = 0; i < sizeof bare_hosts / sizeof bare_hosts[0]; i++)
+        if (c0 == (unsigned char)bare_hosts[i].name[0]
+            && c1 == (unsigned char)bare_hosts[i].name[1]
+            && n > bare_hosts[i].len && starts_with(s, n, bare_hosts[i].name))
+            return FOUND_WEB;
+    if (c0 == 'd' && c1 == 'o' && (*skip = doi_prefix(s, n)) > 0)
+        return FOUND_DOI;
+    return FOUND_NONE;
+}
+
+/* Length of a "{...}" at s[0..n) to skip, 0 when it is not one; a short
+ * bound keeps a text full of unclosed braces linear. */
+static size_t brace_group(const char *s, size_t n)
+{
+    int depth = 0;
+    for (size_t i = 0; i < n && i < 256; i++) {
+        depth += (s[i] == '{') - (s[i] == '}');
+        if (depth == 0)
+            return i + 1;
+    }
+    return 0;
+}
+
+typedef struct extractor {
+    pg_buf cur;         /* the canonical form of the URL at hand */
+    url_set seen;
+    pg_url_fn fn;
+    void *ctx;
+    int stop;           /* fn asked to stop */
+} extractor;
+
+/* Canonicalises the URL at text[at..] and reports it when new; returns the
+ * length of text it covered. */
+static pg_err take_url(extractor *x, const char *text, size_t len, size_t at,
+                       int kind, size_t skip, size_t *used)
+{
+    const char *s = text + at + skip;
+    size_t n = len - at - skip;
+    size_t end = skip + span_end(s, n);
+    pg_buf_reset(&x->cur);
+    pg_err rc = kind == FOUND_DOI ? canon_doi(s, n, &x->cur) : canon_web(s, n, &x->cur);
+    *used = end > 0 ? end : 1;
+    if (at + end < len && text[at + end] == '{')
+        *used += brace_group(text + at + end, len - at - end);
+    if (rc == PG_ERR_FORMAT)
+        return PG_OK;
+    int added = 0;
+    if (rc == PG_OK)
+        rc = set_add(&x->seen, x->cur.data, x->cur.len, &added);
+    if (rc == PG_OK && added)
+        x->stop = x->fn(x->ctx, x->cur.data, x->cur.len) != 0;
+    return rc;
+}
+
+pg_err pg_urls_extract(const char *text, size_t len, pg_url_fn fn, void *ctx)
+{
+    extractor x = { PG_BUF_INIT, { PG_BUF_INIT, NULL, 0, 0 }, fn, ctx, 0 };
+    pg_err rc = PG_OK;
+    size_t i = 0;
+    while (i < len && rc == PG_OK && !x.stop) {
+        size_t skip, used;
+        int kind = url_start(text, len, i, &skip);
+        if (kind == FOUND_NONE) {
+            i++;
+            continue;
+        }
+        rc = take_url(&x, text, len, i, kind, skip, &used);
+        i += used;
+    }
+    pg_buf_release(&x.cur);
+    set_release(&x.seen);
+    return rc;
+}
