@@ -6,8 +6,8 @@
 **
 ** Band keys are hashes, about 32 per text, so an index row per key is
 ** written at a random place: a b-tree of (band, text) rows costs an SQLite
-** row insert per key (the largest single cost of a bulk ingest, when it was
-** one) and a file's commit would dirty nearly every leaf page of it.  The
+** row insert per key (it was the largest single cost of a bulk ingest) and
+** a file's commit would dirty nearly every leaf page of it.  The
 ** index is therefore kept in two levels, as a log-structured merge tree
 ** would, and the durable level is bucketed:
 **

@@ -1,10 +1,11 @@
 /*
 ** dedup.c: the near-duplicate stage (see dedup.h): fingerprints, candidate
-** lookup, verification, and the union of papers.
+** lookup (through the band index, band_index.c), verification, and the
+** union of papers; and the ingest's dedup kept with the connection.
 **
 ** Why each step is shaped so:
-** - Candidates come from the store's band index, so placing a text costs
-**   a few indexed lookups whatever the size of the database.
+** - Candidates come from the band index (kept in the store's tables), so
+**   placing a text costs a few lookups whatever the size of the database.
 ** - A text with an abstract is indexed by its abstract's bands and only its
 **   whole-title key; the finer title keys (a word deleted, prefix, suffix)
 **   are for records without abstract, whose title is all there is.  Using
@@ -27,8 +28,8 @@
 
 /* A text's sketch, kept with its band keys: enough to rule out a candidate
  * whose abstract shares too little with ours for any rule, without reading
- * and normalising it (on synthetic corpora most candidates are such; a
- * read costs ~20 times a sketch).  Stored as SKETCH_BYTES: version, flags
+ * and normalising it (most candidates are such, and a read costs far more
+ * than a sketch).  Stored as SKETCH_BYTES: version, flags
  * (1: truncated), 2 spare bytes, words (LE32), hash of the opening
  * SKETCH_OPENING_WORDS words (LE64), then the low 16 bits of each MinHash
  * value (LE16; the top bits of a value name its bin). */
@@ -65,7 +66,7 @@ typedef struct prepared {
 #define CACHE_SLOTS 8192
 /* Most candidates are ruled out by their sketch alone, and a text placed
  * long ago (out of the cache above) is still a candidate of later ones:
- * its sketch costs a query (about 3 us).  Sketches are small and a text's
+ * its sketch costs a query.  Sketches are small and a text's
  * never changes, so a second, larger direct-mapped cache keeps just them:
  * SKETCH_SLOTS * ~220 bytes. */
 #define SKETCH_SLOTS 32768

@@ -80,7 +80,7 @@ typedef struct pg_minhash {
 #define PG_MINHASH_BYTES (16 + 8 * PG_MINHASH_K)
 
 /* Computes the signature of key[0..len).  Cannot fail and does not
- * allocate (throughput: see tests/test_cluster.c, well above 50 MB/s).
+ * allocate (tests/unit/dedup/test_cluster.c measures its throughput).
  * A key of fewer than PG_SHINGLE_WORDS words is one shingle. */
 void pg_minhash_compute(const char *key, size_t len, pg_minhash *out);
 

@@ -151,7 +151,7 @@ static void ingest_days(pg_store *s, int from, int to)
         CHECK_INT(ingest(s, days[i], &r, &err), PG_OK);
 }
 
-/* The band index has two levels (store_bands.c): keys held in band_sets and
+/* The band index has two levels (dedup/band_index.c): keys held in band_sets and
  * in memory, and the merged buckets.  Near-duplicates must be found across
  * both, and across connections.  The fixtures' 15 texts are 12 papers; the
  * three merges all join a text of Sep 5 or 8 to an earlier one. */
