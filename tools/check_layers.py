@@ -6,7 +6,13 @@ file may include its own folder's headers, the internal header of any folder
 below it, and the public header (include/papergraph/) of its own layer or any
 layer below; never anything of a layer above.  src/cli/ sits on top and may
 include only the public headers.  Public headers obey the same rule among
-themselves.  Prints one line per violation and exits 1 when there is any.
+themselves.  A folder's other headers (store/db.h) are its own.
+
+SQLite stays inside src/store: only its files include <sqlite3.h>, through
+store/db.h, which store/internal.h brings in unless PG_STORE_CLIENT is
+defined; so a file outside src/store that includes store/internal.h must
+define PG_STORE_CLIENT before it (dedup/internal.h does, for every stage
+above).  Prints one line per violation and exits 1 when there is any.
 
     tools/check_layers.py [SOURCE_ROOT]
 """
@@ -18,6 +24,10 @@ PUBLIC = {'base.h': 'base', 'read.h': 'read', 'store.h': 'store', 'dedup.h': 'de
           'ingest.h': 'ingest', 'papers.h': 'papers', 'graph.h': 'graph',
           'export.h': 'out', 'papergraph.h': 'cli'}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+SYSTEM_INCLUDE = re.compile(r'^\s*#\s*include\s+<([^>]+)>')
+CLIENT = re.compile(r'^\s*#\s*define\s+PG_STORE_CLIENT\b')
+# Third-party headers that only one folder may include.
+OWNED = {'sqlite3.h': 'store'}
 
 
 def layer_of_include(name):
@@ -48,10 +58,20 @@ def main():
             bad.append('%s: a public header with no layer (add it to PUBLIC)' % shown)
             continue
         with open(path, encoding='utf-8') as fh:
+            client = False
             for n, line in enumerate(fh, 1):
+                client = client or bool(CLIENT.match(line))
+                m = SYSTEM_INCLUDE.match(line)
+                if m and m.group(1) in OWNED and OWNED[m.group(1)] != layer:
+                    bad.append('%s:%d: includes <%s>, which only src/%s may'
+                               % (shown, n, m.group(1), OWNED[m.group(1)]))
                 m = INCLUDE.match(line)
                 if not m:
                     continue
+                if m.group(1) == 'store/internal.h' and layer != 'store' and not client:
+                    bad.append('%s:%d: includes store/internal.h without defining '
+                               'PG_STORE_CLIENT first (it would bring in sqlite3.h)'
+                               % (shown, n))
                 target = layer_of_include(m.group(1))
                 if target is None:
                     continue
@@ -63,6 +83,10 @@ def main():
                 elif LAYERS.index(target) > LAYERS.index(layer):
                     bad.append('%s:%d: layer %s includes "%s" of layer %s above it'
                                % (shown, n, layer, m.group(1), target))
+                elif (target != layer and not m.group(1).startswith('papergraph/')
+                      and m.group(1).split('/')[-1] != 'internal.h'):
+                    bad.append('%s:%d: includes "%s", a header private to src/%s'
+                               % (shown, n, m.group(1), target))
     for b in bad:
         print(b)
     print('check_layers: %d files, %d violations' % (len(files), len(bad)))

@@ -1,10 +1,11 @@
 /*
 ** dedup.c: the near-duplicate stage (see dedup.h): fingerprints, candidate
-** lookup, verification, and the union of papers.
+** lookup (through the band index, band_index.c), verification, and the
+** union of papers; and the ingest's dedup kept with the connection.
 **
 ** Why each step is shaped so:
-** - Candidates come from the store's band index, so placing a text costs
-**   a few indexed lookups whatever the size of the database.
+** - Candidates come from the band index (kept in the store's tables), so
+**   placing a text costs a few lookups whatever the size of the database.
 ** - A text with an abstract is indexed by its abstract's bands and only its
 **   whole-title key; the finer title keys (a word deleted, prefix, suffix)
 **   are for records without abstract, whose title is all there is.  Using
@@ -27,8 +28,8 @@
 
 /* A text's sketch, kept with its band keys: enough to rule out a candidate
  * whose abstract shares too little with ours for any rule, without reading
- * and normalising it (on synthetic corpora most candidates are such; a
- * read costs ~20 times a sketch).  Stored as SKETCH_BYTES: version, flags
+ * and normalising it (most candidates are such, and a read costs far more
+ * than a sketch).  Stored as SKETCH_BYTES: version, flags
  * (1: truncated), 2 spare bytes, words (LE32), hash of the opening
  * SKETCH_OPENING_WORDS words (LE64), then the low 16 bits of each MinHash
  * value (LE16; the top bits of a value name its bin). */
@@ -65,7 +66,7 @@ typedef struct prepared {
 #define CACHE_SLOTS 8192
 /* Most candidates are ruled out by their sketch alone, and a text placed
  * long ago (out of the cache above) is still a candidate of later ones:
- * its sketch costs a query (about 3 us).  Sketches are small and a text's
+ * its sketch costs a query.  Sketches are small and a text's
  * never changes, so a second, larger direct-mapped cache keeps just them:
  * SKETCH_SLOTS * ~220 bytes. */
 #define SKETCH_SLOTS 32768
@@ -85,7 +86,6 @@ struct pg_dedup {
     sketch_slot *sketches;      /* SKETCH_SLOTS, by the low bits of the key */
     pg_keyvec cand;
     pg_buf sk_buf;              /* a candidate's stored sketch */
-    unsigned long long generation;  /* the store's, when attached to it */
 };
 
 static const struct {
@@ -274,25 +274,54 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
     return e;
 }
 
-static void free_attached(void *p)
+/* The ingest's dedup of a connection, kept with it through tx hooks (only
+ * their free: a rollback is noticed by the store's generation). */
+typedef struct attached {
+    pg_dedup *d;
+    unsigned long long generation;  /* the store's, when d was made */
+} attached;
+
+static void attached_free(void *ctx)
 {
-    pg_dedup_free(p);
+    attached *a = ctx;
+    pg_dedup_free(a->d);
+    free(a);
+}
+
+static const pg_tx_hooks attached_hooks = { NULL, NULL, NULL, NULL, attached_free };
+
+/* Drops the attached dedup of s (after its clusters were rebuilt). */
+static void attached_drop(pg_store *s)
+{
+    attached *a = pg_store_tx_ctx(s, &attached_hooks);
+    if (a != NULL) {
+        pg_dedup_free(a->d);
+        a->d = NULL;
+    }
 }
 
 pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err)
 {
-    pg_dedup *d = pg_store_attached(s);
-    if (d != NULL && d->generation == pg_store_generation(s)) {
-        *out = d;
+    attached *a = pg_store_tx_ctx(s, &attached_hooks);
+    pg_err e = PG_OK;
+    *out = NULL;
+    if (a == NULL) {
+        if ((a = calloc(1, sizeof *a)) == NULL)
+            return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        if ((e = pg_store_add_tx_hooks(s, &attached_hooks, a, err)) != PG_OK) {
+            free(a);
+            return e;
+        }
+    }
+    if (a->d != NULL && a->generation == pg_store_generation(s)) {
+        *out = a->d;
         return PG_OK;
     }
-    pg_store_attach(s, NULL, NULL);
-    pg_err e = pg_dedup_new(s, NULL, &d, err);
-    if (e == PG_OK) {
-        d->generation = pg_store_generation(s);
-        pg_store_attach(s, d, free_attached);
-    }
-    *out = d;
+    pg_dedup_free(a->d);
+    a->d = NULL;
+    e = pg_dedup_new(s, NULL, &a->d, err);
+    a->generation = pg_store_generation(s);
+    *out = a->d;
     return e;
 }
 
@@ -495,7 +524,7 @@ static pg_err ruled_out(pg_dedup *d, pg_key cand, int *out, pg_error *err)
         k = sl->sk;
     } else {
         int found = 0;
-        pg_err e = pg_store_sketch(d->s, cand, &d->sk_buf, &found, err);
+        pg_err e = pg_bands_sketch(d->s, cand, &d->sk_buf, &found, err);
         if (e != PG_OK)
             return e;
         if (!found)
@@ -616,12 +645,12 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
     else
         memset(&d->self.sk, 0, sizeof d->self.sk);
     d->cand.n = 0;
-    pg_err e = pg_store_candidates(d->s, text, d->self.info.norm_key, keys->bands,
+    pg_err e = pg_bands_candidates(d->s, text, d->self.info.norm_key, keys->bands,
                                    keys->n_bands, &d->cand, err);
     if (e == PG_OK)
-        e = pg_store_add_bands(d->s, text, keys->bands, keys->n_bands,
-                               keys->has_sketch ? keys->sketch : NULL,
-                               keys->has_sketch ? sizeof keys->sketch : 0, err);
+        e = pg_bands_add(d->s, text, keys->bands, keys->n_bands,
+                         keys->has_sketch ? keys->sketch : NULL,
+                         keys->has_sketch ? sizeof keys->sketch : 0, err);
     if (e == PG_OK && (papers = malloc((d->cand.n + 1) * PG_ID_HEX)) == NULL)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < d->cand.n && e == PG_OK; i++)
@@ -719,7 +748,10 @@ pg_err pg_dedup_rebuild(pg_store *s, const pg_match_opts *o,
         return e;
     e = pg_store_foreach_text(s, collect_key, &keys, err);
     if (e == PG_OK)
+        e = pg_bands_clear(s, err);
+    if (e == PG_OK)
         e = pg_store_clear_clusters(s, err);
+    attached_drop(s);           /* its cache and papers are about to change */
     if (e == PG_OK)
         e = save_opts(s, o, err);
     char version[16];

@@ -1,12 +1,15 @@
 /*
 ** dedup/internal.h: what the files of the near-duplicate stage share with
 ** each other and with ingest: signatures and band keys, the match rules, the
-** union-find, the canonical choice, and the stage's calls for new texts.
+** union-find, the canonical choice, the band index, and the stage's calls
+** for new texts.
 */
 #ifndef PG_DEDUP_INTERNAL_H
 #define PG_DEDUP_INTERNAL_H
 
 #include "papergraph/dedup.h"
+/* The store's calls without its SQLite side (see store/internal.h). */
+#define PG_STORE_CLIENT
 #include "store/internal.h"
 
 /*
@@ -77,7 +80,7 @@ typedef struct pg_minhash {
 #define PG_MINHASH_BYTES (16 + 8 * PG_MINHASH_K)
 
 /* Computes the signature of key[0..len).  Cannot fail and does not
- * allocate (throughput: see tests/test_cluster.c, well above 50 MB/s).
+ * allocate (tests/unit/dedup/test_cluster.c measures its throughput).
  * A key of fewer than PG_SHINGLE_WORDS words is one shingle. */
 void pg_minhash_compute(const char *key, size_t len, pg_minhash *out);
 
@@ -209,8 +212,54 @@ int pg_variant_cmp(const pg_variant *a, const pg_variant *b);
  * first by pg_variant_cmp, hence independent of the order of v. */
 size_t pg_canonical_pick(const pg_variant *v, size_t n);
 
+/* ---- the band index (band_index.c, band_lookup.c) ---------------------- */
+
+/* The most band keys one text may have (abstract bands plus title keys). */
+#define PG_BANDS_MAX 128
+
+/* A growable array of keys; caller-owned, released with pg_keyvec_release. */
+typedef struct pg_keyvec {
+    pg_key *v;
+    size_t n, cap;
+} pg_keyvec;
+
+#define PG_KEYVEC_INIT { NULL, 0, 0 }
+pg_err pg_keyvec_push(pg_keyvec *kv, pg_key k);
+void pg_keyvec_release(pg_keyvec *kv);
+
+/* The index lives in the store's tables band_sets and band_buckets and, for
+ * each connection, in memory kept in step with its transactions (made on
+ * first use).  Records the band keys of a stored text, and with them an
+ * opaque sketch of it (NULL/0 for none) that pg_bands_sketch reads back.
+ * Inside a write transaction; once per text (pg_bands_clear forgets them
+ * all): a second call for the same text fails with PG_ERR_DB. */
+pg_err pg_bands_add(pg_store *s, pg_key text, const uint64_t *keys, size_t n,
+                    const void *sketch, size_t sketch_len, pg_error *err);
+/* Replaces out with the sketch stored with a text's band keys; *found is 0
+ * when there is none. */
+pg_err pg_bands_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
+                       pg_error *err);
+/* Appends to out every stored text other than self that shares one of the
+ * band keys or has the normalised key norm_key; each text once. */
+pg_err pg_bands_candidates(pg_store *s, pg_key self, pg_key norm_key,
+                           const uint64_t *keys, size_t n, pg_keyvec *out,
+                           pg_error *err);
+/* Moves the band keys still held in the index's in-memory level into its
+ * buckets now, in one transaction (this happens by itself at a commit
+ * whenever that level is full; tests and tools call it to reach the merged
+ * state). */
+pg_err pg_bands_merge(pg_store *s, pg_error *err);
+/* How many held keys make a commit merge them (0: the default, 512K keys,
+ * about 16,000 texts and 12 MB of memory). */
+pg_err pg_bands_set_merge_keys(pg_store *s, size_t keys, pg_error *err);
+/* Forgets all band keys (inside pg_store_tx_begin), before `dedup`
+ * recomputes them. */
+pg_err pg_bands_clear(pg_store *s, pg_error *err);
+
+/* ---- the stage --------------------------------------------------------- */
+
 /* The dedup stage of ingests into s (with the saved options): made on first
- * use and kept by the store (pg_store_attach) so that its cache of
+ * use and kept with the connection (through tx hooks) so that its cache of
  * candidates outlives one file; made again after any rollback or a
  * rebuild.  The store frees it; do not pg_dedup_free() it. */
 pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err);
@@ -221,7 +270,7 @@ void pg_dedup_forget(pg_dedup *d, pg_key text);
 
 /* Places a newly stored text in its paper, reading it back from the store.
  * A text is placed once (its band keys are written then; see
- * pg_store_add_bands). */
+ * pg_bands_add). */
 pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
 
 /* The index keys of one text: its band and blocking keys and its sketch

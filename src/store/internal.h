@@ -1,27 +1,24 @@
 /*
-** store/internal.h: what the files of the store share, and the calls the
-** stages above it (dedup, ingest) use to write: file transactions, texts,
-** occurrences, band keys and clusters.  Only the store's files include
-** sqlite3.h.
+** store/internal.h: the store's calls for the stages above it (dedup,
+** ingest, papers): file transactions and general ones with the hooks that
+** keep a stage's memory in step with them, texts, occurrences, papers,
+** settings, and a small statement API through which a stage keeps tables of
+** its own.  No SQLite types: sqlite3.h stays inside src/store (store/db.h).
 */
 #ifndef PG_STORE_INTERNAL_H
 #define PG_STORE_INTERNAL_H
 
-#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
 #include "papergraph/read.h"
 #include "papergraph/store.h"
 
 /* The schema version this build writes. */
 #define PG_SCHEMA_VERSION 5
 
-/* A later stage's state that lives as long as the connection (the dedup
- * stage's candidate cache): pg_store_attach() frees what was attached before
- * and keeps p, which pg_store_close() frees with free_fn.  The generation
- * changes whenever what such state was built from may have been undone or
- * replaced: at every rollback and when the band index is cleared. */
-void pg_store_attach(pg_store *s, void *p, void (*free_fn)(void *));
-void *pg_store_attached(const pg_store *s);
-unsigned long long pg_store_generation(const pg_store *s);
+/* The path the store was opened with, for messages. */
+const char *pg_store_path(const pg_store *s);
 
 /* ---- ingesting one file ---------------------------------------------- */
 
@@ -103,40 +100,102 @@ pg_err pg_store_file_commit(pg_store *s, long long file_id, pg_key content,
 /* Abandons the file's transaction: nothing of it stays. */
 void pg_store_file_rollback(pg_store *s);
 
-/* ---- near-duplicate clusters ----------------------------------------- */
-
-/* A growable array of keys; caller-owned, released with pg_keyvec_release. */
-typedef struct pg_keyvec {
-    pg_key *v;
-    size_t n, cap;
-} pg_keyvec;
-
-#define PG_KEYVEC_INIT { NULL, 0, 0 }
-pg_err pg_keyvec_push(pg_keyvec *kv, pg_key k);
-void pg_keyvec_release(pg_keyvec *kv);
+/* ---- general transactions and hooks ---------------------------------- */
 
 /* A general write transaction (for `dedup`), the same kind of lock as a file
  * transaction; not to be nested in one. */
 pg_err pg_store_tx_begin(pg_store *s, pg_error *err);
 pg_err pg_store_tx_commit(pg_store *s, pg_error *err);
 void pg_store_tx_rollback(pg_store *s);
+/* 1 while a write transaction is open: a file's, a group's or a general one. */
+int pg_store_in_write(const pg_store *s);
 
-/* Records the band keys of a stored text, and with them an opaque sketch
- * of it (NULL/0 for none) that the dedup stage reads back with
- * pg_store_sketch.  Once per text (pg_store_clear_clusters forgets them
- * all): a second call for the same text fails with PG_ERR_DB. */
-pg_err pg_store_add_bands(pg_store *s, pg_key text, const uint64_t *bands,
-                          size_t n, const void *sketch, size_t sketch_len,
-                          pg_error *err);
-/* Replaces out with the sketch stored with a text's band keys; *found is 0
- * when there is none. */
-pg_err pg_store_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
-                       pg_error *err);
-/* Appends to out every stored text other than self that shares one of the
- * band keys or has the normalised key norm_key; each text once. */
-pg_err pg_store_candidates(pg_store *s, pg_key self, pg_key norm_key,
-                           const uint64_t *bands, size_t n, pg_keyvec *out,
-                           pg_error *err);
+/* Hooks through which a stage above keeps state in memory in step with the
+ * store's transactions, without the store knowing what it is.  Any hook
+ * may be NULL.
+ *   begin       a file or a general transaction has started (the write lock
+ *               is held); inside a group of files, at each file.  An error
+ *               abandons the transaction.
+ *   precommit   the transaction is about to commit (whole groups only): a
+ *               last chance to write; an error rolls it back.
+ *   committed   it committed.
+ *   rolled_back it was rolled back: whatever it wrote is gone, and text ids
+ *               it gave may be given again.
+ *   free        at pg_store_close, after the last transaction.
+ * Hooks run in the order they were added.  They must not begin, commit or
+ * roll back transactions themselves. */
+typedef struct pg_tx_hooks {
+    pg_err (*begin)(void *ctx, pg_store *s, pg_error *err);
+    pg_err (*precommit)(void *ctx, pg_store *s, pg_error *err);
+    void (*committed)(void *ctx, pg_store *s);
+    void (*rolled_back)(void *ctx, pg_store *s);
+    void (*free)(void *ctx);
+} pg_tx_hooks;
+
+/* Adds hooks h (kept by address: a static table) with their context ctx,
+ * which the store then owns (h->free frees it at close).  Added inside an
+ * open transaction, they run from its end on: the caller catches up on the
+ * open one itself.  PG_ERR_NOMEM: nothing added, ctx still the caller's. */
+pg_err pg_store_add_tx_hooks(pg_store *s, const pg_tx_hooks *h, void *ctx,
+                             pg_error *err);
+/* The context added with hooks h, or NULL when none was. */
+void *pg_store_tx_ctx(const pg_store *s, const pg_tx_hooks *h);
+/* Changes at every rollback: memory of what was written before may be
+ * stale (texts ids in particular). */
+unsigned long long pg_store_generation(const pg_store *s);
+
+/* ---- statements ------------------------------------------------------- */
+
+/* An SQL statement of the store's connection, for a stage that keeps tables
+ * of its own in the database (their schema is the store's, schema.c).
+ * Prepared once and kept by the store until close; reset by
+ * pg_stmt_done() after each use (a statement left unreset holds a read
+ * snapshot open).  Parameters are bound in a row: each binder does nothing
+ * once *rc is non-zero, and pg_stmt_step() reports a failed binding. */
+typedef struct pg_stmt pg_stmt;
+
+/* The kept statement of sql: sql must outlive s (a string literal), as it is
+ * looked up by its address.  NULL with *err set when it cannot be prepared. */
+pg_stmt *pg_store_stmt(pg_store *s, const char *sql, pg_error *err);
+void pg_stmt_bind_int(pg_stmt *st, int i, long long v, int *rc);
+/* p[0..n) is not copied: it must live until pg_stmt_done.  NULL binds NULL;
+ * any other p a BLOB of n bytes (0 included). */
+void pg_stmt_bind_blob(pg_stmt *st, int i, const void *p, size_t n, int *rc);
+/* Likewise: UTF-8 text p[0..n), not copied. */
+void pg_stmt_bind_text(pg_stmt *st, int i, const char *p, size_t n, int *rc);
+/* A key as its 16-byte BLOB, written to kb (which must live as long). */
+void pg_stmt_bind_key(pg_stmt *st, int i, pg_key k, unsigned char kb[16], int *rc);
+/* Steps st: *row is 1 when a row is ready, 0 when the statement is done.
+ * The first step waits out a busy database.  rc: the binders' status.  On
+ * error "PATH: what: SQLite's message" (PG_ERR_DB, or PG_ERR_NOMEM). */
+pg_err pg_stmt_step(pg_store *s, pg_stmt *st, int rc, int *row, const char *what,
+                    pg_error *err);
+/* Steps a statement that returns no rows and readies it (pg_stmt_done). */
+pg_err pg_stmt_exec(pg_store *s, pg_stmt *st, int rc, const char *what,
+                    pg_error *err);
+/* Readies st for its next use: resets it and clears its bindings. */
+void pg_stmt_done(pg_stmt *st);
+/* Columns of the current row, valid until the next step or pg_stmt_done. */
+long long pg_stmt_int(pg_stmt *st, int i);
+/* A BLOB column's bytes (*n of them), or NULL with *n 0 when the column is
+ * not a BLOB or an empty one. */
+const void *pg_stmt_blob(pg_stmt *st, int i, size_t *n);
+/* A text column; "" for NULL. */
+const char *pg_stmt_text(pg_stmt *st, int i);
+/* A 16-byte key column into *out; 0 when the column is not one. */
+int pg_stmt_key(pg_stmt *st, int i, pg_key *out);
+/* Runs parameterless SQL of our own, ignoring any rows. */
+pg_err pg_store_exec(pg_store *s, const char *sql, const char *what, pg_error *err);
+
+/* ---- texts, papers and settings ---------------------------------------- */
+
+/* The id (texts.id) of a stored text, or 0 when there is none. */
+pg_err pg_store_text_id(pg_store *s, pg_key text, long long *id, pg_error *err);
+/* Calls fn for the key of every stored text, in key order; a non-zero
+ * return stops the walk. */
+typedef int (*pg_key_fn)(void *ctx, pg_key key);
+pg_err pg_store_foreach_text(pg_store *s, pg_key_fn fn, void *ctx, pg_error *err);
+
 /* Records a verified "same paper" decision between two stored texts. */
 pg_err pg_store_add_match(pg_store *s, pg_key a, pg_key b, const char *rule,
                           double score, pg_error *err);
@@ -149,37 +208,23 @@ pg_err pg_store_set_paper(pg_store *s, pg_key text, const char *paper_id,
 /* Moves every text of paper `from` into paper `to`. */
 pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,
                              pg_error *err);
-/* Moves the band keys still held in the store's append-only level into its
- * b-tree now, in one transaction (this happens by itself whenever that
- * level is full; tests and tools call it to reach the merged state). */
-pg_err pg_store_merge_bands(pg_store *s, pg_error *err);
-/* How many held keys make a commit merge them (0: the default, 512K keys,
- * about 16,000 texts and 12 MB of memory). */
-void pg_store_set_merge_keys(pg_store *s, size_t keys);
-/* Forgets all band keys, matches and clusters (inside pg_store_tx_begin),
- * before `dedup` recomputes them. */
+/* Forgets all matches and clusters (inside pg_store_tx_begin), before
+ * `dedup` recomputes them. */
 pg_err pg_store_clear_clusters(pg_store *s, pg_error *err);
-/* Calls fn for the key of every stored text, in key order; a non-zero
- * return stops the walk. */
-typedef int (*pg_key_fn)(void *ctx, pg_key key);
-pg_err pg_store_foreach_text(pg_store *s, pg_key_fn fn, void *ctx, pg_error *err);
 /* Settings: get appends the value to out and sets *found. */
 pg_err pg_store_get_setting(pg_store *s, const char *key, pg_buf *out,
                             int *found, pg_error *err);
 pg_err pg_store_set_setting(pg_store *s, const char *key, const char *value,
                             pg_error *err);
 
-/*
-** schema.h: the database schema of papergraph as a list of migrations
-** (internal to the store module).
-**
-** Migration v brings a database from PRAGMA user_version v-1 to v; a new
-** database runs them all.  store.c applies the pending ones in a single
-** transaction and sets user_version and application_id itself, so a
-** migration is nothing but SQL text.  To change the schema, add the next
-** migration in schema.c and raise PG_SCHEMA_VERSION in store.h; never edit
-** a migration that has been released.
-*/
+/* ---- the schema (schema.c) ------------------------------------------ */
+
+/* Migration v brings a database from PRAGMA user_version v-1 to v; a new
+ * database runs them all.  db.c applies the pending ones in a single
+ * transaction and sets user_version and application_id itself, so a
+ * migration is nothing but SQL text.  To change the schema, add the next
+ * migration in schema.c and raise PG_SCHEMA_VERSION above; never edit a
+ * migration that has been released. */
 
 /* PRAGMA application_id of a papergraph database: "PGRH". */
 #define PG_APPLICATION_ID 0x50475248
@@ -188,129 +233,12 @@ pg_err pg_store_set_setting(pg_store *s, const char *key, const char *value,
  * no such migration.  The text may hold several statements. */
 const char *pg_schema_migration(int version);
 
-/*
-** store_internal.h: what the files of the store module share (internal).
-**
-** The store is split by job: store.c opens, migrates and runs the ingest
-** transactions; store_dedup.c keeps the near-duplicate tables (band keys,
-** verified matches, clusters); store_papers.c reads papers back.  They share
-** the connection struct and the statement helpers declared here.  Only these
-** files include sqlite3.h.
-*/
-
-#include <sqlite3.h>
-
-
-/* The statements of the ingest and stats paths, prepared at open and reused
- * (sqlite3_reset + sqlite3_clear_bindings after each use). */
-enum {
-    ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
-    ST_FIND_FILE, ST_NEW_FILE, ST_END_FILE,
-    ST_HAS_TEXT, ST_ADD_TEXT, ST_ADD_CLUSTER, ST_ADD_URL, ST_ADD_OCC,
-    ST_STATS,
-    ST_COUNT
-};
-
-/* The most band keys one text may have (cluster.h: abstract bands plus
- * title keys). */
-#define PGS_BANDS_MAX 128
-
-/* Statements of store_dedup.c, prepared on first use. */
-enum {
-    DS_NORM_TEXTS, DS_ADD_MATCH, DS_SET_PAPER,
-    DS_RENAME_PAPER, DS_TEXT_META, DS_TEXT_URLS, DS_GET_SETTING,
-    DS_SET_SETTING, DS_PAPER_OF, DS_TEXT_ID, DS_BANDSET_ADD, DS_BANDSET_SINCE,
-    DS_SKETCH, DS_BUCKET_GET, DS_BUCKET_PUT, DS_KEY_OF_ID, DS_BUCKETS_ANY,
-    DS_COUNT
-};
-
-struct pg_store {
-    sqlite3 *db;
-    char *path;                 /* as given, for messages */
-    sqlite3_stmt *st[ST_COUNT];
-    int in_file;                /* a file transaction is open */
-    long long file_id;          /* its files.id */
-    int in_tx;                  /* a general transaction (pg_store_tx_begin) is open */
-    unsigned long long group_max;   /* pg_store_group_files: 0 = off */
-    unsigned long long group_bytes; /* input bytes of the files in the open group */
-    int group_open;             /* BEGIN done, files are savepoints inside it */
-    int group_files;            /* files committed into the open group */
-    sqlite3_stmt *ds[DS_COUNT]; /* lazily prepared, finalized at close */
-    pg_buf zbuf;                /* compression scratch of pg_store_add_text */
-    size_t merge_keys;          /* pg_store_set_merge_keys; 0: the default */
-    struct pgs_pending *pend;   /* the in-memory level of the band index
-                                   (store_bands.c); NULL until first used */
-    pg_key last_text_key;       /* the text pg_store_add_text stored last */
-    long long last_text_id;     /* ... and its id; 0 when none */
-    pg_packer *packer;          /* compresses abstracts; reused: a fresh
-                                   context per text costs more than
-                                   compressing the text */
-    void *attached;             /* pg_store_attach */
-    void (*attached_free)(void *);
-    unsigned long long generation;  /* pg_store_generation */
-    void *dctx;                 /* ZSTD_DCtx, reused for the same reason
-                                   (created on first use) */
-    /* Texts seen stored, key -> id (store.c, known_*): open addressing,
-     * empty slots all-zero, valid for generation known_gen. */
-    struct pgs_known *known;
-    size_t known_cap, known_n;
-    unsigned long long known_gen;
-};
-
-struct pgs_known {
-    pg_key key;
-    long long id;
-};
-
-/* The band index's transaction hooks (store_bands.c): begin after BEGIN;
- * precommit before COMMIT (merges the in-memory level into band_buckets when it
- * is full, or always when force); committed after a successful COMMIT;
- * rollback after ROLLBACK.  clear empties both levels (inside a
- * transaction); free at close. */
-pg_err pgs_bands_begin(pg_store *s, pg_error *err);
-pg_err pgs_bands_precommit(pg_store *s, int force, pg_error *err);
-void pgs_bands_committed(pg_store *s);
-void pgs_bands_rollback(pg_store *s);
-pg_err pgs_bands_clear(pg_store *s, pg_error *err);
-void pgs_bands_free(pg_store *s);
-
-/* "PATH: what: SQLite's message" as PG_ERR_DB (PG_ERR_NOMEM for SQLITE_NOMEM). */
-pg_err pgs_db_fail(pg_store *s, int rc, const char *what, pg_error *err);
-/* sqlite3_step that waits out a busy database (first step only). */
-int pgs_step_retry(sqlite3_stmt *st);
-/* Resets a kept statement and clears its bindings. */
-void pgs_stmt_done(sqlite3_stmt *st);
-/* Runs parameterless SQL of our own, ignoring results. */
-pg_err pgs_run_sql(pg_store *s, const char *sql, const char *what, pg_error *err);
-/* A text column; NULL reads as "". */
-const char *pgs_col_str(sqlite3_stmt *st, int i);
-/* An integer column; NULL or negative reads as -1. */
-int pgs_col_count(sqlite3_stmt *st, int i);
-/* Binders that do nothing once *rc holds an error. */
-void pgs_bind_int(sqlite3_stmt *st, int i, long long v, int *rc);
-void pgs_bind_count(sqlite3_stmt *st, int i, long long v, int *rc);
-void pgs_bind_text(sqlite3_stmt *st, int i, const char *p, size_t n, int *rc);
-void pgs_bind_str(sqlite3_stmt *st, int i, const char *p, int *rc);
-void pgs_bind_opt_str(sqlite3_stmt *st, int i, const char *p, int *rc);
-/* buf must live until the statement is reset (bound SQLITE_STATIC). */
-void pgs_bind_key(sqlite3_stmt *st, int i, pg_key k, unsigned char buf[16], int *rc);
-/* The kept statement ds[id] of store_dedup.c/store_papers.c, prepared on
- * first use from sql; NULL with *err set on failure. */
-sqlite3_stmt *pgs_stmt(pg_store *s, int id, const char *sql, pg_error *err);
-/* An abstract column: TEXT as it is, or a BLOB holding a zstd frame,
- * decompressed into scratch (with s's decompression context).  NULL when
- * the frame is corrupt or memory runs out. */
-const char *pgs_col_abstract(pg_store *s, sqlite3_stmt *st, int i, pg_buf *scratch);
-/* Binds key as ?1 of st and steps it once (waiting out a busy database);
- * returns the step's result.  kb must outlive the statement's use. */
-int pgs_step_key(sqlite3_stmt *st, pg_key key, unsigned char kb[16]);
-/* The kept statement ds[id] (from sql) with key bound as ?1, stepped once:
- * *rc gets the step's result (SQLITE_ROW, SQLITE_DONE or an error).  NULL
- * with *err set when it cannot be prepared.  kb must outlive the statement's
- * use; finish with pgs_stmt_done. */
-sqlite3_stmt *pgs_key_step(pg_store *s, int id, const char *sql, pg_key key,
-                           unsigned char kb[16], int *rc, pg_error *err);
-/* Reads a 16-byte key column; 0 when the column is not one. */
-int pgs_col_key(sqlite3_stmt *st, int i, pg_key *out);
+/* The store's own files also see the connection and SQLite (store/db.h).
+ * The stages above reach the store through dedup/internal.h, which defines
+ * PG_STORE_CLIENT first, so sqlite3.h stays inside src/store
+ * (tools/check_layers.py checks that every file above does so). */
+#ifndef PG_STORE_CLIENT
+#include "store/db.h"
+#endif
 
 #endif

@@ -24,7 +24,7 @@
 ** Schema version 2 adds (see migration_2 below):
 ** texts.author_names TEXT   author names as given, one per line, or NULL
 ** bands        (band INTEGER, text_id) WITHOUT ROWID: the LSH band and
-**              blocking keys of each text (cluster.h), the index through
+**              blocking keys of each text (dedup/cluster.c), the index through
 **              which a new text finds its near-duplicate candidates
 **              (replaced by band_buckets in version 4)
 ** matches      (a, b, rule, score), a < b text ids: the verified "same
@@ -85,7 +85,7 @@
 **              band keys as little-endian 64-bit words, appended with the
 **              text; the rows above settings "bands.indexed" are not in
 **              the merged level yet (the band index has two levels: see
-**              store_bands.c).  sketch is the dedup stage's own summary of
+**              dedup/band_index.c).  sketch is the dedup stage's own summary of
 **              the text (dedup.c), which lets it rule out most candidates
 **              without reading them; NULL when it has none.
 **
@@ -195,7 +195,7 @@ static const char migration_2[] =
     "CREATE VIEW paper_of_text (text_key, paper_id) AS\n"
     "  SELECT t.key, c.paper_id FROM texts AS t JOIN clusters AS c ON c.text_id = t.id;\n";
 
-/* Version 3: the band index in two levels (store_bands.c).  The keys of
+/* Version 3: the band index in two levels (dedup/band_index.c).  The keys of
  * existing texts are all in `bands` already. */
 static const char migration_3[] =
     "CREATE TABLE band_sets (\n"
@@ -206,7 +206,7 @@ static const char migration_3[] =
     "INSERT OR REPLACE INTO settings (key, value)\n"
     "  SELECT 'bands.indexed', coalesce(max(id), 0) FROM texts;\n";
 
-/* Version 4: the merged level of the band index is bucketed (store_bands.c):
+/* Version 4: the merged level of the band index is bucketed (dedup/band_index.c):
  * a row per key cost more than everything else a bulk ingest does.  Every
  * text placed since version 3 has its keys in band_sets, so they all become
  * pending again and the next ingest merges them into buckets.  Texts without

@@ -151,7 +151,7 @@ static void ingest_days(pg_store *s, int from, int to)
         CHECK_INT(ingest(s, days[i], &r, &err), PG_OK);
 }
 
-/* The band index has two levels (store_bands.c): keys held in band_sets and
+/* The band index has two levels (dedup/band_index.c): keys held in band_sets and
  * in memory, and the merged buckets.  Near-duplicates must be found across
  * both, and across connections.  The fixtures' 15 texts are 12 papers; the
  * three merges all join a text of Sep 5 or 8 to an earlier one. */
@@ -174,7 +174,7 @@ static void test_band_levels(void)
         ingest_days(s, 0, 2);
         CHECK_INT(papers_of(s), 9);
         if (merged)
-            CHECK_INT(pg_store_merge_bands(s, &err), PG_OK);
+            CHECK_INT(pg_bands_merge(s, &err), PG_OK);
         pg_store_close(s);
         if ((s = open_db(name)) == NULL)
             return;
@@ -188,7 +188,7 @@ static void test_band_levels(void)
         s = open_db(grouped ? "levels-merge-group.db" : "levels-merge.db");
         if (s == NULL)
             return;
-        pg_store_set_merge_keys(s, 1);
+        CHECK_INT(pg_bands_set_merge_keys(s, 1, NULL), PG_OK);
         pg_store_group_files(s, grouped ? (unsigned long long)1 << 30 : 0);
         ingest_days(s, 0, 4);
         CHECK_INT(pg_store_flush(s, &err), PG_OK);
@@ -253,11 +253,11 @@ static void test_band_cache(void)
     pg_store *a = open_db("cache.db");
     if (a == NULL)
         return;
-    pg_store_set_merge_keys(a, 1);
+    CHECK_INT(pg_bands_set_merge_keys(a, 1, NULL), PG_OK);
     ingest_days(a, 0, 1);
     pg_store *b = open_db("cache.db");
     if (b != NULL) {
-        pg_store_set_merge_keys(b, 1);
+        CHECK_INT(pg_bands_set_merge_keys(b, 1, NULL), PG_OK);
         ingest_days(b, 1, 2);
         pg_store_close(b);
     }
@@ -429,7 +429,7 @@ static void test_migration_4(void)
         pg_store *s = open_db(name);
         if (s == NULL)
             return;
-        pg_store_set_merge_keys(s, 1);
+        CHECK_INT(pg_bands_set_merge_keys(s, 1, NULL), PG_OK);
         ingest_days(s, 0, 2);
         pg_store_close(s);
         CHECK_INT(run_sql(name, to_v3), SQLITE_OK);

@@ -1,5 +1,6 @@
 /*
-** test_store.c: unit tests of the store module (store.c, schema.c).
+** test_store.c: unit tests of the store (src/store): opening, file
+** transactions and groups, the transaction hooks, the statement API.
 **
 ** Every database lives in a mkdtemp() directory that is removed at the end.
 ** The test talks to the files through the sqlite3 API too, to see what the
@@ -1228,116 +1229,283 @@ out:
     pg_buf_release(&packed);
 }
 
-/* The band index across merges: a key merged in one transaction and met
- * again in a later one keeps both texts, in the bucket the second merge
- * rewrote, for a fresh connection (no cached buckets) as for the writer.
- * The first merge writes into an empty index without reading it; the
- * second must read what the first wrote. */
-static void put_banded(pg_store *s, const char *title, const uint64_t *bands, size_t n,
-                       pg_key *key)
-{
-    static long file_no;
-    char path[64];
-    pg_error err;
-    long long fid = 0;
-    int dup = 0;
-    pg_buf dup_path = PG_BUF_INIT;
-    entry e = { title, "An abstract that is long enough to be a text.", title,
-                "2024-01-01", 1 };
-    pg_record r = make_record(&e);
-    pg_text t = make_text(&r, title);
-    pg_file_counts c = { 1, 1, 0, 100, "" };
-    *key = t.key;
-    snprintf(path, sizeof path, "banded-%ld.txt", ++file_no);
-    CHECK_INT(pg_store_file_begin(s, path, "listing", &fid, &err), PG_OK);
-    CHECK_INT(pg_store_add_text(s, &t, &err), PG_OK);
-    CHECK_INT(pg_store_add_occurrence(s, fid, t.key, &r, &err), PG_OK);
-    CHECK_INT(pg_store_add_bands(s, t.key, bands, n, NULL, 0, &err), PG_OK);
-    CHECK_INT(pg_store_file_commit(s, fid, pg_key_of(path, strlen(path)), &c, &dup,
-                                   &dup_path, &err), PG_OK);
-    pg_buf_release(&dup_path);
-}
+/* ---- transaction hooks -------------------------------------------------- */
 
-static int has_key(const pg_keyvec *kv, pg_key k)
-{
-    for (size_t i = 0; i < kv->n; i++)
-        if (pg_key_cmp(kv->v[i], k) == 0)
-            return 1;
-    return 0;
-}
+/* What the hooks of a test saw, in order, as letters: b(egin) p(recommit)
+ * c(ommitted) r(olled back); fail_* make a hook fail once. */
+typedef struct hook_log {
+    char seen[64];
+    int fail_begin, fail_precommit;
+    int *freed;
+    unsigned long long gen_at_rollback;
+} hook_log;
 
-/* A text is placed once: its band keys written a second time are an error,
- * not a silent overwrite, and the first ones stay. */
-static void test_bands_once(void)
+static void log_add(hook_log *l, char c)
 {
-    char path[PATH_MAX];
-    pg_error err;
-    pg_keyvec cand = { 0 };
-    long long fid = 0;
-    const uint64_t bands[2] = { 0x1111000000000001ULL, 0x2222000000000002ULL };
-    const uint64_t other[1] = { 0x3333000000000003ULL };
-    tpath(path, "bands-once.db");
-    pg_store *s = open_ok(path);
-    if (s == NULL)
-        return;
-    pg_key a, self = pg_key_of("x", 1);
-    put_banded(s, "placed once", bands, 2, &a);
-    CHECK_INT(pg_store_file_begin(s, "again.txt", "listing", &fid, &err), PG_OK);
-    CHECK(pg_store_add_bands(s, a, other, 1, NULL, 0, &err) != PG_OK);
-    CHECK(strstr(err.msg, "band keys") != NULL);
-    pg_store_file_rollback(s);
-    CHECK_INT(pg_store_file_begin(s, "look.txt", "listing", &fid, &err), PG_OK);
-    CHECK_INT(pg_store_candidates(s, self, self, bands, 2, &cand, &err), PG_OK);
-    CHECK(has_key(&cand, a));
-    cand.n = 0;
-    CHECK_INT(pg_store_candidates(s, self, self, other, 1, &cand, &err), PG_OK);
-    CHECK_INT(cand.n, 0);
-    pg_store_file_rollback(s);
-    pg_keyvec_release(&cand);
-    pg_store_close(s);
-}
-
-static void test_band_merges(void)
-{
-    char path[PATH_MAX];
-    tpath(path, "bands.db");
-    pg_store *s = open_ok(path);
-    if (s == NULL)
-        return;
-    pg_store_set_merge_keys(s, 1);      /* every commit merges */
-    const uint64_t shared = 0x1234567890abcdefULL;
-    const uint64_t a_bands[] = { shared, 0x1111 }, b_bands[] = { shared, 0x2222 };
-    pg_key a, b, none = pg_key_of("none", 4);
-    put_banded(s, "first text", a_bands, 2, &a);
-    put_banded(s, "second text", b_bands, 2, &b);
-    pg_store_close(s);
-    for (int fresh = 0; fresh < 2; fresh++) {
-        pg_keyvec kv = { 0 };
-        pg_error err;
-        long long fid = 0;
-        if ((s = open_ok(path)) == NULL)
-            return;
-        if (!fresh) {
-            /* The writer's view: its cached buckets, in a write transaction. */
-            pg_store_set_merge_keys(s, 1);
-            pg_key c;
-            const uint64_t c_bands[] = { 0x3333 };
-            put_banded(s, "third text", c_bands, 1, &c);
-        }
-        CHECK_INT(pg_store_file_begin(s, "look.txt", "listing", &fid, &err), PG_OK);
-        CHECK_INT(pg_store_candidates(s, none, none, &shared, 1, &kv, &err), PG_OK);
-        CHECK(has_key(&kv, a));
-        CHECK(has_key(&kv, b));
-        CHECK_INT(kv.n, 2);
-        /* 0x1111, 0x2222 and 0x3333 share bucket 0, merged three times. */
-        kv.n = 0;
-        CHECK_INT(pg_store_candidates(s, none, none, &a_bands[1], 1, &kv, &err), PG_OK);
-        CHECK(kv.n == 1 && has_key(&kv, a));
-        pg_store_file_rollback(s);
-        pg_keyvec_release(&kv);
-        pg_store_close(s);
+    size_t n = strlen(l->seen);
+    if (n + 1 < sizeof l->seen) {
+        l->seen[n] = c;
+        l->seen[n + 1] = '\0';
     }
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets"), 2);
+}
+
+static pg_err hk_begin(void *ctx, pg_store *s, pg_error *err)
+{
+    hook_log *l = ctx;
+    CHECK(pg_store_in_write(s));
+    log_add(l, 'b');
+    if (l->fail_begin) {
+        l->fail_begin = 0;
+        return pg_error_set(err, PG_ERR_NOMEM, "begin hook failed");
+    }
+    return PG_OK;
+}
+
+static pg_err hk_precommit(void *ctx, pg_store *s, pg_error *err)
+{
+    hook_log *l = ctx;
+    log_add(l, 'p');
+    if (l->fail_precommit) {
+        l->fail_precommit = 0;
+        return pg_error_set(err, PG_ERR_DB, "precommit hook failed");
+    }
+    /* A last write, in the transaction being committed. */
+    return pg_store_set_setting(s, "test.precommit", l->seen, err);
+}
+
+static void hk_committed(void *ctx, pg_store *s)
+{
+    (void)s;
+    log_add(ctx, 'c');
+}
+
+static void hk_rolled_back(void *ctx, pg_store *s)
+{
+    hook_log *l = ctx;
+    l->gen_at_rollback = pg_store_generation(s);
+    log_add(l, 'r');
+}
+
+static void hk_free(void *ctx)
+{
+    hook_log *l = ctx;
+    ++*l->freed;
+    free(l);
+}
+
+static const pg_tx_hooks test_hooks = {
+    hk_begin, hk_precommit, hk_committed, hk_rolled_back, hk_free,
+};
+/* A second table: hooks run in the order they were added. */
+static const pg_tx_hooks test_hooks2 = { hk_begin, NULL, hk_committed, NULL, hk_free };
+
+static hook_log *add_log(pg_store *s, const pg_tx_hooks *h, int *freed)
+{
+    pg_error err;
+    hook_log *l = calloc(1, sizeof *l);
+    CHECK(l != NULL);
+    if (l == NULL)
+        return NULL;
+    l->freed = freed;
+    CHECK_INT(pg_store_add_tx_hooks(s, h, l, &err), PG_OK);
+    CHECK(pg_store_tx_ctx(s, h) == l);
+    return l;
+}
+
+/* File transactions and general ones, committed and rolled back. */
+static void test_tx_hooks(void)
+{
+    char path[PATH_MAX];
+    pg_error err;
+    pg_buf dp = PG_BUF_INIT;
+    int dup = 0, freed = 0;
+    long long fid = 0;
+    pg_store *s = open_ok(tpath(path, "hooks.db"));
+    if (s == NULL)
+        return;
+    CHECK(pg_store_tx_ctx(s, &test_hooks) == NULL);
+    hook_log *l = add_log(s, &test_hooks, &freed);
+    if (l == NULL) {
+        pg_store_close(s);
+        return;
+    }
+    CHECK(!pg_store_in_write(s));
+    CHECK_INT(ingest(s, "a.txt", key_of("a"), one_entry, 1, &dup, &dp), PG_OK);
+    CHECK_STR(l->seen, "bpc");
+    /* The precommit hook wrote in the file's transaction, which committed. */
+    char v[64];
+    CHECK_STR(sql_text(path, "SELECT value FROM settings WHERE key = 'test.precommit'",
+                       v, sizeof v), "bp");
+    unsigned long long g = pg_store_generation(s);
+    CHECK_INT(pg_store_file_begin(s, "b.txt", "listing", &fid, &err), PG_OK);
+    pg_store_file_rollback(s);
+    CHECK_STR(l->seen, "bpcbr");
+    CHECK(pg_store_generation(s) != g);
+    CHECK(l->gen_at_rollback == pg_store_generation(s));
+    /* A duplicate file is rolled back at its commit. */
+    CHECK_INT(ingest(s, "a-again.txt", key_of("a"), one_entry, 1, &dup, &dp), PG_OK);
+    CHECK_INT(dup, 1);
+    CHECK_STR(l->seen, "bpcbrbr");
+    l->seen[0] = '\0';
+    CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
+    CHECK(pg_store_in_write(s));
+    CHECK_INT(pg_store_tx_commit(s, &err), PG_OK);
+    CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
+    pg_store_tx_rollback(s);
+    CHECK_STR(l->seen, "bpcbr");
+    /* Hooks added later run after the earlier ones. */
+    hook_log *l2 = add_log(s, &test_hooks2, &freed);
+    if (l2 != NULL) {
+        l->seen[0] = '\0';
+        CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
+        CHECK_INT(pg_store_tx_commit(s, &err), PG_OK);
+        CHECK_STR(l->seen, "bpc");
+        CHECK_STR(l2->seen, "bc");
+    }
+    CHECK_INT(freed, 0);
+    pg_store_close(s);
+    CHECK_INT(freed, l2 != NULL ? 2 : 1);
+    pg_buf_release(&dp);
+}
+
+/* In a group of files: begin at each file, one precommit at the flush. */
+static void test_group_hooks(void)
+{
+    char path[PATH_MAX];
+    pg_error err;
+    pg_buf dp = PG_BUF_INIT;
+    int dup = 0, freed = 0;
+    const entry e2[] = { { "Two", "Another abstract.", "norm two", "2024-01-02", 1 } };
+    pg_store *s = open_ok(tpath(path, "hooks-group.db"));
+    if (s == NULL)
+        return;
+    hook_log *l = add_log(s, &test_hooks, &freed);
+    if (l != NULL) {
+        pg_store_group_files(s, (unsigned long long)1 << 30);
+        CHECK_INT(ingest(s, "a.txt", key_of("a"), one_entry, 1, &dup, &dp), PG_OK);
+        CHECK_INT(ingest(s, "b.txt", key_of("b"), e2, 1, &dup, &dp), PG_OK);
+        CHECK_STR(l->seen, "bb");
+        CHECK(pg_store_in_write(s));
+        CHECK_INT(pg_store_flush(s, &err), PG_OK);
+        CHECK_STR(l->seen, "bbpc");
+        CHECK(!pg_store_in_write(s));
+    }
+    pg_store_close(s);
+    CHECK_INT(freed, 1);
+    pg_buf_release(&dp);
+}
+
+/* A failing begin hook abandons the transaction; a failing precommit hook
+ * rolls it back: the file is not in the database. */
+static void test_hook_errors(void)
+{
+    char path[PATH_MAX];
+    pg_error err;
+    pg_buf dp = PG_BUF_INIT;
+    int dup = 0, freed = 0;
+    long long fid = 0;
+    pg_store *s = open_ok(tpath(path, "hooks-fail.db"));
+    if (s == NULL)
+        return;
+    hook_log *l = add_log(s, &test_hooks, &freed);
+    if (l != NULL) {
+        l->fail_begin = 1;
+        CHECK_INT(pg_store_file_begin(s, "a.txt", "listing", &fid, &err), PG_ERR_NOMEM);
+        CHECK_STR(err.msg, "begin hook failed");
+        CHECK_INT(fid, 0);
+        CHECK(!pg_store_in_write(s));
+        l->fail_begin = 1;
+        CHECK_INT(pg_store_tx_begin(s, &err), PG_ERR_NOMEM);
+        CHECK(!pg_store_in_write(s));
+        CHECK_STR(l->seen, "brbr");
+        l->fail_precommit = 1;
+        CHECK_INT(ingest(s, "a.txt", key_of("a"), one_entry, 1, &dup, &dp), PG_ERR_DB);
+        CHECK_STR(l->seen, "brbrbpr");
+        check_stats(s, 0, 0, 0, 0, 0);
+        CHECK_INT(ingest(s, "a.txt", key_of("a"), one_entry, 1, &dup, &dp), PG_OK);
+        check_stats(s, 1, 1, 1, 1, 1);
+    }
+    pg_store_close(s);
+    pg_buf_release(&dp);
+}
+
+/* ---- the statement API -------------------------------------------------- */
+
+static void test_stmt_api(void)
+{
+    char path[PATH_MAX];
+    pg_error err;
+    static const char put_sql[] = "INSERT INTO settings (key, value) VALUES (?1, ?2)";
+    static const char echo_sql[] = "SELECT ?1, ?2, ?3, ?4, ?5";
+    static const char bad_sql[] = "SELECT x FROM nowhere";
+    pg_store *s = open_ok(tpath(path, "stmt.db"));
+    if (s == NULL)
+        return;
+    pg_stmt *put = pg_store_stmt(s, put_sql, &err);
+    CHECK(put != NULL);
+    CHECK(pg_store_stmt(s, put_sql, &err) == put);     /* kept */
+    CHECK(pg_store_stmt(s, bad_sql, &err) == NULL);
+    CHECK(strstr(err.msg, "no such table") != NULL);
+    pg_stmt *echo = pg_store_stmt(s, echo_sql, &err);
+    CHECK(echo != NULL);
+    if (put == NULL || echo == NULL) {
+        pg_store_close(s);
+        return;
+    }
+    /* Binds and columns. */
+    unsigned char kb[16];
+    const unsigned char blob[3] = { 1, 0, 2 };
+    pg_key k = key_of("k");
+    int rc = 0, row = 0;
+    pg_stmt_bind_int(echo, 1, -42, &rc);
+    pg_stmt_bind_blob(echo, 2, blob, sizeof blob, &rc);
+    pg_stmt_bind_text(echo, 3, "text!", 4, &rc);
+    pg_stmt_bind_key(echo, 4, k, kb, &rc);
+    pg_stmt_bind_blob(echo, 5, NULL, 0, &rc);
+    CHECK_INT(pg_stmt_step(s, echo, rc, &row, "echo", &err), PG_OK);
+    CHECK_INT(row, 1);
+    size_t n = 0;
+    pg_key got;
+    CHECK_INT(pg_stmt_int(echo, 0), -42);
+    const unsigned char *b = pg_stmt_blob(echo, 1, &n);
+    CHECK(b != NULL && n == 3 && memcmp(b, blob, 3) == 0);
+    CHECK_STR(pg_stmt_text(echo, 2), "text");
+    CHECK(pg_stmt_key(echo, 3, &got) && pg_key_cmp(got, k) == 0);
+    CHECK(!pg_stmt_key(echo, 1, &got));
+    CHECK(pg_stmt_blob(echo, 4, &n) == NULL && n == 0);   /* NULL */
+    CHECK(pg_stmt_blob(echo, 2, &n) == NULL && n == 0);   /* not a BLOB */
+    CHECK_STR(pg_stmt_text(echo, 4), "");
+    CHECK_INT(pg_stmt_step(s, echo, 0, &row, "echo", &err), PG_OK);
+    CHECK_INT(row, 0);
+    pg_stmt_done(echo);
+    /* A failed binding is reported by the step, with what. */
+    rc = 0;
+    pg_stmt_bind_int(echo, 9, 1, &rc);
+    CHECK(rc != 0);
+    CHECK_INT(pg_stmt_step(s, echo, rc, &row, "echoing", &err), PG_ERR_DB);
+    CHECK(strstr(err.msg, "echoing") != NULL);
+    pg_stmt_done(echo);
+    /* Writes, and a failing one (a UNIQUE key). */
+    CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
+    rc = 0;
+    pg_stmt_bind_text(put, 1, "test.k", 6, &rc);
+    pg_stmt_bind_text(put, 2, "v1", 2, &rc);
+    CHECK_INT(pg_stmt_exec(s, put, rc, "put", &err), PG_OK);
+    rc = 0;
+    pg_stmt_bind_text(put, 1, "test.k", 6, &rc);
+    pg_stmt_bind_text(put, 2, "v2", 2, &rc);
+    CHECK_INT(pg_stmt_exec(s, put, rc, "put again", &err), PG_ERR_DB);
+    CHECK(strstr(err.msg, "put again") != NULL && strstr(err.msg, "UNIQUE") != NULL);
+    CHECK_INT(pg_store_exec(s, "UPDATE settings SET value = 'v3' WHERE key = 'test.k'",
+                            "update", &err), PG_OK);
+    CHECK_INT(pg_store_exec(s, "UPDATE nowhere SET x = 1", "updating", &err), PG_ERR_DB);
+    CHECK(strstr(err.msg, "updating") != NULL);
+    CHECK_INT(pg_store_tx_commit(s, &err), PG_OK);
+    char v[64];
+    CHECK_STR(sql_text(path, "SELECT value FROM settings WHERE key = 'test.k'", v,
+                       sizeof v), "v3");
+    CHECK_STR(pg_store_path(s), path);
+    pg_store_close(s);
 }
 
 int main(void)
@@ -1363,8 +1531,10 @@ int main(void)
     test_fields();
     test_prepacked();
     test_check();
-    test_band_merges();
-    test_bands_once();
+    test_tx_hooks();
+    test_group_hooks();
+    test_hook_errors();
+    test_stmt_api();
     test_concurrent_writers();
     test_killed_writer();
     test_throughput();

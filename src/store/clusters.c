@@ -1,0 +1,162 @@
+/*
+** clusters.c: what the dedup stage decides, as the store keeps it: the
+** paper of each text (clusters), the verified matches that joined texts,
+** and the settings (the options and markers a stage saves).  The dedup stage
+** decides; this file only remembers.
+*/
+#include <stdio.h>
+
+#include "store/db.h"
+
+static const char add_match_sql[] =
+    "INSERT OR REPLACE INTO matches (a, b, rule, score)"
+    " SELECT min(x.id, y.id), max(x.id, y.id), ?3, ?4"
+    " FROM texts AS x, texts AS y WHERE x.key = ?1 AND y.key = ?2";
+static const char set_paper_sql[] =
+    "INSERT OR REPLACE INTO clusters (text_id, paper_id)"
+    " SELECT id, ?2 FROM texts WHERE key = ?1";
+static const char rename_paper_sql[] =
+    "UPDATE clusters SET paper_id = ?2 WHERE paper_id = ?1";
+static const char paper_of_sql[] =
+    "SELECT c.paper_id FROM texts AS t JOIN clusters AS c ON c.text_id = t.id"
+    " WHERE t.key = ?1";
+static const char get_setting_sql[] = "SELECT value FROM settings WHERE key = ?1";
+static const char set_setting_sql[] =
+    "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)";
+
+static pg_err need_write(pg_store *s, pg_error *err)
+{
+    if (pg_store_in_write(s))
+        return PG_OK;
+    return pg_error_set(err, PG_ERR_USAGE, "%s: cluster tables written outside "
+                        "a transaction", s->path);
+}
+
+/* The kept statement of sql for a write, once the write is allowed here. */
+static pg_err write_stmt(pg_store *s, const char *sql, sqlite3_stmt **st,
+                         pg_error *err)
+{
+    pg_err e = need_write(s, err);
+    if (e == PG_OK && (*st = pgs_kept(s, sql, err)) == NULL)
+        e = PG_ERR_DB;
+    return e;
+}
+
+/* Steps a bound statement that returns no rows and readies it again. */
+static pg_err exec_bound(pg_store *s, sqlite3_stmt *st, int rc, const char *what,
+                         pg_error *err)
+{
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
+    pgs_stmt_done(st);
+    return e;
+}
+
+pg_err pg_store_add_match(pg_store *s, pg_key a, pg_key b, const char *rule,
+                          double score, pg_error *err)
+{
+    unsigned char ab[16], bb[16];
+    sqlite3_stmt *st = NULL;
+    pg_err e = write_stmt(s, add_match_sql, &st, err);
+    if (e != PG_OK)
+        return e;
+    int rc = SQLITE_OK;
+    pgs_bind_key(st, 1, a, ab, &rc);
+    pgs_bind_key(st, 2, b, bb, &rc);
+    pgs_bind_str(st, 3, rule, &rc);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_double(st, 4, score);
+    return exec_bound(s, st, rc, "cannot record a match", err);
+}
+
+pg_err pg_store_set_paper(pg_store *s, pg_key text, const char *paper_id,
+                          pg_error *err)
+{
+    unsigned char kb[16];
+    sqlite3_stmt *st = NULL;
+    pg_err e = write_stmt(s, set_paper_sql, &st, err);
+    if (e != PG_OK)
+        return e;
+    int rc = SQLITE_OK;
+    pgs_bind_key(st, 1, text, kb, &rc);
+    pgs_bind_str(st, 2, paper_id, &rc);
+    return exec_bound(s, st, rc, "cannot record a paper", err);
+}
+
+pg_err pg_store_paper_of(pg_store *s, pg_key text, char id[PG_ID_HEX],
+                         pg_error *err)
+{
+    unsigned char kb[16];
+    int rc;
+    pg_err e = PG_OK;
+    id[0] = '\0';
+    sqlite3_stmt *st = pgs_key_step(s, paper_of_sql, text, kb, &rc, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    if (rc == SQLITE_ROW)
+        snprintf(id, PG_ID_HEX, "%s", pgs_col_str(st, 0));
+    else if (rc != SQLITE_DONE)
+        e = pgs_db_fail(s, rc, "cannot read a paper", err);
+    pgs_stmt_done(st);
+    return e;
+}
+
+pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,
+                             pg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    pg_err e = write_stmt(s, rename_paper_sql, &st, err);
+    if (e != PG_OK)
+        return e;
+    int rc = SQLITE_OK;
+    pgs_bind_str(st, 1, from, &rc);
+    pgs_bind_str(st, 2, to, &rc);
+    return exec_bound(s, st, rc, "cannot merge papers", err);
+}
+
+pg_err pg_store_clear_clusters(pg_store *s, pg_error *err)
+{
+    pg_err e = need_write(s, err);
+    if (e == PG_OK)
+        e = pgs_run_sql(s, "DELETE FROM matches", "cannot clear matches", err);
+    if (e == PG_OK)
+        e = pgs_run_sql(s, "DELETE FROM clusters", "cannot clear clusters", err);
+    return e;
+}
+
+pg_err pg_store_get_setting(pg_store *s, const char *key, pg_buf *out,
+                            int *found, pg_error *err)
+{
+    sqlite3_stmt *st = pgs_kept(s, get_setting_sql, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    int rc = SQLITE_OK;
+    pg_err e = PG_OK;
+    *found = 0;
+    pgs_bind_str(st, 1, key, &rc);
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    if (rc == SQLITE_ROW) {
+        *found = 1;
+        if (pg_buf_puts(out, pgs_col_str(st, 0)) != PG_OK)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    } else if (rc != SQLITE_DONE) {
+        e = pgs_db_fail(s, rc, "cannot read a setting", err);
+    }
+    pgs_stmt_done(st);
+    return e;
+}
+
+pg_err pg_store_set_setting(pg_store *s, const char *key, const char *value,
+                            pg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    pg_err e = write_stmt(s, set_setting_sql, &st, err);
+    if (e != PG_OK)
+        return e;
+    int rc = SQLITE_OK;
+    pgs_bind_str(st, 1, key, &rc);
+    pgs_bind_str(st, 2, value, &rc);
+    return exec_bound(s, st, rc, "cannot store a setting", err);
+}

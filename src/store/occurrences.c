@@ -1,0 +1,125 @@
+/*
+** occurrences.c: what an ingest writes about where texts were read: the
+** files (a row made at the file's start, its content key and counts at its
+** commit) and one occurrence row per entry read, with the metadata given
+** with it there.
+*/
+#include <stdint.h>
+#include <string.h>
+
+#include "store/db.h"
+
+/* Finds committed files only: inside a file transaction the open file's
+ * row still has a NULL content key. */
+pg_err pg_store_find_file(pg_store *s, pg_key content, pg_buf *path_out,
+                          int *found, pg_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_FIND_FILE];
+    unsigned char kb[16];
+    pg_err e = PG_OK;
+    *found = 0;
+    int rc = pgs_step_key(st, content, kb);
+    if (rc == SQLITE_ROW) {
+        *found = 1;
+        if (path_out != NULL &&
+            pg_buf_puts(path_out, (const char *)sqlite3_column_text(st, 0)) != PG_OK)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    } else if (rc != SQLITE_DONE) {
+        e = pgs_db_fail(s, rc, "cannot look up a file", err);
+    }
+    pgs_stmt_done(st);
+    return e;
+}
+
+pg_err pgs_new_file(pg_store *s, const char *path, const char *format,
+                    long long *id, pg_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_NEW_FILE];
+    int rc = SQLITE_OK;
+    pgs_bind_str(st, 1, path, &rc);
+    pgs_bind_str(st, 2, format, &rc);
+    pg_err e = pgs_write_row(s, st, rc, "cannot record a file", err);
+    *id = e == PG_OK ? sqlite3_last_insert_rowid(s->db) : 0;
+    return e;
+}
+
+/* Gives the open file its key and counts. */
+pg_err pgs_finish_file(pg_store *s, pg_key content, const pg_file_counts *c,
+                       pg_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_END_FILE];
+    unsigned char kb[16];
+    int rc = SQLITE_OK;
+    if (c->size > (unsigned long long)INT64_MAX)
+        return pgs_usage(s, "file size out of range", err);
+    pgs_bind_int(st, 1, s->file_id, &rc);
+    pgs_bind_key(st, 2, content, kb, &rc);
+    pgs_bind_int(st, 3, (long long)c->size, &rc);
+    pgs_bind_opt_str(st, 4, c->day, &rc);
+    pgs_bind_int(st, 5, c->entries, &rc);
+    pgs_bind_int(st, 6, c->new_texts, &rc);
+    pgs_bind_int(st, 7, c->warnings, &rc);
+    pg_err e = pgs_write_row(s, st, rc, "cannot record the file's counts", err);
+    if (e == PG_OK && sqlite3_changes(s->db) != 1)
+        e = pg_error_set(err, PG_ERR_INTERNAL, "%s: the open file's row is missing",
+                         s->path);
+    return e;
+}
+
+/* Writes n as `width` decimal digits (n fits). */
+static char *put_digits(char *p, int n, int width)
+{
+    for (int i = width - 1; i >= 0; i--, n /= 10)
+        p[i] = (char)('0' + n % 10);
+    return p + width;
+}
+
+/* "YYYY", "YYYY-MM" or "YYYY-MM-DD", as much as the record gives, or ""
+ * when there is no (valid) year; by hand, as it runs once per occurrence. */
+static void format_pub_date(const pg_record *rec, char out[32])
+{
+    char *p = out;
+    if (rec->pub_year >= 1 && rec->pub_year <= 9999) {
+        p = put_digits(p, rec->pub_year, 4);
+        if (rec->pub_month >= 1 && rec->pub_month <= 12) {
+            *p++ = '-';
+            p = put_digits(p, rec->pub_month, 2);
+            if (rec->pub_day >= 1 && rec->pub_day <= 31) {
+                *p++ = '-';
+                p = put_digits(p, rec->pub_day, 2);
+            }
+        }
+    }
+    *p = '\0';
+}
+
+pg_err pg_store_add_occurrence(pg_store *s, long long file_id, pg_key text,
+                               const pg_record *rec, pg_error *err)
+{
+    sqlite3_stmt *st = s->st[ST_ADD_OCC];
+    char pub_date[32];
+    int rc = SQLITE_OK;
+    pg_err e = pgs_need_file(s, err);
+    if (e != PG_OK)
+        return e;
+    if (file_id != s->file_id)
+        return pgs_usage(s, "an occurrence must belong to the open file", err);
+    /* An unknown text leaves id 0, which the foreign key refuses. */
+    long long id = 0;
+    if ((e = pg_store_text_id(s, text, &id, err)) != PG_OK)
+        return e;
+    format_pub_date(rec, pub_date);
+    pgs_bind_int(st, 1, file_id, &rc);
+    pgs_bind_int(st, 2, rec->line, &rc);
+    pgs_bind_str(st, 3, rec->day, &rc);
+    pgs_bind_str(st, 4, rec->day_label, &rc);
+    pgs_bind_int(st, 5, id, &rc);
+    pgs_bind_count(st, 6, rec->authors, &rc);
+    pgs_bind_count(st, 7, rec->upvotes, &rc);
+    pgs_bind_opt_str(st, 8, pub_date, &rc);
+    pgs_bind_opt_str(st, 9, rec->date_raw, &rc);
+    pgs_bind_opt_str(st, 10, rec->venue, &rc);
+    pgs_bind_opt_str(st, 11, rec->ext_id, &rc);
+    return pgs_write_row(s, st, rc, "cannot store an occurrence", err);
+}
+
