@@ -329,6 +329,7 @@ static int run_sql(const char *name, const char *sql)
 /* Turns a database back into schema version 4: occurrences name their
  * text by key, as version 4 wrote them. */
 #define OCCURRENCES_TO_V4                                                      \
+    "DROP INDEX files_path;"                     /* version 6 */              \
     "CREATE TABLE occ4 (id INTEGER PRIMARY KEY,"                               \
     "  file_id INTEGER NOT NULL REFERENCES files(id), line INTEGER NOT NULL,"  \
     "  day TEXT NOT NULL, day_label TEXT NOT NULL,"                            \
