@@ -83,7 +83,11 @@ static void print_event(void *ctx, const pg_ingest_event *ev)
 {
     printer *p = ctx;
     const pg_ingest_result *r = ev->res;
-    cli_progress_clear(&p->progress);
+    int prints = ev->kind == PG_INGEST_FAILED || ev->kind == PG_INGEST_LOST ||
+                 (ev->kind == PG_INGEST_READ && p->hidden > 0) ||
+                 (ev->kind == PG_INGEST_COMMITTED && !p->quiet);
+    if (prints)
+        cli_progress_clear(&p->progress);
     switch (ev->kind) {
     case PG_INGEST_READ:
         if (p->hidden > 0)
