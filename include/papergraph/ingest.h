@@ -145,8 +145,8 @@ typedef struct pg_ingest_totals {
 } pg_ingest_totals;
 
 /* Ingests paths[0..n) in order ("-" is standard input) with o's options,
- * in one session (the producer reads the next file while this one is
- * written).  Files share a transaction until they total o->group_bytes of
+ * in one session (o->session, or one of the run's own: the producer
+ * reads the next file while this one is written; o->next_path is ignored).  Files share a transaction until they total o->group_bytes of
  * input; a file's outcome is final once its group commits (event
  * COMMITTED).  A file that fails after its group began takes the group
  * with it: the group's other files are then read again, so each file still

@@ -31,6 +31,7 @@ typedef struct run {
     size_t n;
     const pg_ingest_opts *user;
     pg_ingest_opts o;       /* the caller's, with the run's session */
+    pg_ingest_session *own; /* the session made for the run, or NULL */
     char *failed;           /* failed[i]: not to be read again */
     held *held;             /* the open group's files, in order */
     size_t n_held;
@@ -221,13 +222,16 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
     pg_err rc = PG_OK;
     r.failed = calloc(n + 1, 1);
     r.held = malloc((n + 1) * sizeof *r.held);
-    /* One session for the run: a text met in an earlier file is not
-     * prepared again, and the next file is read while this one commits. */
+    /* One session for the run (the caller's, or one of its own): a text
+     * met in an earlier file is not prepared again, and the next file is
+     * read while this one commits. */
     if (r.failed == NULL || r.held == NULL ||
-        pg_ingest_session_new(&r.o.session, err) != PG_OK) {
+        (o->session == NULL && pg_ingest_session_new(&r.own, err) != PG_OK)) {
         rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
         goto out;
     }
+    if (r.own != NULL)
+        r.o.session = r.own;
     sum_sizes(&r);
     pg_store_group_files(s, o->group_bytes ? o->group_bytes : PG_INGEST_GROUP_BYTES);
     rc = run_files(&r, err);
@@ -245,7 +249,7 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
 out:
     if (totals != NULL)
         *totals = r.t;
-    pg_ingest_session_free(r.o.session);
+    pg_ingest_session_free(r.own);
     free(r.failed);
     free(r.held);
     return rc;
