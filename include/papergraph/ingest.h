@@ -145,18 +145,24 @@ typedef struct pg_ingest_totals {
 } pg_ingest_totals;
 
 /* Ingests paths[0..n) in order ("-" is standard input) with o's options,
- * in one session (o->session, or one of the run's own: the producer
- * reads the next file while this one is written; o->next_path is ignored).  Files share a transaction until they total o->group_bytes of
+ * in one session (o->session, or one of the run's own), so that the
+ * producer reads the next file while this one is written (o->next_path is
+ * ignored).  Files share a transaction until they total o->group_bytes of
  * input; a file's outcome is final once its group commits (event
  * COMMITTED).  A file that fails after its group began takes the group
  * with it: the group's other files are then read again, so each file still
  * ends whole or absent and only the failed file is missing.  Standard
- * input, which cannot be read again, is a group of its own.  A file that
- * cannot be read (PG_ERR_IO, NOT_TEXT, FORMAT, TOO_LONG) does not stop the
- * run; any other error (the database's) stops it after the file, and is
- * returned (the open group is lost: event LOST).  Events and progress go
- * to o->on_file and o->on_progress (with o->hook_ctx) on the calling thread; *totals (may be NULL) is filled in
- * every case. */
+ * input, which cannot be read again, is a group of its own.
+ *
+ * A file that cannot be read (PG_ERR_IO, NOT_TEXT, FORMAT, TOO_LONG) does
+ * not stop the run.  Any other error (the database's) stops it: it is
+ * returned, with its message in *err, after being told as the file's
+ * FAILED event or the LOST event of a commit (only an error before the
+ * first file, PG_ERR_NOMEM, is told by the return alone).  Files held in a
+ * group the failure took are told LOST; those of a group still open are
+ * committed.  Events and progress go to o->on_file and o->on_progress
+ * (with o->hook_ctx) on the calling thread.  *totals (may be NULL) is
+ * filled in every case. */
 pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
                        const pg_ingest_opts *o, pg_ingest_totals *totals,
                        pg_error *err);
