@@ -9,6 +9,8 @@
 #include "papergraph/papergraph.h"
 #include "papergraph/export.h"
 
+#include <time.h>
+
 /* Exit statuses (documented in the README). */
 enum {
     EXIT_OK = 0,        /* everything asked for was done */
@@ -122,15 +124,30 @@ pg_err cli_find_place(pg_store *s, const char *arg, pg_key *text, pg_error *err)
 int cli_parse_year(const char *s, int *year);
 
 /* Totals of an ingest run. */
-typedef struct cli_totals {
-    long files, skipped, failed;
-    long long entries, new_texts, known, warnings;
-} cli_totals;
-/* Ingests paths[0..n) in order (see `papergraph ingest`); returns the exit
- * status: EXIT_INPUT when a file failed, EXIT_DB (and stops) when the
- * database failed. */
+typedef pg_ingest_totals cli_totals;
+/* Ingests paths[0..n) in order (see `papergraph ingest`), printing each
+ * file's line once it is committed (unless quiet), warnings and errors, and
+ * progress on a terminal (unless quiet); returns the exit status:
+ * EXIT_INPUT when a file failed, EXIT_DB (and stops) when the database
+ * failed. */
 int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
                      int quiet, cli_totals *t);
+
+/* The progress line of an ingest on a terminal's stderr (progress.c). */
+typedef struct cli_progress {
+    int on;                 /* stderr is a terminal and not --quiet */
+    int shown;              /* a line is on the screen */
+    struct timespec start;
+    double drawn_at;        /* seconds after start it was last drawn */
+} cli_progress;
+void cli_progress_start(cli_progress *p, int quiet);
+/* Redraws the line (at most every 100 ms, and when the last file is done). */
+void cli_progress_update(cli_progress *p, const pg_ingest_progress *pr);
+/* Erases the line before anything else is written. */
+void cli_progress_clear(cli_progress *p);
+/* One line: files, entries, MB, MB/s and time left after seconds. */
+void cli_progress_format(char *buf, size_t n, const pg_ingest_progress *pr,
+                         double seconds);
 
 /* Long options shared by every command; their short codes. */
 #define CLI_OPT_DB 1000

@@ -1,7 +1,10 @@
 /*
-** cmd_ingest.c: `papergraph ingest`: read files into the database, one
-** transaction each, and say per file what happened.  A file that fails does
-** not stop the others; the exit status says whether any failed.
+** cmd_ingest.c: `papergraph ingest`: the command line of pg_ingest_files,
+** which reads the files into the database (committed in groups, a group
+** lost to a failing file read again); this file prints what it tells: a
+** line per file once it is committed, warnings and errors, the total, and
+** the progress line on a terminal.  A file that fails does not stop the
+** others; the exit status says whether any failed.
 */
 #include <errno.h>
 #include <getopt.h>
@@ -15,8 +18,14 @@ const char cmd_ingest_usage[] =
     "usage: papergraph [--db PATH] ingest [--year YYYY] [--format FMT] [--encoding ENC]\n"
     "                  [--max-line N] [--threads N] [--quiet] FILE...\n"
     "\n"
-    "Reads each FILE ('-' is standard input) into the database in one transaction.\n"
-    "A file whose exact bytes were ingested before, under any name, is skipped.\n"
+    "Reads each FILE ('-' is standard input) into the database.  A file is in the\n"
+    "database whole or not at all: files are committed in groups of up to 64 MB of\n"
+    "input, a file's line is printed once its group is committed, and a file that\n"
+    "fails takes its group's other files with it, which are then read again.\n"
+    "A file whose exact bytes were ingested before, under any name, is skipped.  A\n"
+    "page read again under the same path (today's page at noon, then at night)\n"
+    "adds only the entries not already recorded for that path and day; nothing\n"
+    "recorded is removed.  On a terminal, progress is shown on stderr.\n"
     "\n"
     "  --year YYYY      year of day labels and dates written without one\n"
     "                   (default: the current year)\n"
@@ -28,7 +37,7 @@ const char cmd_ingest_usage[] =
     "  --threads N      1: read and write on one thread; 2 (the default with more\n"
     "                   than one processor): a second thread reads and prepares\n"
     "                   the entries; the database is the same either way\n"
-    "  --quiet          print only warnings, errors and the total\n"
+    "  --quiet          print only warnings, errors and the total (no progress)\n"
     "  --db PATH        database file\n"
     "\n"
     "Exit status: 0 all files read, 1 a file could not be read (the others were\n"
@@ -37,84 +46,112 @@ const char cmd_ingest_usage[] =
 /* Warnings shown per file; the rest are counted in the file's summary. */
 #define WARN_SHOWN 10
 
-typedef struct warn_state {
-    long shown;
-    long hidden;
-} warn_state;
+/* What printing an ingest run keeps. */
+typedef struct printer {
+    int quiet;
+    long shown, hidden;     /* the warnings of the file being read */
+    int status;             /* the exit status so far */
+    int told;               /* an error was printed */
+    cli_progress progress;
+} printer;
 
 static void print_warning(void *ctx, const char *file, long line, const char *msg)
 {
-    warn_state *w = ctx;
-    if (w->shown >= WARN_SHOWN) {
-        w->hidden++;
+    printer *p = ctx;
+    if (p->shown >= WARN_SHOWN) {
+        p->hidden++;
         return;
     }
-    w->shown++;
+    p->shown++;
+    cli_progress_clear(&p->progress);
     if (line > 0)
         fprintf(stderr, "papergraph: warning: %s:%ld: %s\n", file, line, msg);
     else
         fprintf(stderr, "papergraph: warning: %s: %s\n", file, msg);
 }
 
-
-/* Files are committed in groups of GROUP_BYTES (pg_store_group_files): a
- * file's line is held until its group is durable, so that what is printed
- * is true even if the process dies, and a file that fails takes its group's
- * earlier files with it: those are read again.  Standard input cannot be
- * read again, so it is a group of its own.  Warnings about reading are
- * printed at once (twice for a file read again). */
-typedef struct pending {
-    pg_buf lines;           /* the held lines */
-    cli_totals t;           /* the held files' counts */
-} pending;
-
-#define GROUP_BYTES ((unsigned long long)64 << 20)
-
-static void hold_file(pending *p, const char *path, const pg_ingest_result *r,
-                      const warn_state *w, int quiet)
+static void set_status(printer *p, int code)
 {
-    if (w->hidden > 0)
-        fprintf(stderr, "papergraph: warning: %s: %ld more warnings not shown\n",
-                path, w->hidden);
-    if (!quiet && r->skipped)
-        pg_buf_printf(&p->lines, "%s: skipped, same content as %s (already ingested)\n",
-                      path, r->same_as);
-    else if (!quiet)
-        pg_buf_printf(&p->lines, "%s: %lld entries, %lld new, %lld known, %lld warnings\n",
-                      path, r->entries, r->new_texts, r->known, r->warnings);
-    p->t.files++;
-    p->t.skipped += r->skipped;
-    p->t.entries += r->entries;
-    p->t.new_texts += r->new_texts;
-    p->t.known += r->known;
-    p->t.warnings += r->warnings;
+    if (code > p->status)
+        p->status = code;
 }
 
-/* The held files are durable: print them and count them. */
-static void release_files(pending *p, cli_totals *t)
+/* A file's line is printed once its group is committed, so that what is
+ * printed is true even if the process dies; warnings at once (twice for a
+ * file read again after its group was lost). */
+static void print_event(void *ctx, const pg_ingest_event *ev)
 {
-    if (p->lines.len > 0)
-        fputs(p->lines.data, stdout);
-    pg_buf_reset(&p->lines);
-    t->files += p->t.files;
-    t->skipped += p->t.skipped;
-    t->entries += p->t.entries;
-    t->new_texts += p->t.new_texts;
-    t->known += p->t.known;
-    t->warnings += p->t.warnings;
-    memset(&p->t, 0, sizeof p->t);
-}
-
-/* The held files were lost with a failed commit. */
-static void drop_files(pending *p, cli_totals *t, int count_failed)
-{
-    if (count_failed && p->t.files > 0) {
-        cli_error("the %ld files read before it were not committed either;"
-                  " ingest them again", p->t.files);
-        t->failed += p->t.files;
+    printer *p = ctx;
+    const pg_ingest_result *r = ev->res;
+    int prints = ev->kind == PG_INGEST_FAILED || ev->kind == PG_INGEST_LOST ||
+                 (ev->kind == PG_INGEST_READ && p->hidden > 0) ||
+                 (ev->kind == PG_INGEST_COMMITTED && !p->quiet);
+    if (prints)
+        cli_progress_clear(&p->progress);
+    switch (ev->kind) {
+    case PG_INGEST_READ:
+        if (p->hidden > 0)
+            fprintf(stderr, "papergraph: warning: %s: %ld more warnings not shown\n",
+                    ev->path, p->hidden);
+        p->shown = p->hidden = 0;
+        break;
+    case PG_INGEST_COMMITTED:
+        if (p->quiet)
+            break;
+        if (r->skipped)
+            printf("%s: skipped, same content as %s (already ingested)\n", ev->path,
+                   r->same_as);
+        else if (r->recorded > 0)
+            printf("%s: %lld entries, %lld new, %lld known, %lld already recorded,"
+                   " %lld warnings\n", ev->path, r->entries, r->new_texts, r->known,
+                   r->recorded, r->warnings);
+        else
+            printf("%s: %lld entries, %lld new, %lld known, %lld warnings\n", ev->path,
+                   r->entries, r->new_texts, r->known, r->warnings);
+        break;
+    case PG_INGEST_FAILED:
+        cli_error("%s", ev->err->msg[0] ? ev->err->msg : pg_strerror(ev->err->code));
+        set_status(p, cli_exit_for(ev->err->code));
+        p->shown = p->hidden = 0;
+        p->told = 1;
+        break;
+    case PG_INGEST_LOST:
+        if (ev->err != NULL) {
+            cli_error("%s", ev->err->msg);
+            set_status(p, EXIT_DB);
+            p->told = 1;
+        }
+        cli_error("the %zu files read before it were not committed either;"
+                  " ingest them again", ev->n);
+        break;
     }
-    pg_buf_reset(&p->lines);
-    memset(&p->t, 0, sizeof p->t);
+    fflush(stdout);
+}
+
+static void print_progress(void *ctx, const pg_ingest_progress *pr)
+{
+    printer *p = ctx;
+    cli_progress_update(&p->progress, pr);
+}
+
+int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
+                     int quiet, cli_totals *t)
+{
+    printer p = { quiet, 0, 0, EXIT_OK, 0, { 0 } };
+    pg_error err;
+    cli_progress_start(&p.progress, quiet);
+    o->warn = print_warning;
+    o->warn_ctx = &p;
+    o->on_file = print_event;
+    o->on_progress = print_progress;
+    o->hook_ctx = &p;
+    pg_err rc = pg_ingest_files(s, (const char *const *)paths, (size_t)n, o, t, &err);
+    cli_progress_clear(&p.progress);
+    if (rc != PG_OK && !p.told)
+        cli_error("%s", err.msg[0] ? err.msg : pg_strerror(rc));
+    if (rc != PG_OK)
+        set_status(&p, cli_exit_for(rc));
+    return p.status;
 }
 
 int cli_parse_year(const char *s, int *year)
@@ -137,104 +174,6 @@ static int parse_size(const char *s, size_t *n)
         return -1;
     *n = (size_t)v;
     return 0;
-}
-
-/* Ingests one path; returns 0, or the exit status that ends the run (a
- * database failure makes the remaining files pointless). */
-static int ingest_one(pg_store *s, const char *path, pg_ingest_opts *o,
-                      pending *p, cli_totals *t, int quiet, int *status)
-{
-    warn_state w = { 0, 0 };
-    pg_ingest_result r;
-    pg_error err;
-    pg_error_clear(&err);
-    o->warn = print_warning;
-    o->warn_ctx = &w;
-    pg_err rc = pg_ingest_path(s, path, o, &r, &err);
-    if (rc != PG_OK) {
-        cli_error("%s", err.msg[0] ? err.msg : pg_strerror(rc));
-        t->failed++;
-        int code = cli_exit_for(rc);
-        if (code > *status)
-            *status = code;
-        return code == EXIT_INPUT ? 0 : code;
-    }
-    hold_file(p, path, &r, &w, quiet);
-    if (pg_store_unflushed(s) == 0)
-        release_files(p, t);    /* its group just committed */
-    return 0;
-}
-
-/* Commits the open group: its held files are printed, or reported lost.
- * Returns 0, or EXIT_DB. */
-static int flush_group(pg_store *s, pending *p, cli_totals *t)
-{
-    pg_error err;
-    pg_error_clear(&err);
-    if (pg_store_flush(s, &err) == PG_OK) {
-        release_files(p, t);
-        return 0;
-    }
-    cli_error("%s", err.msg);
-    drop_files(p, t, 1);
-    return EXIT_DB;
-}
-
-int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
-                     int quiet, cli_totals *t)
-{
-    int status = EXIT_OK, stop = 0;
-    pending p = { PG_BUF_INIT, { 0 } };
-    pg_ingest_session *session = NULL;
-    char *failed = calloc((size_t)n + 1, 1);
-    /* One session for the run: a text met in an earlier file is not
-     * prepared again by the producer thread. */
-    if (failed == NULL || pg_ingest_session_new(&session, NULL) != PG_OK) {
-        free(failed);
-        cli_error("out of memory");
-        return EXIT_DB;
-    }
-    o->session = session;
-    pg_store_group_files(s, GROUP_BYTES);
-    for (int i = 0, group_start = 0; i < n && !stop; i++) {
-        int is_stdin = strcmp(paths[i], "-") == 0;
-        if (failed[i])
-            continue;
-        if (is_stdin && (stop = flush_group(s, &p, t)) != 0)
-            break;
-        if (pg_store_unflushed(s) == 0)
-            group_start = i;    /* a new group starts with this file */
-        int held = pg_store_unflushed(s);
-        long before = t->failed;
-        /* The producer thread reads the next file while this one commits. */
-        int next = i + 1;
-        while (next < n && failed[next])
-            next++;
-        o->next_path = next < n ? paths[next] : NULL;
-        stop = ingest_one(s, paths[i], o, &p, t, quiet, &status);
-        if (t->failed > before && held > 0 && pg_store_unflushed(s) == 0 && !stop) {
-            failed[i] = 1;      /* and read the lost group's files again */
-            drop_files(&p, t, 0);
-            i = group_start - 1;
-        } else if (is_stdin && !stop) {
-            stop = flush_group(s, &p, t);
-        }
-    }
-    if (stop > status)
-        status = stop;          /* a failed commit of standard input's group */
-    /* Held files with no open group went with a failed file (the run
-     * stopped); those of an open group are whole and are committed. */
-    if (pg_store_unflushed(s) == 0)
-        drop_files(&p, t, 1);
-    if (flush_group(s, &p, t) != 0)
-        status = EXIT_DB;
-    pg_store_group_files(s, 0);
-    pg_buf_release(&p.lines);
-    o->session = NULL;
-    o->next_path = NULL;
-    pg_ingest_session_free(session);
-    free(failed);
-    return status;
 }
 
 int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
@@ -286,11 +225,14 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
     int status = cli_open_store(ctx, &s);
     if (status != EXIT_OK)
         return status;
-    cli_totals t = { 0, 0, 0, 0, 0, 0, 0 };
+    cli_totals t = { 0 };
+    char recorded[48] = "";
     status = cli_ingest_paths(s, argv + optind, argc - optind, &o, quiet, &t);
+    if (t.recorded > 0)
+        snprintf(recorded, sizeof recorded, "%lld already recorded, ", t.recorded);
     printf("total: %ld files (%ld skipped, %ld failed), %lld entries, %lld new, "
-           "%lld known, %lld warnings\n", t.files + t.failed, t.skipped, t.failed,
-           t.entries, t.new_texts, t.known, t.warnings);
+           "%lld known, %s%lld warnings\n", t.files + t.failed, t.skipped, t.failed,
+           t.entries, t.new_texts, t.known, recorded, t.warnings);
     pg_store_close(s);
     return status;
 }

@@ -83,7 +83,7 @@ static int count_paper(void *ctx, const pg_paper_row *p)
 
 static int step_ingest(run_ctx *r, char **files, int n, pg_ingest_opts *o)
 {
-    cli_totals t = { 0, 0, 0, 0, 0, 0, 0 };
+    cli_totals t = { 0 };
     pg_stats st;
     pg_error err;
     int status = cli_ingest_paths(r->s, files, n, o, 1, &t);

@@ -1,25 +1,24 @@
 /*
-** ingest.c: read one input file into the store, in one transaction.
+** ingest.c: the one route of an ingest: one input (a source, see
+** ingest_source.c) into the store, in one file transaction.
 **
-** The file's bytes are hashed first (XXH3-128) so that a file ingested
+** The input's bytes are hashed first (XXH3-128) so that a file ingested
 ** before, under any path, is skipped without parsing: re-ingesting a day's
-** files costs a hash, not a parse.  A stream that cannot be re-read (standard
-** input, a pipe) is first copied to an anonymous temporary file while being
-** hashed, which keeps memory bounded whatever its size.
+** files costs a hash, not a parse.
 **
 ** Each record's raw text (title "\n" abstract) gets a content key; a text
 ** seen before is only referenced, a new one is normalised, keyed again in
 ** normalised form, scanned for URLs, stored, and placed in its paper by the
 ** near-duplicate stage (dedup.c).  Every record gets an occurrence row, so
-** nothing read is ever lost.
+** nothing read is ever lost, except an entry already recorded: a page read
+** again under the same path (noon's page, then night's, grown) adds only
+** the entries that no earlier file of that path recorded for the same day
+** and the same text, counting each such occurrence once (ingest_recorded.c).
 **
-** The CPU-only part of that (ingest_prep.c), hashing the file included,
-** can run ahead on a producer thread (ingest_pipe.c) while this thread does
-** the store calls, in the same order as without it; a new text the producer
-** did not prepare is prepared here by the same functions.  With a session,
-** the producer also opens and reads the file the caller names next
-** (pg_ingest_opts.next_path) while this one is written and committed.  A
-** path that is not a regular file is handled here, as on one thread.
+** The CPU-only part of that (ingest_prep.c) may have been done ahead by the
+** producer thread (ingest_pipe.c); a new text it did not prepare is
+** prepared here by the same functions, and every store call is made here,
+** in the same order either way.
 */
 #include <errno.h>
 #include <stdlib.h>
@@ -43,7 +42,6 @@ static const char *format_name(pg_input_format f)
 
 /* The calling thread's scratch, reused across the records of one file. */
 typedef struct scratch {
-    pg_buf raw;         /* title "\n" abstract */
     pg_buf text;        /* a new text's data, when the producer had none */
     const char **url_v; /* the new text's URLs, sorted, each once */
     size_t n_urls, cap_urls;
@@ -126,79 +124,75 @@ static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
     return rc;
 }
 
-/* The number of threads to ingest with: 1, or 2 (a producer thread). */
-static int threads_for(const pg_ingest_opts *o)
-{
-    if (o->threads == 1)
-        return 1;
-    if (o->threads >= 2)
-        return 2;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    return cpus > 1 ? 2 : 1;
-}
+/* What one file's records share on the calling thread. */
+typedef struct file_ctx {
+    pg_store *s;
+    pgi_source *src;
+    long long file_id;
+    const pg_ingest_opts *o;
+    const pgi_tick *tick;
+    pgi_recorded recorded;  /* what earlier files of the path recorded */
+    char day[11];           /* the first listing day met */
+} file_ctx;
 
-/* The next record, from the producer (pipe non-NULL) or read here; *pre as
- * pgi_pipe_next gives it. */
-static pg_err next_record(pg_reader *r, pgi_pipe *pipe, scratch *w, pg_record *rec,
-                          pg_key *key, const pgi_text **pre, const char **base,
-                          pg_error *err)
+/* Writes one record: its text when new, its occurrence unless already
+ * recorded for the path; counts it in res. */
+static pg_err write_record(file_ctx *f, pg_dedup *d, scratch *w, const pg_record *rec,
+                           pg_key key, const pgi_text *pre, const char *base,
+                           pg_ingest_result *res, pg_error *err)
 {
-    if (pipe != NULL)
-        return pgi_pipe_next(pipe, rec, key, pre, base, err);
-    pg_err rc = pg_reader_next(r, rec, err);
-    *pre = NULL;
-    *base = NULL;
-    if (rc == PG_OK && pgi_raw_key(rec, &w->raw, key) != PG_OK)
-        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    pg_dedup_text dt;
+    int is_new;
+    pg_err rc = store_text(f->s, rec, w, key, pre, base, &is_new, &dt, err);
+    if (rc != PG_OK)
+        return rc;
+    res->entries++;
+    res->new_texts += is_new;
+    res->known += !is_new;
+    res->prepared += is_new && pre != NULL;
+    if (!is_new && f->recorded.n > 0 && pgi_recorded_take(&f->recorded, rec->day, key)) {
+        res->recorded++;
+        return PG_OK;
+    }
+    rc = pg_store_add_occurrence(f->s, f->file_id, key, rec, err);
+    /* Placed only now: the matcher reads the text's authors, year and
+     * venue from its occurrences. */
+    if (rc == PG_OK && is_new)
+        rc = pg_dedup_add_new(d, &dt, err);
+    else if (rc == PG_OK)
+        pg_dedup_forget(d, key);
     return rc;
 }
 
-/* Reads every record of an input into the open file transaction: from the
- * producer's open input when pipe is non-NULL, else from r. */
-static pg_err ingest_records(pg_store *s, pg_reader *r, pgi_pipe *pipe,
-                             const char *name, long long file_id,
-                             const pg_ingest_opts *o, pg_ingest_result *res,
-                             char *day, pg_error *err)
+/* Reads every record of the source into the open file transaction. */
+static pg_err ingest_records(file_ctx *f, pg_ingest_result *res, pg_error *err)
 {
-    scratch w = { PG_BUF_INIT, PG_BUF_INIT, NULL, 0, 0 };
-    pg_record rec;
+    scratch w = { PG_BUF_INIT, NULL, 0, 0 };
     pg_dedup *d = NULL;
     int current = 1;
-    pg_err rc = pg_dedup_attached(s, &d, err);
+    pg_err rc = pg_dedup_attached(f->s, &d, err);
     if (rc == PG_OK)
         rc = pg_dedup_keys_current(d, &current, err);
-    if (rc == PG_OK && !current && o->warn != NULL)
-        o->warn(o->warn_ctx, name, 0,
-                "the database's near-duplicate keys were made by an older papergraph:"
-                " run `papergraph dedup` once to recompute them (until then some"
-                " near-duplicates of older texts are missed)");
+    if (rc == PG_OK && !current && f->o->warn != NULL)
+        f->o->warn(f->o->warn_ctx, f->src->name, 0,
+                   "the database's near-duplicate keys were made by an older papergraph:"
+                   " run `papergraph dedup` once to recompute them (until then some"
+                   " near-duplicates of older texts are missed)");
     while (rc == PG_OK) {
+        pg_record rec;
         pg_key key;
         const pgi_text *pre;
         const char *base;
-        pg_dedup_text dt;
-        int is_new;
-        rc = next_record(r, pipe, &w, &rec, &key, &pre, &base, err);
+        rc = pgi_source_next(f->src, &rec, &key, &pre, &base, err);
         if (rc == PG_OK)
-            rc = store_text(s, &rec, &w, key, pre, base, &is_new, &dt, err);
-        if (rc == PG_OK)
-            rc = pg_store_add_occurrence(s, file_id, key, &rec, err);
-        /* Placed only now: the matcher reads the text's authors, year and
-         * venue from its occurrences. */
-        if (rc == PG_OK && is_new)
-            rc = pg_dedup_add_new(d, &dt, err);
-        else if (rc == PG_OK)
-            pg_dedup_forget(d, key);
+            rc = write_record(f, d, &w, &rec, key, pre, base, res, err);
         if (rc != PG_OK)
             break;
-        if (day[0] == '\0' && rec.day[0] != '\0')
-            snprintf(day, 11, "%s", rec.day);
-        res->entries++;
-        res->new_texts += is_new;
-        res->known += !is_new;
-        res->prepared += is_new && pre != NULL;
+        if (f->day[0] == '\0' && rec.day[0] != '\0')
+            snprintf(f->day, sizeof f->day, "%s", rec.day);
+        if (f->tick != NULL && res->entries % PGI_TICK_RECORDS == 0)
+            f->tick->fn(f->tick->ctx, res->entries, pgi_source_offset(f->src));
     }
-    pg_buf_release(&w.raw);
     pg_buf_release(&w.text);
     free(w.url_v);
     return rc == PG_DONE ? PG_OK : rc;
@@ -208,111 +202,80 @@ static pg_err ingest_records(pg_store *s, pg_reader *r, pgi_pipe *pipe,
 static void mark_skipped(pg_ingest_result *res, const pg_buf *dup_path)
 {
     res->skipped = 1;
-    res->entries = res->new_texts = res->known = res->prepared = 0;
+    res->entries = res->new_texts = res->known = res->prepared = res->recorded = 0;
     snprintf(res->same_as, sizeof res->same_as, "%s",
              dup_path->data ? dup_path->data : "");
 }
 
-/* Writes the records of an opened input, from the producer's open input
- * (pipe non-NULL) or from r, as one file transaction; nothing of it stays
- * on failure.  The caller checked that key is not a known file. */
-static pg_err ingest_file(pg_store *s, pg_reader *r, pgi_pipe *pipe, const char *name,
-                          pg_key key, unsigned long long size,
-                          const pg_ingest_opts *o, pg_ingest_result *res,
-                          pg_error *err)
+/* Writes the started source's records as one file transaction; nothing of
+ * it stays on failure.  The caller checked that its key is not a known
+ * file.  compare: check the records against what the path recorded. */
+static pg_err ingest_file(file_ctx *f, int compare, pg_ingest_result *res, pg_error *err)
 {
     pg_buf dup_path = PG_BUF_INIT;
-    long long file_id = 0;
     int found = 0;
-    char day[11] = "";
-    pg_err rc = pg_store_file_begin(s, name, format_name(o->format), &file_id, err);
+    pg_err rc = pg_store_file_begin(f->s, f->src->name, format_name(f->o->format),
+                                    &f->file_id, err);
     if (rc != PG_OK)
         return rc;
-    rc = ingest_records(s, r, pipe, name, file_id, o, res, day, err);
+    if (compare)
+        rc = pgi_recorded_load(&f->recorded, f->s, f->src->name, f->file_id, err);
+    if (rc == PG_OK)
+        rc = ingest_records(f, res, err);
     /* Counted as delivered: the producer may have read past a failure. */
-    res->warnings = pipe != NULL ? pgi_pipe_warnings(pipe) : pg_reader_warnings(r);
+    res->warnings = pgi_source_warnings(f->src);
     if (rc != PG_OK) {
-        pg_store_file_rollback(s);
+        pg_store_file_rollback(f->s);
         return rc;
     }
-    pg_file_counts counts = { res->entries, res->new_texts, res->warnings, size, day };
-    rc = pg_store_file_commit(s, file_id, key, &counts, &found, &dup_path, err);
+    pg_file_counts counts = { res->entries, res->new_texts, res->warnings, f->src->size,
+                              f->day };
+    rc = pg_store_file_commit(f->s, f->file_id, f->src->key, &counts, &found, &dup_path,
+                              err);
     if (rc == PG_OK && found)   /* another process stored it meanwhile */
         mark_skipped(res, &dup_path);
     pg_buf_release(&dup_path);
     return rc;
 }
 
-/* Whether key is a known file; if so, *res says skipped. */
-static pg_err check_known(pg_store *s, pg_key key, pg_ingest_result *res, int *found,
-                          pg_error *err)
+/* Ingests the opened source: skipped when its content is a known file. */
+static pg_err ingest_source(pg_store *s, pgi_source *src, int compare,
+                            const pg_ingest_opts *o, const pgi_tick *tick,
+                            pg_ingest_result *res, pg_error *err)
 {
     pg_buf dup_path = PG_BUF_INIT;
-    pg_err rc = pg_store_find_file(s, key, &dup_path, found, err);
-    if (rc == PG_OK && *found)
+    int found = 0;
+    res->bytes = src->size;
+    res->read_ahead = src->read_ahead;
+    pg_err rc = pg_store_find_file(s, src->key, &dup_path, &found, err);
+    if (rc == PG_OK && found)
         mark_skipped(res, &dup_path);
     pg_buf_release(&dup_path);
-    return rc;
-}
-
-/* The producer thread's pipe for this ingest: the session's, or one of
- * its own (*own, to free); NULL when one thread is asked for. */
-static pg_err pipe_for(const pg_ingest_opts *o, pgi_pipe **pipe, pgi_pipe **own,
-                       pg_error *err)
-{
-    *pipe = *own = NULL;
-    if (threads_for(o) < 2)
-        return PG_OK;
-    if (o->session != NULL)
-        return pgi_pipe_of(o->session, pipe, err);
-    pg_err rc = pgi_pipe_new(NULL, own, err);
-    *pipe = *own;
-    return rc;
-}
-
-/* Ingests the producer's open input (its head h read), then closes it. */
-static pg_err ingest_piped(pg_store *s, pgi_pipe *pipe, const pgi_head *h,
-                           const char *name, pg_key key, unsigned long long size,
-                           const pg_ingest_opts *o, pg_ingest_result *res,
-                           pg_error *err)
-{
-    int found = 0;
-    pg_err rc = check_known(s, key, res, &found, err);
-    if (rc == PG_OK && !found && h->failed) {
-        pg_record rec;
-        const pgi_text *t;
-        const char *base;
-        /* Delivers the warnings opening gave, then the reader's error;
-         * counted as on one thread, where no record was read. */
-        rc = pgi_pipe_next(pipe, &rec, &key, &t, &base, err);
-        res->warnings = 0;
-    } else if (rc == PG_OK && !found) {
-        /* Opening's warnings first, as on one thread. */
-        pgi_pipe_deliver(pipe);
-        rc = ingest_file(s, NULL, pipe, name, key, size, o, res, err);
-    }
-    pgi_pipe_close(pipe);
-    return rc;
-}
-
-/* Ingests fp (its key known) on this thread. */
-static pg_err ingest_here(pg_store *s, FILE *fp, const char *name, pg_key key,
-                          unsigned long long size, const pg_ingest_opts *o,
-                          pg_ingest_result *res, pg_error *err)
-{
-    pg_reader *r = NULL;
-    int found = 0;
-    pg_err rc = check_known(s, key, res, &found, err);
     if (rc != PG_OK || found)
         return rc;
-    pg_read_opts ro = { .year = o->year, .max_line = o->max_line, .warn = o->warn,
-                        .warn_ctx = o->warn_ctx, .encoding = o->encoding };
-    rc = pg_reader_open(fp, name, o->format, &ro, &r, err);
+    if ((rc = pgi_source_start(src, err)) != PG_OK) {
+        res->warnings = 0;      /* as if no record was read */
+        return rc;
+    }
+    file_ctx f = { s, src, 0, o, tick, PGI_RECORDED_INIT, "" };
+    rc = ingest_file(&f, compare, res, err);
+    pgi_recorded_release(&f.recorded);
+    return rc;
+}
+
+pg_err pgi_ingest_one(pg_store *s, const char *path, FILE *fp, const char *name,
+                      const pg_ingest_opts *o, const pgi_tick *tick,
+                      pg_ingest_result *res, pg_error *err)
+{
+    pgi_source src;
+    memset(res, 0, sizeof *res);
+    /* Only a path names a page that may be read again as it grows;
+     * standard input and a caller's stream are never compared. */
+    int compare = path != NULL && strcmp(path, "-") != 0;
+    pg_err rc = pgi_source_open(&src, path, fp, name, o, err);
     if (rc == PG_OK)
-        rc = ingest_file(s, r, NULL, name, key, size, o, res, err);
-    else
-        res->warnings = 0;
-    pg_reader_free(r);
+        rc = ingest_source(s, &src, compare, o, tick, res, err);
+    pgi_source_close(&src);
     return rc;
 }
 
@@ -320,17 +283,11 @@ pg_err pgi_ingest_keyed(pg_store *s, FILE *fp, const char *name, pg_key key,
                         unsigned long long size, const pg_ingest_opts *o,
                         pg_ingest_result *res, pg_error *err)
 {
-    pgi_pipe *pipe = NULL, *own = NULL;
-    pgi_head h;
-    pg_err rc = pipe_for(o, &pipe, &own, err);
-    if (rc == PG_OK && pipe != NULL)
-        rc = pgi_pipe_open_stream(pipe, fp, name, o, &h, err);
-    if (rc == PG_OK && pipe != NULL)
-        rc = ingest_piped(s, pipe, &h, name, key, size, o, res, err);
-    else if (rc == PG_OK || rc == PG_ERR_INTERNAL)      /* no thread to be had */
-        rc = ingest_here(s, fp, name, key, size, o, res, err);
-    res->bytes = size;
-    pgi_pipe_free(own);
+    pgi_source src;
+    pg_err rc = pgi_source_open_keyed(&src, fp, name, key, size, o, err);
+    if (rc == PG_OK)
+        rc = ingest_source(s, &src, 0, o, NULL, res, err);
+    pgi_source_close(&src);
     return rc;
 }
 
@@ -338,74 +295,11 @@ pg_err pg_ingest_stream(pg_store *s, FILE *fp, const char *name,
                         const pg_ingest_opts *o, pg_ingest_result *res,
                         pg_error *err)
 {
-    pg_key key;
-    unsigned long long size = 0;
-    memset(res, 0, sizeof *res);
-    FILE *copy = tmpfile();
-    if (copy == NULL)
-        return pg_error_set(err, PG_ERR_IO, "%s: cannot create a temporary file: %s",
-                            name, strerror(errno));
-    pg_err rc = pgi_hash_stream(fp, copy, name, &key, &size, NULL, NULL, err);
-    if (rc == PG_OK && (fflush(copy) != 0 || fseek(copy, 0, SEEK_SET) != 0))
-        rc = pg_error_set(err, PG_ERR_IO, "%s: temporary file: %s", name,
-                          strerror(errno));
-    if (rc == PG_OK)
-        rc = pgi_ingest_keyed(s, copy, name, key, size, o, res, err);
-    fclose(copy);
-    return rc;
-}
-
-/* pg_ingest_path on this thread: opening, hashing, then reading. */
-static pg_err ingest_path_here(pg_store *s, const char *path, const pg_ingest_opts *o,
-                               pg_ingest_result *res, pg_error *err)
-{
-    struct stat st;
-    pg_key key;
-    unsigned long long size = 0;
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return pg_error_set(err, PG_ERR_IO, "%s: cannot open: %s", path,
-                            strerror(errno));
-    pg_err rc = PG_OK;
-    if (fstat(fileno(fp), &st) != 0) {
-        rc = pg_error_set(err, PG_ERR_IO, "%s: %s", path, strerror(errno));
-    } else if (S_ISDIR(st.st_mode)) {
-        rc = pg_error_set(err, PG_ERR_IO, "%s: is a directory", path);
-    } else if (!S_ISREG(st.st_mode)) {
-        rc = pg_ingest_stream(s, fp, path, o, res, err);
-    } else {
-        rc = pgi_hash_file(fp, path, &key, &size, NULL, NULL, err);
-        if (rc == PG_OK)
-            rc = pgi_ingest_keyed(s, fp, path, key, size, o, res, err);
-    }
-    fclose(fp);
-    return rc;
+    return pgi_ingest_one(s, NULL, fp, name, o, NULL, res, err);
 }
 
 pg_err pg_ingest_path(pg_store *s, const char *path, const pg_ingest_opts *o,
                       pg_ingest_result *res, pg_error *err)
 {
-    pgi_pipe *pipe = NULL, *own = NULL;
-    pgi_head h;
-    memset(res, 0, sizeof *res);
-    if (strcmp(path, "-") == 0)
-        return pg_ingest_stream(s, stdin, "<stdin>", o, res, err);
-    /* With a producer the file is opened and hashed there, ahead when the
-     * previous call named it. */
-    pg_err rc = pipe_for(o, &pipe, &own, err);
-    if (rc == PG_OK && pipe != NULL)
-        rc = pgi_pipe_open_path(pipe, path, o, &h, err);
-    if (rc == PG_OK && pipe != NULL && !h.fallback) {
-        rc = ingest_piped(s, pipe, &h, path, h.key, h.size, o, res, err);
-        res->bytes = h.size;
-        res->read_ahead = h.read_ahead;
-    } else if (rc == PG_OK || rc == PG_ERR_INTERNAL) {
-        if (pipe != NULL)
-            pgi_pipe_close(pipe);
-        rc = ingest_path_here(s, path, o, res, err);
-    } else if (pipe != NULL) {
-        pgi_pipe_close(pipe);
-    }
-    pgi_pipe_free(own);
-    return rc;
+    return pgi_ingest_one(s, path, NULL, NULL, o, NULL, res, err);
 }

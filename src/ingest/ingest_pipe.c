@@ -45,7 +45,9 @@
 ** - A path that is not a regular file (a directory, a pipe, a missing file)
 **   is not opened by the producer at all: its job ends at once with
 **   `fallback`, and the consumer handles it the way one thread would, so
-**   errors read the same and a pipe's bytes are never taken ahead.
+**   errors read the same and a pipe's bytes are never taken ahead.  When no
+**   thread can be started, every head says `fallback` too: running on one
+**   thread is a way of reading, not an error.
 */
 #include <errno.h>
 #include <pthread.h>
@@ -66,83 +68,6 @@
 #define N_BATCHES 4
 /* Jobs waiting for the producer: the one asked for and one read-ahead. */
 #define MAX_JOBS 2
-
-/* ---- the session's set of seen raw keys -------------------------------- */
-
-/* Slots hold a key's 64 low bits (0 stands for empty, so a key whose bits
- * are 0 is remembered as 1).  Beyond MAX_SLOTS (32 MiB) the set starts over
- * rather than grow: forgetting only means preparing again. */
-#define MIN_SLOTS ((size_t)1 << 12)
-#define MAX_SLOTS ((size_t)1 << 22)
-
-struct pg_ingest_session {
-    uint64_t *slot;
-    size_t cap, n;          /* cap: a power of two, or 0 before the first key */
-    pgi_pipe *pipe;         /* the run's producer, made at first use */
-};
-
-pg_err pg_ingest_session_new(pg_ingest_session **out, pg_error *err)
-{
-    *out = calloc(1, sizeof **out);
-    return *out != NULL ? PG_OK : pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-}
-
-void pg_ingest_session_free(pg_ingest_session *s)
-{
-    if (s == NULL)
-        return;
-    pgi_pipe_free(s->pipe);     /* joins the producer, which uses slot */
-    free(s->slot);
-    free(s);
-}
-
-static void set_put(uint64_t *slot, size_t cap, uint64_t v)
-{
-    size_t i = (size_t)(v * 0x9E3779B97F4A7C15ULL >> 20) & (cap - 1);
-    while (slot[i] != 0 && slot[i] != v)
-        i = (i + 1) & (cap - 1);
-    slot[i] = v;
-}
-
-/* Makes room for one more key: grows at 3/4 full, or starts over. */
-static void set_room(pg_ingest_session *s)
-{
-    if (s->n + 1 <= s->cap / 4 * 3)
-        return;
-    size_t cap = s->cap ? s->cap * 2 : MIN_SLOTS;
-    uint64_t *slot = cap <= MAX_SLOTS ? calloc(cap, sizeof *slot) : NULL;
-    if (slot == NULL) {
-        /* Full, or no memory to grow: forget everything. */
-        if (s->cap > 0)
-            memset(s->slot, 0, s->cap * sizeof *s->slot);
-        s->n = 0;
-        return;
-    }
-    for (size_t i = 0; i < s->cap; i++)
-        if (s->slot[i] != 0)
-            set_put(slot, cap, s->slot[i]);
-    free(s->slot);
-    s->slot = slot;
-    s->cap = cap;
-}
-
-/* Remembers k; 1 when it was not remembered before. */
-static int session_add(pg_ingest_session *s, pg_key k)
-{
-    uint64_t v = k.lo != 0 ? k.lo : 1;
-    set_room(s);
-    if (s->cap == 0)
-        return 1;
-    size_t i = (size_t)(v * 0x9E3779B97F4A7C15ULL >> 20) & (s->cap - 1);
-    while (s->slot[i] != 0) {
-        if (s->slot[i] == v)
-            return 0;
-        i = (i + 1) & (s->cap - 1);
-    }
-    s->slot[i] = v;
-    s->n++;
-    return 1;
-}
 
 /* ---- batches --------------------------------------------------------- */
 
@@ -177,6 +102,7 @@ typedef struct batch {
     size_t n_warns, cap_warns;
     long lost_warns;        /* warnings that found no memory to be queued */
     int fallback;           /* a head batch: not a regular file, nothing read */
+    unsigned long long offset;  /* the input's position once it was filled */
     int hash_failed;        /* a head batch: hashing failed (end says how) */
     pg_key key;             /* a path job's head batch: the file's content, */
     unsigned long long size;
@@ -195,6 +121,7 @@ static void batch_reset(batch *b, unsigned long long job)
     b->n = b->n_texts = b->n_warns = 0;
     b->lost_warns = 0;
     b->fallback = b->hash_failed = 0;
+    b->offset = 0;
     b->size = 0;
     b->end = PG_OK;
     pg_error_clear(&b->err);
@@ -377,17 +304,6 @@ pg_err pgi_pipe_new(pg_ingest_session *session, pgi_pipe **out, pg_error *err)
     return PG_OK;
 }
 
-pg_err pgi_pipe_of(pg_ingest_session *session, pgi_pipe **out, pg_error *err)
-{
-    if (session->pipe == NULL) {
-        pg_err rc = pgi_pipe_new(session, &session->pipe, err);
-        if (rc != PG_OK)
-            return rc;
-    }
-    *out = session->pipe;
-    return PG_OK;
-}
-
 /* ---- the producer ------------------------------------------------------ */
 
 static int is_cancelled(pgi_pipe *p, const job *j)
@@ -457,7 +373,7 @@ static pg_err read_one(pgi_pipe *p, const job *j, pg_reader *r, batch *b)
         pgi_raw_key(&rec, &p->raw, &it->key) != PG_OK)
         return pg_error_set(&b->err, PG_ERR_NOMEM, "out of memory");
     b->n++;
-    if (!session_add(p->session, it->key) && !j->prepare_all)
+    if (!pgi_session_add(p->session, it->key) && !j->prepare_all)
         return PG_OK;
     /* Not prepared when memory is short: the consumer then prepares it. */
     size_t mark = b->arena.len;
@@ -569,6 +485,8 @@ static void run_job(pgi_pipe *p, const job *j)
             else
                 b->end = read_one(p, j, r, b);
         }
+        off_t pos = ftello(fp);     /* for progress only; -1 when unknown */
+        b->offset = pos > 0 ? (unsigned long long)pos : 0;
         if (records < BATCH_RECORDS)
             records *= 2;
     }
@@ -601,16 +519,16 @@ static void *produce(void *arg)
 
 /* ---- the consumer ------------------------------------------------------ */
 
-/* Queues a job (taking its strings); PG_ERR_INTERNAL when no thread can be
- * had, PG_ERR_NOMEM. */
-static pg_err queue_job(pgi_pipe *p, job *j)
+/* Queues a job (taking its strings); 0, or -1 when no thread can be had
+ * (or no room): the input is then read on the calling thread. */
+static int queue_job(pgi_pipe *p, job *j)
 {
     if (p->broken)
-        return PG_ERR_INTERNAL;
+        return -1;
     if (!p->started) {
         if (pthread_create(&p->thread, NULL, produce, p) != 0) {
             p->broken = 1;
-            return PG_ERR_INTERNAL;
+            return -1;
         }
         p->started = 1;
     }
@@ -622,9 +540,7 @@ static pg_err queue_job(pgi_pipe *p, job *j)
         pthread_cond_broadcast(&p->free_cv);
     }
     pthread_mutex_unlock(&p->mu);
-    if (!room)
-        return PG_ERR_INTERNAL;
-    return PG_OK;
+    return room ? 0 : -1;
 }
 
 /* Cancels every job given out, the read-ahead included. */
@@ -706,7 +622,7 @@ static void read_ahead(pgi_pipe *p, const pg_ingest_opts *o)
         return;
     if (new_job(&j, next, NULL, next, o) != PG_OK)
         return;
-    if (queue_job(p, &j) != PG_OK) {
+    if (queue_job(p, &j) != 0) {
         job_free(&j);
         return;
     }
@@ -779,10 +695,11 @@ static pg_err start_job(pgi_pipe *p, const char *path, FILE *fp, const char *nam
     if (new_job(&j, path, fp, name, o) != PG_OK)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     j.prepare_all = prepare_all;
-    pg_err rc = queue_job(p, &j);
-    if (rc != PG_OK) {
+    if (queue_job(p, &j) != 0) {
         job_free(&j);
-        return rc;
+        memset(h, 0, sizeof *h);
+        h->fallback = 1;        /* no thread: read on this one */
+        return PG_OK;
     }
     begin_job(p, j.id, o);
     return take_head(p, h, err);
@@ -806,7 +723,7 @@ pg_err pgi_pipe_open_path(pgi_pipe *p, const char *path, const pg_ingest_opts *o
     } else {
         rc = start_job(p, path, NULL, path, o, 0, h, err);
     }
-    if (rc != PG_ERR_INTERNAL)
+    if (!p->broken)
         read_ahead(p, o);
     return rc;
 }
@@ -872,6 +789,11 @@ void pgi_pipe_deliver(pgi_pipe *p)
 long pgi_pipe_warnings(const pgi_pipe *p)
 {
     return p->warnings;
+}
+
+unsigned long long pgi_pipe_offset(const pgi_pipe *p)
+{
+    return p->reading != NULL ? p->reading->offset : 0;
 }
 
 void pgi_pipe_close(pgi_pipe *p)

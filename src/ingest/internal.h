@@ -1,12 +1,14 @@
 /*
-** ingest_internal.h: what ingest.c shares with its producer thread
-** (ingest_pipe.c): the CPU-only work on one record (ingest_prep.c) and the
-** bounded queue that hands prepared records to the thread doing the SQLite
-** work.  Not installed.
+** ingest/internal.h: what the files of the ingest stage share: the one way
+** an input is read (a source, ingest_source.c), the CPU-only work on one
+** record (ingest_prep.c), the producer thread and its queue
+** (ingest_pipe.c), the run's session (ingest_session.c) and the entries
+** already recorded under a path (ingest_recorded.c).  Not installed.
 */
 #ifndef PG_INGEST_INTERNAL_H
 #define PG_INGEST_INTERNAL_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "papergraph/base.h"
@@ -14,12 +16,29 @@
 #include "papergraph/ingest.h"
 #include "papergraph/read.h"
 
-/* Ingests a seekable stream whose content key and size are known: what
- * pg_ingest_path and pg_ingest_stream do once they have hashed the input
- * (tests also give it streams that fail part-way). */
+/* Ingests a stream whose content key and size are known (tests give it
+ * streams that fail part-way): what pg_ingest_path and pg_ingest_stream do
+ * once they have hashed the input. */
 pg_err pgi_ingest_keyed(pg_store *s, FILE *fp, const char *name, pg_key key,
                         unsigned long long size, const pg_ingest_opts *o,
                         pg_ingest_result *res, pg_error *err);
+
+/* How far the file being ingested is: called every PGI_TICK_RECORDS
+ * records with the records read so far and about how many bytes of the
+ * input they come from. */
+#define PGI_TICK_RECORDS 512
+typedef struct pgi_tick {
+    void (*fn)(void *ctx, long long entries, unsigned long long bytes);
+    void *ctx;
+} pgi_tick;
+
+/* The one route of every ingest (ingest.c): opens the input (path, "-" for
+ * standard input, or the stream fp named name when path is NULL), skips it
+ * when its bytes were ingested before, else writes its records as one file
+ * transaction.  tick may be NULL. */
+pg_err pgi_ingest_one(pg_store *s, const char *path, FILE *fp, const char *name,
+                      const pg_ingest_opts *o, const pgi_tick *tick,
+                      pg_ingest_result *res, pg_error *err);
 
 /* A new text's CPU-only data, everything the store and the near-duplicate
  * stage need beyond the record itself.  Strings live in an arena (a
@@ -63,21 +82,38 @@ pg_err pgi_hash_stream(FILE *src, FILE *copy, const char *name, pg_key *key,
 pg_err pgi_hash_file(FILE *fp, const char *name, pg_key *key, unsigned long long *size,
                      int (*stop)(void *), void *stop_ctx, pg_error *err);
 
-/* ---- the producer thread and its queue (ingest_pipe.c) ------------------ */
+/* ---- the run's session (ingest_session.c) ----------------------------- */
 
 typedef struct pgi_pipe pgi_pipe;
+
+/* What one run remembers across its files: the raw keys of the texts the
+ * producer thread has prepared, 8 bytes each in an open-addressing set
+ * (used by the producer only), and the run's pipe. */
+struct pg_ingest_session {
+    uint64_t *slot;
+    size_t cap, n;          /* cap: a power of two, or 0 before the first key */
+    pgi_pipe *pipe;         /* the run's producer, made at first use */
+};
+
+/* Remembers k; 1 when it was not remembered before.  A full set starts
+ * over: forgetting only means preparing a text again. */
+int pgi_session_add(pg_ingest_session *s, pg_key k);
+
+/* The session's pipe, made at first use and freed with the session. */
+pg_err pgi_pipe_of(pg_ingest_session *session, pgi_pipe **out, pg_error *err);
+
+/* ---- the producer thread and its queue (ingest_pipe.c) ------------------ */
 
 /* A pipe of its own (session NULL: it keeps its own set of seen texts),
  * to free with pgi_pipe_free. */
 pg_err pgi_pipe_new(pg_ingest_session *session, pgi_pipe **out, pg_error *err);
 
-/* The session's pipe, made at first use and freed with the session. */
-pg_err pgi_pipe_of(pg_ingest_session *session, pgi_pipe **out, pg_error *err);
-
 /* What the producer found opening an input (the job's head). */
 typedef struct pgi_head {
-    int fallback;           /* the path is not a regular file (or is gone):
-                               nothing was opened; ingest it on this thread */
+    int fallback;           /* the producer does not read this input: the
+                               path is not a regular file (or is gone), or
+                               no thread could be started.  Nothing was
+                               opened; read it on this thread */
     pg_key key;             /* a path's content key and size */
     unsigned long long size;
     int failed;             /* the reader could not be opened: the first
@@ -90,8 +126,7 @@ typedef struct pgi_head {
  * previous call's o->next_path) is used when it is this one; anything else
  * the producer was doing is cancelled.  o->next_path, when set, is then
  * read ahead.  Warnings go to o->warn on this thread.  Returns a hashing
- * error as it is; PG_ERR_INTERNAL (no message) when no thread can be had:
- * the caller then reads on its own thread. */
+ * error as it is. */
 pg_err pgi_pipe_open_path(pgi_pipe *p, const char *path, const pg_ingest_opts *o,
                           pgi_head *h, pg_error *err);
 
@@ -116,6 +151,10 @@ void pgi_pipe_deliver(pgi_pipe *p);
 /* Warnings delivered for the open input so far. */
 long pgi_pipe_warnings(const pgi_pipe *p);
 
+/* About how many bytes of the open input the records given so far come
+ * from (the input's position when their batch was filled). */
+unsigned long long pgi_pipe_offset(const pgi_pipe *p);
+
 /* Done with the open input: the producer stops reading it (not what it
  * reads ahead) and its batches are dropped.  No-op when none is open. */
 void pgi_pipe_close(pgi_pipe *p);
@@ -123,5 +162,81 @@ void pgi_pipe_close(pgi_pipe *p);
 /* Stops the producer (it ends after the record it is reading), joins it
  * and frees everything.  NULL is a no-op. */
 void pgi_pipe_free(pgi_pipe *p);
+
+/* ---- a source: one input, read one way whatever it is (ingest_source.c) -- */
+
+/* An input being ingested: a path or a stream, read on this thread by a
+ * reader of its own ("direct") or by the producer thread ("piped").
+ * Opening gives the content key and size; starting opens the reader; then
+ * records come one by one the same way whichever way they are read.  What
+ * decides the way: the options' threads, whether a thread can be had, and
+ * whether a path is a regular file (anything else is copied to a temporary
+ * file while it is hashed, then read from there). */
+typedef struct pgi_source {
+    const char *name;           /* in messages and in the store */
+    pg_key key;                 /* the content's XXH3-128 */
+    unsigned long long size;    /* its bytes */
+    int read_ahead;             /* the producer had opened it before asked */
+
+    /* The source's own. */
+    const pg_ingest_opts *o;
+    pgi_pipe *pipe;             /* piped: the producer's open input */
+    pgi_pipe *own_pipe;         /* a pipe made for this source alone */
+    int failed;                 /* piped: the producer could not open a reader */
+    FILE *fp;                   /* direct: what the reader reads */
+    FILE *own_fp;               /* the file opened here or the temporary copy */
+    pg_reader *reader;          /* direct, once started */
+    pg_buf raw;                 /* direct: raw key scratch */
+} pgi_source;
+
+/* Opens path ("-": standard input, named "<stdin>"), or the stream fp named
+ * name when path is NULL (the stream stays the caller's), and hashes it.
+ * Errors name the input: PG_ERR_IO (missing, a directory, unreadable),
+ * PG_ERR_NOMEM.  src is to be closed with pgi_source_close in every case. */
+pg_err pgi_source_open(pgi_source *src, const char *path, FILE *fp, const char *name,
+                       const pg_ingest_opts *o, pg_error *err);
+
+/* The same over a stream whose key and size are known. */
+pg_err pgi_source_open_keyed(pgi_source *src, FILE *fp, const char *name, pg_key key,
+                             unsigned long long size, const pg_ingest_opts *o,
+                             pg_error *err);
+
+/* Starts reading records: opens the reader (its warnings go out now).
+ * The reader's error (PG_ERR_NOT_TEXT, ...) when it cannot be opened. */
+pg_err pgi_source_start(pgi_source *src, pg_error *err);
+
+/* The next record, with its raw key and, when the producer prepared it, its
+ * new-text data (*t, in *base; else *t is NULL), as pgi_pipe_next.
+ * PG_DONE at the end. */
+pg_err pgi_source_next(pgi_source *src, pg_record *rec, pg_key *key, const pgi_text **t,
+                       const char **base, pg_error *err);
+
+/* Warnings delivered so far; bytes of the input read so far (about). */
+long pgi_source_warnings(const pgi_source *src);
+unsigned long long pgi_source_offset(const pgi_source *src);
+
+/* Ends reading and frees what the source opened.  Safe after a failed open. */
+void pgi_source_close(pgi_source *src);
+
+/* ---- entries already recorded under a path (ingest_recorded.c) ---------- */
+
+/* The (day, text) pairs recorded by earlier files of the same path, each
+ * with how many times: a multiset that a page read again is checked
+ * against, one entry taken off per match. */
+typedef struct pgi_recorded {
+    struct pgi_recorded_item *v;
+    size_t n, cap;
+    int nomem;              /* loading ran out of memory */
+} pgi_recorded;
+
+#define PGI_RECORDED_INIT { NULL, 0, 0, 0 }
+
+/* Loads what the store recorded under path, except the open file file_id. */
+pg_err pgi_recorded_load(pgi_recorded *r, pg_store *s, const char *path, long long file_id,
+                         pg_error *err);
+/* 1 (and one fewer left) when an occurrence of text on day is recorded and
+ * not yet matched by an earlier record of this reading; else 0. */
+int pgi_recorded_take(pgi_recorded *r, const char *day, pg_key text);
+void pgi_recorded_release(pgi_recorded *r);
 
 #endif

@@ -15,7 +15,7 @@
 #include "papergraph/store.h"
 
 /* The schema version this build writes. */
-#define PG_SCHEMA_VERSION 5
+#define PG_SCHEMA_VERSION 6
 
 /* The path the store was opened with, for messages. */
 const char *pg_store_path(const pg_store *s);
@@ -99,6 +99,15 @@ pg_err pg_store_file_commit(pg_store *s, long long file_id, pg_key content,
                             pg_buf *dup_path, pg_error *err);
 /* Abandons the file's transaction: nothing of it stays. */
 void pg_store_file_rollback(pg_store *s);
+
+/* Calls fn(ctx, day, text) for every occurrence recorded by the files
+ * ingested under exactly this path (as given at ingest), other than the
+ * file except_file (the one being ingested; 0 for none), in no particular
+ * order; inside a file transaction the open group's files count too.  A
+ * non-zero return stops the walk (store_recorded.c). */
+typedef int (*pg_recorded_fn)(void *ctx, const char *day, pg_key text);
+pg_err pg_store_foreach_recorded(pg_store *s, const char *path, long long except_file,
+                                 pg_recorded_fn fn, void *ctx, pg_error *err);
 
 /* ---- general transactions and hooks ---------------------------------- */
 

@@ -106,6 +106,10 @@
 **   a separate index (the rows are small, ~100 bytes).  The `id` column goes:
 **   nothing referred to it.
 **
+** Schema version 6 (see migration_6 below) indexes files.path
+** (files_path): ingest looks up what was recorded under a file's path
+** before it adds a page read again under the same name (store_recorded.c).
+**
 ** Every key column carries CHECK(length(...) = 16) so that a key bound the
 ** wrong way (as text, or truncated) fails at once instead of never matching.
 */
@@ -254,6 +258,10 @@ static const char migration_5[] =
     "ALTER TABLE occurrences_v5 RENAME TO occurrences;\n"
     "CREATE INDEX occurrences_text ON occurrences(text_id);\n";
 
+/* Version 6: files by path, for re-reading a page that grew. */
+static const char migration_6[] =
+    "CREATE INDEX files_path ON files(path);\n";
+
 /* migrations[v - 1] brings user_version v - 1 to v. */
 static const char *const migrations[] = {
     migration_1,
@@ -261,6 +269,7 @@ static const char *const migrations[] = {
     migration_3,
     migration_4,
     migration_5,
+    migration_6,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == PG_SCHEMA_VERSION,

@@ -329,6 +329,7 @@ static int run_sql(const char *name, const char *sql)
 /* Turns a database back into schema version 4: occurrences name their
  * text by key, as version 4 wrote them. */
 #define OCCURRENCES_TO_V4                                                      \
+    "DROP INDEX files_path;"                     /* version 6 */              \
     "CREATE TABLE occ4 (id INTEGER PRIMARY KEY,"                               \
     "  file_id INTEGER NOT NULL REFERENCES files(id), line INTEGER NOT NULL,"  \
     "  day TEXT NOT NULL, day_label TEXT NOT NULL,"                            \
@@ -540,6 +541,128 @@ static void test_key_version(void)
     pg_store_close(s);
 }
 
+/* ---- a run over many files (pg_ingest_files) ----------------------------- */
+
+typedef struct events {
+    char log[2048];         /* one letter per event: R read, C committed,
+                               F failed, L lost */
+    long long committed_entries;
+    size_t last_files_done, last_files_total;
+    long long last_entries;
+    int progress_calls;
+} events;
+
+static void on_file(void *ctx, const pg_ingest_event *ev)
+{
+    events *e = ctx;
+    static const char letter[] = { 'R', 'C', 'F', 'L' };
+    size_t n = strlen(e->log);
+    if (n + 1 < sizeof e->log)
+        e->log[n] = letter[ev->kind];
+    if (ev->kind == PG_INGEST_COMMITTED)
+        e->committed_entries += ev->res->entries;
+}
+
+static void on_progress(void *ctx, const pg_ingest_progress *p)
+{
+    events *e = ctx;
+    e->progress_calls++;
+    e->last_files_done = p->files_done;
+    e->last_files_total = p->files_total;
+    e->last_entries = p->entries;
+}
+
+/* Files are told read at once and committed with their group; a file that
+ * cannot be read is told failed and the others go in; totals and progress
+ * add up; a group size of 1 byte commits every file by itself. */
+static void test_ingest_files(void)
+{
+    char p[4][600];
+    fixture(p[0], sizeof p[0], "listings/2025-09-03.txt");
+    fixture(p[1], sizeof p[1], "listings/2025-09-04.txt");
+    snprintf(p[2], sizeof p[2], "%s/missing.txt", dir);
+    fixture(p[3], sizeof p[3], "listings/2025-09-05.txt");
+    const char *paths[] = { p[0], p[1], p[2], p[3], p[0] };
+    for (int small = 0; small < 2; small++) {
+        events e;
+        memset(&e, 0, sizeof e);
+        pg_ingest_opts o = opts;
+        o.on_file = on_file;
+        o.on_progress = on_progress;
+        o.hook_ctx = &e;
+        o.group_bytes = small ? 1 : 0;
+        pg_ingest_totals t;
+        pg_error err;
+        pg_store *s = open_db(small ? "files-small.db" : "files.db");
+        if (s == NULL)
+            return;
+        CHECK_INT(pg_ingest_files(s, paths, 5, &o, &t, &err), PG_OK);
+        /* The last path is the first again: skipped. */
+        CHECK_STR(e.log, small ? "RCRCFRCRC" : "RRFRRCCCC");
+        CHECK_INT(t.files, 4);
+        CHECK_INT(t.skipped, 1);
+        CHECK_INT(t.failed, 1);
+        CHECK_INT(t.entries, 16);
+        CHECK_INT(e.committed_entries, 16);
+        CHECK_INT(e.last_files_done, 5);
+        CHECK_INT(e.last_files_total, 5);
+        CHECK_INT(e.last_entries, 16);
+        CHECK(e.progress_calls >= 5);
+        CHECK_INT(pg_store_unflushed(s), 0);
+        pg_stats st;
+        CHECK_INT(pg_store_stats(s, &st, &err), PG_OK);
+        CHECK_INT(st.files, 3);
+        CHECK_INT(st.occurrences, 16);
+        pg_store_close(s);
+    }
+}
+
+/* A page read again under the same path adds only what is not recorded for
+ * that path and day, counting multiplicity; another day adds everything. */
+static void test_recorded(void)
+{
+    char noon[600], night[600], next[600], today[600];
+    fixture(noon, sizeof noon, "grow/noon.txt");
+    fixture(night, sizeof night, "grow/night.txt");
+    fixture(next, sizeof next, "grow/next-day.txt");
+    snprintf(today, sizeof today, "%s/today.txt", dir);
+    pg_store *s = open_db("recorded.db");
+    pg_ingest_result r;
+    pg_error err;
+    pg_stats st;
+    if (s == NULL)
+        return;
+    char cmd[2000];
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", noon, today);
+    CHECK_INT(system(cmd), 0);
+    CHECK_INT(pg_ingest_path(s, today, &opts, &r, &err), PG_OK);
+    CHECK_INT(r.recorded, 0);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", night, today);
+    CHECK_INT(system(cmd), 0);
+    CHECK_INT(pg_ingest_path(s, today, &opts, &r, &err), PG_OK);
+    CHECK_INT(r.entries, 6);
+    CHECK_INT(r.recorded, 3);       /* A, B once, C; B's second listing is new */
+    CHECK_INT(r.new_texts, 2);
+    CHECK_INT(pg_store_stats(s, &st, &err), PG_OK);
+    CHECK_INT(st.occurrences, 6);
+    /* The same page as a stream is never compared. */
+    FILE *fp = fopen(noon, "rb");
+    CHECK(fp != NULL);
+    if (fp != NULL) {
+        CHECK_INT(pg_ingest_stream(s, fp, today, &opts, &r, &err), PG_OK);
+        CHECK_INT(r.skipped, 1);    /* noon's bytes were ingested */
+        fclose(fp);
+    }
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s'", next, today);
+    CHECK_INT(system(cmd), 0);
+    CHECK_INT(pg_ingest_path(s, today, &opts, &r, &err), PG_OK);
+    CHECK_INT(r.recorded, 0);
+    CHECK_INT(pg_store_stats(s, &st, &err), PG_OK);
+    CHECK_INT(st.occurrences, 8);
+    CHECK_INT(st.days, 2);
+    pg_store_close(s);
+}
+
 int main(void)
 {
     int setup = check_setup(fixtures, sizeof fixtures, dir);
@@ -556,6 +679,8 @@ int main(void)
     test_migration_5();
     test_attached_dedup();
     test_same_paper();
+    test_ingest_files();
+    test_recorded();
     check_cleanup(dir);
     CHECK_DONE();
 }
