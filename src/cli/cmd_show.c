@@ -95,8 +95,10 @@ static int print_paper(void *ctx, const pg_paper *p)
     print_field("published", p->pub_date);
     print_number("upvotes", p->upvotes);
     printf("  %-10s %d day%s", "seen", p->days, p->days == 1 ? "" : "s");
-    if (p->first_day[0])
+    if (p->first_day[0] && strcmp(p->first_day, p->last_day) != 0)
         printf(" (%s to %s)", p->first_day, p->last_day);
+    else if (p->first_day[0])
+        printf(" (%s)", p->first_day);
     printf(", %lld occurrence%s, %d variant%s\n", p->occurrences,
            p->occurrences == 1 ? "" : "s", p->variants, p->variants == 1 ? "" : "s");
     for (const char *u = p->urls; *u;) {
