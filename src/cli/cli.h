@@ -138,6 +138,26 @@ const char *cli_suggest(const char *word, const char *const *known, size_t n);
  * near it; nothing otherwise. */
 void cli_suggest_option(const char *bad, const char *usage);
 
+/* A JSON document built in memory (json.c): members are named inside an
+ * object and unnamed (name NULL) inside an array; the first error sticks
+ * in rc.  Initialise with CLI_JSON_INIT; cli_json_print writes it with a
+ * newline to stdout, releases it and returns the exit status. */
+#define CLI_JSON_DEPTH 8
+typedef struct cli_json {
+    pg_buf b;
+    int depth;
+    int count[CLI_JSON_DEPTH];  /* values written at each open level */
+    pg_err rc;
+} cli_json;
+#define CLI_JSON_INIT { PG_BUF_INIT, 0, { 0 }, PG_OK }
+void cli_json_open(cli_json *j, const char *name, char bracket);   /* '{' or '[' */
+void cli_json_close(cli_json *j, char bracket);                    /* '}' or ']' */
+void cli_json_str(cli_json *j, const char *name, const char *v);   /* NULL: null */
+void cli_json_int(cli_json *j, const char *name, long long v, int known);
+void cli_json_real(cli_json *j, const char *name, double v, int known);
+void cli_json_bool(cli_json *j, const char *name, int v);
+int cli_json_print(cli_json *j);
+
 /* Parses a four-digit year; -1 when s is not one. */
 int cli_parse_year(const char *s, int *year);
 
