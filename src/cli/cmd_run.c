@@ -25,6 +25,7 @@ const char cmd_run_usage[] =
     "  report.txt, report.json     communities, central and repeated papers\n"
     "The database is DIR/papergraph.db unless --db or $PAPERGRAPH_DB names one;\n"
     "running again with more files adds to it.\n"
+    "  -o, --output DIR the output folder\n"
     "  --year YYYY, --format FMT, --encoding ENC   as for ingest\n"
     CLI_GRAPH_HELP;
 
