@@ -46,7 +46,8 @@ pg_err pg_export_occurrences(pg_store *s, pg_out_format fmt, FILE *out,
 /* The cleaned merged listing, one entry per paper (papers.h): CSV (columns
  * paper_id,title,authors,date,first_day,last_day,days,occurrences,variants,
  * upvotes,truncated,urls,abstract), JSON lines, or the listing format,
- * which papergraph reads back as the same papers. */
+ * which papergraph reads back as the same papers.  Papers come in the order
+ * they were first seen: by first day, then title, then id. */
 pg_err pg_export_papers(pg_store *s, pg_out_format fmt, FILE *out,
                         pg_error *err);
 

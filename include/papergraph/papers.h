@@ -36,7 +36,9 @@ typedef int (*pg_paper_fn)(void *ctx, const pg_paper *p);
 
 /* Calls fn for every paper seen on at least min_days days (0: all) in the
  * given order, or only for paper only_id when it is non-NULL.  A non-zero
- * return from fn stops the walk (PG_OK). */
+ * return from fn stops the walk (PG_OK).  PG_PAPERS_BY_FIRST_DAY orders the
+ * papers of one first day by title (bytewise), then id: those papers are
+ * held in memory together, never more than one day's. */
 pg_err pg_papers_foreach(pg_store *s, int min_days, pg_paper_order order,
                          const char *only_id, pg_paper_fn fn, void *ctx,
                          pg_error *err);

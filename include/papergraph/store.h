@@ -30,6 +30,9 @@ typedef struct pg_store pg_store;
  * when it was written by a newer schema, PG_ERR_IO when it cannot be opened.
  * Free with pg_store_close(). */
 pg_err pg_store_open(const char *path, pg_store **out, pg_error *err);
+/* As pg_store_open, for callers that only read: never creates a database.
+ * PG_ERR_NOT_FOUND when path does not exist or is an empty file. */
+pg_err pg_store_open_existing(const char *path, pg_store **out, pg_error *err);
 /* Rolls back any open transaction and closes.  NULL is a no-op. */
 void pg_store_close(pg_store *s);
 
@@ -133,7 +136,9 @@ typedef struct pg_paper_row {
 
 typedef enum pg_paper_order {
     PG_PAPERS_BY_ID = 0,    /* paper id */
-    PG_PAPERS_BY_REPEATS    /* most days, then most occurrences, then id */
+    PG_PAPERS_BY_REPEATS,   /* most days, then most occurrences, then id */
+    PG_PAPERS_BY_FIRST_DAY  /* first day seen (papers with none last), then id;
+                             * pg_papers_foreach orders each day by title */
 } pg_paper_order;
 
 typedef int (*pg_paper_row_fn)(void *ctx, const pg_paper_row *p);

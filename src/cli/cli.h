@@ -21,14 +21,24 @@ enum {
     EXIT_INTERNAL = 5   /* out of memory or a bug */
 };
 
+/* What a command does with the store (the command table's flags). */
+enum {
+    CLI_NEEDS_STORE = 1,    /* reads a database that must exist: never creates one */
+    CLI_WRITES_STORE = 2    /* writes the database; without NEEDS, creates it */
+};
+
 typedef struct cli_ctx {
     const char *db_path;    /* --db, $PAPERGRAPH_DB or "papergraph.db" */
     int db_given;           /* 1 when --db or $PAPERGRAPH_DB named it */
+    const char *db_origin;  /* "--db", "$PAPERGRAPH_DB" or NULL (the default) */
+    unsigned store_flags;   /* the running command's CLI_*_STORE flags */
+    char **argv;            /* the command's arguments (for messages) */
 } cli_ctx;
 
 typedef struct cli_command {
     const char *name;
     int (*run)(cli_ctx *ctx, int argc, char **argv);
+    unsigned store_flags;   /* CLI_NEEDS_STORE, CLI_WRITES_STORE */
     const char *summary;    /* one line for `papergraph --help` */
     const char *usage;      /* full text for `papergraph CMD --help` */
 } cli_command;
@@ -64,7 +74,9 @@ void cli_error(const char *fmt, ...)
 /* The exit status for a library error. */
 int cli_exit_for(pg_err code);
 /* Opens the store named by ctx; on failure prints the error and returns
- * the exit status (non-zero). */
+ * the exit status (non-zero).  A command with CLI_NEEDS_STORE never creates
+ * a database: a missing one is reported with where it was looked for and
+ * how to name another. */
 int cli_open_store(const cli_ctx *ctx, pg_store **out);
 /* Handles the options every command takes (--db, --help); returns 1 when
  * opt was one of them and was consumed, with *exit_now >= 0 when the command
@@ -119,6 +131,34 @@ int cli_report(pg_store *s, const pg_graph *g, pg_out_format fmt, const char *pa
 /* Finds the text read at "FILE:LINE"; PG_ERR_USAGE when arg is not of
  * that form, else as pg_store_find_occurrence. */
 pg_err cli_find_place(pg_store *s, const char *arg, pg_key *text, pg_error *err);
+
+/* The word of known[0..n) nearest to word by edit distance, or NULL when
+ * none is near enough to be a typo of it. */
+const char *cli_suggest(const char *word, const char *const *known, size_t n);
+/* For an unknown long option bad ("--formt" or "--formt=x"), prints "did you
+ * mean '--format'?" on stderr when one of the options named in usage is
+ * near it; nothing otherwise. */
+void cli_suggest_option(const char *bad, const char *usage);
+
+/* A JSON document built in memory (json.c): members are named inside an
+ * object and unnamed (name NULL) inside an array; the first error sticks
+ * in rc.  Initialise with CLI_JSON_INIT; cli_json_print writes it with a
+ * newline to stdout, releases it and returns the exit status. */
+#define CLI_JSON_DEPTH 8
+typedef struct cli_json {
+    pg_buf b;
+    int depth;
+    int count[CLI_JSON_DEPTH];  /* values written at each open level */
+    pg_err rc;
+} cli_json;
+#define CLI_JSON_INIT { PG_BUF_INIT, 0, { 0 }, PG_OK }
+void cli_json_open(cli_json *j, const char *name, char bracket);   /* '{' or '[' */
+void cli_json_close(cli_json *j, char bracket);                    /* '}' or ']' */
+void cli_json_str(cli_json *j, const char *name, const char *v);   /* NULL: null */
+void cli_json_int(cli_json *j, const char *name, long long v, int known);
+void cli_json_real(cli_json *j, const char *name, double v, int known);
+void cli_json_bool(cli_json *j, const char *name, int v);
+int cli_json_print(cli_json *j);
 
 /* Parses a four-digit year; -1 when s is not one. */
 int cli_parse_year(const char *s, int *year);

@@ -116,13 +116,16 @@ static void print_event(void *ctx, const pg_ingest_event *ev)
         p->told = 1;
         break;
     case PG_INGEST_LOST:
+        /* One line: what failed, and what the user must do about it. */
         if (ev->err != NULL) {
-            cli_error("%s", ev->err->msg);
+            cli_error("%s (%zu file%s not committed: ingest %s again)", ev->err->msg, ev->n,
+                      ev->n == 1 ? "" : "s", ev->n == 1 ? "it" : "them");
             set_status(p, EXIT_DB);
             p->told = 1;
+        } else {
+            cli_error("%zu file%s of the group not committed: ingest %s again", ev->n,
+                      ev->n == 1 ? "" : "s", ev->n == 1 ? "it" : "them");
         }
-        cli_error("the %zu files read before it were not committed either;"
-                  " ingest them again", ev->n);
         break;
     }
     fflush(stdout);

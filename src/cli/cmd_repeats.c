@@ -12,7 +12,9 @@ const char cmd_repeats_usage[] =
     "usage: papergraph [--db PATH] repeats [--min-days N] [--format table|csv|jsonl]\n"
     "\n"
     "Lists the papers seen on N or more distinct listing days (default 2), most\n"
-    "days first, with their occurrences and first and last day.\n";
+    "days first, with their occurrences and first and last day.\n"
+    "  --min-days N     the least number of distinct days (default 2)\n"
+    "  --format FMT     table (default), csv or jsonl (one JSON object a paper)\n";
 
 int cmd_repeats(cli_ctx *ctx, int argc, char **argv)
 {

@@ -12,6 +12,8 @@ const char cmd_report_usage[] =
     "\n"
     "Counts, components, the communities with their labels, sizes and top\n"
     "papers, the most central papers (PageRank) and the most repeated papers.\n"
+    "  --format FMT     text (default) or json (one object)\n"
+    "  -o, --output F   write to F (replaced whole); default standard output\n"
     CLI_GRAPH_HELP;
 
 typedef struct report_ctx {

@@ -13,7 +13,8 @@
 #include "cli.h"
 
 const char cmd_run_usage[] =
-    "usage: papergraph [--db PATH] run -o DIR [--year YYYY] [--format FMT] [GRAPH OPTIONS] FILE...\n"
+    "usage: papergraph [--db PATH] run -o DIR [--year YYYY] [--format FMT] [--encoding ENC]\n"
+    "                                 [GRAPH OPTIONS] FILE...\n"
     "\n"
     "Ingests FILE... and writes into DIR (created if missing):\n"
     "  papers.txt, papers.csv      the cleaned merged listing, one entry per paper\n"
@@ -24,6 +25,7 @@ const char cmd_run_usage[] =
     "  report.txt, report.json     communities, central and repeated papers\n"
     "The database is DIR/papergraph.db unless --db or $PAPERGRAPH_DB names one;\n"
     "running again with more files adds to it.\n"
+    "  -o, --output DIR the output folder\n"
     "  --year YYYY, --format FMT, --encoding ENC   as for ingest\n"
     CLI_GRAPH_HELP;
 
@@ -251,6 +253,8 @@ int cmd_run(cli_ctx *ctx, int argc, char **argv)
     status = cli_open_store(&db, &r.s);
     if (status != EXIT_OK)
         return status;
+    printf("database  %s (later commands: papergraph --db %s COMMAND)\n", db.db_path,
+           db.db_path);
     status = run_steps(&r, argv + optind, argc - optind, &o, &go);
     note_status(&r, status);
     pg_graph_free(r.g);

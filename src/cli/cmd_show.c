@@ -11,11 +11,13 @@
 #include "cli.h"
 
 const char cmd_show_usage[] =
-    "usage: papergraph [--db PATH] show PAPER_ID|FILE:LINE\n"
+    "usage: papergraph [--db PATH] show [--format text|json] PAPER_ID|FILE:LINE\n"
     "\n"
     "Prints a paper (by its id, or the paper of the entry read at FILE:LINE):\n"
     "the canonical record, then each variant text with where it was seen, then\n"
-    "the matches that merged the variants.\n";
+    "the matches that merged the variants.\n"
+    "  --format FMT     text (default) or json (one object: the paper's fields,\n"
+    "                   \"variants\" each with its \"seen\" places, \"matches\")\n";
 
 typedef struct show_ctx {
     pg_store *s;
@@ -25,6 +27,7 @@ typedef struct show_ctx {
     pg_key canonical;
     pg_error *err;
     pg_err rc;
+    cli_json *json;         /* NULL: text */
 } show_ctx;
 
 static void print_field(const char *name, const char *value)
@@ -41,7 +44,15 @@ static void print_number(const char *name, long long v)
 
 static int print_occurrence(void *ctx, const pg_occurrence *o)
 {
-    (void)ctx;
+    show_ctx *c = ctx;
+    if (c->json != NULL) {
+        cli_json_open(c->json, NULL, '{');
+        cli_json_str(c->json, "file", o->file);
+        cli_json_int(c->json, "line", o->line, 1);
+        cli_json_str(c->json, "day", o->day[0] ? o->day : NULL);
+        cli_json_close(c->json, '}');
+        return 0;
+    }
     printf("    %s:%ld%s%s%s\n", o->file, o->line, o->day[0] ? " (" : "", o->day,
            o->day[0] ? ")" : "");
     return 0;
@@ -63,6 +74,20 @@ static int print_variant(void *ctx, const pg_variant_row *v)
     show_ctx *c = ctx;
     char hex[PG_KEY_HEX];
     pg_key_to_hex(v->key, hex);
+    if (c->json != NULL) {
+        cli_json_open(c->json, NULL, '{');
+        cli_json_str(c->json, "text", hex);
+        cli_json_bool(c->json, "canonical", pg_key_cmp(v->key, c->canonical) == 0);
+        cli_json_str(c->json, "title", v->title);
+        cli_json_str(c->json, "abstract", v->abstract);
+        cli_json_bool(c->json, "truncated", v->truncated);
+        cli_json_int(c->json, "occurrences", v->occurrences, 1);
+        cli_json_open(c->json, "seen", '[');
+        c->rc = pg_store_foreach_text_occurrence(c->s, v->key, print_occurrence, c, c->err);
+        cli_json_close(c->json, ']');
+        cli_json_close(c->json, '}');
+        return c->rc != PG_OK;
+    }
     printf("\nvariant %d: text %s%s\n", ++c->variant, hex,
            pg_key_cmp(v->key, c->canonical) == 0 ? " (canonical)" : "");
     print_field("title", v->title);
@@ -80,23 +105,79 @@ static int print_match(void *ctx, pg_key a, pg_key b, const char *rule, double s
     char ha[PG_KEY_HEX], hb[PG_KEY_HEX];
     pg_key_to_hex(a, ha);
     pg_key_to_hex(b, hb);
+    if (c->json != NULL) {
+        cli_json_open(c->json, NULL, '{');
+        cli_json_str(c->json, "a", ha);
+        cli_json_str(c->json, "b", hb);
+        cli_json_str(c->json, "rule", rule);
+        cli_json_real(c->json, "score", score, 1);
+        cli_json_close(c->json, '}');
+        return 0;
+    }
     if (c->matches++ == 0)
         printf("\nmerged by:\n");
     printf("  %.12s ~ %.12s  %s (%.2f)\n", ha, hb, rule, score);
     return 0;
 }
 
+/* The paper as one JSON object; its urls, one per line, as an array. */
+static int json_paper(show_ctx *c, const pg_paper *p)
+{
+    cli_json *j = c->json;
+    char hex[PG_KEY_HEX];
+    pg_key_to_hex(p->canonical, hex);
+    cli_json_open(j, NULL, '{');
+    cli_json_str(j, "paper_id", p->id);
+    cli_json_str(j, "canonical_text", hex);
+    cli_json_str(j, "title", p->title);
+    cli_json_int(j, "authors", p->authors, p->authors >= 0);
+    cli_json_str(j, "published", p->pub_date[0] ? p->pub_date : NULL);
+    cli_json_int(j, "upvotes", p->upvotes, p->upvotes >= 0);
+    cli_json_int(j, "days", p->days, 1);
+    cli_json_str(j, "first_day", p->first_day[0] ? p->first_day : NULL);
+    cli_json_str(j, "last_day", p->last_day[0] ? p->last_day : NULL);
+    cli_json_int(j, "occurrences", p->occurrences, 1);
+    cli_json_open(j, "urls", '[');
+    for (const char *u = p->urls; *u && j->rc == PG_OK;) {
+        size_t len = strcspn(u, "\n");
+        char *one = strndup(u, len);
+        if (one == NULL)
+            j->rc = PG_ERR_NOMEM;
+        cli_json_str(j, NULL, one);
+        free(one);
+        u += len + (u[len] == '\n');
+    }
+    cli_json_close(j, ']');
+    cli_json_str(j, "abstract", p->abstract);
+    cli_json_bool(j, "truncated", p->truncated);
+    c->canonical = p->canonical;
+    cli_json_open(j, "variants", '[');
+    c->rc = pg_store_foreach_variant(c->s, p->id, print_variant, c, c->err);
+    cli_json_close(j, ']');
+    cli_json_open(j, "matches", '[');
+    if (c->rc == PG_OK)
+        c->rc = pg_store_foreach_match(c->s, p->id, print_match, c, c->err);
+    cli_json_close(j, ']');
+    cli_json_close(j, '}');
+    c->found = 1;
+    return 1;
+}
+
 static int print_paper(void *ctx, const pg_paper *p)
 {
     show_ctx *c = ctx;
+    if (c->json != NULL)
+        return json_paper(c, p);
     printf("paper %s\n", p->id);
     print_field("title", p->title);
     print_number("authors", p->authors);
     print_field("published", p->pub_date);
     print_number("upvotes", p->upvotes);
     printf("  %-10s %d day%s", "seen", p->days, p->days == 1 ? "" : "s");
-    if (p->first_day[0])
+    if (p->first_day[0] && strcmp(p->first_day, p->last_day) != 0)
         printf(" (%s to %s)", p->first_day, p->last_day);
+    else if (p->first_day[0])
+        printf(" (%s)", p->first_day);
     printf(", %lld occurrence%s, %d variant%s\n", p->occurrences,
            p->occurrences == 1 ? "" : "s", p->variants, p->variants == 1 ? "" : "s");
     for (const char *u = p->urls; *u;) {
@@ -137,11 +218,23 @@ static pg_err resolve(pg_store *s, const char *arg, char id[PG_ID_HEX], pg_error
 
 int cmd_show(cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-    int opt, now;
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if (cli_common_option(ctx, opt, optarg, cmd_show_usage, &now) && now >= 0)
-            return now;
+    static const struct option opts[] = {
+        CLI_COMMON_LONGOPTS,
+        { "format", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
+    };
+    int opt, now, json = 0;
+    while ((opt = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
+        if (cli_common_option(ctx, opt, optarg, cmd_show_usage, &now)) {
+            if (now >= 0)
+                return now;
+        } else if (opt == 'f') {
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+                return cli_usage_error(cmd_show_usage, "unknown --format '%s' (text, json)",
+                                       optarg);
+            json = strcmp(optarg, "json") == 0;
+        }
+    }
     if (optind + 1 != argc)
         return cli_usage_error(cmd_show_usage, "show needs one PAPER_ID or FILE:LINE");
     pg_store *s = NULL;
@@ -151,7 +244,8 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
     pg_error err;
     pg_error_clear(&err);
     char id[PG_ID_HEX];
-    show_ctx c = { s, 0, 0, 0, { 0, 0 }, &err, PG_OK };
+    cli_json j = CLI_JSON_INIT;
+    show_ctx c = { s, 0, 0, 0, { 0, 0 }, &err, PG_OK, json ? &j : NULL };
     pg_err rc = resolve(s, argv[optind], id, &err);
     if (rc == PG_OK)
         rc = pg_papers_foreach(s, 0, PG_PAPERS_BY_ID, id, print_paper, &c, &err);
@@ -162,7 +256,10 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
     if (rc != PG_OK) {
         cli_error("%s", err.msg);
         status = cli_exit_for(rc);
+    } else if (json) {
+        status = cli_json_print(&j);
     }
+    pg_buf_release(&j.b);
     pg_store_close(s);
     return status;
 }

@@ -10,7 +10,8 @@ const char cmd_stats_usage[] =
     "usage: papergraph [--db PATH] stats [--format text|json]\n"
     "\n"
     "Prints the number of ingested files, occurrences (entries read),\n"
-    "distinct texts, papers and listing days.\n";
+    "distinct texts, papers and listing days.\n"
+    "  --format FMT     text (default) or json (one object)\n";
 
 int cmd_stats(cli_ctx *ctx, int argc, char **argv)
 {

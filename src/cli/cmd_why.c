@@ -11,11 +11,52 @@
 #include "cli.h"
 
 const char cmd_why_usage[] =
-    "usage: papergraph [--db PATH] why FILE:LINE FILE:LINE\n"
+    "usage: papergraph [--db PATH] why [--format text|json] FILE:LINE FILE:LINE\n"
     "\n"
     "Compares the entries read at two places (FILE as ingested, or the end of\n"
     "its path, e.g. day1.txt:13) and prints the decision, the rule that made\n"
-    "it and the scores behind it.\n";
+    "it and the scores behind it.\n"
+    "  --format FMT     text (default) or json (one object: \"a\", \"b\", \"same\",\n"
+    "                   \"rule\", \"why\", \"scores\", \"same_paper_in_store\")\n";
+
+/* One side of the comparison as a JSON object. */
+static void json_side(cli_json *j, const char *name, const char *arg, const pg_text_info *t)
+{
+    char hex[PG_KEY_HEX];
+    pg_key_to_hex(t->key, hex);
+    cli_json_open(j, name, '{');
+    cli_json_str(j, "place", arg);
+    cli_json_str(j, "text", hex);
+    cli_json_str(j, "paper_id", t->paper_id[0] ? t->paper_id : NULL);
+    cli_json_str(j, "title", t->title);
+    cli_json_close(j, '}');
+}
+
+/* The decision as one JSON object; r NULL for the same text in both places. */
+static int json_result(const char *arg_a, const char *arg_b, const pg_text_info *a,
+                       const pg_text_info *b, const pg_match_result *r)
+{
+    cli_json j = CLI_JSON_INIT;
+    cli_json_open(&j, NULL, '{');
+    json_side(&j, "a", arg_a, a);
+    json_side(&j, "b", arg_b, b);
+    cli_json_bool(&j, "same", r == NULL || r->same);
+    cli_json_str(&j, "rule", r ? r->rule : "exact-repeat");
+    cli_json_str(&j, "why", r ? r->why : "both places hold the same text, byte for byte");
+    if (r != NULL) {
+        cli_json_open(&j, "scores", '{');
+        cli_json_real(&j, "abstract_jaccard", r->abstract_jaccard, r->abstract_jaccard >= 0);
+        cli_json_real(&j, "containment", r->containment, r->containment >= 0);
+        cli_json_int(&j, "prefix_words", (long long)r->prefix_words, 1);
+        cli_json_real(&j, "title_similarity", r->title_sim, r->title_sim >= 0);
+        cli_json_real(&j, "author_overlap", r->author_overlap, r->author_overlap >= 0);
+        cli_json_int(&j, "shared_urls", (long long)r->shared_urls, 1);
+        cli_json_close(&j, '}');
+    }
+    cli_json_bool(&j, "same_paper_in_store", strcmp(a->paper_id, b->paper_id) == 0);
+    cli_json_close(&j, '}');
+    return cli_json_print(&j);
+}
 
 static void print_side(const char *name, const char *arg, const pg_text_info *t)
 {
@@ -52,7 +93,10 @@ static void print_result(const pg_match_result *r, const pg_text_info *a,
     printf("\n");
 }
 
-static pg_err explain(pg_store *s, const char *arg_a, const char *arg_b, pg_error *err)
+/* Prints the comparison (as JSON when json); *status is set when printing
+ * the JSON failed. */
+static pg_err explain(pg_store *s, const char *arg_a, const char *arg_b, int json,
+                      int *status, pg_error *err)
 {
     pg_key ka, kb;
     pg_text_info a, b;
@@ -68,8 +112,14 @@ static pg_err explain(pg_store *s, const char *arg_a, const char *arg_b, pg_erro
         have_b = 1;
     if (rc != PG_OK)
         goto out;
-    print_side("A", arg_a, &a);
-    print_side("B", arg_b, &b);
+    if (json && pg_key_cmp(ka, kb) == 0) {
+        *status = json_result(arg_a, arg_b, &a, &b, NULL);
+        goto out;
+    }
+    if (!json) {
+        print_side("A", arg_a, &a);
+        print_side("B", arg_b, &b);
+    }
     if (pg_key_cmp(ka, kb) == 0) {
         printf("decision: same paper (rule exact-repeat)\n"
                "  both places hold the same text, byte for byte\n");
@@ -78,7 +128,9 @@ static pg_err explain(pg_store *s, const char *arg_a, const char *arg_b, pg_erro
     rc = pg_dedup_new(s, NULL, &d, err);
     if (rc == PG_OK)
         rc = pg_dedup_compare(d, ka, kb, &r, err);
-    if (rc == PG_OK)
+    if (rc == PG_OK && json)
+        *status = json_result(arg_a, arg_b, &a, &b, &r);
+    else if (rc == PG_OK)
         print_result(&r, &a, &b);
 out:
     pg_dedup_free(d);
@@ -91,11 +143,23 @@ out:
 
 int cmd_why(cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = { CLI_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
-    int opt, now;
-    while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if (cli_common_option(ctx, opt, optarg, cmd_why_usage, &now) && now >= 0)
-            return now;
+    static const struct option opts[] = {
+        CLI_COMMON_LONGOPTS,
+        { "format", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
+    };
+    int opt, now, json = 0;
+    while ((opt = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
+        if (cli_common_option(ctx, opt, optarg, cmd_why_usage, &now)) {
+            if (now >= 0)
+                return now;
+        } else if (opt == 'f') {
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+                return cli_usage_error(cmd_why_usage, "unknown --format '%s' (text, json)",
+                                       optarg);
+            json = strcmp(optarg, "json") == 0;
+        }
+    }
     if (optind + 2 != argc)
         return cli_usage_error(cmd_why_usage, "why needs two places, FILE:LINE FILE:LINE");
     pg_store *s = NULL;
@@ -104,7 +168,7 @@ int cmd_why(cli_ctx *ctx, int argc, char **argv)
         return status;
     pg_error err;
     pg_error_clear(&err);
-    pg_err rc = explain(s, argv[optind], argv[optind + 1], &err);
+    pg_err rc = explain(s, argv[optind], argv[optind + 1], json, &status, &err);
     if (rc != PG_OK) {
         cli_error("%s", err.msg);
         status = cli_exit_for(rc);

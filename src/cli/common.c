@@ -3,6 +3,7 @@
 ** opening the store, the options all commands share.
 */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,10 +51,21 @@ int cli_open_store(const cli_ctx *ctx, pg_store **out)
 {
     pg_error err;
     pg_error_clear(&err);
-    pg_err rc = pg_store_open(ctx->db_path, out, &err);
+    int existing = (ctx->store_flags & CLI_NEEDS_STORE) != 0;
+    pg_err rc = existing ? pg_store_open_existing(ctx->db_path, out, &err)
+                         : pg_store_open(ctx->db_path, out, &err);
     if (rc == PG_OK)
         return EXIT_OK;
-    cli_error("%s", err.msg[0] ? err.msg : pg_strerror(rc));
+    if (!existing || rc != PG_ERR_NOT_FOUND) {
+        cli_error("%s", err.msg[0] ? err.msg : pg_strerror(rc));
+        return EXIT_DB;
+    }
+    if (ctx->db_origin != NULL)
+        cli_error("%s (named by %s)", err.msg, ctx->db_origin);
+    else
+        cli_error("%s (the default: no --db, no $PAPERGRAPH_DB)", err.msg);
+    cli_error("name one with --db PATH or $PAPERGRAPH_DB (after 'papergraph run -o out', "
+              "it is out/papergraph.db); 'papergraph ingest' creates one");
     return EXIT_DB;
 }
 
@@ -74,6 +86,7 @@ int cli_common_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
     if (opt == CLI_OPT_DB) {
         ctx->db_path = arg;
         ctx->db_given = 1;
+        ctx->db_origin = "--db";
         return 1;
     }
     if (opt == CLI_OPT_HELP) {
@@ -82,7 +95,10 @@ int cli_common_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
         return 1;
     }
     if (opt == '?') {
-        /* getopt already said what was wrong. */
+        /* getopt already said what was wrong; optopt is 0 for an unknown
+         * long option, which getopt has stepped past. */
+        if (optopt == 0 && ctx->argv != NULL && optind > 0)
+            cli_suggest_option(ctx->argv[optind - 1], usage);
         print_synopsis(usage);
         *exit_now = EXIT_USAGE;
         return 1;

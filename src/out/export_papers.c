@@ -162,7 +162,7 @@ pg_err pg_export_papers(pg_store *s, pg_out_format fmt, FILE *out, pg_error *err
     out_ctx c = { out, fmt, PG_BUF_INIT, 0, PG_OK, err };
     pg_err rc = fmt == PG_OUT_LISTING ? listing_header(s, &c) : PG_OK;
     if (rc == PG_OK)
-        rc = pg_papers_foreach(s, 0, PG_PAPERS_BY_ID, NULL,
+        rc = pg_papers_foreach(s, 0, PG_PAPERS_BY_FIRST_DAY, NULL,
                                fmt == PG_OUT_LISTING ? listing_entry : paper_row,
                                &c, err);
     if (rc == PG_OK)

@@ -4,12 +4,17 @@
 ** An export is written to a temporary file in the target's directory (so the
 ** final rename stays on one file system and is atomic), synced, and renamed
 ** over the target only when every write succeeded.  A crash or an error
-** leaves the previous file, never a truncated one.
+** leaves the previous file, never a truncated one.  mkstemp creates the
+** temporary file private (0600); it is given the mode a plain creat(0666)
+** would have, 0666 less the umask, as cp and sqlite3 do, before anything is
+** written to it.
 */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "papergraph/export.h"
@@ -20,6 +25,27 @@ struct pg_outfile {
     char *path;     /* target; NULL for stdout */
     char *tmp;      /* temporary file beside it */
 };
+
+/* The process's umask.  umask() can only be read by setting it, which
+ * another thread creating a file at that moment would see; Linux shows it
+ * in /proc/self/status, so umask() is the fallback only. */
+static mode_t current_umask(void)
+{
+    FILE *f = fopen("/proc/self/status", "re");
+    if (f != NULL) {
+        char line[256];
+        unsigned int mask = 0;
+        int found = 0;
+        while (!found && fgets(line, sizeof line, f) != NULL)
+            found = sscanf(line, "Umask: %o", &mask) == 1;
+        fclose(f);
+        if (found)
+            return (mode_t)(mask & 0777);
+    }
+    mode_t m = umask(022);
+    umask(m);
+    return m;
+}
 
 static pg_err open_stdout(pg_outfile *o, FILE **fp)
 {
@@ -55,6 +81,11 @@ pg_err pg_outfile_open(const char *path, pg_outfile **out, FILE **fp,
                           strerror(errno));
         free(o->tmp);
         o->tmp = NULL;
+        goto out;
+    }
+    if (fchmod(fd, 0666 & ~current_umask()) != 0) {
+        rc = pg_error_set(err, PG_ERR_IO, "%s: %s", o->tmp, strerror(errno));
+        close(fd);
         goto out;
     }
     o->fp = fdopen(fd, "w");

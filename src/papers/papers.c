@@ -72,15 +72,111 @@ static int one_paper(void *ctx, const pg_paper_row *row)
     return w->fn(w->ctx, &p);
 }
 
+/* ---- first day, then title ---------------------------------------------
+** The store orders papers by first day; the title is the canonical
+** variant's, chosen here, so the papers of one day are held (each a copy in
+** one allocation) and sorted by title when the next day begins. */
+
+typedef struct day_batch {
+    pg_paper *papers;       /* strings point into each paper's own block */
+    size_t n, cap;
+    pg_paper_fn fn;
+    void *ctx;
+    int stopped;            /* fn asked to stop */
+    pg_err rc;
+    pg_error *err;
+} day_batch;
+
+/* The block holding p's strings: they are copied in this order after id. */
+#define HELD_BLOCK(p) ((char *)(p)->id)
+
+static void batch_clear(day_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        free(HELD_BLOCK(&b->papers[i]));
+    b->n = 0;
+}
+
+static int by_title(const void *x, const void *y)
+{
+    const pg_paper *a = x, *b = y;
+    int c = strcmp(a->title, b->title);
+    return c != 0 ? c : strcmp(a->id, b->id);
+}
+
+/* Hands the held papers on in title order; 1 when the walk must stop. */
+static int batch_flush(day_batch *b)
+{
+    if (b->n > 1)
+        qsort(b->papers, b->n, sizeof *b->papers, by_title);
+    for (size_t i = 0; i < b->n && !b->stopped; i++)
+        b->stopped = b->fn(b->ctx, &b->papers[i]) != 0;
+    batch_clear(b);
+    return b->stopped;
+}
+
+static int hold_paper(void *ctx, const pg_paper *p)
+{
+    day_batch *b = ctx;
+    if (b->n > 0 && strcmp(b->papers[0].first_day, p->first_day) != 0 && batch_flush(b))
+        return 1;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 64;
+        pg_paper *grown = realloc(b->papers, cap * sizeof *grown);
+        if (grown == NULL)
+            goto nomem;
+        b->papers = grown;
+        b->cap = cap;
+    }
+    const char *src[7] = { p->id, p->title, p->abstract, p->pub_date, p->first_day,
+                           p->last_day, p->urls };
+    size_t len[7], total = 0;
+    for (int i = 0; i < 7; i++)
+        total += (len[i] = strlen(src[i])) + 1;
+    char *block = malloc(total), *at = block;
+    if (block == NULL)
+        goto nomem;
+    const char *dst[7];
+    for (int i = 0; i < 7; i++) {
+        memcpy(at, src[i], len[i] + 1);
+        dst[i] = at;
+        at += len[i] + 1;
+    }
+    pg_paper *h = &b->papers[b->n++];
+    *h = *p;
+    h->id = dst[0];
+    h->title = dst[1];
+    h->abstract = dst[2];
+    h->pub_date = dst[3];
+    h->first_day = dst[4];
+    h->last_day = dst[5];
+    h->urls = dst[6];
+    return 0;
+nomem:
+    b->rc = pg_error_set(b->err, PG_ERR_NOMEM, "out of memory");
+    return 1;
+}
+
 pg_err pg_papers_foreach(pg_store *s, int min_days, pg_paper_order order,
                          const char *only_id, pg_paper_fn fn, void *ctx,
                          pg_error *err)
 {
+    day_batch b = { NULL, 0, 0, fn, ctx, 0, PG_OK, err };
+    if (order == PG_PAPERS_BY_FIRST_DAY) {
+        fn = hold_paper;
+        ctx = &b;
+    }
     walk w = { s, fn, ctx, PG_BUF_INIT, PG_BUF_INIT, PG_BUF_INIT,
                { { 0, 0 }, 0, 0, 0, 0, 0, 0 }, 0, PG_OK, err };
     pg_err rc = pg_store_foreach_paper(s, min_days, order, only_id, one_paper, &w, err);
     if (rc == PG_OK)
         rc = w.rc;
+    if (rc == PG_OK)
+        rc = b.rc;
+    if (rc == PG_OK)
+        batch_flush(&b);
+    batch_clear(&b);
+    free(b.papers);
     pg_buf_release(&w.title);
     pg_buf_release(&w.abstract);
     pg_buf_release(&w.urls);

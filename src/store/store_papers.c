@@ -28,6 +28,8 @@
 static const char *const paper_sql[] = {
     [PG_PAPERS_BY_ID] = PAPER_SQL("c.paper_id"),
     [PG_PAPERS_BY_REPEATS] = PAPER_SQL("ndays DESC, count(o.line) DESC, c.paper_id"),
+    [PG_PAPERS_BY_FIRST_DAY] = PAPER_SQL("min(nullif(o.day, '')) IS NULL,"
+                                         " min(nullif(o.day, '')), c.paper_id"),
 };
 
 static const char variants_sql[] =
@@ -123,7 +125,7 @@ pg_err pg_store_foreach_paper(pg_store *s, int min_days, pg_paper_order order,
                               const char *paper_id, pg_paper_row_fn fn,
                               void *ctx, pg_error *err)
 {
-    if ((unsigned)order > PG_PAPERS_BY_REPEATS)
+    if ((unsigned)order > PG_PAPERS_BY_FIRST_DAY)
         return pg_error_set(err, PG_ERR_USAGE, "unknown paper order");
     sqlite3_stmt *st = prepare(s, paper_sql[order], err);
     if (st == NULL)

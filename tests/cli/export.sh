@@ -10,7 +10,8 @@ run --db "$WORK/rev.db" ingest --quiet --year 2025 "$FIXTURES/listings/2025-09-0
 "$PAPERGRAPH" --db "$WORK/pg.db" export --what occurrences > "$WORK/a.csv"
 "$PAPERGRAPH" --db "$WORK/rev.db" export --what occurrences > "$WORK/b.csv"
 check "same rows whatever the order" cmp "$WORK/a.csv" "$WORK/b.csv"
-note "an empty database still has a header row"
+note "an empty database (made by an ingest whose only file is missing) still has a header row"
+run --db "$WORK/empty.db" ingest --quiet "$WORK/missing.txt"
 run --db "$WORK/empty.db" export --what occurrences
 note "errors"
 run --db "$WORK/pg.db" export --what occurrences -o "$WORK/no/such/dir/out.csv"

@@ -59,8 +59,8 @@ open(sys.argv[2], "w", encoding="utf-8").write("\n\n".join(head + out) + "\n")' 
     check "the small disk was mounted and the first ingest fit (status $st)" test "$st" = 0
     check "ingest onto a full disk fails (status $(cat "$WORK/full-status" 2> /dev/null))" \
         test "$(cat "$WORK/full-status" 2> /dev/null)" -ne 0
-    check "with an error naming the database that says the disk is full" sh -c \
-        "head -1 '$WORK/full-err' | grep -q 'pg.db: .*full'"
+    check "with a one-line error naming the database that says the disk is full" sh -c \
+        "test \$(wc -l < '$WORK/full-err') = 1 && grep -q 'pg.db: .*full' '$WORK/full-err'"
     check "the database holds what it held before" cmp "$WORK/before-count" "$WORK/after-count"
     check "and is sound" test "$(cat "$WORK/after-check" 2> /dev/null)" = ok
 else
