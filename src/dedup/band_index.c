@@ -87,15 +87,6 @@ size_t pgb_merge_size(const bands *b)
 
 /* ---- the pending level ------------------------------------------------- */
 
-size_t pgb_hash_slot(const bands *b, uint64_t band)
-{
-    /* Band keys are already hashes: the low bits will do, mixed once so a
-     * caller's structured keys cannot make chains long. */
-    band ^= band >> 29;
-    band *= 0xbf58476d1ce4e5b9ULL;
-    return (size_t)(band >> 17) & (b->n_heads - 1);
-}
-
 static void link_pair(bands *b, uint32_t i)
 {
     size_t slot = pgb_hash_slot(b, b->pairs[i].band);

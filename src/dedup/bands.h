@@ -77,13 +77,21 @@ size_t pgb_merge_size(const bands *b);
 /* Adds one text's keys to the in-memory level (PG_ERR_NOMEM). */
 pg_err pgb_pend_add(bands *b, long long id, pg_key key, const uint64_t *keys,
                     size_t n, size_t expect);
-/* The hash chain head of a band in the pending level. */
-size_t pgb_hash_slot(const bands *b, uint64_t band);
 /* Reads bucket i from the database into *out (pairs owned by the caller;
  * none when the bucket has no row). */
 pg_err pgb_bucket_read(pg_store *s, bands *b, size_t i, bucket *out, pg_error *err);
 /* Keeps bucket i (taking its pairs) in the cache while there is room. */
 void pgb_cache_keep(bands *b, size_t i, bucket *bk);
+
+/* The hash chain of a band in the pending level.  Band keys are already
+ * hashes: the low bits will do, mixed once so a caller's structured keys
+ * cannot make chains long. */
+static inline size_t pgb_hash_slot(const bands *b, uint64_t band)
+{
+    band ^= band >> 29;
+    band *= 0xbf58476d1ce4e5b9ULL;
+    return (size_t)(band >> 17) & (b->n_heads - 1);
+}
 
 static inline void pgb_put_le64(unsigned char *p, uint64_t v)
 {

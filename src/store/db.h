@@ -68,6 +68,9 @@ struct pg_store {
                                    compressing the text */
     void *dctx;                 /* ZSTD_DCtx, reused for the same reason
                                    (created on first use) */
+    pg_key last_text_key;       /* the text pg_store_add_text stored last */
+    long long last_text_id;     /* ... and its id; 0 when none */
+    unsigned long long last_text_gen;   /* valid while generation is this */
     /* Texts seen stored, key -> id (texts.c): open addressing, empty slots
      * all-zero, valid for generation known_gen. */
     struct pg_known *known;

@@ -117,8 +117,15 @@ pg_err pg_store_has_text(pg_store *s, pg_key key, int *found, pg_error *err)
     return e;
 }
 
+/* The text just added is the one most often asked for (its band keys are
+ * written next). */
 pg_err pg_store_text_id(pg_store *s, pg_key text, long long *id, pg_error *err)
 {
+    if (s->last_text_id > 0 && s->last_text_gen == s->generation &&
+        pg_key_cmp(s->last_text_key, text) == 0) {
+        *id = s->last_text_id;
+        return PG_OK;
+    }
     return text_id_of(s, text, id, err);
 }
 
@@ -141,6 +148,9 @@ pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err)
         return e;
     long long id = sqlite3_last_insert_rowid(s->db);
     known_put(s, t->key, id);
+    s->last_text_key = t->key;
+    s->last_text_id = id;
+    s->last_text_gen = s->generation;
     char paper[PG_ID_HEX];
     pg_key_to_id(t->norm_key, paper);
     rc = SQLITE_OK;
