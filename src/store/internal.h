@@ -12,7 +12,7 @@
 #include "papergraph/store.h"
 
 /* The schema version this build writes. */
-#define PG_SCHEMA_VERSION 5
+#define PG_SCHEMA_VERSION 6
 
 /* A later stage's state that lives as long as the connection (the dedup
  * stage's candidate cache): pg_store_attach() frees what was attached before
@@ -312,5 +312,36 @@ sqlite3_stmt *pgs_key_step(pg_store *s, int id, const char *sql, pg_key key,
                            unsigned char kb[16], int *rc, pg_error *err);
 /* Reads a 16-byte key column; 0 when the column is not one. */
 int pgs_col_key(sqlite3_stmt *st, int i, pg_key *out);
+
+/* ---- the daily digest (store_digest.c) ------------------------------ */
+
+/* The first and last listing day of the occurrences, as YYYY-MM-DD; both ""
+ * when no occurrence has a day.  Read through the occurrences_day index. */
+pg_err pg_store_day_range(pg_store *s, char first[11], char last[11],
+                          pg_error *err);
+
+/* One text of a paper listed on a given day, with its history relative to
+ * that day.  Strings are valid during the callback only. */
+typedef struct pg_day_text {
+    const char *paper_id;
+    long long text_id;
+    pg_key key;
+    pg_key norm_key;        /* equal norm_keys: cosmetic variants */
+    const char *title;
+    const char *first_day;  /* its earliest day; "" when it has none */
+    const char *last_before;/* its latest day before the day; "" for none */
+    long long on_day;       /* its occurrences on the day */
+    int upvotes;            /* most upvotes on the day; -1 when none given */
+} pg_day_text;
+
+typedef int (*pg_day_text_fn)(void *ctx, const pg_day_text *t);
+/* Calls fn for every text of every paper with an occurrence on day
+ * (YYYY-MM-DD), grouped by paper: ordered by paper id, then text id.  The
+ * day's texts are found through the occurrences_day index, their papers'
+ * other texts through clusters_paper, so the cost follows the day's papers
+ * and their histories, not the size of the store.  A non-zero return from
+ * fn stops the walk (PG_OK). */
+pg_err pg_store_foreach_day_text(pg_store *s, const char *day,
+                                 pg_day_text_fn fn, void *ctx, pg_error *err);
 
 #endif
