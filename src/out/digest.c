@@ -71,7 +71,15 @@ void pgx_day_format(long days, char out[11])
         memcpy(out, y < 1 ? "0001-01-01" : "9999-12-31", 11);
         return;
     }
-    snprintf(out, 11, "%04ld-%02u-%02u", y, m, d);
+    unsigned v[3] = { (unsigned)y, m, d };
+    int w[3] = { 4, 2, 2 };
+    char *o = out;
+    for (int i = 0; i < 3; i++) {
+        for (int k = w[i] - 1; k >= 0; k--, v[i] /= 10)
+            o[k] = (char)('0' + v[i] % 10);
+        o += w[i];
+        *o++ = i < 2 ? '-' : '\0';
+    }
 }
 
 /* ---- what changed between two texts ------------------------------------ */
@@ -236,12 +244,23 @@ out:
 
 typedef struct dtext {
     char paper_id[PG_ID_HEX];
-    pg_key key, norm_key;
-    char *title;
+    long long id;
     char first_day[11], last_before[11];
     long long on_day;
     int upvotes;
+    int need;               /* its keys and title are to be read */
+    pg_key key, norm_key;   /* read when need */
+    char *title;            /* read when need */
 } dtext;
+
+/* A paper of the day: its texts are v[start .. start + n). */
+typedef struct dpaper {
+    size_t start, n;
+    int status;             /* 0: not listed; 1: new; 2: updated if changed */
+    size_t shown, ref;      /* indexes into v: the day's text, the latest seen */
+    char first_day[11];
+    int upvotes;
+} dpaper;
 
 typedef struct collect {
     dtext *v;
@@ -264,33 +283,124 @@ static int collect_text(void *ctx, const pg_day_text *t)
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
         dtext *v = realloc(c->v, cap * sizeof *v);
-        if (v == NULL)
-            goto nomem;
+        if (v == NULL) {
+            c->nomem = 1;
+            return 1;
+        }
         c->v = v;
         c->cap = cap;
     }
-    dtext *d = &c->v[c->n];
+    dtext *d = &c->v[c->n++];
     memset(d, 0, sizeof *d);
     snprintf(d->paper_id, sizeof d->paper_id, "%s", t->paper_id);
-    d->key = t->key;
-    d->norm_key = t->norm_key;
+    d->id = t->text_id;
     copy_day(d->first_day, t->first_day);
     copy_day(d->last_before, t->last_before);
     d->on_day = t->on_day;
     d->upvotes = t->upvotes;
-    if ((d->title = strdup(t->title)) == NULL)
-        goto nomem;
-    c->n++;
     return 0;
-nomem:
-    c->nomem = 1;
-    return 1;
+}
+
+static int dtext_cmp(const void *a, const void *b)
+{
+    const dtext *x = a, *y = b;
+    int c = strcmp(x->paper_id, y->paper_id);
+    return c != 0 ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+typedef struct brief_ctx {
+    dtext **need;
+    int nomem;
+} brief_ctx;
+
+static int take_brief(void *ctx, size_t i, pg_key key, pg_key norm_key, const char *title)
+{
+    brief_ctx *b = ctx;
+    b->need[i]->key = key;
+    b->need[i]->norm_key = norm_key;
+    if ((b->need[i]->title = strdup(title)) == NULL) {
+        b->nomem = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Reads the keys and titles of the texts marked need, in one batch. */
+static pg_err read_briefs(pg_store *s, collect *c, pg_error *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        n += c->v[i].need != 0;
+    long long *ids = malloc((n ? n : 1) * sizeof *ids);
+    dtext **need = malloc((n ? n : 1) * sizeof *need);
+    pg_err rc = PG_OK;
+    if (ids == NULL || need == NULL) {
+        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0, k = 0; i < c->n; i++) {
+        if (c->v[i].need) {
+            ids[k] = c->v[i].id;
+            need[k++] = &c->v[i];
+        }
+    }
+    brief_ctx b = { need, 0 };
+    rc = pg_store_texts_brief(s, ids, n, take_brief, &b, err);
+    if (rc == PG_OK && b.nomem)
+        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+out:
+    free(ids);
+    free(need);
+    return rc;
 }
 
 /* ---- deciding each paper ------------------------------------------------ */
 
-static pg_err add_entry(pg_digest *d, size_t *cap, const dtext *title_of,
-                        const char *first_day, int upvotes, pg_digest_entry **e)
+/* First pass over a paper's texts t[0..n) (v + p->start): its first day,
+ * upvotes, the text to show and the latest seen before; new, a candidate
+ * for updated, or not listed.  Marks the texts whose keys the second pass
+ * needs. */
+static void triage(const pg_digest *d, dtext *v, dpaper *p)
+{
+    dtext *t = v + p->start;
+    const dtext *shown = NULL, *ref = NULL;
+    p->upvotes = -1;
+    p->first_day[0] = '\0';
+    for (size_t i = 0; i < p->n; i++) {
+        if (t[i].first_day[0] &&
+            (p->first_day[0] == '\0' || strcmp(t[i].first_day, p->first_day) < 0))
+            memcpy(p->first_day, t[i].first_day, 11);
+        if (t[i].on_day > 0) {
+            if (t[i].upvotes > p->upvotes)
+                p->upvotes = t[i].upvotes;
+            if (shown == NULL || t[i].on_day > shown->on_day)
+                shown = &t[i];
+        }
+        if (t[i].last_before[0] &&
+            (ref == NULL || strcmp(t[i].last_before, ref->last_before) > 0))
+            ref = &t[i];
+    }
+    p->shown = shown ? (size_t)(shown - v) : p->start;
+    p->ref = ref ? (size_t)(ref - v) : p->start;
+    if (ref == NULL || strcmp(ref->last_before, d->from) < 0) {
+        p->status = 1;
+        v[p->shown].need = 1;
+        return;
+    }
+    /* Seen in the window: listed only through a text first seen today. */
+    int candidates = 0;
+    for (size_t i = 0; i < p->n; i++)
+        candidates += t[i].on_day > 0 && strcmp(t[i].first_day, d->day) == 0;
+    if (candidates == 0)
+        return;
+    p->status = 2;
+    for (size_t i = 0; i < p->n; i++)
+        t[i].need = t[i].last_before[0] != '\0' || (t[i].on_day > 0 &&
+                                                    strcmp(t[i].first_day, d->day) == 0);
+}
+
+static pg_err add_entry(pg_digest *d, size_t *cap, const dpaper *p, const dtext *shown,
+                        pg_digest_entry **e)
 {
     if (d->n == *cap) {
         size_t nc = *cap ? *cap * 2 : 64;
@@ -302,20 +412,21 @@ static pg_err add_entry(pg_digest *d, size_t *cap, const dtext *title_of,
     }
     *e = &d->entries[d->n];
     memset(*e, 0, sizeof **e);
-    memcpy((*e)->paper_id, title_of->paper_id, PG_ID_HEX);
-    memcpy((*e)->first_day, first_day, 11);
-    (*e)->upvotes = upvotes;
+    memcpy((*e)->paper_id, shown->paper_id, PG_ID_HEX);
+    memcpy((*e)->first_day, p->first_day, 11);
+    (*e)->upvotes = p->upvotes;
     (*e)->abstract_pct = -1;
-    if (((*e)->title = strdup(title_of->title)) == NULL)
+    if (((*e)->title = strdup(shown->title ? shown->title : "")) == NULL)
         return PG_ERR_NOMEM;
     d->n++;
     return PG_OK;
 }
 
-/* Fills in the changes of an updated paper: each text first seen on the day
- * that is not a cosmetic variant of a text seen before is compared with the
- * latest text seen before.  *listed is 0 when nothing changed in substance;
- * *shown is the text whose title to show. */
+/* The changes of a paper seen in the window: each text first seen on the
+ * day that is not a cosmetic variant (equal normalised key) of a text seen
+ * before is compared with the latest text seen before (ref).  *changed is 0
+ * when nothing changed in substance; *shown becomes the first text that
+ * changed. */
 static pg_err changes_of(pg_store *s, const dtext *t, size_t n, const dtext *ref,
                          const char *day, unsigned *changed, int *pct,
                          const dtext **shown, pg_error *err)
@@ -361,45 +472,26 @@ static pg_err changes_of(pg_store *s, const dtext *t, size_t n, const dtext *ref
     return rc;
 }
 
-/* Decides the paper whose texts are t[0..n): new, updated or not listed. */
-static pg_err decide(pg_store *s, pg_digest *d, size_t *cap, const dtext *t,
-                     size_t n, pg_error *err)
+/* Second pass: the entry of a paper triage() listed or may list. */
+static pg_err decide(pg_store *s, pg_digest *d, size_t *cap, const dtext *v,
+                     const dpaper *p, pg_error *err)
 {
-    const dtext *shown = NULL, *ref = NULL;
-    const char *first = "";
-    int upvotes = -1;
-    for (size_t i = 0; i < n; i++) {
-        if (t[i].first_day[0] && (first[0] == '\0' || strcmp(t[i].first_day, first) < 0))
-            first = t[i].first_day;
-        if (t[i].on_day > 0) {
-            if (t[i].upvotes > upvotes)
-                upvotes = t[i].upvotes;
-            if (shown == NULL || t[i].on_day > shown->on_day)
-                shown = &t[i];
-        }
-        if (t[i].last_before[0] &&
-            (ref == NULL || strcmp(t[i].last_before, ref->last_before) > 0))
-            ref = &t[i];
-    }
-    d->papers_on_day++;
-    d->texts_on_day += (long long)n;
-    if (shown == NULL)
-        return pg_error_set(err, PG_ERR_INTERNAL, "paper %s: no text on %s",
-                            t->paper_id, d->day);
     pg_digest_entry *e;
+    const dtext *shown = &v[p->shown];
     pg_err rc;
-    if (ref == NULL || strcmp(ref->last_before, d->from) < 0) {
-        if ((rc = add_entry(d, cap, shown, first, upvotes, &e)) != PG_OK)
+    if (p->status == 1) {
+        if ((rc = add_entry(d, cap, p, shown, &e)) != PG_OK)
             return pg_error_set(err, rc, "out of memory");
         d->n_new++;
         return PG_OK;
     }
     unsigned changed;
     int pct;
-    rc = changes_of(s, t, n, ref, d->day, &changed, &pct, &shown, err);
+    rc = changes_of(s, v + p->start, p->n, &v[p->ref], d->day, &changed, &pct,
+                    &shown, err);
     if (rc != PG_OK || changed == 0)
         return rc;
-    if ((rc = add_entry(d, cap, shown, first, upvotes, &e)) != PG_OK)
+    if ((rc = add_entry(d, cap, p, shown, &e)) != PG_OK)
         return pg_error_set(err, rc, "out of memory");
     e->updated = 1;
     e->changed = changed;
@@ -420,53 +512,76 @@ static int entry_cmp(const void *a, const void *b)
     return c != 0 ? c : strcmp(x->paper_id, y->paper_id);
 }
 
+/* Checks day and window and fills d's days; *dn is the day reported. */
+static pg_err set_days(pg_store *s, pg_digest *d, const char *day, int window,
+                       pg_error *err)
+{
+    long dn = 0, first_n, last_n;
+    if (window < 1 || window > 36500)
+        return pg_error_set(err, PG_ERR_USAGE, "the window must be 1 to 36500 days");
+    if (day != NULL && pgx_day_parse(day, &dn) != 0)
+        return pg_error_set(err, PG_ERR_USAGE, "'%s' is not a day (YYYY-MM-DD)", day);
+    d->window = window;
+    pg_err rc = pg_store_day_range(s, d->first, d->last, err);
+    if (rc != PG_OK)
+        return rc;
+    if (d->first[0] == '\0')
+        return pg_error_set(err, PG_ERR_NOT_FOUND, "the database has no listing days");
+    if (pgx_day_parse(d->first, &first_n) != 0 || pgx_day_parse(d->last, &last_n) != 0)
+        return pg_error_set(err, PG_ERR_DB, "the database holds a day that is not "
+                            "YYYY-MM-DD (%s or %s)", d->first, d->last);
+    if (day == NULL)
+        dn = last_n;
+    if (dn < first_n || dn > last_n)
+        return pg_error_set(err, PG_ERR_NOT_FOUND, "%s is outside the days of the "
+                            "database (%s to %s)", day, d->first, d->last);
+    pgx_day_format(dn, d->day);
+    pgx_day_format(dn - window, d->from);
+    return PG_OK;
+}
+
 pg_err pg_digest_build(pg_store *s, const char *day, int window,
                        pg_digest **out, pg_error *err)
 {
     collect c = { NULL, 0, 0, 0 };
     pg_buf urls = PG_BUF_INIT;
-    size_t cap = 0;
-    long dn, first_n, last_n;
+    dpaper *papers = NULL;
+    size_t cap = 0, np = 0;
     pg_err rc;
     *out = NULL;
-    if (window < 1 || window > 36500)
-        return pg_error_set(err, PG_ERR_USAGE, "the window must be 1 to 36500 days");
-    if (day != NULL && pgx_day_parse(day, &dn) != 0)
-        return pg_error_set(err, PG_ERR_USAGE, "'%s' is not a day (YYYY-MM-DD)", day);
     pg_digest *d = calloc(1, sizeof *d);
     if (d == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    d->window = window;
-    if ((rc = pg_store_day_range(s, d->first, d->last, err)) != PG_OK)
+    if ((rc = set_days(s, d, day, window, err)) != PG_OK)
         goto out;
-    if (d->first[0] == '\0') {
-        rc = pg_error_set(err, PG_ERR_NOT_FOUND, "the database has no listing days");
-        goto out;
-    }
-    if (pgx_day_parse(d->first, &first_n) != 0 || pgx_day_parse(d->last, &last_n) != 0) {
-        rc = pg_error_set(err, PG_ERR_DB, "the database holds a day that is not "
-                          "YYYY-MM-DD (%s or %s)", d->first, d->last);
-        goto out;
-    }
-    if (day == NULL)
-        dn = last_n;
-    if (dn < first_n || dn > last_n) {
-        rc = pg_error_set(err, PG_ERR_NOT_FOUND, "%s is outside the days of the "
-                          "database (%s to %s)", day, d->first, d->last);
-        goto out;
-    }
-    pgx_day_format(dn, d->day);
-    pgx_day_format(dn - window, d->from);
     rc = pg_store_foreach_day_text(s, d->day, collect_text, &c, err);
     if (rc == PG_OK && c.nomem)
         rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < c.n && rc == PG_OK;) {
+    if (rc != PG_OK)
+        goto out;
+    if (c.n > 1)
+        qsort(c.v, c.n, sizeof *c.v, dtext_cmp);
+    if ((papers = malloc((c.n ? c.n : 1) * sizeof *papers)) == NULL) {
+        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < c.n;) {
         size_t j = i + 1;
         while (j < c.n && strcmp(c.v[j].paper_id, c.v[i].paper_id) == 0)
             j++;
-        rc = decide(s, d, &cap, c.v + i, j - i, err);
+        dpaper *p = &papers[np++];
+        memset(p, 0, sizeof *p);
+        p->start = i;
+        p->n = j - i;
+        triage(d, c.v, p);
         i = j;
     }
+    d->papers_on_day = (long long)np;
+    d->texts_on_day = (long long)c.n;
+    rc = read_briefs(s, &c, err);
+    for (size_t i = 0; i < np && rc == PG_OK; i++)
+        if (papers[i].status != 0)
+            rc = decide(s, d, &cap, c.v, &papers[i], err);
     for (size_t i = 0; i < d->n && rc == PG_OK; i++) {
         pg_buf_reset(&urls);
         rc = pg_store_paper_urls(s, d->entries[i].paper_id, &urls, err);
@@ -479,6 +594,7 @@ out:
     for (size_t i = 0; i < c.n; i++)
         free(c.v[i].title);
     free(c.v);
+    free(papers);
     pg_buf_release(&urls);
     if (rc != PG_OK)
         pg_digest_free(d);

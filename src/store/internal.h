@@ -325,9 +325,6 @@ pg_err pg_store_day_range(pg_store *s, char first[11], char last[11],
 typedef struct pg_day_text {
     const char *paper_id;
     long long text_id;
-    pg_key key;
-    pg_key norm_key;        /* equal norm_keys: cosmetic variants */
-    const char *title;
     const char *first_day;  /* its earliest day; "" when it has none */
     const char *last_before;/* its latest day before the day; "" for none */
     long long on_day;       /* its occurrences on the day */
@@ -336,12 +333,22 @@ typedef struct pg_day_text {
 
 typedef int (*pg_day_text_fn)(void *ctx, const pg_day_text *t);
 /* Calls fn for every text of every paper with an occurrence on day
- * (YYYY-MM-DD), grouped by paper: ordered by paper id, then text id.  The
- * day's texts are found through the occurrences_day index, their papers'
- * other texts through clusters_paper, so the cost follows the day's papers
- * and their histories, not the size of the store.  A non-zero return from
+ * (YYYY-MM-DD), in no particular order.  The day's texts are found through
+ * the occurrences_day index, their papers' other texts through
+ * clusters_paper and each text's days through occurrences_text (text_id,
+ * day), all covering: the cost follows the day's papers, not the size of
+ * the store, and no occurrence or text row is read.  A non-zero return from
  * fn stops the walk (PG_OK). */
 pg_err pg_store_foreach_day_text(pg_store *s, const char *day,
                                  pg_day_text_fn fn, void *ctx, pg_error *err);
+
+/* For each of ids[0..n) (text ids), calls fn(ctx, i, key, norm_key, title)
+ * with the stored text's keys and title (valid during the call); a missing
+ * id is PG_ERR_NOT_FOUND.  One prepared statement for the whole batch.  A
+ * non-zero return from fn stops the walk (PG_OK). */
+typedef int (*pg_text_brief_fn)(void *ctx, size_t i, pg_key key, pg_key norm_key,
+                                const char *title);
+pg_err pg_store_texts_brief(pg_store *s, const long long *ids, size_t n,
+                            pg_text_brief_fn fn, void *ctx, pg_error *err);
 
 #endif

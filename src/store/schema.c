@@ -106,11 +106,16 @@
 **   a separate index (the rows are small, ~100 bytes).  The `id` column goes:
 **   nothing referred to it.
 **
-** Schema version 6 (see migration_6 below) adds the index `occurrences_day`
-** on occurrences(day, text_id): the daily digest (`papergraph new`) reads
-** the texts of one day, and the first and last day, through it instead of
-** scanning every occurrence.  It holds everything those queries read, so
-** they never visit the table's rows.
+** Schema version 6 (see migration_6 below) serves the daily digest
+** (`papergraph new`), which reads the texts of one day and each one's days:
+** - `occurrences_day` on occurrences(day, text_id, upvotes): the first and
+**   last day, and the texts of a day with their upvotes;
+** - `occurrences_text` becomes (text_id, day): a text's first day, or its
+**   last before a given day, is one step down the index.
+** Both hold everything those queries read, so they never visit the table's
+** rows (a lookup of a WITHOUT ROWID row per occurrence cost more than the
+** rest of the digest together); every query that used occurrences_text
+** (text_id) uses its prefix.
 **
 ** Every key column carries CHECK(length(...) = 16) so that a key bound the
 ** wrong way (as text, or truncated) fails at once instead of never matching.
@@ -260,10 +265,13 @@ static const char migration_5[] =
     "ALTER TABLE occurrences_v5 RENAME TO occurrences;\n"
     "CREATE INDEX occurrences_text ON occurrences(text_id);\n";
 
-/* Version 6: the occurrences of one day by index (store_digest.c).  An
- * older database gets the index when it is opened; nothing else changes. */
+/* Version 6: the occurrences of one day, and the days of one text, by
+ * covering indexes (store_digest.c).  An older database gets them when it
+ * is opened; no row changes. */
 static const char migration_6[] =
-    "CREATE INDEX occurrences_day ON occurrences(day, text_id);\n";
+    "DROP INDEX occurrences_text;\n"
+    "CREATE INDEX occurrences_text ON occurrences(text_id, day);\n"
+    "CREATE INDEX occurrences_day ON occurrences(day, text_id, upvotes);\n";
 
 /* migrations[v - 1] brings user_version v - 1 to v. */
 static const char *const migrations[] = {

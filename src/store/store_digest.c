@@ -18,21 +18,23 @@ static const char first_day_sql[] =
 static const char last_day_sql[] =
     "SELECT day FROM occurrences WHERE day > '' ORDER BY day DESC LIMIT 1";
 
-/* ?1 = the day.  `dp` is the papers of the day (the day's texts from the
- * covering index, each text's paper from clusters); then every text of
- * those papers with its aggregates over its occurrences. */
+/* ?1 = the day.  `dp` is the papers of the day (the day's texts from
+ * occurrences_day, each text's paper from clusters); then every text of
+ * those papers, each aggregate a seek in a covering index.  No ORDER BY:
+ * the caller groups by paper itself, cheaper than SQLite's sorter. */
 static const char day_texts_sql[] =
-    "WITH dp AS (SELECT DISTINCT c.paper_id FROM occurrences AS o"
+    "WITH dp AS (SELECT DISTINCT c.paper_id AS paper_id FROM occurrences AS o"
     "   JOIN clusters AS c ON c.text_id = o.text_id WHERE o.day = ?1)"
-    " SELECT c.paper_id, t.id, t.key, t.norm_key, t.title,"
-    "  min(nullif(o.day, '')),"
-    "  max(CASE WHEN o.day < ?1 AND o.day <> '' THEN o.day END),"
-    "  sum(o.day = ?1),"
-    "  max(CASE WHEN o.day = ?1 THEN o.upvotes END)"
-    " FROM dp JOIN clusters AS c ON c.paper_id = dp.paper_id"
-    " JOIN texts AS t ON t.id = c.text_id"
-    " JOIN occurrences AS o ON o.text_id = t.id"
-    " GROUP BY c.paper_id, t.id ORDER BY c.paper_id, t.id";
+    " SELECT c.paper_id, c.text_id,"
+    "  (SELECT min(day) FROM occurrences WHERE text_id = c.text_id AND day > ''),"
+    "  (SELECT max(day) FROM occurrences"
+    "    WHERE text_id = c.text_id AND day > '' AND day < ?1),"
+    "  (SELECT count(*) FROM occurrences WHERE day = ?1 AND text_id = c.text_id),"
+    "  (SELECT max(upvotes) FROM occurrences WHERE day = ?1 AND text_id = c.text_id)"
+    " FROM dp JOIN clusters AS c ON c.paper_id = dp.paper_id";
+
+static const char brief_sql[] =
+    "SELECT key, norm_key, title FROM texts WHERE id = ?1";
 
 static sqlite3_stmt *prepare(pg_store *s, const char *sql, pg_error *err)
 {
@@ -91,26 +93,48 @@ pg_err pg_store_foreach_day_text(pg_store *s, const char *day,
     if (rc == SQLITE_OK)
         rc = pgs_step_retry(st);
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
-        pg_day_text t;
-        memset(&t, 0, sizeof t);
-        t.paper_id = pgs_col_str(st, 0);
-        t.text_id = sqlite3_column_int64(st, 1);
-        if (!pgs_col_key(st, 2, &t.key) || !pgs_col_key(st, 3, &t.norm_key)) {
-            e = pg_error_set(err, PG_ERR_DB, "%s: text %lld has a malformed key",
-                             s->path, t.text_id);
-            goto out;
-        }
-        t.title = pgs_col_str(st, 4);
-        t.first_day = pgs_col_str(st, 5);
-        t.last_before = pgs_col_str(st, 6);
-        t.on_day = sqlite3_column_int64(st, 7);
-        t.upvotes = pgs_col_count(st, 8);
+        pg_day_text t = {
+            pgs_col_str(st, 0), sqlite3_column_int64(st, 1), pgs_col_str(st, 2),
+            pgs_col_str(st, 3), sqlite3_column_int64(st, 4), pgs_col_count(st, 5),
+        };
         if (fn(ctx, &t) != 0)
             goto out;
     }
     if (rc != SQLITE_DONE)
         e = pgs_db_fail(s, rc, "cannot read the texts of the day", err);
 out:
+    sqlite3_finalize(st);
+    return e;
+}
+
+pg_err pg_store_texts_brief(pg_store *s, const long long *ids, size_t n,
+                            pg_text_brief_fn fn, void *ctx, pg_error *err)
+{
+    if (n == 0)
+        return PG_OK;
+    sqlite3_stmt *st = prepare(s, brief_sql, err);
+    if (st == NULL)
+        return err != NULL ? err->code : PG_ERR_DB;
+    pg_err e = PG_OK;
+    for (size_t i = 0; i < n && e == PG_OK; i++) {
+        int rc = SQLITE_OK;
+        pgs_bind_int(st, 1, ids[i], &rc);
+        if (rc == SQLITE_OK)
+            rc = pgs_step_retry(st);
+        pg_key key, norm;
+        if (rc == SQLITE_ROW) {
+            if (!pgs_col_key(st, 0, &key) || !pgs_col_key(st, 1, &norm))
+                e = pg_error_set(err, PG_ERR_DB, "%s: text %lld has a malformed key",
+                                 s->path, ids[i]);
+            else if (fn(ctx, i, key, norm, pgs_col_str(st, 2)) != 0)
+                break;
+        } else if (rc == SQLITE_DONE) {
+            e = pg_error_set(err, PG_ERR_NOT_FOUND, "%s: no text %lld", s->path, ids[i]);
+        } else {
+            e = pgs_db_fail(s, rc, "cannot read a text", err);
+        }
+        sqlite3_reset(st);
+    }
     sqlite3_finalize(st);
     return e;
 }
