@@ -248,9 +248,8 @@ typedef struct dtext {
     char first_day[11], last_before[11];
     long long on_day;
     int upvotes;
-    int need;               /* its keys and title are to be read */
-    pg_key key, norm_key;   /* read when need */
-    char *title;            /* read when need */
+    pg_key key, norm_key;   /* read with title, when needed */
+    char *title;            /* NULL until read (read_brief) */
 } dtext;
 
 /* A paper of the day: its texts are v[start .. start + n). */
@@ -308,49 +307,15 @@ static int dtext_cmp(const void *a, const void *b)
     return c != 0 ? c : (x->id > y->id) - (x->id < y->id);
 }
 
-typedef struct brief_ctx {
-    dtext **need;
-    int nomem;
-} brief_ctx;
-
-static int take_brief(void *ctx, size_t i, pg_key key, pg_key norm_key, const char *title)
+/* Reads the keys and title of t (once). */
+static pg_err read_brief(pg_day_reader *r, dtext *t, pg_buf *scratch, pg_error *err)
 {
-    brief_ctx *b = ctx;
-    b->need[i]->key = key;
-    b->need[i]->norm_key = norm_key;
-    if ((b->need[i]->title = strdup(title)) == NULL) {
-        b->nomem = 1;
-        return 1;
-    }
-    return 0;
-}
-
-/* Reads the keys and titles of the texts marked need, in one batch. */
-static pg_err read_briefs(pg_store *s, collect *c, pg_error *err)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < c->n; i++)
-        n += c->v[i].need != 0;
-    long long *ids = malloc((n ? n : 1) * sizeof *ids);
-    dtext **need = malloc((n ? n : 1) * sizeof *need);
-    pg_err rc = PG_OK;
-    if (ids == NULL || need == NULL) {
+    if (t->title != NULL)
+        return PG_OK;
+    pg_buf_reset(scratch);
+    pg_err rc = pg_day_text_brief(r, t->id, &t->key, &t->norm_key, scratch, err);
+    if (rc == PG_OK && (t->title = strdup(scratch->data ? scratch->data : "")) == NULL)
         rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0, k = 0; i < c->n; i++) {
-        if (c->v[i].need) {
-            ids[k] = c->v[i].id;
-            need[k++] = &c->v[i];
-        }
-    }
-    brief_ctx b = { need, 0 };
-    rc = pg_store_texts_brief(s, ids, n, take_brief, &b, err);
-    if (rc == PG_OK && b.nomem)
-        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-out:
-    free(ids);
-    free(need);
     return rc;
 }
 
@@ -358,8 +323,7 @@ out:
 
 /* First pass over a paper's texts t[0..n) (v + p->start): its first day,
  * upvotes, the text to show and the latest seen before; new, a candidate
- * for updated, or not listed.  Marks the texts whose keys the second pass
- * needs. */
+ * for updated, or not listed.  Reads nothing from the store. */
 static void triage(const pg_digest *d, dtext *v, dpaper *p)
 {
     dtext *t = v + p->start;
@@ -384,7 +348,6 @@ static void triage(const pg_digest *d, dtext *v, dpaper *p)
     p->ref = ref ? (size_t)(ref - v) : p->start;
     if (ref == NULL || strcmp(ref->last_before, d->from) < 0) {
         p->status = 1;
-        v[p->shown].need = 1;
         return;
     }
     /* Seen in the window: listed only through a text first seen today. */
@@ -394,9 +357,6 @@ static void triage(const pg_digest *d, dtext *v, dpaper *p)
     if (candidates == 0)
         return;
     p->status = 2;
-    for (size_t i = 0; i < p->n; i++)
-        t[i].need = t[i].last_before[0] != '\0' || (t[i].on_day > 0 &&
-                                                    strcmp(t[i].first_day, d->day) == 0);
 }
 
 static pg_err add_entry(pg_digest *d, size_t *cap, const dpaper *p, const dtext *shown,
@@ -423,13 +383,13 @@ static pg_err add_entry(pg_digest *d, size_t *cap, const dpaper *p, const dtext 
 }
 
 /* The changes of a paper seen in the window: each text first seen on the
- * day that is not a cosmetic variant (equal normalised key) of a text seen
- * before is compared with the latest text seen before (ref).  *changed is 0
- * when nothing changed in substance; *shown becomes the first text that
- * changed. */
-static pg_err changes_of(pg_store *s, const dtext *t, size_t n, const dtext *ref,
+ * day that is not a cosmetic variant of a text seen before (one with an
+ * equal normalised key occurs before the day) is compared with the latest
+ * text seen before (ref).  *changed is 0 when nothing changed in substance;
+ * *shown becomes the first text that changed. */
+static pg_err changes_of(pg_store *s, pg_day_reader *r, dtext *t, size_t n, dtext *ref,
                          const char *day, unsigned *changed, int *pct,
-                         const dtext **shown, pg_error *err)
+                         const dtext **shown, pg_buf *scratch, pg_error *err)
 {
     pg_text_info old, nu;
     memset(&old, 0, sizeof old);
@@ -441,13 +401,14 @@ static pg_err changes_of(pg_store *s, const dtext *t, size_t n, const dtext *ref
         if (t[i].on_day == 0 || strcmp(t[i].first_day, day) != 0)
             continue;
         int cosmetic = 0;
-        for (size_t j = 0; j < n && !cosmetic; j++)
-            cosmetic = t[j].last_before[0] != '\0' &&
-                       pg_key_cmp(t[j].norm_key, t[i].norm_key) == 0;
+        if ((rc = read_brief(r, &t[i], scratch, err)) != PG_OK ||
+            (rc = pg_day_norm_seen(r, t[i].norm_key, day, &cosmetic, err)) != PG_OK)
+            break;
         if (cosmetic)
             continue;
         if (!have_old) {
-            if ((rc = pg_store_text_info(s, ref->key, &old, err)) != PG_OK)
+            if ((rc = read_brief(r, ref, scratch, err)) != PG_OK ||
+                (rc = pg_store_text_info(s, ref->key, &old, err)) != PG_OK)
                 break;
             have_old = 1;
         }
@@ -473,13 +434,15 @@ static pg_err changes_of(pg_store *s, const dtext *t, size_t n, const dtext *ref
 }
 
 /* Second pass: the entry of a paper triage() listed or may list. */
-static pg_err decide(pg_store *s, pg_digest *d, size_t *cap, const dtext *v,
-                     const dpaper *p, pg_error *err)
+static pg_err decide(pg_store *s, pg_day_reader *r, pg_digest *d, size_t *cap,
+                     dtext *v, const dpaper *p, pg_buf *scratch, pg_error *err)
 {
     pg_digest_entry *e;
     const dtext *shown = &v[p->shown];
     pg_err rc;
     if (p->status == 1) {
+        if ((rc = read_brief(r, &v[p->shown], scratch, err)) != PG_OK)
+            return rc;
         if ((rc = add_entry(d, cap, p, shown, &e)) != PG_OK)
             return pg_error_set(err, rc, "out of memory");
         d->n_new++;
@@ -487,8 +450,8 @@ static pg_err decide(pg_store *s, pg_digest *d, size_t *cap, const dtext *v,
     }
     unsigned changed;
     int pct;
-    rc = changes_of(s, v + p->start, p->n, &v[p->ref], d->day, &changed, &pct,
-                    &shown, err);
+    rc = changes_of(s, r, v + p->start, p->n, &v[p->ref], d->day, &changed, &pct,
+                    &shown, scratch, err);
     if (rc != PG_OK || changed == 0)
         return rc;
     if ((rc = add_entry(d, cap, p, shown, &e)) != PG_OK)
@@ -545,6 +508,7 @@ pg_err pg_digest_build(pg_store *s, const char *day, int window,
 {
     collect c = { NULL, 0, 0, 0 };
     pg_buf urls = PG_BUF_INIT;
+    pg_day_reader *r = NULL;
     dpaper *papers = NULL;
     size_t cap = 0, np = 0;
     pg_err rc;
@@ -552,7 +516,8 @@ pg_err pg_digest_build(pg_store *s, const char *day, int window,
     pg_digest *d = calloc(1, sizeof *d);
     if (d == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    if ((rc = set_days(s, d, day, window, err)) != PG_OK)
+    if ((rc = pg_day_reader_open(s, &r, err)) != PG_OK ||
+        (rc = set_days(s, d, day, window, err)) != PG_OK)
         goto out;
     rc = pg_store_foreach_day_text(s, d->day, collect_text, &c, err);
     if (rc == PG_OK && c.nomem)
@@ -578,13 +543,14 @@ pg_err pg_digest_build(pg_store *s, const char *day, int window,
     }
     d->papers_on_day = (long long)np;
     d->texts_on_day = (long long)c.n;
-    rc = read_briefs(s, &c, err);
     for (size_t i = 0; i < np && rc == PG_OK; i++)
         if (papers[i].status != 0)
-            rc = decide(s, d, &cap, c.v, &papers[i], err);
+            rc = decide(s, r, d, &cap, c.v, &papers[i], &urls, err);
     for (size_t i = 0; i < d->n && rc == PG_OK; i++) {
         pg_buf_reset(&urls);
-        rc = pg_store_paper_urls(s, d->entries[i].paper_id, &urls, err);
+        rc = pg_day_paper_urls(r, d->entries[i].paper_id, &urls, err);
+        if (rc == PG_OK && urls.len > 0)
+            urls.data[--urls.len] = '\0'; /* the last newline */
         if (rc == PG_OK && (d->entries[i].urls = strdup(urls.data ? urls.data : "")) == NULL)
             rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     }
@@ -596,6 +562,7 @@ out:
     free(c.v);
     free(papers);
     pg_buf_release(&urls);
+    pg_day_reader_close(r);
     if (rc != PG_OK)
         pg_digest_free(d);
     else

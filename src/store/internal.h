@@ -342,13 +342,21 @@ typedef int (*pg_day_text_fn)(void *ctx, const pg_day_text *t);
 pg_err pg_store_foreach_day_text(pg_store *s, const char *day,
                                  pg_day_text_fn fn, void *ctx, pg_error *err);
 
-/* For each of ids[0..n) (text ids), calls fn(ctx, i, key, norm_key, title)
- * with the stored text's keys and title (valid during the call); a missing
- * id is PG_ERR_NOT_FOUND.  One prepared statement for the whole batch.  A
- * non-zero return from fn stops the walk (PG_OK). */
-typedef int (*pg_text_brief_fn)(void *ctx, size_t i, pg_key key, pg_key norm_key,
-                                const char *title);
-pg_err pg_store_texts_brief(pg_store *s, const long long *ids, size_t n,
-                            pg_text_brief_fn fn, void *ctx, pg_error *err);
+/* What the digest reads per text or paper, through statements prepared once
+ * and kept by a reader, all inside one read transaction (a consistent view
+ * while another process ingests).  Close the reader before the store. */
+typedef struct pg_day_reader pg_day_reader;
+pg_err pg_day_reader_open(pg_store *s, pg_day_reader **out, pg_error *err);
+void pg_day_reader_close(pg_day_reader *r);     /* NULL is a no-op */
+/* The keys of text id, and its title appended to title. */
+pg_err pg_day_text_brief(pg_day_reader *r, long long id, pg_key *key,
+                         pg_key *norm_key, pg_buf *title, pg_error *err);
+/* *seen = 1 when a text with this normalised key occurs on a day before
+ * day (through texts_norm_key and occurrences_text only), else 0. */
+pg_err pg_day_norm_seen(pg_day_reader *r, pg_key norm_key, const char *day,
+                        int *seen, pg_error *err);
+/* Appends the paper's canonical URLs, sorted, one per line, to out. */
+pg_err pg_day_paper_urls(pg_day_reader *r, const char *paper_id, pg_buf *out,
+                         pg_error *err);
 
 #endif
