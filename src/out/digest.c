@@ -186,14 +186,24 @@ out:
     return rc;
 }
 
-static int same_urls(const pg_text_info *a, const pg_text_info *b)
+/* 1 when every URL of a (sorted) is among those of b (sorted). */
+static int urls_within(const pg_text_info *a, const pg_text_info *b)
 {
-    if (a->n_urls != b->n_urls)
-        return 0;
-    for (size_t i = 0; i < a->n_urls; i++)
-        if (strcmp(a->urls[i], b->urls[i]) != 0)
+    size_t j = 0;
+    for (size_t i = 0; i < a->n_urls; i++) {
+        while (j < b->n_urls && strcmp(b->urls[j], a->urls[i]) < 0)
+            j++;
+        if (j == b->n_urls || strcmp(b->urls[j], a->urls[i]) != 0)
             return 0;
+    }
     return 1;
+}
+
+/* Links changed: a URL added, or one dropped by a full text (a cut-off
+ * abstract loses the links after the cut without dropping them). */
+static int links_changed(const pg_text_info *nu, const pg_text_info *old)
+{
+    return !urls_within(nu, old) || (!nu->truncated && !urls_within(old, nu));
 }
 
 /* Compares a text new on the day (nu) with the latest one seen before
@@ -224,7 +234,7 @@ static pg_err compare_texts(const pg_text_info *nu, const pg_text_info *old,
         if (*pct < 1)
             *pct = 1; /* the same words reordered */
     }
-    if (!same_urls(nu, old))
+    if (links_changed(nu, old))
         *changed |= PG_CHANGED_LINKS;
     if ((rc = norm(nu->author_names, &a)) != PG_OK ||
         (rc = norm(old->author_names, &b)) != PG_OK)

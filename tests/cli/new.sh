@@ -2,13 +2,14 @@
 #   Jun 2   P (tactile gloves)
 #   Jul 25  A (speech routing), B (toxicity), C (warmup), D (grid faults),
 #           L (spreadsheet QA, code link), U (endoscopic depth, code link),
-#           W (river floods, no metadata)
+#           W (river floods, no metadata), T (token merging, code link)
 #   Jul 31  A again
 #   Aug 1   A byte-identical; B a cosmetic variant (case, double space,
 #           entities for quotes and hyphen); C a revised abstract (two new
 #           sentences) and 5 authors instead of 4; D a new title; L another
 #           code link; U its link respelled (http, GitHub.com, .git); W
-#           byte-identical; P back after two months; E, F, G unseen.
+#           byte-identical; T cut off ("...") before its link; P back after
+#           two months; E, F, G unseen.
 . "$CLI_DIR/lib.sh"
 DIG=$FIXTURES/digest
 DB=$WORK/pg.db
@@ -17,11 +18,11 @@ RNG=$CLI_DIR/../rss2.rng
 run --db "$DB" ingest --quiet --year 2025 "$DIG"/*.txt
 
 note "window 7 (Jul 25 to Jul 31): P, E, F, G new; D (title), L (links), C (abstract, authors) updated;"
-note "A and W (repeats), B (cosmetic) and U (link respelled) not listed"
+note "A and W (repeats), B (cosmetic), U (link respelled), T (cut off) not listed"
 run --db "$DB" new
 out=$("$PAPERGRAPH" --db "$DB" new --format csv)
-check "window 7: the exact repeat, the cosmetic repeat, the respelled link are not listed" \
-    $PY -c "import sys; t=sys.argv[1]; assert all(s not in t for s in ('Sparse Mixture', 'Counterfactual', 'COUNTERFACTUAL', 'Endoscopic', 'River Floods')), t" "$out"
+check "window 7: the exact repeat, the cosmetic repeat, the respelled link, the cut-off repeat are not listed" \
+    $PY -c "import sys; t=sys.argv[1]; assert all(s not in t for s in ('Sparse Mixture', 'Counterfactual', 'COUNTERFACTUAL', 'Endoscopic', 'River Floods', 'Token Merging')), t" "$out"
 check "window 7: the paper last seen on Jun 2 is new" $PY -c "
 import csv,io,sys; r={x['title']:x for x in csv.DictReader(io.StringIO(sys.argv[1]))}
 e=r['Tactile Sensing Gloves for Learning Dexterous Grasps']; assert e['status']=='new' and e['first_day']=='2025-06-02', e" "$out"
