@@ -255,7 +255,7 @@ out:
 typedef struct dtext {
     char paper_id[PG_ID_HEX];
     long long id;
-    char first_day[11], last_before[11];
+    char last_before[11];   /* "" when not seen before the day */
     long long on_day;
     int upvotes;
     pg_key key, norm_key;   /* read with title, when needed */
@@ -303,7 +303,6 @@ static int collect_text(void *ctx, const pg_day_text *t)
     memset(d, 0, sizeof *d);
     snprintf(d->paper_id, sizeof d->paper_id, "%s", t->paper_id);
     d->id = t->text_id;
-    copy_day(d->first_day, t->first_day);
     copy_day(d->last_before, t->last_before);
     d->on_day = t->on_day;
     d->upvotes = t->upvotes;
@@ -339,11 +338,7 @@ static void triage(const pg_digest *d, dtext *v, dpaper *p)
     dtext *t = v + p->start;
     const dtext *shown = NULL, *ref = NULL;
     p->upvotes = -1;
-    p->first_day[0] = '\0';
     for (size_t i = 0; i < p->n; i++) {
-        if (t[i].first_day[0] &&
-            (p->first_day[0] == '\0' || strcmp(t[i].first_day, p->first_day) < 0))
-            memcpy(p->first_day, t[i].first_day, 11);
         if (t[i].on_day > 0) {
             if (t[i].upvotes > p->upvotes)
                 p->upvotes = t[i].upvotes;
@@ -356,6 +351,11 @@ static void triage(const pg_digest *d, dtext *v, dpaper *p)
     }
     p->shown = shown ? (size_t)(shown - v) : p->start;
     p->ref = ref ? (size_t)(ref - v) : p->start;
+    /* Never seen before: first seen today; else read when listed. */
+    if (ref == NULL)
+        memcpy(p->first_day, d->day, 11);
+    else
+        p->first_day[0] = '\0';
     if (ref == NULL || strcmp(ref->last_before, d->from) < 0) {
         p->status = 1;
         return;
@@ -363,7 +363,7 @@ static void triage(const pg_digest *d, dtext *v, dpaper *p)
     /* Seen in the window: listed only through a text first seen today. */
     int candidates = 0;
     for (size_t i = 0; i < p->n; i++)
-        candidates += t[i].on_day > 0 && strcmp(t[i].first_day, d->day) == 0;
+        candidates += t[i].on_day > 0 && t[i].last_before[0] == '\0';
     if (candidates == 0)
         return;
     p->status = 2;
@@ -408,8 +408,8 @@ static pg_err changes_of(pg_store *s, pg_day_reader *r, dtext *t, size_t n, dtex
     *changed = 0;
     *pct = -1;
     for (size_t i = 0; i < n && rc == PG_OK; i++) {
-        if (t[i].on_day == 0 || strcmp(t[i].first_day, day) != 0)
-            continue;
+        if (t[i].on_day == 0 || t[i].last_before[0] != '\0')
+            continue; /* not on the day, or seen before it */
         int cosmetic = 0;
         if ((rc = read_brief(r, &t[i], scratch, err)) != PG_OK ||
             (rc = pg_day_norm_seen(r, t[i].norm_key, day, &cosmetic, err)) != PG_OK)
@@ -445,13 +445,16 @@ static pg_err changes_of(pg_store *s, pg_day_reader *r, dtext *t, size_t n, dtex
 
 /* Second pass: the entry of a paper triage() listed or may list. */
 static pg_err decide(pg_store *s, pg_day_reader *r, pg_digest *d, size_t *cap,
-                     dtext *v, const dpaper *p, pg_buf *scratch, pg_error *err)
+                     dtext *v, dpaper *p, pg_buf *scratch, pg_error *err)
 {
     pg_digest_entry *e;
     const dtext *shown = &v[p->shown];
     pg_err rc;
     if (p->status == 1) {
         if ((rc = read_brief(r, &v[p->shown], scratch, err)) != PG_OK)
+            return rc;
+        if (p->first_day[0] == '\0' &&
+            (rc = pg_day_paper_first_day(r, v[p->start].paper_id, p->first_day, err)) != PG_OK)
             return rc;
         if ((rc = add_entry(d, cap, p, shown, &e)) != PG_OK)
             return pg_error_set(err, rc, "out of memory");
@@ -463,6 +466,8 @@ static pg_err decide(pg_store *s, pg_day_reader *r, pg_digest *d, size_t *cap,
     rc = changes_of(s, r, v + p->start, p->n, &v[p->ref], d->day, &changed, &pct,
                     &shown, scratch, err);
     if (rc != PG_OK || changed == 0)
+        return rc;
+    if ((rc = pg_day_paper_first_day(r, v[p->start].paper_id, p->first_day, err)) != PG_OK)
         return rc;
     if ((rc = add_entry(d, cap, p, shown, &e)) != PG_OK)
         return pg_error_set(err, rc, "out of memory");

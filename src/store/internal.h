@@ -325,7 +325,6 @@ pg_err pg_store_day_range(pg_store *s, char first[11], char last[11],
 typedef struct pg_day_text {
     const char *paper_id;
     long long text_id;
-    const char *first_day;  /* its earliest day; "" when it has none */
     const char *last_before;/* its latest day before the day; "" for none */
     long long on_day;       /* its occurrences on the day */
     int upvotes;            /* most upvotes on the day; -1 when none given */
@@ -335,8 +334,8 @@ typedef int (*pg_day_text_fn)(void *ctx, const pg_day_text *t);
 /* Calls fn for every text of every paper with an occurrence on day
  * (YYYY-MM-DD), in no particular order.  The day's texts are found through
  * the occurrences_day index, their papers' other texts through
- * clusters_paper and each text's days through occurrences_text (text_id,
- * day), all covering: the cost follows the day's papers, not the size of
+ * clusters_paper and each text's last day before through occurrences_text
+ * (text_id, day), all covering: the cost follows the day's papers, not the size of
  * the store, and no occurrence or text row is read.  A non-zero return from
  * fn stops the walk (PG_OK). */
 pg_err pg_store_foreach_day_text(pg_store *s, const char *day,
@@ -355,6 +354,9 @@ pg_err pg_day_text_brief(pg_day_reader *r, long long id, pg_key *key,
  * day (through texts_norm_key and occurrences_text only), else 0. */
 pg_err pg_day_norm_seen(pg_day_reader *r, pg_key norm_key, const char *day,
                         int *seen, pg_error *err);
+/* The paper's first listing day ("" when none). */
+pg_err pg_day_paper_first_day(pg_day_reader *r, const char *paper_id, char day[11],
+                              pg_error *err);
 /* Appends the paper's canonical URLs, sorted, one per line, to out. */
 pg_err pg_day_paper_urls(pg_day_reader *r, const char *paper_id, pg_buf *out,
                          pg_error *err);

@@ -23,16 +23,15 @@ static const char last_day_sql[] =
 
 /* ?1 = the day.  `dt` is the day's texts with their occurrences and
  * upvotes that day (occurrences_day, in text order), `dp` their papers;
- * then every text of those papers, its first day and its last day before
- * the day each one seek in occurrences_text.  No ORDER BY: the caller
- * groups by paper itself, cheaper than SQLite's sorter. */
+ * then every text of those papers and its last day before the day, one
+ * seek in occurrences_text.  No ORDER BY: the caller groups by paper
+ * itself, cheaper than SQLite's sorter. */
 static const char day_texts_sql[] =
     "WITH dt AS MATERIALIZED (SELECT text_id, count(*) AS n, max(upvotes) AS up"
     "   FROM occurrences WHERE day = ?1 GROUP BY text_id),"
     " dp AS (SELECT DISTINCT c.paper_id AS paper_id FROM dt"
     "   JOIN clusters AS c ON c.text_id = dt.text_id)"
     " SELECT c.paper_id, c.text_id,"
-    "  (SELECT min(day) FROM occurrences WHERE text_id = c.text_id AND day > ''),"
     "  (SELECT max(day) FROM occurrences"
     "    WHERE text_id = c.text_id AND day > '' AND day < ?1),"
     "  dt.n, dt.up"
@@ -98,7 +97,7 @@ pg_err pg_store_foreach_day_text(pg_store *s, const char *day,
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
         pg_day_text t = {
             pgs_col_str(st, 0), sqlite3_column_int64(st, 1), pgs_col_str(st, 2),
-            pgs_col_str(st, 3), sqlite3_column_int64(st, 4), pgs_col_count(st, 5),
+            sqlite3_column_int64(st, 3), pgs_col_count(st, 4),
         };
         if (fn(ctx, &t) != 0)
             goto out;
@@ -112,7 +111,7 @@ out:
 
 /* ---- the reader ---------------------------------------------------------- */
 
-enum { RD_BRIEF, RD_NORM_SEEN, RD_URLS, RD_COUNT };
+enum { RD_BRIEF, RD_NORM_SEEN, RD_URLS, RD_FIRST_DAY, RD_COUNT };
 
 static const char *const reader_sql[RD_COUNT] = {
     [RD_BRIEF] = "SELECT key, norm_key, title FROM texts WHERE id = ?1",
@@ -123,6 +122,9 @@ static const char *const reader_sql[RD_COUNT] = {
     [RD_URLS] =
         "SELECT DISTINCT u.url FROM clusters AS c JOIN texts AS t ON t.id = c.text_id"
         " JOIN text_urls AS u ON u.text_key = t.key WHERE c.paper_id = ?1 ORDER BY u.url",
+    [RD_FIRST_DAY] =
+        "SELECT min(o.day) FROM clusters AS c JOIN occurrences AS o ON o.text_id = c.text_id"
+        " WHERE c.paper_id = ?1 AND o.day > ''",
 };
 
 struct pg_day_reader {
@@ -225,6 +227,26 @@ pg_err pg_day_paper_urls(pg_day_reader *r, const char *paper_id, pg_buf *out,
             e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     if (e == PG_OK && rc != SQLITE_DONE)
         e = pgs_db_fail(r->s, rc, "cannot read a paper's URLs", err);
+    pgs_stmt_done(st);
+    return e;
+}
+
+pg_err pg_day_paper_first_day(pg_day_reader *r, const char *paper_id, char day[11],
+                              pg_error *err)
+{
+    sqlite3_stmt *st = r->st[RD_FIRST_DAY];
+    int rc = SQLITE_OK;
+    day[0] = '\0';
+    pgs_bind_str(st, 1, paper_id, &rc);
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    if (rc == SQLITE_ROW) {
+        const char *d = pgs_col_str(st, 0);
+        if (strlen(d) == 10)
+            memcpy(day, d, 11);
+    }
+    pg_err e = rc == SQLITE_ROW || rc == SQLITE_DONE
+                   ? PG_OK : pgs_db_fail(r->s, rc, "cannot read a paper's first day", err);
     pgs_stmt_done(st);
     return e;
 }
