@@ -330,9 +330,10 @@ static pg_err read_brief(pg_day_reader *r, dtext *t, pg_buf *scratch, pg_error *
 
 /* ---- deciding each paper ------------------------------------------------ */
 
-/* First pass over a paper's texts t[0..n) (v + p->start): its first day,
- * upvotes, the text to show and the latest seen before; new, a candidate
- * for updated, or not listed.  Reads nothing from the store. */
+/* First pass over a paper's texts t[0..n) (v + p->start): its upvotes on
+ * the day, the text to show, the latest seen before (and so its first day
+ * when that is the day itself); new, a candidate for updated, or not
+ * listed.  Reads nothing from the store. */
 static void triage(const pg_digest *d, dtext *v, dpaper *p)
 {
     dtext *t = v + p->start;
