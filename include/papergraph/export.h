@@ -3,9 +3,9 @@
 ** output syntax.
 **
 ** Untrusted text reaches CSV, JSON, XML and HTML only through pg_csv_escape,
-** pg_json_escape, pg_xml_escape and pg_html_escape.  Files are written through pg_outfile:
-** to a temporary file beside the target, renamed into place on commit, so a
-** failed export never leaves a partial file.
+** pg_json_escape, pg_xml_escape and pg_html_escape.  Files are written
+** through pg_outfile: to a temporary file beside the target, renamed into
+** place on commit, so a failed export never leaves a partial file.
 */
 #ifndef PAPERGRAPH_EXPORT_H
 #define PAPERGRAPH_EXPORT_H
