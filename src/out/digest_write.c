@@ -133,7 +133,11 @@ static pg_err write_md(pg_buf *b, const pg_digest *d)
         if (rc == PG_OK)
             rc = html(b, e->title);
         if (rc == PG_OK)
-            rc = pg_buf_printf(b, "** (`%s`, first seen %s", e->paper_id, e->first_day);
+            rc = pg_buf_puts(b, "** (`");
+        if (rc == PG_OK)
+            rc = html(b, e->paper_id);
+        if (rc == PG_OK)
+            rc = pg_buf_printf(b, "`, first seen %s", e->first_day);
         if (rc == PG_OK && e->upvotes >= 0)
             rc = pg_buf_printf(b, ", %d upvotes", e->upvotes);
         if (rc == PG_OK)
@@ -277,9 +281,11 @@ static pg_err write_rss(pg_buf *b, const pg_digest *d)
         /* Stable across regenerations of the day's feed, and distinct for
          * a paper that is new again, or updated again, on another day. */
         if (rc == PG_OK)
-            rc = pg_buf_printf(b, "</description>\n<guid isPermaLink=\"false\">"
-                               "papergraph:%s:%s:%s</guid>\n<pubDate>",
-                               e->paper_id, status_of(e), d->day);
+            rc = pg_buf_puts(b, "</description>\n<guid isPermaLink=\"false\">papergraph:");
+        if (rc == PG_OK)
+            rc = xml(b, e->paper_id);
+        if (rc == PG_OK)
+            rc = pg_buf_printf(b, ":%s:%s</guid>\n<pubDate>", status_of(e), d->day);
         if (rc == PG_OK)
             rc = put_rfc822(b, d->day);
         if (rc == PG_OK)
@@ -354,7 +360,11 @@ static pg_err write_html(pg_buf *b, const pg_digest *d)
             p += n + (p[n] == '\n');
         }
         if (rc == PG_OK)
-            rc = pg_buf_printf(b, "</td><td><code>%s</code></td></tr>\n", e->paper_id);
+            rc = pg_buf_puts(b, "</td><td><code>");
+        if (rc == PG_OK)
+            rc = html(b, e->paper_id);
+        if (rc == PG_OK)
+            rc = pg_buf_puts(b, "</code></td></tr>\n");
     }
     if (rc == PG_OK && d->n > 0)
         rc = pg_buf_puts(b, "</tbody>\n</table>\n");
