@@ -5,7 +5,7 @@
 
 _papergraph() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="run ingest export repeats show why dedup graph report stats help"
+    local commands="run ingest export new repeats show why dedup graph report stats help"
     local graph="--w-links --w-terms --w-authors --top-k --min-sim --resolution --seed"
     local i cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
@@ -22,6 +22,7 @@ _papergraph() {
         ingest) formats="listing jsonl csv"
                 opts="--year --format --encoding --max-line --threads --quiet" ;;
         export) formats="csv jsonl listing"; opts="--what --format -o --output" ;;
+        new) formats="text md jsonl csv rss html"; opts="--day --window --format -o --output" ;;
         repeats) formats="table csv jsonl"; opts="--min-days --format" ;;
         show|why|stats) formats="text json"; opts="--format" ;;
         report) formats="text json"; opts="--format -o --output $graph" ;;
@@ -36,7 +37,7 @@ _papergraph() {
         --format) COMPREPLY=($(compgen -W "$formats" -- "$cur")); return ;;
         --encoding) COMPREPLY=($(compgen -W "utf-8 latin1" -- "$cur")); return ;;
         --what) COMPREPLY=($(compgen -W "papers occurrences" -- "$cur")); return ;;
-        --year|--max-line|--threads|--min-days|--threshold|--revised|--title-threshold|\
+        --year|--max-line|--threads|--min-days|--day|--window|--threshold|--revised|--title-threshold|\
         --w-links|--w-terms|--w-authors|--top-k|--min-sim|--resolution|--seed)
             return ;;
     esac

@@ -2,10 +2,10 @@
 ** export.h: writing what the store holds, and the one escaping function per
 ** output syntax.
 **
-** Untrusted text reaches CSV, JSON and XML only through pg_csv_escape,
-** pg_json_escape and pg_xml_escape.  Files are written through pg_outfile:
-** to a temporary file beside the target, renamed into place on commit, so a
-** failed export never leaves a partial file.
+** Untrusted text reaches CSV, JSON, XML and HTML only through pg_csv_escape,
+** pg_json_escape, pg_xml_escape and pg_html_escape.  Files are written
+** through pg_outfile: to a temporary file beside the target, renamed into
+** place on commit, so a failed export never leaves a partial file.
 */
 #ifndef PAPERGRAPH_EXPORT_H
 #define PAPERGRAPH_EXPORT_H
@@ -20,7 +20,10 @@ typedef enum pg_out_format {
     PG_OUT_TABLE,
     PG_OUT_TEXT,
     PG_OUT_JSON,
-    PG_OUT_GRAPHML
+    PG_OUT_GRAPHML,
+    PG_OUT_MD,          /* Markdown (the daily digest) */
+    PG_OUT_RSS,         /* an RSS 2.0 feed (the daily digest) */
+    PG_OUT_HTML         /* one self-contained page (the daily digest) */
 } pg_out_format;
 
 /* Parses a format name ("csv", "jsonl", ...); PG_ERR_USAGE otherwise. */
@@ -37,6 +40,12 @@ pg_err pg_json_escape(const char *s, size_t len, pg_buf *out);
  * values: & < > " ' escaped; characters XML 1.0 forbids (controls other than
  * tab, LF, CR; U+FFFE/U+FFFF) dropped; invalid UTF-8 replaced by U+FFFD. */
 pg_err pg_xml_escape(const char *s, size_t len, pg_buf *out);
+/* Appends s[0..len) as HTML text safe in element content and in quoted
+ * attribute values: & < > " ' escaped (' as &#39;); the characters
+ * pg_xml_escape drops are dropped, so the page also parses as XML; invalid
+ * UTF-8 replaced by U+FFFD.  Markdown output uses it too: Markdown renders
+ * these references as the characters, and raw HTML in a title stays text. */
+pg_err pg_html_escape(const char *s, size_t len, pg_buf *out);
 
 /* One row per occurrence: columns file,line,day,paper_id,text_key,title,
  * authors,upvotes,pub_date,ext_id (CSV with a header row, or JSON lines). */
@@ -142,5 +151,78 @@ pg_err pg_graph_draw(const pg_graph *g, const char *path, pg_draw_format fmt,
  * PG_OUT_TEXT or PG_OUT_JSON. */
 pg_err pg_report_write(pg_store *s, const pg_graph *g, pg_out_format fmt,
                        FILE *out, pg_error *err);
+
+/*
+** The daily digest (`papergraph new`): the papers of one listing day that
+** the reader has not seen in the days before, and those that came back
+** with a change in substance.
+**
+** A paper with an occurrence on the day is
+** - new: none of its texts occurs in the `window` days before the day;
+** - updated: it occurs in the window, and on the day it comes with a text
+**   never seen before the day whose normalised key (src/text: case, white
+**   space, encoding and entities folded) differs from every text seen
+**   before, and which differs from the latest text seen before in its
+**   normalised title words, its normalised abstract words (URLs left out:
+**   they count as links), its canonical URLs, or its authors (names, or
+**   counts when both are known).  An abstract that is only a cut-off prefix
+**   of the one seen is no change;
+** - not listed otherwise (a repeat, or a cosmetic variant).
+** Entries are ordered new before updated, then by upvotes on the day (most
+** first, unknown last), then by title, then by paper id.  PageRank would
+** come before the title where a graph was computed, but the database
+** stores no graph (graphs are built for their outputs only), so that key is
+** never used: `ranked` says so.
+*/
+
+/* What changed in an updated paper (pg_digest_entry.changed). */
+#define PG_CHANGED_TITLE    1u
+#define PG_CHANGED_ABSTRACT 2u
+#define PG_CHANGED_LINKS    4u
+#define PG_CHANGED_AUTHORS  8u
+
+typedef struct pg_digest_entry {
+    char paper_id[PG_ID_HEX];
+    int updated;            /* 0: new; 1: updated */
+    char *title;            /* the title of the day's text (the new variant's
+                               for an updated paper) */
+    char first_day[11];     /* the paper's first day, YYYY-MM-DD */
+    int upvotes;            /* most upvotes on the day; -1 when none given */
+    unsigned changed;       /* PG_CHANGED_* (updated papers only) */
+    int abstract_pct;       /* share of the abstract's words changed, 1..100;
+                               -1 unless PG_CHANGED_ABSTRACT */
+    char *urls;             /* the paper's canonical URLs, one per line */
+} pg_digest_entry;
+
+typedef struct pg_digest {
+    char day[11];           /* the day reported */
+    char from[11];          /* the first day of the window */
+    int window;             /* days before `day` that count as seen */
+    char first[11], last[11]; /* the store's first and last listing day */
+    long long papers_on_day;  /* papers with an occurrence on the day */
+    long long texts_on_day;   /* their texts, on the day or not */
+    int ranked;             /* 1 when PageRank took part in the order */
+    size_t n, n_new, n_updated;
+    pg_digest_entry *entries; /* n entries, in order */
+} pg_digest;
+
+/* Builds the digest of day (YYYY-MM-DD; NULL for the store's last day)
+ * against the window days before it (1..36500).  Errors: PG_ERR_USAGE for a
+ * malformed day or window; PG_ERR_NOT_FOUND when the store has no listing
+ * day or day is outside its first..last range (a day inside the range
+ * without entries gives an empty digest).  Free *out with pg_digest_free. */
+pg_err pg_digest_build(pg_store *s, const char *day, int window,
+                       pg_digest **out, pg_error *err);
+void pg_digest_free(pg_digest *d);     /* NULL is a no-op */
+
+/* Writes the digest as PG_OUT_TEXT, PG_OUT_MD, PG_OUT_JSONL, PG_OUT_CSV
+ * (columns paper_id,title,status,day,first_day,upvotes,changed,
+ * abstract_changed_pct,urls; JSON lines the same keys, changed and urls as
+ * arrays), PG_OUT_RSS (RSS 2.0: an item per entry, guid
+ * "papergraph:PAPER:STATUS:DAY", pubDate the day) or PG_OUT_HTML (one
+ * self-contained page that also parses as XML).  An empty digest says so
+ * (text, md, html, rss), or is a header alone (csv) or nothing (jsonl). */
+pg_err pg_digest_write(const pg_digest *d, pg_out_format fmt, FILE *out,
+                       pg_error *err);
 
 #endif

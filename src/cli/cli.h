@@ -53,6 +53,7 @@ int cmd_dedup(cli_ctx *ctx, int argc, char **argv);
 int cmd_graph(cli_ctx *ctx, int argc, char **argv);
 int cmd_report(cli_ctx *ctx, int argc, char **argv);
 int cmd_run(cli_ctx *ctx, int argc, char **argv);
+int cmd_new(cli_ctx *ctx, int argc, char **argv);
 
 extern const char cmd_ingest_usage[];
 extern const char cmd_export_usage[];
@@ -64,6 +65,7 @@ extern const char cmd_dedup_usage[];
 extern const char cmd_graph_usage[];
 extern const char cmd_report_usage[];
 extern const char cmd_run_usage[];
+extern const char cmd_new_usage[];
 
 /* "papergraph: " + message + newline on stderr. */
 void cli_error(const char *fmt, ...)
@@ -127,6 +129,10 @@ int cli_graph_graphml(const pg_graph *g, const char *path);
 int cli_graph_csv(const pg_graph *g, const char *prefix);
 int cli_graph_draw(const pg_graph *g, const char *path, const char *title);
 int cli_report(pg_store *s, const pg_graph *g, pg_out_format fmt, const char *path);
+
+/* Writes a daily digest as fmt to path (NULL or "-": standard output),
+ * atomically (cmd_new.c); returns the exit status. */
+int cli_write_digest(const pg_digest *d, pg_out_format fmt, const char *path);
 
 /* Finds the text read at "FILE:LINE"; PG_ERR_USAGE when arg is not of
  * that form, else as pg_store_find_occurrence. */

@@ -1,8 +1,8 @@
 /*
 ** cmd_run.c: `papergraph run`: the main job in one command: ingest the
 ** files (with near-duplicate merging), then write the cleaned listing, the
-** repeats, the graph (GraphML, CSV, pictures) and the report into one
-** folder, one line of summary per step.
+** repeats, the graph (GraphML, CSV, pictures), the report and the digest
+** of the last day into one folder, one line of summary per step.
 */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +23,7 @@ const char cmd_run_usage[] =
     "  graph-nodes.csv, graph-edges.csv\n"
     "  graph.svg, graph.png        the picture\n"
     "  report.txt, report.json     communities, central and repeated papers\n"
+    "  new.md                      the daily digest of the last day (see new)\n"
     "The database is DIR/papergraph.db unless --db or $PAPERGRAPH_DB names one;\n"
     "running again with more files adds to it.\n"
     "  -o, --output DIR the output folder\n"
@@ -174,6 +175,30 @@ static int step_report(run_ctx *r)
     return status;
 }
 
+/* new.md: the digest of the last day against the default window.  A store
+ * without listing days (JSON lines or CSV without days) has none to write. */
+static int step_digest(run_ctx *r)
+{
+    pg_digest *d = NULL;
+    pg_error err;
+    pg_error_clear(&err);
+    pg_err rc = pg_digest_build(r->s, NULL, 7, &d, &err);
+    if (rc == PG_ERR_NOT_FOUND) {
+        printf("new       no listing days: %s/new.md not written\n", r->dir);
+        return EXIT_OK;
+    }
+    if (rc != PG_OK) {
+        cli_error("%s", err.msg);
+        return cli_exit_for(rc);
+    }
+    int status = out_path(r, "new.md") ? cli_write_digest(d, PG_OUT_MD, r->path) : EXIT_OUTPUT;
+    if (status == EXIT_OK)
+        printf("new       %zu new, %zu updated on %s: %s/new.md\n", d->n_new, d->n_updated,
+               d->day, r->dir);
+    pg_digest_free(d);
+    return status;
+}
+
 static int make_dir(const char *dir)
 {
     if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
@@ -201,6 +226,8 @@ static int run_steps(run_ctx *r, char **files, int n, pg_ingest_opts *o,
         status = step_pictures(r);
     if (status == EXIT_OK)
         status = step_report(r);
+    if (status == EXIT_OK)
+        status = step_digest(r);
     return status;
 }
 

@@ -18,6 +18,7 @@ static const cli_command commands[] = {
     { "run", cmd_run, W, "the whole job: ingest, then every output into a folder", cmd_run_usage },
     { "ingest", cmd_ingest, W, "read listing files into the database", cmd_ingest_usage },
     { "export", cmd_export, R, "write the merged papers or every occurrence", cmd_export_usage },
+    { "new", cmd_new, R, "the daily digest: new and changed papers of a day", cmd_new_usage },
     { "repeats", cmd_repeats, R, "list the papers seen on several days", cmd_repeats_usage },
     { "show", cmd_show, R, "show a paper and every variant merged into it", cmd_show_usage },
     { "why", cmd_why, R, "explain whether two entries are the same paper", cmd_why_usage },

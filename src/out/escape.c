@@ -1,9 +1,9 @@
 /*
 ** escape.c: the one escaping function for each output syntax.
 **
-** Untrusted text (titles, abstracts, file names) reaches CSV, JSON and XML
-** only through these three functions, so a hostile title cannot break a row,
-** a JSON line or a GraphML file.  Each also repairs invalid UTF-8 (U+FFFD):
+** Untrusted text (titles, abstracts, file names) reaches CSV, JSON, XML and
+** HTML only through these four functions, so a hostile title cannot break a
+** row, a JSON line, a GraphML file or a page.  Each also repairs invalid UTF-8 (U+FFFD):
 ** a byte sequence that is not text must never reach a file other tools parse.
 */
 #include <stdint.h>
@@ -138,6 +138,35 @@ pg_err pg_xml_escape(const char *s, size_t len, pg_buf *out)
         case '\r': rc = pg_buf_append(out, "&#13;", 5); break;
         case '\t': rc = pg_buf_append(out, "&#9;", 4); break;
         default:
+            if (xml_allowed(cp))
+                rc = pg_buf_append(out, s + i, n);
+        }
+        i += n;
+    }
+    return rc;
+}
+
+pg_err pg_html_escape(const char *s, size_t len, pg_buf *out)
+{
+    pg_err rc = PG_OK;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len && rc == PG_OK;) {
+        uint32_t cp;
+        size_t n = utf8_decode(u + i, len - i, &cp);
+        if (n == 0) {
+            rc = pg_buf_append(out, replacement, 3);
+            i++;
+            continue;
+        }
+        switch (cp) {
+        case '&': rc = pg_buf_append(out, "&amp;", 5); break;
+        case '<': rc = pg_buf_append(out, "&lt;", 4); break;
+        case '>': rc = pg_buf_append(out, "&gt;", 4); break;
+        case '"': rc = pg_buf_append(out, "&quot;", 6); break;
+        /* &apos; is not an HTML 4 entity; the numeric form is read by all. */
+        case '\'': rc = pg_buf_append(out, "&#39;", 5); break;
+        default:
+            /* The same characters as XML: a page must also parse as XHTML. */
             if (xml_allowed(cp))
                 rc = pg_buf_append(out, s + i, n);
         }

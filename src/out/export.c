@@ -19,6 +19,9 @@ static const char *const format_names[] = {
     [PG_OUT_TEXT] = "text",
     [PG_OUT_JSON] = "json",
     [PG_OUT_GRAPHML] = "graphml",
+    [PG_OUT_MD] = "md",
+    [PG_OUT_RSS] = "rss",
+    [PG_OUT_HTML] = "html",
 };
 
 pg_err pg_out_format_parse(const char *s, pg_out_format *f)

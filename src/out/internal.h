@@ -24,4 +24,10 @@ pg_err pgx_put_header(pg_buf *b, const char *const *names, size_t n);
 /* Writes row to out and empties it; PG_ERR_IO on a short write. */
 pg_err pgx_flush(pg_buf *row, FILE *out, pg_error *err);
 
+/* Days as YYYY-MM-DD (digest.c): parse gives the days since 1970-01-01 and
+ * returns 0, or -1 when s is not a valid date of years 1..9999; format
+ * writes one (clamped to that range). */
+int pgx_day_parse(const char *s, long *days);
+void pgx_day_format(long days, char out[11]);
+
 #endif

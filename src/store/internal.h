@@ -15,7 +15,7 @@
 #include "papergraph/store.h"
 
 /* The schema version this build writes. */
-#define PG_SCHEMA_VERSION 6
+#define PG_SCHEMA_VERSION 7
 
 /* The path the store was opened with, for messages. */
 const char *pg_store_path(const pg_store *s);
@@ -249,5 +249,53 @@ const char *pg_schema_migration(int version);
 #ifndef PG_STORE_CLIENT
 #include "store/db.h"
 #endif
+
+/* ---- the daily digest (store_digest.c) ------------------------------ */
+
+/* The first and last listing day of the occurrences, as YYYY-MM-DD; both ""
+ * when no occurrence has a day.  Read through the occurrences_day index. */
+pg_err pg_store_day_range(pg_store *s, char first[11], char last[11],
+                          pg_error *err);
+
+/* One text of a paper listed on a given day, with its history relative to
+ * that day.  Strings are valid during the callback only. */
+typedef struct pg_day_text {
+    const char *paper_id;
+    long long text_id;
+    const char *last_before;/* its latest day before the day; "" for none */
+    long long on_day;       /* its occurrences on the day */
+    int upvotes;            /* most upvotes on the day; -1 when none given */
+} pg_day_text;
+
+typedef int (*pg_day_text_fn)(void *ctx, const pg_day_text *t);
+/* Calls fn for every text of every paper with an occurrence on day
+ * (YYYY-MM-DD), in no particular order.  The day's texts are found through
+ * the occurrences_day index, their papers' other texts through
+ * clusters_paper and each text's last day before through occurrences_text
+ * (text_id, day), all covering: the cost follows the day's papers, not the size of
+ * the store, and no occurrence or text row is read.  A non-zero return from
+ * fn stops the walk (PG_OK). */
+pg_err pg_store_foreach_day_text(pg_store *s, const char *day,
+                                 pg_day_text_fn fn, void *ctx, pg_error *err);
+
+/* What the digest reads per text or paper, through statements prepared once
+ * and kept by a reader, all inside one read transaction (a consistent view
+ * while another process ingests).  Close the reader before the store. */
+typedef struct pg_day_reader pg_day_reader;
+pg_err pg_day_reader_open(pg_store *s, pg_day_reader **out, pg_error *err);
+void pg_day_reader_close(pg_day_reader *r);     /* NULL is a no-op */
+/* The keys of text id, and its title appended to title. */
+pg_err pg_day_text_brief(pg_day_reader *r, long long id, pg_key *key,
+                         pg_key *norm_key, pg_buf *title, pg_error *err);
+/* *seen = 1 when a text with this normalised key occurs on a day before
+ * day (through texts_norm_key and occurrences_text only), else 0. */
+pg_err pg_day_norm_seen(pg_day_reader *r, pg_key norm_key, const char *day,
+                        int *seen, pg_error *err);
+/* The paper's first listing day ("" when none). */
+pg_err pg_day_paper_first_day(pg_day_reader *r, const char *paper_id, char day[11],
+                              pg_error *err);
+/* Appends the paper's canonical URLs, sorted, one per line, to out. */
+pg_err pg_day_paper_urls(pg_day_reader *r, const char *paper_id, pg_buf *out,
+                         pg_error *err);
 
 #endif

@@ -19,9 +19,27 @@ check "database ($size_db bytes) smaller than the listings ($size_in)" test "$si
 check "82 papers seen on two or more days" test "$("$PAPERGRAPH" --db "$DB" repeats --format csv | tail -n +2 | wc -l)" = 82
 check "GraphML: 246 nodes with label, community, pagerank; pagerank sums to 1; weights > 0" \
     $PY "$CLI_DIR/../graphml_check.py" --nodes 246 "$WORK/out/graph.graphml"
-for f in papers.txt papers.csv repeats.txt repeats.csv graph.graphml graph-nodes.csv graph-edges.csv graph.svg graph.png report.txt report.json; do
+for f in papers.txt papers.csv repeats.txt repeats.csv graph.graphml graph-nodes.csv graph-edges.csv graph.svg graph.png report.txt report.json new.md; do
     check "run wrote $f" test -s "$WORK/out/$f"
 done
+# The daily digest of Sep 8 against the 7 days before (Sep 1 to 7, of which
+# only Sep 3 is a listing day): exactly the papers of Sep 8 not on Sep 3, all
+# new; the expected set is computed from the occurrences, not by `new`.
+"$PAPERGRAPH" --db "$DB" export --what occurrences --format csv -o "$WORK/occ.csv"
+"$PAPERGRAPH" --db "$DB" new --day 2025-09-08 --window 7 --format csv -o "$WORK/new.csv"
+check "new --day 2025-09-08 --window 7: the papers of Sep 8 not on Sep 3, all new" $PY -c "
+import csv,sys
+occ=list(csv.DictReader(open(sys.argv[1], encoding='utf-8')))
+d8={r['paper_id'] for r in occ if r['day']=='2025-09-08'}
+d3={r['paper_id'] for r in occ if r['day']=='2025-09-03'}
+assert not any('2025-09-01'<=r['day']<='2025-09-07' and r['day']!='2025-09-03' for r in occ)
+want=d8-d3
+assert 0<len(want)<len(d8), (len(want), len(d8))
+rows=list(csv.DictReader(open(sys.argv[2], encoding='utf-8')))
+got=[r['paper_id'] for r in rows]
+assert len(got)==len(set(got)) and set(got)==want, (sorted(set(got)^want))
+assert all(r['status']=='new' for r in rows)
+print(len(want))" "$WORK/occ.csv" "$WORK/new.csv"
 check "integrity_check ok" test "$(sql "$DB" 'pragma integrity_check')" = ok
 cat "$TRANSCRIPT"
 if grep -q 'check FAILED' "$TRANSCRIPT"; then exit 1; fi

@@ -1,4 +1,5 @@
-/* test_escape.c: the CSV, JSON and XML escaping functions and pg_outfile. */
+/* test_escape.c: the CSV, JSON, XML and HTML escaping functions, pg_outfile,
+ * output format names and the digest's day arithmetic. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include <unistd.h>
 
 #include "papergraph/export.h"
+#include "out/internal.h"
 #include "check.h"
 
 typedef pg_err (*escape_fn)(const char *, size_t, pg_buf *);
@@ -131,6 +133,56 @@ static void test_outfile(void)
     rmdir(dir);
 }
 
+static void test_html(void)
+{
+    ESC(pg_html_escape, "a<b>&\"c'", "a&lt;b&gt;&amp;&quot;c&#39;");
+    ESC(pg_html_escape, "<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;");
+    ESC(pg_html_escape, "&amp;", "&amp;amp;");
+    ESC(pg_html_escape, "ctl\x01\x0b\x7f\xc2\x85x", "ctlx");
+    ESC(pg_html_escape, "tab\tnl\n", "tab\tnl\n");
+    ESC(pg_html_escape, "bad\xfe", "bad\xef\xbf\xbd");
+    ESC(pg_html_escape, "caf\xc3\xa9", "caf\xc3\xa9");
+    ESC(pg_html_escape, "nul\0", "nul");
+}
+
+static void check_day(const char *day, long want_days)
+{
+    long n = -1;
+    char back[11];
+    CHECK_INT(pgx_day_parse(day, &n), 0);
+    CHECK_INT(n, want_days);
+    pgx_day_format(n, back);
+    CHECK_STR(back, day);
+}
+
+static void test_days(void)
+{
+    check_day("1970-01-01", 0);
+    check_day("2025-08-01", 20301);
+    check_day("2024-02-29", 19782);
+    check_day("2000-02-29", 11016);
+    check_day("0001-01-01", -719162);
+    long n, m;
+    CHECK_INT(pgx_day_parse("2025-03-01", &n), 0);
+    CHECK_INT(pgx_day_parse("2025-02-28", &m), 0);
+    CHECK_INT(n - m, 1);
+    CHECK_INT(pgx_day_parse("2024-03-01", &n), 0);
+    CHECK_INT(pgx_day_parse("2024-02-28", &m), 0);
+    CHECK_INT(n - m, 2);
+    char out[11];
+    CHECK_INT(pgx_day_parse("2025-01-03", &n), 0);
+    pgx_day_format(n - 7, out);
+    CHECK_STR(out, "2024-12-27");
+    pgx_day_format(-800000, out);
+    CHECK_STR(out, "0001-01-01");
+    const char *bad[] = { "2025-02-29", "1900-02-29", "2025-13-01", "2025-00-10",
+                          "2025-04-31", "2025-4-01", "2025-04-01x", "Aug 1",
+                          "0000-01-01", "", "2025/04/01", "2025-04-0a" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_INT(pgx_day_parse(bad[i], &n), -1);
+    CHECK_INT(pgx_day_parse(NULL, &n), -1);
+}
+
 static void test_formats(void)
 {
     pg_out_format f;
@@ -139,6 +191,13 @@ static void test_formats(void)
     CHECK_STR(pg_out_format_name(f), "jsonl");
     CHECK_INT(pg_out_format_parse("graphml", &f), PG_OK);
     CHECK_INT(pg_out_format_parse("xls", &f), PG_ERR_USAGE);
+    const char *digest[] = { "md", "rss", "html" };
+    const pg_out_format want[] = { PG_OUT_MD, PG_OUT_RSS, PG_OUT_HTML };
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_INT(pg_out_format_parse(digest[i], &f), PG_OK);
+        CHECK_INT(f, want[i]);
+        CHECK_STR(pg_out_format_name(f), digest[i]);
+    }
 }
 
 int main(void)
@@ -146,6 +205,8 @@ int main(void)
     test_csv();
     test_json();
     test_xml();
+    test_html();
+    test_days();
     test_outfile();
     test_formats();
     CHECK_DONE();
