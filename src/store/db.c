@@ -33,9 +33,6 @@
 
 /* The statements of the ingest path, prepared at open. */
 static const char *const stmt_sql[ST_COUNT] = {
-    [ST_BEGIN] = "BEGIN IMMEDIATE",
-    [ST_COMMIT] = "COMMIT",
-    [ST_ROLLBACK] = "ROLLBACK",
     [ST_FIND_FILE] = "SELECT path FROM files WHERE content_key = ?1",
     [ST_NEW_FILE] =
         "INSERT INTO files (path, format, ingested_at)"

@@ -25,7 +25,6 @@
 /* The statements of the ingest and stats paths, prepared at open and reused
  * (pgs_stmt_done after each use). */
 enum {
-    ST_BEGIN, ST_COMMIT, ST_ROLLBACK,
     ST_FIND_FILE, ST_NEW_FILE, ST_END_FILE,
     ST_HAS_TEXT, ST_ADD_TEXT, ST_ADD_CLUSTER, ST_ADD_URL, ST_ADD_OCC,
     ST_STATS,
@@ -83,7 +82,7 @@ struct pg_store {
 /* BEGIN IMMEDIATE, COMMIT and ROLLBACK as such, for opening (the schema
  * upgrade) and closing; the transactions of users go through tx.c's
  * functions, which also run the hooks.  pgs_rollback is safe when no
- * transaction is open. */
+ * transaction is open.  No other file runs any of the three. */
 pg_err pgs_begin(pg_store *s, const char *what, pg_error *err);
 pg_err pgs_commit(pg_store *s, const char *what, pg_error *err);
 void pgs_rollback(pg_store *s);
@@ -128,8 +127,6 @@ int pgs_step_retry(sqlite3_stmt *st);
 void pgs_stmt_done(sqlite3_stmt *st);
 /* Runs parameterless SQL of our own, ignoring results. */
 pg_err pgs_run_sql(pg_store *s, const char *sql, const char *what, pg_error *err);
-/* Steps one of the statements st[] that returns no rows, and readies it. */
-pg_err pgs_run(pg_store *s, int id, const char *what, pg_error *err);
 /* Steps a kept INSERT or UPDATE whose parameters were bound (bind status in
  * rc) and readies it. */
 pg_err pgs_write_row(pg_store *s, sqlite3_stmt *st, int rc, const char *what,

@@ -90,15 +90,6 @@ void pgs_stmt_done(sqlite3_stmt *st)
     sqlite3_clear_bindings(st);
 }
 
-pg_err pgs_run(pg_store *s, int id, const char *what, pg_error *err)
-{
-    sqlite3_stmt *st = s->st[id];
-    int rc = pgs_step_retry(st);
-    pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
-    pgs_stmt_done(st);
-    return e;
-}
-
 pg_err pgs_write_row(pg_store *s, sqlite3_stmt *st, int rc, const char *what,
                      pg_error *err)
 {

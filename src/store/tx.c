@@ -21,6 +21,22 @@
 
 #include "store/db.h"
 
+static const char begin_sql[] = "BEGIN IMMEDIATE";
+static const char commit_sql[] = "COMMIT";
+static const char rollback_sql[] = "ROLLBACK";
+
+/* Runs one of the three, prepared once and kept. */
+static pg_err run_kept(pg_store *s, const char *sql, const char *what, pg_error *err)
+{
+    sqlite3_stmt *st = pgs_kept(s, sql, err);
+    if (st == NULL)
+        return err != NULL ? err->code : PG_ERR_DB;
+    int rc = pgs_step_retry(st);
+    pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
+    pgs_stmt_done(st);
+    return e;
+}
+
 /* ---- hooks ------------------------------------------------------------- */
 
 pg_err pg_store_add_tx_hooks(pg_store *s, const pg_tx_hooks *h, void *ctx,
@@ -99,12 +115,12 @@ int pg_store_in_write(const pg_store *s)
 
 pg_err pgs_begin(pg_store *s, const char *what, pg_error *err)
 {
-    return pgs_run_sql(s, "BEGIN IMMEDIATE", what, err);
+    return pgs_run_sql(s, begin_sql, what, err);
 }
 
 pg_err pgs_commit(pg_store *s, const char *what, pg_error *err)
 {
-    return pgs_run_sql(s, "COMMIT", what, err);
+    return pgs_run_sql(s, commit_sql, what, err);
 }
 
 /* Safe when SQLite has already rolled back on its own (after some errors
@@ -112,16 +128,18 @@ pg_err pgs_commit(pg_store *s, const char *what, pg_error *err)
 void pgs_rollback(pg_store *s)
 {
     if (s->db != NULL && !sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        sqlite3_exec(s->db, rollback_sql, NULL, NULL, NULL);
 }
 
-/* ROLLBACK with the kept statement, when a transaction is open. */
+/* ROLLBACK with the kept statement, when a transaction is open (as such
+ * when the statement cannot be had). */
 static void rollback(pg_store *s)
 {
-    if (!sqlite3_get_autocommit(s->db)) {
-        pgs_step_retry(s->st[ST_ROLLBACK]);
-        pgs_stmt_done(s->st[ST_ROLLBACK]);
-    }
+    if (sqlite3_get_autocommit(s->db))
+        return;
+    if (run_kept(s, rollback_sql, "cannot roll back", NULL) != PG_OK &&
+        !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, rollback_sql, NULL, NULL, NULL);
 }
 
 /* ---- one file's transaction -------------------------------------------- */
@@ -151,7 +169,7 @@ pg_err pg_store_file_begin(pg_store *s, const char *path, const char *format,
         return pgs_usage(s, "a file needs a path and a format", err);
     pg_err e = PG_OK;
     if (!s->group_open) {
-        e = pgs_run(s, ST_BEGIN, "cannot start a transaction", err);
+        e = run_kept(s, begin_sql, "cannot start a transaction", err);
         s->group_open = e == PG_OK && s->group_max > 0;
     }
     if (e != PG_OK)
@@ -200,7 +218,7 @@ pg_err pg_store_file_commit(pg_store *s, long long file_id, pg_key content,
     if (rc == PG_OK)
         rc = hooks_precommit(s, err);
     if (rc == PG_OK)
-        rc = pgs_run(s, ST_COMMIT, "cannot commit the file", err);
+        rc = run_kept(s, commit_sql, "cannot commit the file", err);
     if (rc == PG_OK) {
         s->in_file = 0;
         s->file_id = 0;
@@ -246,7 +264,7 @@ pg_err pg_store_flush(pg_store *s, pg_error *err)
         return pgs_usage(s, "cannot flush inside a file transaction", err);
     pg_err rc = hooks_precommit(s, err);
     if (rc == PG_OK)
-        rc = pgs_run(s, ST_COMMIT, "cannot commit the ingested files", err);
+        rc = run_kept(s, commit_sql, "cannot commit the ingested files", err);
     if (rc == PG_OK) {
         hooks_committed(s);
     } else {
@@ -267,7 +285,7 @@ pg_err pg_store_tx_begin(pg_store *s, pg_error *err)
         return pgs_usage(s, "a transaction is already open", err);
     pg_err e = pg_store_flush(s, err);
     if (e == PG_OK)
-        e = pgs_run(s, ST_BEGIN, "cannot start a transaction", err);
+        e = run_kept(s, begin_sql, "cannot start a transaction", err);
     s->in_tx = e == PG_OK;
     if (e == PG_OK && (e = hooks_begin(s, err)) != PG_OK)
         pg_store_tx_rollback(s);
@@ -280,7 +298,7 @@ pg_err pg_store_tx_commit(pg_store *s, pg_error *err)
         return pgs_usage(s, "no transaction is open", err);
     pg_err e = hooks_precommit(s, err);
     if (e == PG_OK)
-        e = pgs_run(s, ST_COMMIT, "cannot commit", err);
+        e = run_kept(s, commit_sql, "cannot commit", err);
     if (e == PG_OK) {
         s->in_tx = 0;
         hooks_committed(s);
