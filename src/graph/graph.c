@@ -105,7 +105,10 @@ void pg_graph_opts_default(pg_graph_opts *o)
     o->resolution = 1.0;
     o->seed = 42;
     o->layout = 0;
-    o->betweenness_max = 5000;
+    o->betweenness = PG_BETWEENNESS_AUTO;
+    o->betweenness_budget = 5e7;
+    o->weak_links = 1;
+    o->weak_min_sim = 0.13;
 }
 
 void pg_graph_free(pg_graph *g)
@@ -141,6 +144,12 @@ static pg_err check_opts(const pg_graph_opts *o, pg_error *err)
     if (!isfinite(o->resolution) || o->resolution <= 0 || o->resolution > 1e6)
         return pg_error_set(err, PG_ERR_USAGE,
                             "graph resolution must be positive");
+    if (o->betweenness < PG_BETWEENNESS_AUTO || o->betweenness > PG_BETWEENNESS_OFF
+        || !isfinite(o->betweenness_budget) || o->betweenness_budget < 0)
+        return pg_error_set(err, PG_ERR_USAGE, "bad graph betweenness option");
+    if (!isfinite(o->weak_min_sim) || o->weak_min_sim <= 0 || o->weak_min_sim > 1)
+        return pg_error_set(err, PG_ERR_USAGE,
+                            "graph weak_min_sim must be in (0, 1]");
     return PG_OK;
 }
 
@@ -429,17 +438,38 @@ static pg_err term_model(const pg_graph_paper *papers, const size_t *order,
 }
 
 /* Adds the top-k cosine neighbours (symmetric, cosine >= min_sim) as
- * evidence. */
+ * evidence.  With weak links on, the search goes down to weak_min_sim and
+ * each paper's best neighbour below min_sim is kept in best[] (best[i].b
+ * UINT32_MAX: none) for add_weak_links. */
 static pg_err term_evidence(const pg_terms *model, size_t n,
-                            const pg_graph_opts *o, ev_vec *ev, pg_error *err)
+                            const pg_graph_opts *o, ev_vec *ev,
+                            pg_sim_edge *best, pg_error *err)
 {
     pg_sim_edge *sim = NULL;
     size_t n_sim = 0;
-    pg_err rc = pg_terms_topk(model, o->top_k, o->min_sim, &sim, &n_sim, err);
+    double floor = o->min_sim;
+    if (best != NULL && o->weak_min_sim < floor)
+        floor = o->weak_min_sim;
+    pg_err rc = pg_terms_topk(model, o->top_k, floor, &sim, &n_sim, err);
     for (size_t i = 0; i < n_sim && rc == PG_OK; i++) {
         uint32_t a = sim[i].a, b = sim[i].b;
         if (a == b || a >= n || b >= n || !(sim[i].sim > 0))
             continue;   /* the contract says never; an edge must be sound */
+        if (sim[i].sim < o->min_sim) {
+            /* Below min_sim: only a candidate for a weak link of either
+             * end; the higher similarity wins, ties to the lower index. */
+            uint32_t end[2] = { a, b };
+            for (int k = 0; k < 2 && best != NULL; k++) {
+                pg_sim_edge *x = &best[end[k]];
+                uint32_t other = end[1 - k];
+                if (x->b == UINT32_MAX || sim[i].sim > x->sim
+                    || (sim[i].sim == x->sim && other < x->b)) {
+                    x->b = other;
+                    x->sim = sim[i].sim;
+                }
+            }
+            continue;
+        }
         evidence e = { a < b ? a : b, a < b ? b : a, 0, sim[i].sim, 0.0 };
         if (ev_push(ev, &e) != PG_OK)
             rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
@@ -513,6 +543,59 @@ static pg_err merge_edges(pg_graph *g, ev_vec *ev, const pg_graph_opts *o,
     pg_graph_edge *shrunk = realloc(g->edges, (m ? m : 1) * sizeof *shrunk);
     if (shrunk != NULL)
         g->edges = shrunk;
+    return PG_OK;
+}
+
+static int cmp_edge(const void *x, const void *y)
+{
+    const pg_graph_edge *a = x, *b = y;
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+/* A paper left with no edge keeps one link, of kind "weak", to its best
+ * term neighbour when that one is above the noise floor (best[], from
+ * term_evidence): so that the papers left alone are those with really
+ * nothing in common with the others.  Two such papers that chose each
+ * other make one edge.  Keeps the edges in (a, b) order. */
+static pg_err add_weak_links(pg_graph *g, const pg_sim_edge *best,
+                             const pg_graph_opts *o, pg_error *err)
+{
+    size_t n = g->n_nodes, extra = 0;
+    unsigned char *linked = calloc(n ? n : 1, 1);
+    if (linked == NULL)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < g->n_edges; i++)
+        linked[g->edges[i].a] = linked[g->edges[i].b] = 1;
+    for (size_t i = 0; i < n; i++)
+        extra += !linked[i] && best[i].b != UINT32_MAX;
+    pg_graph_edge *v = extra ? realloc(g->edges, (g->n_edges + extra) * sizeof *v) : g->edges;
+    if (v == NULL) {
+        free(linked);
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    }
+    g->edges = v;
+    size_t m = g->n_edges;
+    for (size_t i = 0; i < n; i++) {
+        if (linked[i] || best[i].b == UINT32_MAX)
+            continue;
+        size_t j = best[i].b;
+        pg_graph_edge e = { i < j ? i : j, i < j ? j : i, 0, 0, 0, best[i].sim, 0, "weak" };
+        if (linked[j] == 2 && best[j].b == i)
+            continue;                   /* j already made this one */
+        e.authors_close = authors_close(g->nodes[e.a].authors, g->nodes[e.b].authors);
+        e.weight = o->w_terms * e.term_sim + o->w_authors * e.authors_close;
+        if (!(isfinite(e.weight) && e.weight > 0))
+            continue;
+        linked[i] = 2;
+        v[m++] = e;
+    }
+    free(linked);
+    g->n_weak = m - g->n_edges;
+    if (m > g->n_edges)
+        qsort(g->edges, m, sizeof *g->edges, cmp_edge);
+    g->n_edges = m;
     return PG_OK;
 }
 
@@ -750,58 +833,6 @@ out:
     return rc;
 }
 
-/* Betweenness by hop count (edge weights are similarities, not lengths).
- * n <= max: exact (Brandes).  n <= 10 max: k = max^2 / n sampled sources,
- * scaled by n / k (an unbiased estimate; the work equals that of an exact
- * run on max nodes).  Larger: skipped, every value -1. */
-static pg_err ig_betweenness(pg_graph *g, const igraph_t *ig,
-                             const pg_graph_opts *o, pg_error *err)
-{
-    size_t n = g->n_nodes, max = o->betweenness_max;
-    if (n > max && (double)n > 10.0 * (double)max) {
-        g->betweenness_sampled = -1;
-        return PG_OK;
-    }
-    pg_err rc = PG_OK;
-    size_t k = n;
-    igraph_vector_t res;
-    igraph_vector_int_t src;
-    igraph_error_t e = igraph_vector_init(&res, 0);
-    if (e != IGRAPH_SUCCESS)
-        return ig_fail(err, "igraph_vector_init", e);
-    e = igraph_vector_int_init(&src, 0);
-    if (e != IGRAPH_SUCCESS) {
-        igraph_vector_destroy(&res);
-        return ig_fail(err, "igraph_vector_int_init", e);
-    }
-    if (n <= max) {
-        g->betweenness_sampled = 0;
-        e = igraph_betweenness(ig, &res, igraph_vss_all(), 0, NULL);
-    } else {
-        g->betweenness_sampled = 1;
-        k = (size_t)((double)max * (double)max / (double)n);
-        k = k < 1 ? 1 : k;
-        e = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)o->seed);
-        if (e == IGRAPH_SUCCESS)
-            e = igraph_random_sample(&src, 0, (igraph_integer_t)n - 1,
-                                     (igraph_integer_t)k);
-        if (e == IGRAPH_SUCCESS)
-            e = igraph_betweenness_subset(ig, &res, igraph_vss_all(), 0,
-                                          igraph_vss_vector(&src),
-                                          igraph_vss_all(), NULL);
-    }
-    if (e != IGRAPH_SUCCESS) {
-        rc = ig_fail(err, "igraph_betweenness", e);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++)
-        g->nodes[i].betweenness = VECTOR(res)[i] * (double)n / (double)k;
-out:
-    igraph_vector_int_destroy(&src);
-    igraph_vector_destroy(&res);
-    return rc;
-}
-
 /* Newman's assortativity of the author count over the edges whose two
  * papers have a known count (a graph of only those edges; papers with an
  * unknown count stay isolated there and do not count).  NaN when no such
@@ -983,9 +1014,9 @@ static pg_err ig_steps(pg_graph *g, const igraph_t *ig, const igraph_vector_t *w
     if (rc == PG_OK)
         rc = ig_pagerank(g, ig, w, err);
     if (rc == PG_OK)
-        rc = ig_betweenness(g, ig, o, err);
-    if (rc == PG_OK)
         rc = ig_assortativity(g, err);
+    if (rc == PG_OK)
+        rc = pgg_betweenness(g, o, err);
     if (rc == PG_OK && o->layout)
         rc = ig_layout(g, ig, w, o, err);
     return rc;
@@ -1109,6 +1140,7 @@ pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
     size_t *order = NULL;
     ev_vec ev = { NULL, 0, 0 };
     pg_terms *model = NULL;
+    pg_sim_edge *best = NULL;
     if (out == NULL || (papers == NULL && n > 0))
         return pg_error_set(err, PG_ERR_USAGE, "pg_graph_build: NULL argument");
     *out = NULL;
@@ -1134,10 +1166,18 @@ pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
         rc = link_evidence(papers, order, n, &ev, err);
     if (rc == PG_OK)
         rc = term_model(papers, order, n, &model, err);
-    if (rc == PG_OK && o->w_terms > 0 && o->top_k > 0)
-        rc = term_evidence(model, n, o, &ev, err);
+    if (rc == PG_OK && o->w_terms > 0 && o->top_k > 0) {
+        if (o->weak_links && (best = malloc((n ? n : 1) * sizeof *best)) == NULL)
+            rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; best != NULL && i < n; i++)
+            best[i].b = UINT32_MAX;
+        if (rc == PG_OK)
+            rc = term_evidence(model, n, o, &ev, best, err);
+    }
     if (rc == PG_OK)
         rc = merge_edges(g, &ev, o, err);
+    if (rc == PG_OK && best != NULL)
+        rc = add_weak_links(g, best, o, err);
     if (rc != PG_OK || n == 0)
         goto out;
     degree_strength(g);
@@ -1148,6 +1188,7 @@ pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
     }
 out:
     pg_terms_free(model);
+    free(best);
     free(ev.v);
     free(order);
     if (rc != PG_OK)

@@ -172,4 +172,22 @@ pg_err pg_terms_tokens(pg_terms *t, const char *text, size_t len,
 pg_err pg_terms_lookup(pg_terms *t, const char *phrase, pg_term_info *info,
                        pg_error *err);
 
+/* ---- shared by the graph stage's files ------------------------------- */
+
+/* Runs fn(a) and fn(b), on two threads when the machine has two cores and
+ * a thread can be made, else one after the other.  Callers make a and b
+ * independent and combine them in a fixed order, so results never depend
+ * on which ran where. */
+void pgg_run2(void (*fn)(void *), void *a, void *b);
+
+/* Sources the betweenness of g takes under o: n (exact), fewer (sampled)
+ * or 0 (off); see pg_graph_opts.betweenness_budget. */
+size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o);
+
+/* Fills every node's betweenness by hop count (centrality.c): exact over
+ * all sources, or estimated from the sampled ones scaled by n / k, or -1
+ * when off; sets g->betweenness_sampled and g->betweenness_sources.  Needs
+ * g's nodes and edges only.  PG_ERR_NOMEM. */
+pg_err pgg_betweenness(pg_graph *g, const pg_graph_opts *o, pg_error *err);
+
 #endif
