@@ -79,6 +79,9 @@ typedef struct pg_graph_opts {
                                    0.13; how it was measured: README, Graph) */
 } pg_graph_opts;
 
+/* Least papers of a community that counts as a group (n_groups). */
+#define PG_GROUP_MIN 3
+
 /* How betweenness is computed (pg_graph_opts.betweenness). */
 enum pg_betweenness {
     PG_BETWEENNESS_AUTO = 0,    /* exact within the budget, else sampled */
@@ -93,6 +96,11 @@ void pg_graph_opts_default(pg_graph_opts *o);
 typedef struct pg_graph_node {
     char id[PG_ID_HEX];
     char *title;
+    char *label;                /* what labels and tables show: the title,
+                                   followed by " (first day)" when another
+                                   paper has the same title or the title has
+                                   at most two words ("Editorial"); may be
+                                   the title itself */
     int authors, days, occurrences;     /* authors -1: unknown */
     char first_day[11], last_day[11];
     size_t n_urls;
@@ -138,6 +146,9 @@ typedef struct pg_graph {
     size_t n_edges;
     pg_graph_community *communities;
     size_t n_communities;
+    size_t n_groups;                /* communities of PG_GROUP_MIN or more
+                                       papers (the first n_groups): the count
+                                       the report, the pictures and run give */
     size_t n_components;            /* numbered largest first, ties by lowest
                                        node index; likewise communities */
     size_t largest_component;       /* its number of nodes */

@@ -142,8 +142,9 @@ static int step_graph(run_ctx *r, const pg_graph_opts *go)
     if (status == EXIT_OK)
         status = out_path(r, "graph") ? cli_graph_csv(r->g, r->path) : EXIT_OUTPUT;
     if (status == EXIT_OK)
-        printf("graph     %zu papers, %zu links, %zu communities, %zu components: "
-               "%s/graph.graphml\n", r->g->n_nodes, r->g->n_edges, r->g->n_communities,
+        printf("graph     %zu papers, %zu links, %zu communit%s of %d or more papers, "
+               "%zu components: %s/graph.graphml\n", r->g->n_nodes, r->g->n_edges,
+               r->g->n_groups, r->g->n_groups == 1 ? "y" : "ies", PG_GROUP_MIN,
                r->g->n_components, r->dir);
     return status;
 }

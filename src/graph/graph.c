@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "papergraph/base.h"
 #include "papergraph/graph.h"
@@ -115,8 +116,11 @@ void pg_graph_free(pg_graph *g)
 {
     if (g == NULL)
         return;
-    for (size_t i = 0; i < g->n_nodes; i++)
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        if (g->nodes[i].label != g->nodes[i].title)
+            free(g->nodes[i].label);
         free(g->nodes[i].title);
+    }
     for (size_t i = 0; i < g->n_communities; i++)
         free(g->communities[i].label);
     free(g->nodes);
@@ -1130,6 +1134,70 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* Labels that tell papers apart                                       */
+
+typedef struct title_ref {
+    const char *title;
+    size_t node;
+} title_ref;
+
+static int cmp_title_ref(const void *x, const void *y)
+{
+    const title_ref *a = x, *b = y;
+    int c = strcasecmp(a->title, b->title);
+    return c ? c : (a->node > b->node) - (a->node < b->node);
+}
+
+static int few_words(const char *t)
+{
+    int words = 0, in = 0;
+    for (; *t; t++) {
+        int sp = *t == ' ' || *t == '\t' || *t == '\n';
+        words += !sp && !in;
+        in = !sp;
+    }
+    return words <= 2;
+}
+
+/* Sets every node's label: its title, plus its first day when the title
+ * alone does not tell it apart (see pg_graph_node.label). */
+static pg_err node_labels(pg_graph *g, pg_error *err)
+{
+    size_t n = g->n_nodes;
+    title_ref *r = malloc((n ? n : 1) * sizeof *r);
+    unsigned char *generic = calloc(n ? n : 1, 1);
+    pg_err rc = PG_OK;
+    if (r == NULL || generic == NULL) {
+        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        r[i] = (title_ref){ g->nodes[i].title, i };
+    qsort(r, n, sizeof *r, cmp_title_ref);
+    for (size_t i = 0; i + 1 < n; i++)
+        if (strcasecmp(r[i].title, r[i + 1].title) == 0)
+            generic[r[i].node] = generic[r[i + 1].node] = 1;
+    for (size_t i = 0; i < n && rc == PG_OK; i++) {
+        pg_graph_node *nd = &g->nodes[i];
+        nd->label = nd->title;
+        if ((generic[i] || few_words(nd->title)) && nd->first_day[0]) {
+            size_t len = strlen(nd->title) + strlen(nd->first_day) + 4;
+            char *l = malloc(len);
+            if (l == NULL) {
+                rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+                break;
+            }
+            snprintf(l, len, "%s (%s)", nd->title, nd->first_day);
+            nd->label = l;
+        }
+    }
+out:
+    free(r);
+    free(generic);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
 
 pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
                       const pg_graph_opts *o, pg_graph **out, pg_error *err)
@@ -1178,11 +1246,16 @@ pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
         rc = merge_edges(g, &ev, o, err);
     if (rc == PG_OK && best != NULL)
         rc = add_weak_links(g, best, o, err);
+    if (rc == PG_OK)
+        rc = node_labels(g, err);
     if (rc != PG_OK || n == 0)
         goto out;
     degree_strength(g);
     rc = analyse(g, o, err);
     if (rc == PG_OK) {
+        while (g->n_groups < g->n_communities
+               && g->communities[g->n_groups].size >= PG_GROUP_MIN)
+            g->n_groups++;
         community_tops(g);
         rc = community_labels(g, model, err);
     }

@@ -50,7 +50,7 @@
 
 #define MIN_SIDE 16
 #define MAX_SIDE 16384
-#define MIN_COLOURED 3          /* smaller communities are drawn grey */
+#define MIN_COLOURED PG_GROUP_MIN  /* smaller communities are drawn grey */
 #define LABEL_CHARS 40          /* node labels, in code points */
 #define TEXT_CAP 300            /* longest text kept before fitting */
 #define FONT "sans-serif"
@@ -108,7 +108,7 @@ typedef struct scene {
     size_t *ranked;             /* communities, largest first */
     int *comm_colour;           /* per community: as colour */
     size_t n_ranked;            /* ... with at least MIN_COLOURED nodes */
-    size_t n_groups;            /* communities with at least two nodes */
+    size_t n_groups;            /* communities with at least MIN_COLOURED nodes */
     size_t n_legend;            /* legend rows shown */
     size_t n_isolated;          /* nodes without a (valid) edge */
     size_t n_small;             /* nodes drawn COLOUR_SMALL */
@@ -444,7 +444,7 @@ static pg_err scene_rank(scene *s)
     for (size_t j = 0; j < nc; j++) {
         s->ranked[j] = k[j].i;
         s->n_ranked += s->comm_size[k[j].i] >= MIN_COLOURED;
-        s->n_groups += s->comm_size[k[j].i] >= 2;
+        s->n_groups += s->comm_size[k[j].i] >= MIN_COLOURED;
     }
     free(k);
     return PG_OK;
@@ -731,7 +731,7 @@ static int label_place(const scene *s, size_t i, double tw, double asc,
 static pg_err label_text(scene *s, size_t i)
 {
     const pg_graph_node *nd = &s->g->nodes[i];
-    pg_err rc = text_clean(nd->title, &s->t1);
+    pg_err rc = text_clean(nd->label ? nd->label : nd->title, &s->t1);
     if (rc == PG_OK && s->t1.len == 0) {
         char id[PG_ID_HEX];
         memcpy(id, nd->id, sizeof id);
@@ -891,10 +891,11 @@ static pg_err stats_line(scene *s, pg_buf *b)
 {
     const pg_graph *g = s->g;
     pg_buf_reset(b);
-    pg_err rc = pg_buf_printf(b, "%zu paper%s \xC2\xB7 %zu link%s \xC2\xB7 %zu communit%s",
+    pg_err rc = pg_buf_printf(b, "%zu paper%s \xC2\xB7 %zu link%s \xC2\xB7 %zu communit%s "
+                              "of %d or more papers",
                               g->n_nodes, g->n_nodes == 1 ? "" : "s",
                               g->n_edges, g->n_edges == 1 ? "" : "s",
-                              s->n_groups, s->n_groups == 1 ? "y" : "ies");
+                              s->n_groups, s->n_groups == 1 ? "y" : "ies", MIN_COLOURED);
     if (rc == PG_OK && s->n_isolated > 0)
         rc = pg_buf_printf(b, " \xC2\xB7 %zu unlinked", s->n_isolated);
     return rc;
