@@ -1,7 +1,7 @@
 /*
 ** graph.c: builds and analyses the paper graph (see graph.h).
 **
-** This is the only file that includes igraph.h.  It works in two halves.
+** It works in two halves.
 **
 ** 1. Evidence to edges, in plain C and near-linear time.
 **    Links: each canonical URL of a paper yields up to two keys: the exact
@@ -17,8 +17,8 @@
 **    by pair and merged into one edge per pair.
 **
 ** 2. Analysis with igraph: components, Leiden communities (modularity),
-**    PageRank, betweenness (exact, sampled or skipped), assortativity by
-**    author count and, when asked, a Fruchterman-Reingold layout.
+**    PageRank, assortativity by author count; betweenness (centrality.c)
+**    and, when asked, the layout (layout.c) with the handlers below held.
 **
 ** igraph keeps its error handler, warning handler and default random number
 ** generator in process-global variables (Debian's 0.10.2 is built without
@@ -67,13 +67,6 @@ static const char *const platform_hosts[] = {
  * stable, which takes a handful of passes). */
 #define LEIDEN_BETA 0.01
 #define LEIDEN_ITERATIONS (-1)
-/* Fruchterman-Reingold iterations: enough for the layout to settle.  Above
- * LAYOUT_GRID_MIN nodes igraph's AUTOGRID uses the grid (its threshold),
- * and components are tethered to a centre with LAYOUT_TETHER (see
- * ig_layout). */
-#define LAYOUT_ITERATIONS 500
-#define LAYOUT_GRID_MIN 1000
-#define LAYOUT_TETHER 0.05
 /* Number of terms in a community label. */
 #define LABEL_TERMS 4
 
@@ -801,6 +794,9 @@ static pg_err ig_communities(pg_graph *g, const igraph_t *ig,
     g->n_communities = (size_t)k;
     for (size_t i = 0; i < (size_t)k; i++)
         g->communities[i].size = sizes[i];
+    while (g->n_groups < g->n_communities
+           && g->communities[g->n_groups].size >= PG_GROUP_MIN)
+        g->n_groups++;
     for (size_t i = 0; i < g->n_nodes; i++)
         g->nodes[i].community = lab[i];
 out:
@@ -893,119 +889,22 @@ out:
 
 /* Scales the layout into [0,1] x [0,1] with one factor for both axes (the
  * picture keeps its proportions) and centres it. */
-static void normalise_layout(pg_graph *g, const igraph_matrix_t *xy)
+static void normalise_layout(pg_graph *g)
 {
     double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
     for (size_t i = 0; i < g->n_nodes; i++) {
+        double v[2] = { g->nodes[i].x, g->nodes[i].y };
         for (int d = 0; d < 2; d++) {
-            double v = MATRIX(*xy, i, d);
-            lo[d] = v < lo[d] ? v : lo[d];
-            hi[d] = v > hi[d] ? v : hi[d];
+            lo[d] = v[d] < lo[d] ? v[d] : lo[d];
+            hi[d] = v[d] > hi[d] ? v[d] : hi[d];
         }
     }
     double span = fmax(hi[0] - lo[0], hi[1] - lo[1]);
     for (size_t i = 0; i < g->n_nodes; i++) {
-        double x = MATRIX(*xy, i, 0), y = MATRIX(*xy, i, 1);
+        double x = g->nodes[i].x, y = g->nodes[i].y;
         g->nodes[i].x = span > 0 ? 0.5 + (x - (lo[0] + hi[0]) / 2) / span : 0.5;
         g->nodes[i].y = span > 0 ? 0.5 + (y - (lo[1] + hi[1]) / 2) / span : 0.5;
     }
-}
-
-/* The graph the layout runs on when the grid is used: g plus one centre
- * node (index n) tied by a weak edge (LAYOUT_TETHER times the mean weight)
- * to the first node of every component.  See ig_layout. */
-static pg_err ig_tethered(const pg_graph *g, igraph_t *lg, igraph_vector_t *lw,
-                          pg_error *err)
-{
-    pg_err rc = PG_OK;
-    size_t n = g->n_nodes, m = g->n_edges, k = g->n_components, at = m;
-    double mean = 0;
-    unsigned char *seen = calloc(k ? k : 1, 1);
-    igraph_vector_int_t ev;
-    igraph_error_t e = igraph_vector_int_init(&ev, (igraph_integer_t)(2 * (m + k)));
-    if (e != IGRAPH_SUCCESS) {
-        free(seen);
-        return ig_fail(err, "igraph_vector_int_init", e);
-    }
-    e = igraph_vector_init(lw, (igraph_integer_t)(m + k));
-    if (e != IGRAPH_SUCCESS || seen == NULL) {
-        rc = e != IGRAPH_SUCCESS ? ig_fail(err, "igraph_vector_init", e)
-                                 : pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-        if (e == IGRAPH_SUCCESS)
-            igraph_vector_destroy(lw);
-        goto out;
-    }
-    for (size_t i = 0; i < m; i++) {
-        VECTOR(ev)[2 * i] = (igraph_integer_t)g->edges[i].a;
-        VECTOR(ev)[2 * i + 1] = (igraph_integer_t)g->edges[i].b;
-        VECTOR(*lw)[i] = g->edges[i].weight;
-        mean += g->edges[i].weight / (double)m;
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t c = (size_t)g->nodes[i].component;
-        if (seen[c])
-            continue;
-        seen[c] = 1;
-        VECTOR(ev)[2 * at] = (igraph_integer_t)i;
-        VECTOR(ev)[2 * at + 1] = (igraph_integer_t)n;
-        VECTOR(*lw)[at++] = LAYOUT_TETHER * (m ? mean : 1.0);
-    }
-    e = igraph_create(lg, &ev, (igraph_integer_t)n + 1, IGRAPH_UNDIRECTED);
-    if (e != IGRAPH_SUCCESS) {
-        rc = ig_fail(err, "igraph_create", e);
-        igraph_vector_destroy(lw);
-    }
-out:
-    igraph_vector_int_destroy(&ev);
-    free(seen);
-    return rc;
-}
-
-/* Weighted Fruchterman-Reingold, seeded, IGRAPH_LAYOUT_AUTOGRID.  Above
- * LAYOUT_GRID_MIN nodes igraph uses its grid: repulsion acts only between
- * nearby nodes, which is fast, but then nothing keeps components together:
- * isolated nodes and small components drift ten times farther out than the
- * main component spreads, and the drawing would shrink it to a dot.  There
- * the layout runs on ig_tethered(): every component on a weak string to a
- * centre, so they settle around the main one, isolated nodes on the
- * periphery.  Below, the exact repulsion already does that.  (A bounding
- * box does not help: nodes pile up on its border and the grid cells there
- * get crowded, an order of magnitude slower.) */
-static pg_err ig_layout(pg_graph *g, const igraph_t *ig,
-                        const igraph_vector_t *w, const pg_graph_opts *o,
-                        pg_error *err)
-{
-    pg_err rc = PG_OK;
-    igraph_t lg;
-    igraph_vector_t lw;
-    igraph_matrix_t xy;
-    int tether = g->n_nodes > LAYOUT_GRID_MIN && g->n_components > 1;
-    if (tether && (rc = ig_tethered(g, &lg, &lw, err)) != PG_OK)
-        return rc;
-    igraph_error_t e = igraph_matrix_init(&xy, 0, 0);
-    if (e != IGRAPH_SUCCESS) {
-        rc = ig_fail(err, "igraph_matrix_init", e);
-        goto out;
-    }
-    e = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)o->seed);
-    if (e == IGRAPH_SUCCESS)
-        e = igraph_layout_fruchterman_reingold(tether ? &lg : ig, &xy, 0,
-                                               LAYOUT_ITERATIONS,
-                                               sqrt((double)g->n_nodes) / 10.0,
-                                               IGRAPH_LAYOUT_AUTOGRID,
-                                               tether ? &lw : g->n_edges ? w : NULL,
-                                               NULL, NULL, NULL, NULL);
-    if (e != IGRAPH_SUCCESS)
-        rc = ig_fail(err, "igraph_layout_fruchterman_reingold", e);
-    else
-        normalise_layout(g, &xy);   /* the first n rows: not the centre */
-    igraph_matrix_destroy(&xy);
-out:
-    if (tether) {
-        igraph_vector_destroy(&lw);
-        igraph_destroy(&lg);
-    }
-    return rc;
 }
 
 /* Runs every igraph step on g (n > 0).  lab is scratch for n labels. */
@@ -1021,8 +920,8 @@ static pg_err ig_steps(pg_graph *g, const igraph_t *ig, const igraph_vector_t *w
         rc = ig_assortativity(g, err);
     if (rc == PG_OK)
         rc = pgg_betweenness(g, o, err);
-    if (rc == PG_OK && o->layout)
-        rc = ig_layout(g, ig, w, o, err);
+    if (rc == PG_OK && o->layout && (rc = pgg_layout(g, o->seed, err)) == PG_OK)
+        normalise_layout(g);
     return rc;
 }
 
@@ -1253,9 +1152,6 @@ pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
     degree_strength(g);
     rc = analyse(g, o, err);
     if (rc == PG_OK) {
-        while (g->n_groups < g->n_communities
-               && g->communities[g->n_groups].size >= PG_GROUP_MIN)
-            g->n_groups++;
         community_tops(g);
         rc = community_labels(g, model, err);
     }

@@ -190,4 +190,9 @@ size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o);
  * g's nodes and edges only.  PG_ERR_NOMEM. */
 pg_err pgg_betweenness(pg_graph *g, const pg_graph_opts *o, pg_error *err);
 
+/* Positions every node (layout.c): communities as regions, see there.
+ * Needs the communities (and n_groups); leaves x, y unscaled.  Call with
+ * the non-aborting igraph handlers installed.  PG_ERR_NOMEM, PG_ERR_GRAPH. */
+pg_err pgg_layout(pg_graph *g, uint64_t seed, pg_error *err);
+
 #endif
