@@ -125,6 +125,11 @@ uint32_t pg_draw_palette_rgb(size_t rank);
  * created or cairo fails, and then path is left untouched; PG_ERR_NOMEM. */
 pg_err pg_graph_draw(const pg_graph *g, const char *path, pg_draw_format fmt,
                      const pg_draw_opts *o, pg_error *err);
+/* Gives back what cairo and fontconfig keep cached for the life of the
+ * process after drawing (fonts, the font configuration).  Call at most once,
+ * when the program is done drawing and no cairo object is alive; a later
+ * drawing works but loads the fonts again. */
+void pg_draw_release_fonts(void);
 
 /*
 ** Report: the readable summary of a collection and its paper graph:

@@ -137,6 +137,8 @@ int cmd_graph(cli_ctx *ctx, int argc, char **argv)
     for (int i = 0; i < 3 && status == EXIT_OK; i++)
         if (pictures[i])
             status = cli_graph_draw(g, pictures[i], "papergraph");
+    if (drawing)
+        pg_draw_release_fonts();
     pg_graph_free(g);
     pg_store_close(s);
     return status;

@@ -156,6 +156,7 @@ static int step_pictures(run_ctx *r)
     int status = out_path(r, "graph.svg") ? cli_graph_draw(r->g, r->path, title) : EXIT_OUTPUT;
     if (status == EXIT_OK)
         status = out_path(r, "graph.png") ? cli_graph_draw(r->g, r->path, title) : EXIT_OUTPUT;
+    pg_draw_release_fonts();
     if (status == EXIT_OK)
         printf("picture   %s/graph.svg, %s/graph.png\n", r->dir, r->dir);
     return status;

@@ -4,12 +4,14 @@
 ** An export is written to a temporary file in the target's directory (so the
 ** final rename stays on one file system and is atomic), synced, and renamed
 ** over the target only when every write succeeded.  A crash or an error
-** leaves the previous file, never a truncated one.
+** leaves the previous file, never a truncated one.  The file gets the mode
+** a newly created file would (0666 less the umask).
 */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "papergraph/export.h"
@@ -57,6 +59,12 @@ pg_err pg_outfile_open(const char *path, pg_outfile **out, FILE **fp,
         o->tmp = NULL;
         goto out;
     }
+    /* mkstemp makes the file private (0600); the file should get the mode
+     * any new file gets, 0666 less the umask.  umask() can only be read by
+     * setting it: set it straight back. */
+    mode_t mask = umask(022);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
     o->fp = fdopen(fd, "w");
     if (o->fp == NULL) {
         rc = pg_error_set(err, PG_ERR_IO, "%s: %s", path, strerror(errno));
