@@ -2,8 +2,8 @@
 ** export.h: writing what the store holds, and the one escaping function per
 ** output syntax.
 **
-** Untrusted text reaches CSV, JSON and XML only through pg_csv_escape,
-** pg_json_escape and pg_xml_escape.  Files are written through pg_outfile:
+** Untrusted text reaches CSV, JSON, XML and HTML only through pg_csv_escape,
+** pg_json_escape, pg_xml_escape and pg_script_escape.  Files are written through pg_outfile:
 ** to a temporary file beside the target, renamed into place on commit, so a
 ** failed export never leaves a partial file.
 */
@@ -33,6 +33,10 @@ pg_err pg_csv_escape(const char *s, size_t len, pg_buf *out);
 /* Appends s[0..len) as a JSON string literal, quotes included; control
  * characters escaped, invalid UTF-8 replaced by U+FFFD. */
 pg_err pg_json_escape(const char *s, size_t len, pg_buf *out);
+/* The same JSON string made safe inside an HTML <script> element: also
+ * writes <, > and & as \u003c, \u003e, \u0026 (so no "</script>" or
+ * "<!--"), and U+2028/9 escaped.  The one way text gets into graph.html. */
+pg_err pg_script_escape(const char *s, size_t len, pg_buf *out);
 /* Appends s[0..len) as XML character data safe in text and in attribute
  * values: & < > " ' escaped; characters XML 1.0 forbids (controls other than
  * tab, LF, CR; U+FFFE/U+FFFF) dropped; invalid UTF-8 replaced by U+FFFD. */

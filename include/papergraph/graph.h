@@ -181,6 +181,12 @@ pg_err pg_graph_write_graphml(const pg_graph *g, FILE *out, pg_error *err);
  * to skip that file.  Unknown or uncomputed values are empty fields. */
 pg_err pg_graph_write_csv(const pg_graph *g, FILE *nodes, FILE *edges,
                           pg_error *err);
+/* graph.html: one self-contained page (no network) to explore g in a
+ * browser: pan, zoom, hover, click, search, legend (see src/out/html.c).
+ * Needs the layout (pg_graph_opts.layout); title names the page.  Returns
+ * PG_OK, PG_ERR_USAGE (no layout), PG_ERR_NOMEM or PG_ERR_IO. */
+pg_err pg_graph_write_html(const pg_graph *g, const char *title, FILE *out,
+                           pg_error *err);
 
 /* Builds and analyses the graph of every paper in the store (graph.h):
  * nodes are canonical papers with their title + abstract as text, their URLs,

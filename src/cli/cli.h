@@ -119,6 +119,7 @@ int cli_build_graph(const cli_ctx *ctx, const pg_graph_opts *o, pg_store **s,
 int cli_graph_graphml(const pg_graph *g, const char *path);
 int cli_graph_csv(const pg_graph *g, const char *prefix);
 int cli_graph_draw(const pg_graph *g, const char *path, const char *title);
+int cli_graph_html(const pg_graph *g, const char *path);
 int cli_report(pg_store *s, const pg_graph *g, pg_out_format fmt, const char *path);
 
 /* Finds the text read at "FILE:LINE"; PG_ERR_USAGE when arg is not of

@@ -21,6 +21,7 @@ const char cmd_run_usage[] =
     "  graph.graphml               the paper graph for Gephi, Cytoscape, networkx\n"
     "  graph-nodes.csv, graph-edges.csv\n"
     "  graph.svg, graph.png        the picture\n"
+    "  graph.html                  the graph to explore in a browser\n"
     "  report.txt, report.json     communities, central and repeated papers\n"
     "The database is DIR/papergraph.db unless --db or $PAPERGRAPH_DB names one;\n"
     "running again with more files adds to it.\n"
@@ -158,7 +159,9 @@ static int step_pictures(run_ctx *r)
         status = out_path(r, "graph.png") ? cli_graph_draw(r->g, r->path, title) : EXIT_OUTPUT;
     pg_draw_release_fonts();
     if (status == EXIT_OK)
-        printf("picture   %s/graph.svg, %s/graph.png\n", r->dir, r->dir);
+        status = out_path(r, "graph.html") ? cli_graph_html(r->g, r->path) : EXIT_OUTPUT;
+    if (status == EXIT_OK)
+        printf("picture   %s/graph.svg, %s/graph.png, %s/graph.html\n", r->dir, r->dir, r->dir);
     return status;
 }
 
