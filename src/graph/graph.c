@@ -40,54 +40,14 @@
 #include "papergraph/graph.h"
 #include "graph/internal.h"
 
-/* Link keys: an exact canonical URL, or the owner/host it lives under. */
-enum { KEY_EXACT = 0, KEY_OWNER = 1, KEY_HOST = 2 };
-
-/* Evidence strength of one shared key before rarity weighting: an exact URL
- * says "same artefact", an owner or host only "same group". */
-static const double key_factor[] = { 1.0, 0.5, 0.5 };
-
-/* Sites whose host says nothing about a project: many unrelated papers
- * point into them.  For these only the exact URL is a key (and not even
- * that for the bare site).  Sorted for bsearch.  The df cap catches the
- * ones missing here once N is large; this list matters for small N. */
-static const char *const platform_hosts[] = {
-    "aclanthology.org", "arxiv.org", "bit.ly", "colab.research.google.com",
-    "dl.acm.org", "docs.google.com", "doi.org", "drive.google.com",
-    "dx.doi.org", "gitlab.com", "huggingface.co",
-    "ieeexplore.ieee.org", "kaggle.com", "link.springer.com", "medium.com",
-    "openaccess.thecvf.com", "openreview.net", "paperswithcode.com",
-    "proceedings.neurips.cc", "pypi.org", "sites.google.com", "twitter.com",
-    "x.com", "youtu.be", "youtube.com", "zenodo.org",
-};
-
 /* Damping of PageRank, the usual value. */
 #define PAGERANK_DAMPING 0.85
 /* Leiden randomness and iterations (negative: until the partition is
  * stable, which takes a handful of passes). */
 #define LEIDEN_BETA 0.01
 #define LEIDEN_ITERATIONS (-1)
-/* Number of terms in a community label. */
-#define LABEL_TERMS 4
 
-typedef struct link_key {
-    pg_key k;           /* XXH3-128 of "kind:text" */
-    uint32_t node;
-    uint32_t kind;
-} link_key;
 
-/* One piece of evidence for the pair a < b; merged per pair later. */
-typedef struct evidence {
-    uint32_t a, b;
-    uint32_t shared;    /* exact URLs in common */
-    float term;         /* cosine similarity, 0 when none */
-    double link;        /* rarity-weighted link score */
-} evidence;
-
-typedef struct ev_vec {
-    evidence *v;
-    size_t n, cap;
-} ev_vec;
 
 void pg_graph_opts_default(pg_graph_opts *o)
 {
@@ -239,186 +199,6 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
-/* Evidence                                                           */
-
-static pg_err ev_push(ev_vec *e, const evidence *x)
-{
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 1024;
-        evidence *v = realloc(e->v, cap * sizeof *v);
-        if (v == NULL)
-            return PG_ERR_NOMEM;
-        e->v = v;
-        e->cap = cap;
-    }
-    e->v[e->n++] = *x;
-    return PG_OK;
-}
-
-/* The most papers one link key may join.  A key above this is too common
- * to say anything (arxiv.org, a big GitHub organisation): it is skipped
- * rather than turned into a clique.  Above 5% of N or above 50 papers,
- * whichever is smaller, but never below 5 so that small graphs still link. */
-static size_t link_df_cap(size_t n)
-{
-    size_t cap = n / 20;
-    if (cap < 5)
-        cap = 5;
-    return cap > 50 ? 50 : cap;
-}
-
-static int cmp_str_ptr(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-static int is_platform_host(const char *host)
-{
-    return bsearch(&host, platform_hosts,
-                   sizeof platform_hosts / sizeof platform_hosts[0],
-                   sizeof platform_hosts[0], cmp_str_ptr) != NULL;
-}
-
-static int ends_with(const char *s, size_t len, const char *suffix)
-{
-    size_t n = strlen(suffix);
-    return len > n && memcmp(s + len - n, suffix, n) == 0;
-}
-
-/* The keys of all papers, and a scratch buffer to spell one. */
-typedef struct key_sink {
-    link_key *keys;
-    size_t n, cap;
-    pg_buf tmp;
-} key_sink;
-
-static pg_err sink_add(key_sink *s, int kind, const char *p, size_t len,
-                       uint32_t node)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        link_key *k = realloc(s->keys, cap * sizeof *k);
-        if (k == NULL)
-            return PG_ERR_NOMEM;
-        s->keys = k;
-        s->cap = cap;
-    }
-    pg_buf_reset(&s->tmp);
-    pg_err rc = pg_buf_putc(&s->tmp, "uoh"[kind]);  /* kinds never match */
-    if (rc == PG_OK)
-        rc = pg_buf_append(&s->tmp, p, len);
-    if (rc != PG_OK)
-        return rc;
-    s->keys[s->n].k = pg_key_of(s->tmp.data, s->tmp.len);
-    s->keys[s->n].node = node;
-    s->keys[s->n].kind = (uint32_t)kind;
-    s->n++;
-    return PG_OK;
-}
-
-/* Keys of one canonical URL ("https://host/rest"), see the file comment:
- * the exact URL unless it is a bare site, plus the group it belongs to:
- * the GitHub owner (github.com/OWNER/..., OWNER.github.io), else the host,
- * except for platform hosts. */
-static pg_err url_keys(key_sink *s, const char *url, uint32_t node)
-{
-    const char *h = strstr(url, "://");
-    char host[256];
-    if (h == NULL)
-        return PG_OK;
-    h += 3;
-    size_t hlen = strcspn(h, "/?#");
-    const char *rest = h + hlen;
-    if (hlen == 0 || hlen >= sizeof host)
-        return PG_OK;
-    memcpy(host, h, hlen);
-    host[hlen] = '\0';
-
-    int exact = rest[0] != '\0' && strcmp(rest, "/") != 0;
-    int group = KEY_HOST;
-    const char *gp = host;
-    size_t glen = hlen;
-    if (strcmp(host, "github.com") == 0) {
-        gp = rest + (rest[0] == '/');
-        glen = strcspn(gp, "/?#");
-        if (glen == 0)
-            return PG_OK;               /* github.com itself */
-        const char *repo = gp + glen;   /* an owner page is not an artefact */
-        exact = repo[0] == '/' && strcspn(repo + 1, "/?#") > 0;
-        group = KEY_OWNER;
-    } else if (ends_with(host, hlen, ".github.io")) {
-        glen = strcspn(host, ".");
-        group = KEY_OWNER;
-    } else if (is_platform_host(host)) {
-        group = -1;
-    }
-    pg_err rc = exact ? sink_add(s, KEY_EXACT, url, strlen(url), node) : PG_OK;
-    if (rc == PG_OK && group >= 0)
-        rc = sink_add(s, group, gp, glen, node);
-    return rc;
-}
-
-static int cmp_link_key(const void *x, const void *y)
-{
-    const link_key *a = x, *b = y;
-    int c = pg_key_cmp(a->k, b->k);
-    if (c)
-        return c;
-    return (a->node > b->node) - (a->node < b->node);
-}
-
-/* Emits one evidence per pair of the posting list keys[0..df). */
-static pg_err key_pairs(const link_key *keys, size_t df, size_t n, ev_vec *ev)
-{
-    double idf = log1p((double)n / (double)df) / log1p((double)n / 2.0);
-    evidence e = { 0, 0, keys[0].kind == KEY_EXACT, 0.0f,
-                   key_factor[keys[0].kind] * idf };
-    for (size_t i = 0; i < df; i++) {
-        for (size_t j = i + 1; j < df; j++) {
-            e.a = keys[i].node;
-            e.b = keys[j].node;
-            if (ev_push(ev, &e) != PG_OK)
-                return PG_ERR_NOMEM;
-        }
-    }
-    return PG_OK;
-}
-
-/* Link evidence through the inverted index key -> papers (see the file
- * comment).  A paper naming one key twice counts once. */
-static pg_err link_evidence(const pg_graph_paper *papers, const size_t *order,
-                            size_t n, ev_vec *ev, pg_error *err)
-{
-    pg_err rc = PG_OK;
-    key_sink s = { NULL, 0, 0, PG_BUF_INIT };
-    for (size_t i = 0; i < n && rc == PG_OK; i++) {
-        const pg_graph_paper *p = &papers[order[i]];
-        for (size_t u = 0; p->urls && u < p->n_urls && rc == PG_OK; u++)
-            if (p->urls[u] != NULL)
-                rc = url_keys(&s, p->urls[u], (uint32_t)i);
-    }
-    if (rc != PG_OK)
-        goto out;
-    if (s.n > 0)    /* qsort(NULL, 0) is undefined */
-        qsort(s.keys, s.n, sizeof *s.keys, cmp_link_key);
-    size_t m = 0;   /* drop repeated (key, paper) */
-    for (size_t i = 0; i < s.n; i++)
-        if (m == 0 || cmp_link_key(&s.keys[m - 1], &s.keys[i]) != 0)
-            s.keys[m++] = s.keys[i];
-    size_t cap = link_df_cap(n);
-    for (size_t i = 0, j; i < m && rc == PG_OK; i = j) {
-        for (j = i + 1; j < m && pg_key_cmp(s.keys[i].k, s.keys[j].k) == 0; j++)
-            ;
-        if (j - i >= 2 && j - i <= cap)
-            rc = key_pairs(&s.keys[i], j - i, n, ev);
-    }
-out:
-    free(s.keys);
-    pg_buf_release(&s.tmp);
-    return rc == PG_OK ? PG_OK : pg_error_set(err, rc, "out of memory");
-}
-
-/* ------------------------------------------------------------------ */
 /* Terms (the pg_terms module)                                        */
 
 /* Builds the TF-IDF model over the papers' texts in node order, so that
@@ -468,7 +248,7 @@ static pg_err term_evidence(const pg_terms *model, size_t n,
             continue;
         }
         evidence e = { a < b ? a : b, a < b ? b : a, 0, sim[i].sim, 0.0 };
-        if (ev_push(ev, &e) != PG_OK)
+        if (pgg_ev_push(ev, &e) != PG_OK)
             rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     }
     free(sim);
@@ -957,146 +737,6 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
-/* Community descriptions                                             */
-
-/* Keeps the (up to) five nodes of highest PageRank of each community,
- * ties to the smaller index. */
-static void community_tops(pg_graph *g)
-{
-    for (size_t i = 0; i < g->n_nodes; i++) {
-        pg_graph_community *c = &g->communities[g->nodes[i].community];
-        double pr = g->nodes[i].pagerank;
-        size_t at = c->n_top;
-        while (at > 0 && g->nodes[c->top[at - 1]].pagerank < pr)
-            at--;
-        if (at >= 5)
-            continue;
-        size_t last = c->n_top < 5 ? c->n_top : 4;
-        memmove(&c->top[at + 1], &c->top[at], (last - at) * sizeof c->top[0]);
-        c->top[at] = i;
-        if (c->n_top < 5)
-            c->n_top++;
-    }
-}
-
-/* Groups the node indexes by community: members[start[c] .. start[c+1])
- * are the nodes of community c in ascending order. */
-static pg_err community_members(const pg_graph *g, uint32_t **members,
-                                 size_t **start)
-{
-    size_t k = g->n_communities, n = g->n_nodes;
-    size_t *s = calloc(k + 1, sizeof *s);
-    uint32_t *m = malloc((n ? n : 1) * sizeof *m);
-    if (s == NULL || m == NULL) {
-        free(s);
-        free(m);
-        return PG_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++)
-        s[g->nodes[i].community + 1]++;
-    for (size_t c = 0; c < k; c++)
-        s[c + 1] += s[c];
-    for (size_t i = 0; i < n; i++)      /* advances s[c] to the end of c */
-        m[s[g->nodes[i].community]++] = (uint32_t)i;
-    for (size_t c = k; c-- > 0;)        /* and back */
-        s[c + 1] = s[c];
-    s[0] = 0;
-    *members = m;
-    *start = s;
-    return PG_OK;
-}
-
-/* Labels every community with its most distinctive terms. */
-static pg_err community_labels(pg_graph *g, const pg_terms *model,
-                               pg_error *err)
-{
-    uint32_t *members = NULL;
-    size_t *start = NULL;
-    pg_buf b = PG_BUF_INIT;
-    pg_err rc = community_members(g, &members, &start);
-    if (rc != PG_OK) {
-        rc = pg_error_set(err, rc, "out of memory");
-        goto out;
-    }
-    for (size_t c = 0; c < g->n_communities && rc == PG_OK; c++) {
-        pg_buf_reset(&b);
-        rc = pg_terms_label(model, members + start[c], start[c + 1] - start[c],
-                            LABEL_TERMS, &b, err);
-        if (rc == PG_OK && (g->communities[c].label = pg_buf_detach(&b)) == NULL)
-            rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    }
-out:
-    pg_buf_release(&b);
-    free(members);
-    free(start);
-    return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* Labels that tell papers apart                                       */
-
-typedef struct title_ref {
-    const char *title;
-    size_t node;
-} title_ref;
-
-static int cmp_title_ref(const void *x, const void *y)
-{
-    const title_ref *a = x, *b = y;
-    int c = strcasecmp(a->title, b->title);
-    return c ? c : (a->node > b->node) - (a->node < b->node);
-}
-
-static int few_words(const char *t)
-{
-    int words = 0, in = 0;
-    for (; *t; t++) {
-        int sp = *t == ' ' || *t == '\t' || *t == '\n';
-        words += !sp && !in;
-        in = !sp;
-    }
-    return words <= 2;
-}
-
-/* Sets every node's label: its title, plus its first day when the title
- * alone does not tell it apart (see pg_graph_node.label). */
-static pg_err node_labels(pg_graph *g, pg_error *err)
-{
-    size_t n = g->n_nodes;
-    title_ref *r = malloc((n ? n : 1) * sizeof *r);
-    unsigned char *generic = calloc(n ? n : 1, 1);
-    pg_err rc = PG_OK;
-    if (r == NULL || generic == NULL) {
-        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++)
-        r[i] = (title_ref){ g->nodes[i].title, i };
-    qsort(r, n, sizeof *r, cmp_title_ref);
-    for (size_t i = 0; i + 1 < n; i++)
-        if (strcasecmp(r[i].title, r[i + 1].title) == 0)
-            generic[r[i].node] = generic[r[i + 1].node] = 1;
-    for (size_t i = 0; i < n && rc == PG_OK; i++) {
-        pg_graph_node *nd = &g->nodes[i];
-        nd->label = nd->title;
-        if ((generic[i] || few_words(nd->title)) && nd->first_day[0]) {
-            size_t len = strlen(nd->title) + strlen(nd->first_day) + 4;
-            char *l = malloc(len);
-            if (l == NULL) {
-                rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-                break;
-            }
-            snprintf(l, len, "%s (%s)", nd->title, nd->first_day);
-            nd->label = l;
-        }
-    }
-out:
-    free(r);
-    free(generic);
-    return rc;
-}
-
-/* ------------------------------------------------------------------ */
 
 pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
                       const pg_graph_opts *o, pg_graph **out, pg_error *err)
@@ -1130,7 +770,7 @@ pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
     g->assortativity_authors = NAN;
     rc = make_nodes(g, papers, n, order, err);
     if (rc == PG_OK && o->w_links > 0)
-        rc = link_evidence(papers, order, n, &ev, err);
+        rc = pgg_link_evidence(papers, order, n, &ev, err);
     if (rc == PG_OK)
         rc = term_model(papers, order, n, &model, err);
     if (rc == PG_OK && o->w_terms > 0 && o->top_k > 0) {
@@ -1146,14 +786,14 @@ pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
     if (rc == PG_OK && best != NULL)
         rc = add_weak_links(g, best, o, err);
     if (rc == PG_OK)
-        rc = node_labels(g, err);
+        rc = pgg_node_labels(g, err);
     if (rc != PG_OK || n == 0)
         goto out;
     degree_strength(g);
     rc = analyse(g, o, err);
     if (rc == PG_OK) {
-        community_tops(g);
-        rc = community_labels(g, model, err);
+        pgg_community_tops(g);
+        rc = pgg_community_labels(g, model, err);
     }
 out:
     pg_terms_free(model);

@@ -190,6 +190,33 @@ size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o);
  * g's nodes and edges only.  PG_ERR_NOMEM. */
 pg_err pgg_betweenness(pg_graph *g, const pg_graph_opts *o, pg_error *err);
 
+/* One piece of evidence for a pair of nodes, merged per pair into an edge
+ * by graph.c. */
+typedef struct evidence {
+    uint32_t a, b;
+    uint32_t shared;    /* exact URLs in common */
+    float term;         /* cosine similarity, 0 when none */
+    double link;        /* rarity-weighted link score */
+} evidence;
+
+typedef struct ev_vec {
+    evidence *v;
+    size_t n, cap;
+} ev_vec;
+
+/* Appends x to e; PG_ERR_NOMEM. */
+pg_err pgg_ev_push(ev_vec *e, const evidence *x);
+
+/* Link evidence of the papers (node i is papers[order[i]]) into ev
+ * (links.c). */
+pg_err pgg_link_evidence(const pg_graph_paper *papers, const size_t *order,
+                         size_t n, ev_vec *ev, pg_error *err);
+
+/* Community top papers and term labels, and node labels (labels.c). */
+void pgg_community_tops(pg_graph *g);
+pg_err pgg_community_labels(pg_graph *g, const pg_terms *model, pg_error *err);
+pg_err pgg_node_labels(pg_graph *g, pg_error *err);
+
 /* Positions every node (layout.c): communities as regions, see there.
  * Needs the communities (and n_groups); leaves x, y unscaled.  Call with
  * the non-aborting igraph handlers installed.  PG_ERR_NOMEM, PG_ERR_GRAPH. */
