@@ -124,6 +124,8 @@ pg_err pg_terms_finish(pg_terms *t, pg_error *err);
  * are ranked by their exact cosine, which is what sim holds.  So the search
  * is approximate only in which documents it considers: against an
  * exhaustive search it found 98.7% of the edges on 7,400 real abstracts.
+ * The documents are searched in two halves on two threads when the machine
+ * has two cores (pgg_run2); the result is the same either way.
  * On success *edges is an array of *n_edges edges that the caller frees
  * with free() (NULL when there are none).  Returns PG_OK; PG_ERR_USAGE
  * before pg_terms_finish(); PG_ERR_NOMEM (*edges is then NULL). */
