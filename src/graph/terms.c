@@ -1240,6 +1240,13 @@ typedef struct heap {
     size_t n, cap;
 } heap;
 
+/* qsort order: better candidates first (see cand_better). */
+static int cand_cmp(const void *x, const void *y)
+{
+    cand a = *(const cand *)x, b = *(const cand *)y;
+    return cand_better(a, b) ? -1 : cand_better(b, a) ? 1 : 0;
+}
+
 static void heap_down(heap *h, size_t i)
 {
     for (;;) {
@@ -1370,7 +1377,22 @@ static pg_err search_doc(searcher *s, uint32_t d, double min_sim)
     for (size_t i = s->rest; i < t->vec_start[d + 1]; i++)
         s->dense[t->vec[i].id] = t->vec[i].w;
     s->top.n = 0;
+    /* Best partial score first: a candidate's cosine is at most its partial
+     * score plus the norm of d's unsearched part (Cauchy-Schwarz, vectors of
+     * norm 1), so once that bound falls below min_sim or below the k-th best
+     * found, no later candidate can enter the top k and the search stops.
+     * The margin covers float rounding, so the result is what the full loop
+     * gives. */
+    double rest2 = 0;
+    for (size_t i = s->rest; i < t->vec_start[d + 1]; i++)
+        rest2 += (double)t->vec[i].w * t->vec[i].w;
+    double rest_norm = sqrt(rest2) + 1e-5;
+    sort_n(s->cands.v, s->cands.n, sizeof *s->cands.v, cand_cmp);
     for (size_t j = 0; j < s->cands.n; j++) {
+        double bound = s->cands.v[j].score + rest_norm;
+        if (bound < min_sim
+            || (s->top.n == s->top.cap && bound < s->top.v[0].score))
+            break;
         double sim = cosine(s, d, s->cands.v[j]);
         float f = sim > 1.0 ? 1.0f : (float)sim;    /* rounding can pass 1 */
         cand c = { f, s->cands.v[j].id };
