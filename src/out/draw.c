@@ -4,7 +4,7 @@
 **
 ** Shape: everything that does not need cairo -- screen positions, radii,
 ** colours, which papers get labels, the legend rows -- is worked out first
-** into a `scene` (scene_init).  Then one routine, draw_scene(), paints the
+** into a `scene` (pgd_scene_init, draw_scene.c).  Then one routine, draw_scene(), paints the
 ** scene onto whatever cairo surface it is given, so SVG, PNG and PDF are the
 ** same picture; only render_file() knows the surface kinds.
 **
@@ -24,8 +24,9 @@
 ** so that text widths, and thus label placement, are the same in all three
 ** formats.
 **
-** Files: cairo writes to PATH.tmpXXXXXX beside the target, renamed into
-** place only when cairo reports success, so there are no partial pictures.
+** Files: through pg_outfile, the one atomic-write path (a temporary file
+** beside the target, renamed into place only when cairo reports success,
+** with the mode the umask gives), so there are no partial pictures.
 ** SVG is drawn to memory first so that svg_fix_id() can remove the one
 ** process-dependent number cairo writes; nothing here reads the clock, so
 ** the same graph gives the same SVG bytes (and the same PNG pixels).  PDF
