@@ -38,7 +38,7 @@ NODE_ATTRS = ["label", "days", "occurrences", "pagerank", "community",
               "component", "degree", "strength"]
 EDGE_ATTRS = ["weight", "shared_links", "link_score", "term_sim",
               "authors_close", "kind", "interaction"]
-KINDS = {"links", "terms", "links+terms"}
+KINDS = {"links", "terms", "links+terms", "weak"}
 
 failures = []
 

@@ -189,7 +189,7 @@ static void run(const pg_graph_paper *p, size_t n, const char *out_path)
                cpu() - c0, rc == PG_OK ? "ok" : err.msg);
         pg_graph_free(g);
     }
-    o.betweenness_max = 0;
+    o.betweenness = PG_BETWEENNESS_OFF;
     pg_graph_free(timed_build("build, no betweenness", p, n, &o));
     o.w_terms = 0;
     pg_graph_free(timed_build("build, no betweenness, no terms", p, n, &o));

@@ -3,9 +3,10 @@
 ** output syntax.
 **
 ** Untrusted text reaches CSV, JSON, XML and HTML only through pg_csv_escape,
-** pg_json_escape, pg_xml_escape and pg_html_escape.  Files are written
-** through pg_outfile: to a temporary file beside the target, renamed into
-** place on commit, so a failed export never leaves a partial file.
+** pg_json_escape, pg_xml_escape, pg_html_escape and pg_script_escape (text
+** inside a <script> element).  Files are written through pg_outfile: to a
+** temporary file beside the target, renamed into place on commit, so a
+** failed export never leaves a partial file.
 */
 #ifndef PAPERGRAPH_EXPORT_H
 #define PAPERGRAPH_EXPORT_H
@@ -36,6 +37,10 @@ pg_err pg_csv_escape(const char *s, size_t len, pg_buf *out);
 /* Appends s[0..len) as a JSON string literal, quotes included; control
  * characters escaped, invalid UTF-8 replaced by U+FFFD. */
 pg_err pg_json_escape(const char *s, size_t len, pg_buf *out);
+/* The same JSON string made safe inside an HTML <script> element: also
+ * writes <, > and & as \u003c, \u003e, \u0026 (so no "</script>" or
+ * "<!--"), and U+2028/9 escaped.  The one way text gets into graph.html. */
+pg_err pg_script_escape(const char *s, size_t len, pg_buf *out);
 /* Appends s[0..len) as XML character data safe in text and in attribute
  * values: & < > " ' escaped; characters XML 1.0 forbids (controls other than
  * tab, LF, CR; U+FFFE/U+FFFF) dropped; invalid UTF-8 replaced by U+FFFD. */
@@ -135,6 +140,11 @@ uint32_t pg_draw_palette_rgb(size_t rank);
  * created or cairo fails, and then path is left untouched; PG_ERR_NOMEM. */
 pg_err pg_graph_draw(const pg_graph *g, const char *path, pg_draw_format fmt,
                      const pg_draw_opts *o, pg_error *err);
+/* Gives back what cairo and fontconfig keep cached for the life of the
+ * process after drawing (fonts, the font configuration).  Call at most once,
+ * when the program is done drawing and no cairo object is alive; a later
+ * drawing works but loads the fonts again. */
+void pg_draw_release_fonts(void);
 
 /*
 ** Report: the readable summary of a collection and its paper graph:

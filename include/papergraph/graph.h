@@ -1,8 +1,8 @@
 /*
 ** graph.h: the paper graph: nodes are canonical papers, edges come from
 ** evidence (shared links, shared terms, author counts); analysed with igraph
-** (components, Leiden communities, PageRank, degree, sampled betweenness,
-** layout).  Only src/graph.c includes igraph.h.
+** (components, Leiden communities, PageRank, degree, betweenness,
+** layout).  Only src/graph/ includes igraph.h.
 **
 ** pg_graph is a plain result structure so that exporters (GraphML, CSV), the
 ** drawing and the report read it directly; it is built and freed only by this
@@ -63,12 +63,32 @@ typedef struct pg_graph_opts {
                                    higher gives more, smaller communities */
     uint64_t seed;              /* RNG seed for communities and layout (default 42) */
     int layout;                 /* 1: compute x,y for drawing */
-    size_t betweenness_max;     /* exact betweenness up to this many nodes,
-                                   sampled above, skipped above 10x (default 5000):
-                                   hop counts; sampled = max^2/n random sources
-                                   scaled by n/that, costing about what an exact
-                                   run on max nodes costs; 0 = never */
+    int betweenness;            /* pg_betweenness (default AUTO) */
+    double betweenness_budget;  /* work allowed for betweenness, in edge
+                                   visits: one source costs n + 2m.  AUTO is
+                                   exact when all n sources fit, else samples
+                                   as many sources as fit; SAMPLED always
+                                   samples that many (at least one).
+                                   Default 5e7: exact up to a few thousand
+                                   papers, about a second of one core */
+    int weak_links;             /* 1: a paper with no edge keeps a "weak"
+                                   link to its best term neighbour when that
+                                   similarity is at least weak_min_sim
+                                   (default 1) */
+    double weak_min_sim;        /* the noise floor of that link (default
+                                   0.13; how it was measured: README, Graph) */
 } pg_graph_opts;
+
+/* Least papers of a community that counts as a group (n_groups). */
+#define PG_GROUP_MIN 3
+
+/* How betweenness is computed (pg_graph_opts.betweenness). */
+enum pg_betweenness {
+    PG_BETWEENNESS_AUTO = 0,    /* exact within the budget, else sampled */
+    PG_BETWEENNESS_EXACT,       /* every source, whatever it costs */
+    PG_BETWEENNESS_SAMPLED,     /* sources sampled within the budget */
+    PG_BETWEENNESS_OFF          /* not computed */
+};
 
 /* Fills o with the documented defaults. */
 void pg_graph_opts_default(pg_graph_opts *o);
@@ -76,6 +96,11 @@ void pg_graph_opts_default(pg_graph_opts *o);
 typedef struct pg_graph_node {
     char id[PG_ID_HEX];
     char *title;
+    char *label;                /* what labels and tables show: the title,
+                                   followed by " (first day)" when another
+                                   paper has the same title or the title has
+                                   at most two words ("Editorial"); may be
+                                   the title itself */
     int authors, days, occurrences;     /* authors -1: unknown */
     char first_day[11], last_day[11];
     size_t n_urls;
@@ -99,7 +124,10 @@ typedef struct pg_graph_edge {
     double term_sim;            /* cosine of TF-IDF vectors, 0 when not a term edge */
     int authors_close;          /* 1 when both counts are known and differ by at
                                    most max(1, 10% of the larger) */
-    const char *kind;           /* "links", "terms" or "links+terms" (static) */
+    const char *kind;           /* "links", "terms", "links+terms" or "weak"
+                                   (a paper's one link to its best term
+                                   neighbour below min_sim, see weak_links;
+                                   static) */
 } pg_graph_edge;
 
 typedef struct pg_graph_community {
@@ -118,6 +146,9 @@ typedef struct pg_graph {
     size_t n_edges;
     pg_graph_community *communities;
     size_t n_communities;
+    size_t n_groups;                /* communities of PG_GROUP_MIN or more
+                                       papers (the first n_groups): the count
+                                       the report, the pictures and run give */
     size_t n_components;            /* numbered largest first, ties by lowest
                                        node index; likewise communities */
     size_t largest_component;       /* its number of nodes */
@@ -125,6 +156,9 @@ typedef struct pg_graph {
                                        communities; NaN without edges */
     double assortativity_authors;   /* NaN when undefined */
     int betweenness_sampled;        /* 1 sampled, 0 exact, -1 skipped */
+    size_t betweenness_sources;     /* breadth-first searches it took: n when
+                                       exact, 0 when skipped */
+    size_t n_weak;                  /* edges of kind "weak" */
 } pg_graph;
 
 /* Builds and analyses the graph of n papers (o NULL: the defaults).  Nodes
@@ -147,6 +181,12 @@ pg_err pg_graph_write_graphml(const pg_graph *g, FILE *out, pg_error *err);
  * to skip that file.  Unknown or uncomputed values are empty fields. */
 pg_err pg_graph_write_csv(const pg_graph *g, FILE *nodes, FILE *edges,
                           pg_error *err);
+/* graph.html: one self-contained page (no network) to explore g in a
+ * browser: pan, zoom, hover, click, search, legend (see src/out/html.c).
+ * Needs the layout (pg_graph_opts.layout); title names the page.  Returns
+ * PG_OK, PG_ERR_USAGE (no layout), PG_ERR_NOMEM or PG_ERR_IO. */
+pg_err pg_graph_write_html(const pg_graph *g, const char *title, FILE *out,
+                           pg_error *err);
 
 /* Builds and analyses the graph of every paper in the store (graph.h):
  * nodes are canonical papers with their title + abstract as text, their URLs,

@@ -168,6 +168,21 @@ pg_err pg_store_foreach_variant(pg_store *s, const char *paper_id,
 /* Appends the paper's canonical URLs, sorted, one per line, to out. */
 pg_err pg_store_paper_urls(pg_store *s, const char *paper_id, pg_buf *out,
                            pg_error *err);
+/* Every paper seen on at least min_days days (0: all) in paper id order, in
+ * one pass over the store (three statements, each stepped through once):
+ * for each paper, variant() for each of its texts (in key order), then url()
+ * for each of its canonical URLs (sorted), then paper() with its
+ * aggregates.  Strings are valid during each callback only.  A non-zero
+ * return from any callback stops the walk (PG_OK). */
+typedef int (*pg_url_row_fn)(void *ctx, const char *url);
+typedef struct pg_paper_walk {
+    pg_paper_row_fn paper;
+    pg_variant_row_fn variant;
+    pg_url_row_fn url;          /* may be NULL: URLs not read */
+    void *ctx;
+} pg_paper_walk;
+pg_err pg_store_walk_papers(pg_store *s, int min_days, const pg_paper_walk *w,
+                            pg_error *err);
 /* Calls fn for every occurrence of one text, ordered by day, file, line. */
 pg_err pg_store_foreach_text_occurrence(pg_store *s, pg_key text,
                                         pg_occurrence_fn fn, void *ctx,

@@ -101,7 +101,9 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     { "top-k", required_argument, NULL, 2004 }, \
     { "min-sim", required_argument, NULL, 2005 }, \
     { "resolution", required_argument, NULL, 2006 }, \
-    { "seed", required_argument, NULL, 2007 }
+    { "seed", required_argument, NULL, 2007 }, \
+    { "betweenness", required_argument, NULL, 2008 }, \
+    { "weak-min-sim", required_argument, NULL, 2009 }
 #define CLI_GRAPH_HELP \
     "  --w-links X      weight of shared-link evidence (default 1)\n" \
     "  --w-terms X      weight of term (TF-IDF cosine) similarity (default 1)\n" \
@@ -110,7 +112,12 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     "  --top-k N        term neighbours kept per paper (default 10)\n" \
     "  --min-sim X      least cosine for a term link (default 0.15)\n" \
     "  --resolution X   Leiden resolution: higher, smaller communities (default 1)\n" \
-    "  --seed N         seed of communities and layout (default 42)\n"
+    "  --seed N         seed of communities and layout (default 42)\n" \
+    "  --betweenness M  auto (default: exact when it fits a budget of about a\n" \
+    "                   second, else estimated from sampled sources), exact,\n" \
+    "                   sampled or off\n" \
+    "  --weak-min-sim X a paper with no link keeps one weak link to its best\n" \
+    "                   term neighbour at or above X (default 0.13; 0: none)\n"
 /* Handles a CLI_GRAPH_LONGOPTS option; returns 1 when opt was one, with
  * *bad set when its value was out of range (a message was printed). */
 int cli_graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad);
@@ -128,6 +135,7 @@ int cli_build_graph(const cli_ctx *ctx, const pg_graph_opts *o, pg_store **s,
 int cli_graph_graphml(const pg_graph *g, const char *path);
 int cli_graph_csv(const pg_graph *g, const char *prefix);
 int cli_graph_draw(const pg_graph *g, const char *path, const char *title);
+int cli_graph_html(const pg_graph *g, const char *path);
 int cli_report(pg_store *s, const pg_graph *g, pg_out_format fmt, const char *path);
 
 /* Writes a daily digest as fmt to path (NULL or "-": standard output),

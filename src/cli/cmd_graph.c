@@ -10,7 +10,7 @@
 
 const char cmd_graph_usage[] =
     "usage: papergraph [--db PATH] graph [--format graphml|csv] [-o FILE] [--svg FILE]\n"
-    "                  [--png FILE] [--pdf FILE] [GRAPH OPTIONS]\n"
+    "                  [--png FILE] [--pdf FILE] [--html FILE] [GRAPH OPTIONS]\n"
     "\n"
     "Builds the graph of the merged papers (linked by shared links and shared\n"
     "terms; author counts add a small bonus) and analyses it: components,\n"
@@ -19,8 +19,10 @@ const char cmd_graph_usage[] =
     "  -o, --output F   GraphML file (default standard output, unless a picture\n"
     "                   is asked for); for csv, the prefix of F-nodes.csv and\n"
     "                   F-edges.csv (default graph)\n"
-    "  --svg/--png/--pdf F  draw the graph: a force-directed layout, nodes\n"
+    "  --svg/--png/--pdf F  draw the graph: each community a region, nodes\n"
     "                   coloured by community and sized by PageRank\n"
+    "  --html F         one self-contained page to explore the graph in a\n"
+    "                   browser (pan, zoom, search, click a paper)\n"
     CLI_GRAPH_HELP;
 
 typedef struct csv_pair {
@@ -73,6 +75,16 @@ int cli_graph_draw(const pg_graph *g, const char *path, const char *title)
     return rc == PG_ERR_IO ? EXIT_OUTPUT : cli_exit_for(rc);
 }
 
+static pg_err write_html(void *ctx, FILE *out, pg_error *err)
+{
+    return pg_graph_write_html(ctx, "papergraph", out, err);
+}
+
+int cli_graph_html(const pg_graph *g, const char *path)
+{
+    return cli_write_file(path, write_html, (void *)g);
+}
+
 int cli_build_graph(const cli_ctx *ctx, const pg_graph_opts *o, pg_store **s,
                     pg_graph **g)
 {
@@ -98,9 +110,10 @@ int cmd_graph(cli_ctx *ctx, int argc, char **argv)
         { "svg", required_argument, NULL, 's' },
         { "png", required_argument, NULL, 'p' },
         { "pdf", required_argument, NULL, 'P' },
+        { "html", required_argument, NULL, 'H' },
         { NULL, 0, NULL, 0 },
     };
-    const char *out = NULL, *pictures[3] = { NULL, NULL, NULL };
+    const char *out = NULL, *pictures[3] = { NULL, NULL, NULL }, *html = NULL;
     int csv = 0, format_given = 0, opt, now, bad;
     pg_graph_opts go;
     pg_graph_opts_default(&go);
@@ -119,6 +132,8 @@ int cmd_graph(cli_ctx *ctx, int argc, char **argv)
                                        "unknown --format '%s' (graphml, csv)", optarg);
         } else if (opt == 'o') {
             out = optarg;
+        } else if (opt == 'H') {
+            html = optarg;
         } else {
             pictures[opt == 's' ? 0 : opt == 'p' ? 1 : 2] = optarg;
         }
@@ -126,17 +141,21 @@ int cmd_graph(cli_ctx *ctx, int argc, char **argv)
     if (optind < argc)
         return cli_usage_error(cmd_graph_usage, "graph takes no arguments");
     int drawing = pictures[0] || pictures[1] || pictures[2];
-    go.layout = drawing;
+    go.layout = drawing || html != NULL;
     pg_store *s = NULL;
     pg_graph *g = NULL;
     int status = cli_build_graph(ctx, &go, &s, &g);
     if (status == EXIT_OK && csv)
         status = cli_graph_csv(g, out ? out : "graph");
-    else if (status == EXIT_OK && (out || format_given || !drawing))
+    else if (status == EXIT_OK && (out || format_given || !go.layout))
         status = cli_graph_graphml(g, out);
     for (int i = 0; i < 3 && status == EXIT_OK; i++)
         if (pictures[i])
             status = cli_graph_draw(g, pictures[i], "papergraph");
+    if (drawing)
+        pg_draw_release_fonts();
+    if (status == EXIT_OK && html)
+        status = cli_graph_html(g, html);
     pg_graph_free(g);
     pg_store_close(s);
     return status;

@@ -22,6 +22,7 @@ const char cmd_run_usage[] =
     "  graph.graphml               the paper graph for Gephi, Cytoscape, networkx\n"
     "  graph-nodes.csv, graph-edges.csv\n"
     "  graph.svg, graph.png        the picture\n"
+    "  graph.html                  the graph to explore in a browser\n"
     "  report.txt, report.json     communities, central and repeated papers\n"
     "  new.md                      the daily digest of the last day (see new)\n"
     "The database is DIR/papergraph.db unless --db or $PAPERGRAPH_DB names one;\n"
@@ -145,8 +146,9 @@ static int step_graph(run_ctx *r, const pg_graph_opts *go)
     if (status == EXIT_OK)
         status = out_path(r, "graph") ? cli_graph_csv(r->g, r->path) : EXIT_OUTPUT;
     if (status == EXIT_OK)
-        printf("graph     %zu papers, %zu links, %zu communities, %zu components: "
-               "%s/graph.graphml\n", r->g->n_nodes, r->g->n_edges, r->g->n_communities,
+        printf("graph     %zu papers, %zu links, %zu communit%s of %d or more papers, "
+               "%zu components: %s/graph.graphml\n", r->g->n_nodes, r->g->n_edges,
+               r->g->n_groups, r->g->n_groups == 1 ? "y" : "ies", PG_GROUP_MIN,
                r->g->n_components, r->dir);
     return status;
 }
@@ -158,8 +160,11 @@ static int step_pictures(run_ctx *r)
     int status = out_path(r, "graph.svg") ? cli_graph_draw(r->g, r->path, title) : EXIT_OUTPUT;
     if (status == EXIT_OK)
         status = out_path(r, "graph.png") ? cli_graph_draw(r->g, r->path, title) : EXIT_OUTPUT;
+    pg_draw_release_fonts();
     if (status == EXIT_OK)
-        printf("picture   %s/graph.svg, %s/graph.png\n", r->dir, r->dir);
+        status = out_path(r, "graph.html") ? cli_graph_html(r->g, r->path) : EXIT_OUTPUT;
+    if (status == EXIT_OK)
+        printf("picture   %s/graph.svg, %s/graph.png, %s/graph.html\n", r->dir, r->dir, r->dir);
     return status;
 }
 

@@ -148,14 +148,36 @@ int cli_graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad)
         ok = parse_double(arg, 0, 4294967295.0, &v) == 0 && v == (unsigned long)v;
         o->seed = (uint64_t)v;
         break;
+    case 2008:
+        ok = 1;
+        if (strcmp(arg, "auto") == 0)
+            o->betweenness = PG_BETWEENNESS_AUTO;
+        else if (strcmp(arg, "exact") == 0)
+            o->betweenness = PG_BETWEENNESS_EXACT;
+        else if (strcmp(arg, "sampled") == 0)
+            o->betweenness = PG_BETWEENNESS_SAMPLED;
+        else if (strcmp(arg, "off") == 0)
+            o->betweenness = PG_BETWEENNESS_OFF;
+        else
+            ok = 0;
+        break;
+    case 2009:
+        ok = parse_double(arg, 0, 1, &v) == 0;
+        o->weak_links = v > 0;
+        if (v > 0)
+            o->weak_min_sim = v;
+        break;
     default:
         return 0;
     }
     if (!ok) {
         static const char *const names[] = { "--w-links", "--w-terms", "--w-authors",
                                              "--top-k", "--min-sim", "--resolution",
-                                             "--seed" };
-        cli_error("%s: '%s' is out of range (see --help)", names[opt - 2001], arg);
+                                             "--seed", "--betweenness", "--weak-min-sim" };
+        if (opt == 2008)
+            cli_error("--betweenness: '%s' is not auto, exact, sampled or off", arg);
+        else
+            cli_error("%s: '%s' is out of range (see --help)", names[opt - 2001], arg);
         *bad = 1;
     }
     return 1;

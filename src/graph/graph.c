@@ -1,7 +1,7 @@
 /*
 ** graph.c: builds and analyses the paper graph (see graph.h).
 **
-** This is the only file that includes igraph.h.  It works in two halves.
+** It works in two halves.
 **
 ** 1. Evidence to edges, in plain C and near-linear time.
 **    Links: each canonical URL of a paper yields up to two keys: the exact
@@ -17,8 +17,8 @@
 **    by pair and merged into one edge per pair.
 **
 ** 2. Analysis with igraph: components, Leiden communities (modularity),
-**    PageRank, betweenness (exact, sampled or skipped), assortativity by
-**    author count and, when asked, a Fruchterman-Reingold layout.
+**    PageRank, assortativity by author count; betweenness (centrality.c)
+**    and, when asked, the layout (layout.c) with the handlers below held.
 **
 ** igraph keeps its error handler, warning handler and default random number
 ** generator in process-global variables (Debian's 0.10.2 is built without
@@ -34,31 +34,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "papergraph/base.h"
 #include "papergraph/graph.h"
 #include "graph/internal.h"
-
-/* Link keys: an exact canonical URL, or the owner/host it lives under. */
-enum { KEY_EXACT = 0, KEY_OWNER = 1, KEY_HOST = 2 };
-
-/* Evidence strength of one shared key before rarity weighting: an exact URL
- * says "same artefact", an owner or host only "same group". */
-static const double key_factor[] = { 1.0, 0.5, 0.5 };
-
-/* Sites whose host says nothing about a project: many unrelated papers
- * point into them.  For these only the exact URL is a key (and not even
- * that for the bare site).  Sorted for bsearch.  The df cap catches the
- * ones missing here once N is large; this list matters for small N. */
-static const char *const platform_hosts[] = {
-    "aclanthology.org", "arxiv.org", "bit.ly", "colab.research.google.com",
-    "dl.acm.org", "docs.google.com", "doi.org", "drive.google.com",
-    "dx.doi.org", "gitlab.com", "huggingface.co",
-    "ieeexplore.ieee.org", "kaggle.com", "link.springer.com", "medium.com",
-    "openaccess.thecvf.com", "openreview.net", "paperswithcode.com",
-    "proceedings.neurips.cc", "pypi.org", "sites.google.com", "twitter.com",
-    "x.com", "youtu.be", "youtube.com", "zenodo.org",
-};
 
 /* Damping of PageRank, the usual value. */
 #define PAGERANK_DAMPING 0.85
@@ -66,34 +46,8 @@ static const char *const platform_hosts[] = {
  * stable, which takes a handful of passes). */
 #define LEIDEN_BETA 0.01
 #define LEIDEN_ITERATIONS (-1)
-/* Fruchterman-Reingold iterations: enough for the layout to settle.  Above
- * LAYOUT_GRID_MIN nodes igraph's AUTOGRID uses the grid (its threshold),
- * and components are tethered to a centre with LAYOUT_TETHER (see
- * ig_layout). */
-#define LAYOUT_ITERATIONS 500
-#define LAYOUT_GRID_MIN 1000
-#define LAYOUT_TETHER 0.05
-/* Number of terms in a community label. */
-#define LABEL_TERMS 4
 
-typedef struct link_key {
-    pg_key k;           /* XXH3-128 of "kind:text" */
-    uint32_t node;
-    uint32_t kind;
-} link_key;
 
-/* One piece of evidence for the pair a < b; merged per pair later. */
-typedef struct evidence {
-    uint32_t a, b;
-    uint32_t shared;    /* exact URLs in common */
-    float term;         /* cosine similarity, 0 when none */
-    double link;        /* rarity-weighted link score */
-} evidence;
-
-typedef struct ev_vec {
-    evidence *v;
-    size_t n, cap;
-} ev_vec;
 
 void pg_graph_opts_default(pg_graph_opts *o)
 {
@@ -105,15 +59,21 @@ void pg_graph_opts_default(pg_graph_opts *o)
     o->resolution = 1.0;
     o->seed = 42;
     o->layout = 0;
-    o->betweenness_max = 5000;
+    o->betweenness = PG_BETWEENNESS_AUTO;
+    o->betweenness_budget = 5e7;
+    o->weak_links = 1;
+    o->weak_min_sim = 0.13;
 }
 
 void pg_graph_free(pg_graph *g)
 {
     if (g == NULL)
         return;
-    for (size_t i = 0; i < g->n_nodes; i++)
+    for (size_t i = 0; i < g->n_nodes; i++) {
+        if (g->nodes[i].label != g->nodes[i].title)
+            free(g->nodes[i].label);
         free(g->nodes[i].title);
+    }
     for (size_t i = 0; i < g->n_communities; i++)
         free(g->communities[i].label);
     free(g->nodes);
@@ -141,6 +101,12 @@ static pg_err check_opts(const pg_graph_opts *o, pg_error *err)
     if (!isfinite(o->resolution) || o->resolution <= 0 || o->resolution > 1e6)
         return pg_error_set(err, PG_ERR_USAGE,
                             "graph resolution must be positive");
+    if (o->betweenness < PG_BETWEENNESS_AUTO || o->betweenness > PG_BETWEENNESS_OFF
+        || !isfinite(o->betweenness_budget) || o->betweenness_budget < 0)
+        return pg_error_set(err, PG_ERR_USAGE, "bad graph betweenness option");
+    if (!isfinite(o->weak_min_sim) || o->weak_min_sim <= 0 || o->weak_min_sim > 1)
+        return pg_error_set(err, PG_ERR_USAGE,
+                            "graph weak_min_sim must be in (0, 1]");
     return PG_OK;
 }
 
@@ -233,186 +199,6 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
-/* Evidence                                                           */
-
-static pg_err ev_push(ev_vec *e, const evidence *x)
-{
-    if (e->n == e->cap) {
-        size_t cap = e->cap ? e->cap * 2 : 1024;
-        evidence *v = realloc(e->v, cap * sizeof *v);
-        if (v == NULL)
-            return PG_ERR_NOMEM;
-        e->v = v;
-        e->cap = cap;
-    }
-    e->v[e->n++] = *x;
-    return PG_OK;
-}
-
-/* The most papers one link key may join.  A key above this is too common
- * to say anything (arxiv.org, a big GitHub organisation): it is skipped
- * rather than turned into a clique.  Above 5% of N or above 50 papers,
- * whichever is smaller, but never below 5 so that small graphs still link. */
-static size_t link_df_cap(size_t n)
-{
-    size_t cap = n / 20;
-    if (cap < 5)
-        cap = 5;
-    return cap > 50 ? 50 : cap;
-}
-
-static int cmp_str_ptr(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-static int is_platform_host(const char *host)
-{
-    return bsearch(&host, platform_hosts,
-                   sizeof platform_hosts / sizeof platform_hosts[0],
-                   sizeof platform_hosts[0], cmp_str_ptr) != NULL;
-}
-
-static int ends_with(const char *s, size_t len, const char *suffix)
-{
-    size_t n = strlen(suffix);
-    return len > n && memcmp(s + len - n, suffix, n) == 0;
-}
-
-/* The keys of all papers, and a scratch buffer to spell one. */
-typedef struct key_sink {
-    link_key *keys;
-    size_t n, cap;
-    pg_buf tmp;
-} key_sink;
-
-static pg_err sink_add(key_sink *s, int kind, const char *p, size_t len,
-                       uint32_t node)
-{
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        link_key *k = realloc(s->keys, cap * sizeof *k);
-        if (k == NULL)
-            return PG_ERR_NOMEM;
-        s->keys = k;
-        s->cap = cap;
-    }
-    pg_buf_reset(&s->tmp);
-    pg_err rc = pg_buf_putc(&s->tmp, "uoh"[kind]);  /* kinds never match */
-    if (rc == PG_OK)
-        rc = pg_buf_append(&s->tmp, p, len);
-    if (rc != PG_OK)
-        return rc;
-    s->keys[s->n].k = pg_key_of(s->tmp.data, s->tmp.len);
-    s->keys[s->n].node = node;
-    s->keys[s->n].kind = (uint32_t)kind;
-    s->n++;
-    return PG_OK;
-}
-
-/* Keys of one canonical URL ("https://host/rest"), see the file comment:
- * the exact URL unless it is a bare site, plus the group it belongs to:
- * the GitHub owner (github.com/OWNER/..., OWNER.github.io), else the host,
- * except for platform hosts. */
-static pg_err url_keys(key_sink *s, const char *url, uint32_t node)
-{
-    const char *h = strstr(url, "://");
-    char host[256];
-    if (h == NULL)
-        return PG_OK;
-    h += 3;
-    size_t hlen = strcspn(h, "/?#");
-    const char *rest = h + hlen;
-    if (hlen == 0 || hlen >= sizeof host)
-        return PG_OK;
-    memcpy(host, h, hlen);
-    host[hlen] = '\0';
-
-    int exact = rest[0] != '\0' && strcmp(rest, "/") != 0;
-    int group = KEY_HOST;
-    const char *gp = host;
-    size_t glen = hlen;
-    if (strcmp(host, "github.com") == 0) {
-        gp = rest + (rest[0] == '/');
-        glen = strcspn(gp, "/?#");
-        if (glen == 0)
-            return PG_OK;               /* github.com itself */
-        const char *repo = gp + glen;   /* an owner page is not an artefact */
-        exact = repo[0] == '/' && strcspn(repo + 1, "/?#") > 0;
-        group = KEY_OWNER;
-    } else if (ends_with(host, hlen, ".github.io")) {
-        glen = strcspn(host, ".");
-        group = KEY_OWNER;
-    } else if (is_platform_host(host)) {
-        group = -1;
-    }
-    pg_err rc = exact ? sink_add(s, KEY_EXACT, url, strlen(url), node) : PG_OK;
-    if (rc == PG_OK && group >= 0)
-        rc = sink_add(s, group, gp, glen, node);
-    return rc;
-}
-
-static int cmp_link_key(const void *x, const void *y)
-{
-    const link_key *a = x, *b = y;
-    int c = pg_key_cmp(a->k, b->k);
-    if (c)
-        return c;
-    return (a->node > b->node) - (a->node < b->node);
-}
-
-/* Emits one evidence per pair of the posting list keys[0..df). */
-static pg_err key_pairs(const link_key *keys, size_t df, size_t n, ev_vec *ev)
-{
-    double idf = log1p((double)n / (double)df) / log1p((double)n / 2.0);
-    evidence e = { 0, 0, keys[0].kind == KEY_EXACT, 0.0f,
-                   key_factor[keys[0].kind] * idf };
-    for (size_t i = 0; i < df; i++) {
-        for (size_t j = i + 1; j < df; j++) {
-            e.a = keys[i].node;
-            e.b = keys[j].node;
-            if (ev_push(ev, &e) != PG_OK)
-                return PG_ERR_NOMEM;
-        }
-    }
-    return PG_OK;
-}
-
-/* Link evidence through the inverted index key -> papers (see the file
- * comment).  A paper naming one key twice counts once. */
-static pg_err link_evidence(const pg_graph_paper *papers, const size_t *order,
-                            size_t n, ev_vec *ev, pg_error *err)
-{
-    pg_err rc = PG_OK;
-    key_sink s = { NULL, 0, 0, PG_BUF_INIT };
-    for (size_t i = 0; i < n && rc == PG_OK; i++) {
-        const pg_graph_paper *p = &papers[order[i]];
-        for (size_t u = 0; p->urls && u < p->n_urls && rc == PG_OK; u++)
-            if (p->urls[u] != NULL)
-                rc = url_keys(&s, p->urls[u], (uint32_t)i);
-    }
-    if (rc != PG_OK)
-        goto out;
-    if (s.n > 0)    /* qsort(NULL, 0) is undefined */
-        qsort(s.keys, s.n, sizeof *s.keys, cmp_link_key);
-    size_t m = 0;   /* drop repeated (key, paper) */
-    for (size_t i = 0; i < s.n; i++)
-        if (m == 0 || cmp_link_key(&s.keys[m - 1], &s.keys[i]) != 0)
-            s.keys[m++] = s.keys[i];
-    size_t cap = link_df_cap(n);
-    for (size_t i = 0, j; i < m && rc == PG_OK; i = j) {
-        for (j = i + 1; j < m && pg_key_cmp(s.keys[i].k, s.keys[j].k) == 0; j++)
-            ;
-        if (j - i >= 2 && j - i <= cap)
-            rc = key_pairs(&s.keys[i], j - i, n, ev);
-    }
-out:
-    free(s.keys);
-    pg_buf_release(&s.tmp);
-    return rc == PG_OK ? PG_OK : pg_error_set(err, rc, "out of memory");
-}
-
-/* ------------------------------------------------------------------ */
 /* Terms (the pg_terms module)                                        */
 
 /* Builds the TF-IDF model over the papers' texts in node order, so that
@@ -429,19 +215,40 @@ static pg_err term_model(const pg_graph_paper *papers, const size_t *order,
 }
 
 /* Adds the top-k cosine neighbours (symmetric, cosine >= min_sim) as
- * evidence. */
+ * evidence.  With weak links on, the search goes down to weak_min_sim and
+ * each paper's best neighbour below min_sim is kept in best[] (best[i].b
+ * UINT32_MAX: none) for add_weak_links. */
 static pg_err term_evidence(const pg_terms *model, size_t n,
-                            const pg_graph_opts *o, ev_vec *ev, pg_error *err)
+                            const pg_graph_opts *o, ev_vec *ev,
+                            pg_sim_edge *best, pg_error *err)
 {
     pg_sim_edge *sim = NULL;
     size_t n_sim = 0;
-    pg_err rc = pg_terms_topk(model, o->top_k, o->min_sim, &sim, &n_sim, err);
+    double floor = o->min_sim;
+    if (best != NULL && o->weak_min_sim < floor)
+        floor = o->weak_min_sim;
+    pg_err rc = pg_terms_topk(model, o->top_k, floor, &sim, &n_sim, err);
     for (size_t i = 0; i < n_sim && rc == PG_OK; i++) {
         uint32_t a = sim[i].a, b = sim[i].b;
         if (a == b || a >= n || b >= n || !(sim[i].sim > 0))
             continue;   /* the contract says never; an edge must be sound */
+        if (sim[i].sim < o->min_sim) {
+            /* Below min_sim: only a candidate for a weak link of either
+             * end; the higher similarity wins, ties to the lower index. */
+            uint32_t end[2] = { a, b };
+            for (int k = 0; k < 2 && best != NULL; k++) {
+                pg_sim_edge *x = &best[end[k]];
+                uint32_t other = end[1 - k];
+                if (x->b == UINT32_MAX || sim[i].sim > x->sim
+                    || (sim[i].sim == x->sim && other < x->b)) {
+                    x->b = other;
+                    x->sim = sim[i].sim;
+                }
+            }
+            continue;
+        }
         evidence e = { a < b ? a : b, a < b ? b : a, 0, sim[i].sim, 0.0 };
-        if (ev_push(ev, &e) != PG_OK)
+        if (pgg_ev_push(ev, &e) != PG_OK)
             rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     }
     free(sim);
@@ -513,6 +320,59 @@ static pg_err merge_edges(pg_graph *g, ev_vec *ev, const pg_graph_opts *o,
     pg_graph_edge *shrunk = realloc(g->edges, (m ? m : 1) * sizeof *shrunk);
     if (shrunk != NULL)
         g->edges = shrunk;
+    return PG_OK;
+}
+
+static int cmp_edge(const void *x, const void *y)
+{
+    const pg_graph_edge *a = x, *b = y;
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+/* A paper left with no edge keeps one link, of kind "weak", to its best
+ * term neighbour when that one is above the noise floor (best[], from
+ * term_evidence): so that the papers left alone are those with really
+ * nothing in common with the others.  Two such papers that chose each
+ * other make one edge.  Keeps the edges in (a, b) order. */
+static pg_err add_weak_links(pg_graph *g, const pg_sim_edge *best,
+                             const pg_graph_opts *o, pg_error *err)
+{
+    size_t n = g->n_nodes, extra = 0;
+    unsigned char *linked = calloc(n ? n : 1, 1);
+    if (linked == NULL)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < g->n_edges; i++)
+        linked[g->edges[i].a] = linked[g->edges[i].b] = 1;
+    for (size_t i = 0; i < n; i++)
+        extra += !linked[i] && best[i].b != UINT32_MAX;
+    pg_graph_edge *v = extra ? realloc(g->edges, (g->n_edges + extra) * sizeof *v) : g->edges;
+    if (v == NULL) {
+        free(linked);
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    }
+    g->edges = v;
+    size_t m = g->n_edges;
+    for (size_t i = 0; i < n; i++) {
+        if (linked[i] || best[i].b == UINT32_MAX)
+            continue;
+        size_t j = best[i].b;
+        pg_graph_edge e = { i < j ? i : j, i < j ? j : i, 0, 0, 0, best[i].sim, 0, "weak" };
+        if (linked[j] == 2 && best[j].b == i)
+            continue;                   /* j already made this one */
+        e.authors_close = authors_close(g->nodes[e.a].authors, g->nodes[e.b].authors);
+        e.weight = o->w_terms * e.term_sim + o->w_authors * e.authors_close;
+        if (!(isfinite(e.weight) && e.weight > 0))
+            continue;
+        linked[i] = 2;
+        v[m++] = e;
+    }
+    free(linked);
+    g->n_weak = m - g->n_edges;
+    if (m > g->n_edges)
+        qsort(g->edges, m, sizeof *g->edges, cmp_edge);
+    g->n_edges = m;
     return PG_OK;
 }
 
@@ -714,6 +574,9 @@ static pg_err ig_communities(pg_graph *g, const igraph_t *ig,
     g->n_communities = (size_t)k;
     for (size_t i = 0; i < (size_t)k; i++)
         g->communities[i].size = sizes[i];
+    while (g->n_groups < g->n_communities
+           && g->communities[g->n_groups].size >= PG_GROUP_MIN)
+        g->n_groups++;
     for (size_t i = 0; i < g->n_nodes; i++)
         g->nodes[i].community = lab[i];
 out:
@@ -747,58 +610,6 @@ static pg_err ig_pagerank(pg_graph *g, const igraph_t *ig,
                                        : 1.0 / (double)g->n_nodes;
 out:
     igraph_vector_destroy(&pr);
-    return rc;
-}
-
-/* Betweenness by hop count (edge weights are similarities, not lengths).
- * n <= max: exact (Brandes).  n <= 10 max: k = max^2 / n sampled sources,
- * scaled by n / k (an unbiased estimate; the work equals that of an exact
- * run on max nodes).  Larger: skipped, every value -1. */
-static pg_err ig_betweenness(pg_graph *g, const igraph_t *ig,
-                             const pg_graph_opts *o, pg_error *err)
-{
-    size_t n = g->n_nodes, max = o->betweenness_max;
-    if (n > max && (double)n > 10.0 * (double)max) {
-        g->betweenness_sampled = -1;
-        return PG_OK;
-    }
-    pg_err rc = PG_OK;
-    size_t k = n;
-    igraph_vector_t res;
-    igraph_vector_int_t src;
-    igraph_error_t e = igraph_vector_init(&res, 0);
-    if (e != IGRAPH_SUCCESS)
-        return ig_fail(err, "igraph_vector_init", e);
-    e = igraph_vector_int_init(&src, 0);
-    if (e != IGRAPH_SUCCESS) {
-        igraph_vector_destroy(&res);
-        return ig_fail(err, "igraph_vector_int_init", e);
-    }
-    if (n <= max) {
-        g->betweenness_sampled = 0;
-        e = igraph_betweenness(ig, &res, igraph_vss_all(), 0, NULL);
-    } else {
-        g->betweenness_sampled = 1;
-        k = (size_t)((double)max * (double)max / (double)n);
-        k = k < 1 ? 1 : k;
-        e = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)o->seed);
-        if (e == IGRAPH_SUCCESS)
-            e = igraph_random_sample(&src, 0, (igraph_integer_t)n - 1,
-                                     (igraph_integer_t)k);
-        if (e == IGRAPH_SUCCESS)
-            e = igraph_betweenness_subset(ig, &res, igraph_vss_all(), 0,
-                                          igraph_vss_vector(&src),
-                                          igraph_vss_all(), NULL);
-    }
-    if (e != IGRAPH_SUCCESS) {
-        rc = ig_fail(err, "igraph_betweenness", e);
-        goto out;
-    }
-    for (size_t i = 0; i < n; i++)
-        g->nodes[i].betweenness = VECTOR(res)[i] * (double)n / (double)k;
-out:
-    igraph_vector_int_destroy(&src);
-    igraph_vector_destroy(&res);
     return rc;
 }
 
@@ -858,119 +669,22 @@ out:
 
 /* Scales the layout into [0,1] x [0,1] with one factor for both axes (the
  * picture keeps its proportions) and centres it. */
-static void normalise_layout(pg_graph *g, const igraph_matrix_t *xy)
+static void normalise_layout(pg_graph *g)
 {
     double lo[2] = { INFINITY, INFINITY }, hi[2] = { -INFINITY, -INFINITY };
     for (size_t i = 0; i < g->n_nodes; i++) {
+        double v[2] = { g->nodes[i].x, g->nodes[i].y };
         for (int d = 0; d < 2; d++) {
-            double v = MATRIX(*xy, i, d);
-            lo[d] = v < lo[d] ? v : lo[d];
-            hi[d] = v > hi[d] ? v : hi[d];
+            lo[d] = v[d] < lo[d] ? v[d] : lo[d];
+            hi[d] = v[d] > hi[d] ? v[d] : hi[d];
         }
     }
     double span = fmax(hi[0] - lo[0], hi[1] - lo[1]);
     for (size_t i = 0; i < g->n_nodes; i++) {
-        double x = MATRIX(*xy, i, 0), y = MATRIX(*xy, i, 1);
+        double x = g->nodes[i].x, y = g->nodes[i].y;
         g->nodes[i].x = span > 0 ? 0.5 + (x - (lo[0] + hi[0]) / 2) / span : 0.5;
         g->nodes[i].y = span > 0 ? 0.5 + (y - (lo[1] + hi[1]) / 2) / span : 0.5;
     }
-}
-
-/* The graph the layout runs on when the grid is used: g plus one centre
- * node (index n) tied by a weak edge (LAYOUT_TETHER times the mean weight)
- * to the first node of every component.  See ig_layout. */
-static pg_err ig_tethered(const pg_graph *g, igraph_t *lg, igraph_vector_t *lw,
-                          pg_error *err)
-{
-    pg_err rc = PG_OK;
-    size_t n = g->n_nodes, m = g->n_edges, k = g->n_components, at = m;
-    double mean = 0;
-    unsigned char *seen = calloc(k ? k : 1, 1);
-    igraph_vector_int_t ev;
-    igraph_error_t e = igraph_vector_int_init(&ev, (igraph_integer_t)(2 * (m + k)));
-    if (e != IGRAPH_SUCCESS) {
-        free(seen);
-        return ig_fail(err, "igraph_vector_int_init", e);
-    }
-    e = igraph_vector_init(lw, (igraph_integer_t)(m + k));
-    if (e != IGRAPH_SUCCESS || seen == NULL) {
-        rc = e != IGRAPH_SUCCESS ? ig_fail(err, "igraph_vector_init", e)
-                                 : pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-        if (e == IGRAPH_SUCCESS)
-            igraph_vector_destroy(lw);
-        goto out;
-    }
-    for (size_t i = 0; i < m; i++) {
-        VECTOR(ev)[2 * i] = (igraph_integer_t)g->edges[i].a;
-        VECTOR(ev)[2 * i + 1] = (igraph_integer_t)g->edges[i].b;
-        VECTOR(*lw)[i] = g->edges[i].weight;
-        mean += g->edges[i].weight / (double)m;
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t c = (size_t)g->nodes[i].component;
-        if (seen[c])
-            continue;
-        seen[c] = 1;
-        VECTOR(ev)[2 * at] = (igraph_integer_t)i;
-        VECTOR(ev)[2 * at + 1] = (igraph_integer_t)n;
-        VECTOR(*lw)[at++] = LAYOUT_TETHER * (m ? mean : 1.0);
-    }
-    e = igraph_create(lg, &ev, (igraph_integer_t)n + 1, IGRAPH_UNDIRECTED);
-    if (e != IGRAPH_SUCCESS) {
-        rc = ig_fail(err, "igraph_create", e);
-        igraph_vector_destroy(lw);
-    }
-out:
-    igraph_vector_int_destroy(&ev);
-    free(seen);
-    return rc;
-}
-
-/* Weighted Fruchterman-Reingold, seeded, IGRAPH_LAYOUT_AUTOGRID.  Above
- * LAYOUT_GRID_MIN nodes igraph uses its grid: repulsion acts only between
- * nearby nodes, which is fast, but then nothing keeps components together:
- * isolated nodes and small components drift ten times farther out than the
- * main component spreads, and the drawing would shrink it to a dot.  There
- * the layout runs on ig_tethered(): every component on a weak string to a
- * centre, so they settle around the main one, isolated nodes on the
- * periphery.  Below, the exact repulsion already does that.  (A bounding
- * box does not help: nodes pile up on its border and the grid cells there
- * get crowded, an order of magnitude slower.) */
-static pg_err ig_layout(pg_graph *g, const igraph_t *ig,
-                        const igraph_vector_t *w, const pg_graph_opts *o,
-                        pg_error *err)
-{
-    pg_err rc = PG_OK;
-    igraph_t lg;
-    igraph_vector_t lw;
-    igraph_matrix_t xy;
-    int tether = g->n_nodes > LAYOUT_GRID_MIN && g->n_components > 1;
-    if (tether && (rc = ig_tethered(g, &lg, &lw, err)) != PG_OK)
-        return rc;
-    igraph_error_t e = igraph_matrix_init(&xy, 0, 0);
-    if (e != IGRAPH_SUCCESS) {
-        rc = ig_fail(err, "igraph_matrix_init", e);
-        goto out;
-    }
-    e = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)o->seed);
-    if (e == IGRAPH_SUCCESS)
-        e = igraph_layout_fruchterman_reingold(tether ? &lg : ig, &xy, 0,
-                                               LAYOUT_ITERATIONS,
-                                               sqrt((double)g->n_nodes) / 10.0,
-                                               IGRAPH_LAYOUT_AUTOGRID,
-                                               tether ? &lw : g->n_edges ? w : NULL,
-                                               NULL, NULL, NULL, NULL);
-    if (e != IGRAPH_SUCCESS)
-        rc = ig_fail(err, "igraph_layout_fruchterman_reingold", e);
-    else
-        normalise_layout(g, &xy);   /* the first n rows: not the centre */
-    igraph_matrix_destroy(&xy);
-out:
-    if (tether) {
-        igraph_vector_destroy(&lw);
-        igraph_destroy(&lg);
-    }
-    return rc;
 }
 
 /* Runs every igraph step on g (n > 0).  lab is scratch for n labels. */
@@ -983,11 +697,11 @@ static pg_err ig_steps(pg_graph *g, const igraph_t *ig, const igraph_vector_t *w
     if (rc == PG_OK)
         rc = ig_pagerank(g, ig, w, err);
     if (rc == PG_OK)
-        rc = ig_betweenness(g, ig, o, err);
-    if (rc == PG_OK)
         rc = ig_assortativity(g, err);
-    if (rc == PG_OK && o->layout)
-        rc = ig_layout(g, ig, w, o, err);
+    if (rc == PG_OK)
+        rc = pgg_betweenness(g, o, err);
+    if (rc == PG_OK && o->layout && (rc = pgg_layout(g, o->seed, err)) == PG_OK)
+        normalise_layout(g);
     return rc;
 }
 
@@ -1023,82 +737,6 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
-/* Community descriptions                                             */
-
-/* Keeps the (up to) five nodes of highest PageRank of each community,
- * ties to the smaller index. */
-static void community_tops(pg_graph *g)
-{
-    for (size_t i = 0; i < g->n_nodes; i++) {
-        pg_graph_community *c = &g->communities[g->nodes[i].community];
-        double pr = g->nodes[i].pagerank;
-        size_t at = c->n_top;
-        while (at > 0 && g->nodes[c->top[at - 1]].pagerank < pr)
-            at--;
-        if (at >= 5)
-            continue;
-        size_t last = c->n_top < 5 ? c->n_top : 4;
-        memmove(&c->top[at + 1], &c->top[at], (last - at) * sizeof c->top[0]);
-        c->top[at] = i;
-        if (c->n_top < 5)
-            c->n_top++;
-    }
-}
-
-/* Groups the node indexes by community: members[start[c] .. start[c+1])
- * are the nodes of community c in ascending order. */
-static pg_err community_members(const pg_graph *g, uint32_t **members,
-                                 size_t **start)
-{
-    size_t k = g->n_communities, n = g->n_nodes;
-    size_t *s = calloc(k + 1, sizeof *s);
-    uint32_t *m = malloc((n ? n : 1) * sizeof *m);
-    if (s == NULL || m == NULL) {
-        free(s);
-        free(m);
-        return PG_ERR_NOMEM;
-    }
-    for (size_t i = 0; i < n; i++)
-        s[g->nodes[i].community + 1]++;
-    for (size_t c = 0; c < k; c++)
-        s[c + 1] += s[c];
-    for (size_t i = 0; i < n; i++)      /* advances s[c] to the end of c */
-        m[s[g->nodes[i].community]++] = (uint32_t)i;
-    for (size_t c = k; c-- > 0;)        /* and back */
-        s[c + 1] = s[c];
-    s[0] = 0;
-    *members = m;
-    *start = s;
-    return PG_OK;
-}
-
-/* Labels every community with its most distinctive terms. */
-static pg_err community_labels(pg_graph *g, const pg_terms *model,
-                               pg_error *err)
-{
-    uint32_t *members = NULL;
-    size_t *start = NULL;
-    pg_buf b = PG_BUF_INIT;
-    pg_err rc = community_members(g, &members, &start);
-    if (rc != PG_OK) {
-        rc = pg_error_set(err, rc, "out of memory");
-        goto out;
-    }
-    for (size_t c = 0; c < g->n_communities && rc == PG_OK; c++) {
-        pg_buf_reset(&b);
-        rc = pg_terms_label(model, members + start[c], start[c + 1] - start[c],
-                            LABEL_TERMS, &b, err);
-        if (rc == PG_OK && (g->communities[c].label = pg_buf_detach(&b)) == NULL)
-            rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    }
-out:
-    pg_buf_release(&b);
-    free(members);
-    free(start);
-    return rc;
-}
-
-/* ------------------------------------------------------------------ */
 
 pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
                       const pg_graph_opts *o, pg_graph **out, pg_error *err)
@@ -1109,6 +747,7 @@ pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
     size_t *order = NULL;
     ev_vec ev = { NULL, 0, 0 };
     pg_terms *model = NULL;
+    pg_sim_edge *best = NULL;
     if (out == NULL || (papers == NULL && n > 0))
         return pg_error_set(err, PG_ERR_USAGE, "pg_graph_build: NULL argument");
     *out = NULL;
@@ -1131,23 +770,34 @@ pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
     g->assortativity_authors = NAN;
     rc = make_nodes(g, papers, n, order, err);
     if (rc == PG_OK && o->w_links > 0)
-        rc = link_evidence(papers, order, n, &ev, err);
+        rc = pgg_link_evidence(papers, order, n, &ev, err);
     if (rc == PG_OK)
         rc = term_model(papers, order, n, &model, err);
-    if (rc == PG_OK && o->w_terms > 0 && o->top_k > 0)
-        rc = term_evidence(model, n, o, &ev, err);
+    if (rc == PG_OK && o->w_terms > 0 && o->top_k > 0) {
+        if (o->weak_links && (best = malloc((n ? n : 1) * sizeof *best)) == NULL)
+            rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; best != NULL && i < n; i++)
+            best[i].b = UINT32_MAX;
+        if (rc == PG_OK)
+            rc = term_evidence(model, n, o, &ev, best, err);
+    }
     if (rc == PG_OK)
         rc = merge_edges(g, &ev, o, err);
+    if (rc == PG_OK && best != NULL)
+        rc = add_weak_links(g, best, o, err);
+    if (rc == PG_OK)
+        rc = pgg_node_labels(g, err);
     if (rc != PG_OK || n == 0)
         goto out;
     degree_strength(g);
     rc = analyse(g, o, err);
     if (rc == PG_OK) {
-        community_tops(g);
-        rc = community_labels(g, model, err);
+        pgg_community_tops(g);
+        rc = pgg_community_labels(g, model, err);
     }
 out:
     pg_terms_free(model);
+    free(best);
     free(ev.v);
     free(order);
     if (rc != PG_OK)

@@ -124,6 +124,8 @@ pg_err pg_terms_finish(pg_terms *t, pg_error *err);
  * are ranked by their exact cosine, which is what sim holds.  So the search
  * is approximate only in which documents it considers: against an
  * exhaustive search it found 98.7% of the edges on 7,400 real abstracts.
+ * The documents are searched in two halves on two threads when the machine
+ * has two cores (pgg_run2); the result is the same either way.
  * On success *edges is an array of *n_edges edges that the caller frees
  * with free() (NULL when there are none).  Returns PG_OK; PG_ERR_USAGE
  * before pg_terms_finish(); PG_ERR_NOMEM (*edges is then NULL). */
@@ -171,5 +173,55 @@ pg_err pg_terms_tokens(pg_terms *t, const char *text, size_t len,
  * words, a term never seen or dropped); PG_ERR_NOMEM. */
 pg_err pg_terms_lookup(pg_terms *t, const char *phrase, pg_term_info *info,
                        pg_error *err);
+
+/* ---- shared by the graph stage's files ------------------------------- */
+
+/* Runs fn(a) and fn(b), on two threads when the machine has two cores and
+ * a thread can be made, else one after the other.  Callers make a and b
+ * independent and combine them in a fixed order, so results never depend
+ * on which ran where. */
+void pgg_run2(void (*fn)(void *), void *a, void *b);
+
+/* Sources the betweenness of g takes under o: n (exact), fewer (sampled)
+ * or 0 (off); see pg_graph_opts.betweenness_budget. */
+size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o);
+
+/* Fills every node's betweenness by hop count (centrality.c): exact over
+ * all sources, or estimated from the sampled ones scaled by n / k, or -1
+ * when off; sets g->betweenness_sampled and g->betweenness_sources.  Needs
+ * g's nodes and edges only.  PG_ERR_NOMEM. */
+pg_err pgg_betweenness(pg_graph *g, const pg_graph_opts *o, pg_error *err);
+
+/* One piece of evidence for a pair of nodes, merged per pair into an edge
+ * by graph.c. */
+typedef struct evidence {
+    uint32_t a, b;
+    uint32_t shared;    /* exact URLs in common */
+    float term;         /* cosine similarity, 0 when none */
+    double link;        /* rarity-weighted link score */
+} evidence;
+
+typedef struct ev_vec {
+    evidence *v;
+    size_t n, cap;
+} ev_vec;
+
+/* Appends x to e; PG_ERR_NOMEM. */
+pg_err pgg_ev_push(ev_vec *e, const evidence *x);
+
+/* Link evidence of the papers (node i is papers[order[i]]) into ev
+ * (links.c). */
+pg_err pgg_link_evidence(const pg_graph_paper *papers, const size_t *order,
+                         size_t n, ev_vec *ev, pg_error *err);
+
+/* Community top papers and term labels, and node labels (labels.c). */
+void pgg_community_tops(pg_graph *g);
+pg_err pgg_community_labels(pg_graph *g, const pg_terms *model, pg_error *err);
+pg_err pgg_node_labels(pg_graph *g, pg_error *err);
+
+/* Positions every node (layout.c): communities as regions, see there.
+ * Needs the communities (and n_groups); leaves x, y unscaled.  Call with
+ * the non-aborting igraph handlers installed.  PG_ERR_NOMEM, PG_ERR_GRAPH. */
+pg_err pgg_layout(pg_graph *g, uint64_t seed, pg_error *err);
 
 #endif

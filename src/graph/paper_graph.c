@@ -1,9 +1,11 @@
 /*
 ** paper_graph.c: from the store's canonical papers to the paper graph.
 **
-** Papers are copied out of the walk (its strings live only during each
-** callback) into the arrays pg_graph_build takes, in paper-id order, so the
-** same database always gives the same graph.
+** The papers come from one pass over the store (pg_papers_foreach in id
+** order, whose strings live only during each callback) and are copied once,
+** all of them into one arena, and handed to pg_graph_build as the records it
+** takes, whose strings point into that arena: no string is allocated on its
+** own.  The same database always gives the same graph.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -11,55 +13,42 @@
 #include "papergraph/graph.h"
 #include "graph/internal.h"
 
+/* Where one paper's strings start in the arena (offsets: the arena moves
+ * while it grows). */
+typedef struct rec {
+    size_t id, title, text, first, last;
+    size_t url0, n_urls;        /* its URLs: url_at[url0 .. url0 + n_urls) */
+    int authors, days, occurrences;
+} rec;
+
 typedef struct collect {
-    pg_graph_paper *v;
+    pg_buf arena;
+    rec *v;
     size_t n, cap;
+    size_t *url_at;             /* arena offsets of all URLs */
+    size_t n_url, url_cap;
     pg_err rc;
 } collect;
 
-static char *join_text(const char *title, const char *abstract)
+/* Appends len bytes and a NUL; *at = where they start. */
+static pg_err put(collect *c, const char *s, size_t len, size_t *at)
 {
-    size_t a = strlen(title), b = strlen(abstract);
-    char *t = malloc(a + b + 3);
-    if (t == NULL)
-        return NULL;
-    memcpy(t, title, a);
-    /* A blank line keeps a bigram from spanning title and abstract. */
-    memcpy(t + a, "\n\n", 2);
-    memcpy(t + a + 2, abstract, b + 1);
-    return t;
+    *at = c->arena.len;
+    pg_err rc = pg_buf_append(&c->arena, s, len);
+    return rc == PG_OK ? pg_buf_putc(&c->arena, '\0') : rc;
 }
 
-/* Splits the newline-separated URLs into a NULL-free array of copies. */
-static const char **split_urls(const char *urls, size_t *n)
+static pg_err put_url(collect *c, const char *s, size_t len)
 {
-    size_t count = 0;
-    for (const char *p = urls; *p; p++)
-        count += *p == '\n';
-    const char **v = calloc(count + 1, sizeof *v);
-    if (v == NULL)
-        return NULL;
-    *n = 0;
-    for (const char *p = urls; *p;) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        if (len > 0 && (v[*n] = strndup(p, len)) != NULL)
-            (*n)++;
-        p += len + (nl != NULL);
+    if (c->n_url == c->url_cap) {
+        size_t cap = c->url_cap ? 2 * c->url_cap : 1024;
+        size_t *v = realloc(c->url_at, cap * sizeof *v);
+        if (v == NULL)
+            return PG_ERR_NOMEM;
+        c->url_at = v;
+        c->url_cap = cap;
     }
-    return v;
-}
-
-static void free_paper(pg_graph_paper *p)
-{
-    free((char *)p->id);
-    free((char *)p->title);
-    free((char *)p->text);
-    free((char *)p->first_day);
-    free((char *)p->last_day);
-    for (size_t i = 0; i < p->n_urls; i++)
-        free((char *)p->urls[i]);
-    free((void *)p->urls);
+    return put(c, s, len, &c->url_at[c->n_url++]);
 }
 
 static int add_paper(void *ctx, const pg_paper *p)
@@ -67,26 +56,44 @@ static int add_paper(void *ctx, const pg_paper *p)
     collect *c = ctx;
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
-        pg_graph_paper *v = realloc(c->v, cap * sizeof *v);
+        rec *v = realloc(c->v, cap * sizeof *v);
         if (v == NULL)
             goto nomem;
         c->v = v;
         c->cap = cap;
     }
-    pg_graph_paper *g = &c->v[c->n];
-    memset(g, 0, sizeof *g);
-    g->id = strdup(p->id);
-    g->title = strdup(p->title);
-    g->text = join_text(p->title, p->abstract);
-    g->first_day = strdup(p->first_day);
-    g->last_day = strdup(p->last_day);
-    g->urls = split_urls(p->urls, &g->n_urls);
-    g->authors = p->authors;
-    g->days = p->days;
-    g->occurrences = (int)(p->occurrences > 0x7fffffff ? 0x7fffffff : p->occurrences);
-    c->n++;
-    if (!g->id || !g->title || !g->text || !g->first_day || !g->last_day || !g->urls)
+    rec *r = &c->v[c->n];
+    size_t tl = strlen(p->title);
+    pg_err rc = put(c, p->id, strlen(p->id), &r->id);
+    if (rc == PG_OK)
+        rc = put(c, p->title, tl, &r->title);
+    /* The text is title and abstract with a blank line between them, which
+     * keeps a bigram from spanning the two. */
+    if (rc == PG_OK && (rc = put(c, p->title, tl, &r->text)) == PG_OK) {
+        c->arena.len--;                     /* continue after the title */
+        rc = pg_buf_append(&c->arena, "\n\n", 2);
+        if (rc == PG_OK)
+            rc = pg_buf_append(&c->arena, p->abstract, strlen(p->abstract) + 1);
+    }
+    if (rc == PG_OK)
+        rc = put(c, p->first_day, strlen(p->first_day), &r->first);
+    if (rc == PG_OK)
+        rc = put(c, p->last_day, strlen(p->last_day), &r->last);
+    r->url0 = c->n_url;
+    for (const char *u = p->urls; rc == PG_OK && *u;) {
+        const char *nl = strchr(u, '\n');
+        size_t len = nl ? (size_t)(nl - u) : strlen(u);
+        if (len > 0)
+            rc = put_url(c, u, len);
+        u += len + (nl != NULL);
+    }
+    if (rc != PG_OK)
         goto nomem;
+    r->n_urls = c->n_url - r->url0;
+    r->authors = p->authors;
+    r->days = p->days;
+    r->occurrences = (int)(p->occurrences > 0x7fffffff ? 0x7fffffff : p->occurrences);
+    c->n++;
     return 0;
 nomem:
     c->rc = PG_ERR_NOMEM;
@@ -96,15 +103,38 @@ nomem:
 pg_err pg_papers_graph(pg_store *s, const pg_graph_opts *o, pg_graph **out,
                        pg_error *err)
 {
-    collect c = { NULL, 0, 0, PG_OK };
+    collect c = { PG_BUF_INIT, NULL, 0, 0, NULL, 0, 0, PG_OK };
+    pg_graph_paper *papers = NULL;
+    const char **urls = NULL;
     *out = NULL;
     pg_err rc = pg_papers_foreach(s, 0, PG_PAPERS_BY_ID, NULL, add_paper, &c, err);
     if (rc == PG_OK && c.rc != PG_OK)
         rc = pg_error_set(err, c.rc, "out of memory");
-    if (rc == PG_OK)
-        rc = pg_graph_build(c.v, c.n, o, out, err);
-    for (size_t i = 0; i < c.n; i++)
-        free_paper(&c.v[i]);
+    if (rc != PG_OK)
+        goto out;
+    /* The arena has stopped moving: offsets become pointers. */
+    papers = calloc(c.n ? c.n : 1, sizeof *papers);
+    urls = malloc((c.n_url ? c.n_url : 1) * sizeof *urls);
+    if (papers == NULL || urls == NULL) {
+        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    const char *a = c.arena.data;
+    for (size_t i = 0; i < c.n_url; i++)
+        urls[i] = a + c.url_at[i];
+    for (size_t i = 0; i < c.n; i++) {
+        const rec *r = &c.v[i];
+        papers[i] = (pg_graph_paper){
+            a + r->id, a + r->title, a + r->text, r->authors, r->days, r->occurrences,
+            a + r->first, a + r->last, urls + r->url0, r->n_urls,
+        };
+    }
+    rc = pg_graph_build(papers, c.n, o, out, err);
+out:
+    free(papers);
+    free(urls);
     free(c.v);
+    free(c.url_at);
+    pg_buf_release(&c.arena);
     return rc;
 }

@@ -1240,6 +1240,13 @@ typedef struct heap {
     size_t n, cap;
 } heap;
 
+/* qsort order: better candidates first (see cand_better). */
+static int cand_cmp(const void *x, const void *y)
+{
+    cand a = *(const cand *)x, b = *(const cand *)y;
+    return cand_better(a, b) ? -1 : cand_better(b, a) ? 1 : 0;
+}
+
 static void heap_down(heap *h, size_t i)
 {
     for (;;) {
@@ -1370,7 +1377,22 @@ static pg_err search_doc(searcher *s, uint32_t d, double min_sim)
     for (size_t i = s->rest; i < t->vec_start[d + 1]; i++)
         s->dense[t->vec[i].id] = t->vec[i].w;
     s->top.n = 0;
+    /* Best partial score first: a candidate's cosine is at most its partial
+     * score plus the norm of d's unsearched part (Cauchy-Schwarz, vectors of
+     * norm 1), so once that bound falls below min_sim or below the k-th best
+     * found, no later candidate can enter the top k and the search stops.
+     * The margin covers float rounding, so the result is what the full loop
+     * gives. */
+    double rest2 = 0;
+    for (size_t i = s->rest; i < t->vec_start[d + 1]; i++)
+        rest2 += (double)t->vec[i].w * t->vec[i].w;
+    double rest_norm = sqrt(rest2) + 1e-5;
+    sort_n(s->cands.v, s->cands.n, sizeof *s->cands.v, cand_cmp);
     for (size_t j = 0; j < s->cands.n; j++) {
+        double bound = s->cands.v[j].score + rest_norm;
+        if (bound < min_sim
+            || (s->top.n == s->top.cap && bound < s->top.v[0].score))
+            break;
         double sim = cosine(s, d, s->cands.v[j]);
         float f = sim > 1.0 ? 1.0f : (float)sim;    /* rounding can pass 1 */
         cand c = { f, s->cands.v[j].id };
@@ -1416,46 +1438,93 @@ static size_t n_candidates(size_t k)
     return k > SIZE_MAX / 8 ? SIZE_MAX / 2 : 4 * k + 32;
 }
 
+/* One half of the documents (d = first, first + 2, ...) searched with its
+ * own scratch space. */
+typedef struct topk_half {
+    searcher s;
+    uint32_t first;
+    size_t k;
+    double min_sim;
+    pg_err rc;
+} topk_half;
+
+static void searcher_release(searcher *s)
+{
+    free(s->acc);
+    free(s->touched);
+    free(s->dense);
+    free(s->cands.v);
+    free(s->top.v);
+    free(s->edges);
+}
+
+static void topk_run(void *p)
+{
+    topk_half *h = p;
+    searcher *s = &h->s;
+    const pg_terms *t = s->t;
+    size_t n = t->n_docs;
+    h->rc = PG_ERR_NOMEM;
+    if ((s->acc = calloc(n, sizeof *s->acc)) == NULL
+        || (s->touched = malloc(n * sizeof *s->touched)) == NULL
+        || (s->dense = calloc(t->n_terms + 1, sizeof *s->dense)) == NULL
+        || (s->cands.v = malloc(s->cands.cap * sizeof *s->cands.v)) == NULL
+        || (s->top.v = malloc(s->top.cap * sizeof *s->top.v)) == NULL)
+        return;
+    for (size_t d = h->first; d < n; d += 2)
+        if (search_doc(s, (uint32_t)d, h->min_sim) != PG_OK)
+            return;
+    h->rc = PG_OK;
+}
+
 pg_err pg_terms_topk(const pg_terms *t, size_t k, double min_sim,
                      pg_sim_edge **edges, size_t *n_edges, pg_error *err)
 {
     pg_err rc;
-    searcher s;
+    topk_half h[2];
     size_t n = t->n_docs;
 
-    memset(&s, 0, sizeof s);
+    memset(h, 0, sizeof h);
     if ((rc = usable(t, 1, err)) != PG_OK)
         return rc;
     *edges = NULL;
     *n_edges = 0;
     if (n < 2 || k == 0)
         return PG_OK;
-    s.t = t;
-    s.budget = t->o.max_postings ? t->o.max_postings : DEFAULT_BUDGET;
-    s.cands.cap = n_candidates(k) < n ? n_candidates(k) : n;
-    s.top.cap = k < n ? k : n;
+    for (int i = 0; i < 2; i++) {
+        searcher *s = &h[i].s;
+        s->t = t;
+        s->budget = t->o.max_postings ? t->o.max_postings : DEFAULT_BUDGET;
+        s->cands.cap = n_candidates(k) < n ? n_candidates(k) : n;
+        s->top.cap = k < n ? k : n;
+        h[i].first = (uint32_t)i;
+        h[i].k = k;
+        h[i].min_sim = min_sim;
+    }
+    /* The halves find their edges independently; the sort in dedup_edges
+     * puts them in one order whichever thread found which. */
+    pgg_run2(topk_run, &h[0], &h[1]);
     rc = PG_ERR_NOMEM;
-    if ((s.acc = calloc(n, sizeof *s.acc)) == NULL
-        || (s.touched = malloc(n * sizeof *s.touched)) == NULL
-        || (s.dense = calloc(t->n_terms + 1, sizeof *s.dense)) == NULL
-        || (s.cands.v = malloc(s.cands.cap * sizeof *s.cands.v)) == NULL
-        || (s.top.v = malloc(s.top.cap * sizeof *s.top.v)) == NULL)
+    if (h[0].rc != PG_OK || h[1].rc != PG_OK)
         goto out;
-    for (uint32_t d = 0; d < n; d++)
-        if ((rc = search_doc(&s, d, min_sim)) != PG_OK)
+    searcher *s = &h[0].s;
+    if (h[1].s.n_edges > 0) {
+        pg_sim_edge *e = grow_array(s->edges, &s->edges_cap,
+                                    s->n_edges + h[1].s.n_edges, sizeof *e);
+        if (e == NULL)
             goto out;
-    dedup_edges(&s);
-    *edges = s.edges;
-    *n_edges = s.n_edges;
-    s.edges = NULL;
+        s->edges = e;
+        memcpy(s->edges + s->n_edges, h[1].s.edges, h[1].s.n_edges * sizeof *e);
+        s->n_edges += h[1].s.n_edges;
+    }
+    dedup_edges(s);
+    *edges = s->edges;
+    *n_edges = s->n_edges;
+    s->edges = NULL;
     rc = PG_OK;
 out:
-    free(s.acc);
-    free(s.touched);
-    free(s.dense);
-    free(s.cands.v);
-    free(s.top.v);
-    free(s.edges);
+    searcher_release(&h[0].s);
+    searcher_release(&h[1].s);
     return rc == PG_OK ? PG_OK : nomem(err);
 }
 

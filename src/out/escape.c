@@ -75,7 +75,10 @@ pg_err pg_csv_escape(const char *s, size_t len, pg_buf *out)
     return rc;
 }
 
-pg_err pg_json_escape(const char *s, size_t len, pg_buf *out)
+/* A JSON string; in_script also writes <, > and & as \u escapes, so that
+ * the string can sit inside an HTML <script> element ("</script>", "<!--"
+ * and "]]>" cannot appear in it). */
+static pg_err json_string(const char *s, size_t len, int in_script, pg_buf *out)
 {
     pg_err rc = pg_buf_putc(out, '"');
     const unsigned char *u = (const unsigned char *)s;
@@ -95,7 +98,8 @@ pg_err pg_json_escape(const char *s, size_t len, pg_buf *out)
         case '\t': rc = pg_buf_append(out, "\\t", 2); break;
         default:
             /* U+2028/9 are legal JSON but break JavaScript readers. */
-            if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029)
+            if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029
+                || (in_script && (cp == '<' || cp == '>' || cp == '&')))
                 rc = pg_buf_printf(out, "\\u%04x", (unsigned)cp);
             else
                 rc = pg_buf_append(out, s + i, n);
@@ -103,6 +107,16 @@ pg_err pg_json_escape(const char *s, size_t len, pg_buf *out)
         i += n;
     }
     return rc == PG_OK ? pg_buf_putc(out, '"') : rc;
+}
+
+pg_err pg_json_escape(const char *s, size_t len, pg_buf *out)
+{
+    return json_string(s, len, 0, out);
+}
+
+pg_err pg_script_escape(const char *s, size_t len, pg_buf *out)
+{
+    return json_string(s, len, 1, out);
 }
 
 /* XML 1.0 Char production, minus the discouraged U+FFFE/U+FFFF. */

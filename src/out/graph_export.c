@@ -253,7 +253,7 @@ static void put_node(writer *w, const pg_graph *g, const pg_graph_node *nd)
     w_puts(w, "    <node id=\"");
     w_xml(w, nd->id);
     w_puts(w, "\">\n");
-    data_str(w, in, "label", nd->title ? nd->title : "");
+    data_str(w, in, "label", nd->label ? nd->label : nd->title ? nd->title : "");
     if (nd->authors >= 0)
         data_int(w, in, "authors", nd->authors);
     data_int(w, in, "days", nd->days);
@@ -335,7 +335,7 @@ static void csv_node(writer *w, const pg_graph *g, const pg_graph_node *nd)
     const char *clabel = community_label(g, nd);
     w_csv(w, nd->id);
     w_puts(w, ",");
-    w_csv(w, nd->title ? nd->title : "");
+    w_csv(w, nd->label ? nd->label : nd->title ? nd->title : "");
     w_puts(w, ",");
     if (nd->authors >= 0)
         w_int(w, nd->authors);

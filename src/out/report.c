@@ -23,7 +23,7 @@ typedef struct summary {
     long long repeated;             /* papers on 2+ days */
     repeat top[PG_REPORT_TOP];
     size_t n_top;
-    size_t edges_links, edges_terms, edges_both, isolated;
+    size_t edges_links, edges_terms, edges_both, edges_weak, isolated;
     size_t *by_rank;                /* node indexes by PageRank, best first */
 } summary;
 
@@ -89,6 +89,7 @@ static pg_err gather(pg_store *s, const pg_graph *g, summary *sum, pg_error *err
         sum->edges_links += strcmp(k, "links") == 0;
         sum->edges_terms += strcmp(k, "terms") == 0;
         sum->edges_both += strcmp(k, "links+terms") == 0;
+        sum->edges_weak += strcmp(k, "weak") == 0;
     }
     for (size_t i = 0; i < g->n_nodes; i++)
         sum->isolated += g->nodes[i].degree == 0;
@@ -106,12 +107,42 @@ static void release(summary *sum)
 
 /* ---- text ---------------------------------------------------------------- */
 
+/* Which betweenness the graph carries, in words. */
+static const char *betweenness_said(const pg_graph *g, char buf[96])
+{
+    if (g->betweenness_sampled < 0)
+        return "not computed";
+    if (g->betweenness_sampled == 0)
+        return "exact";
+    snprintf(buf, 96, "estimated from %zu of %zu sources",
+             g->betweenness_sources, g->n_nodes);
+    return buf;
+}
+
 static void text_number(FILE *out, const char *name, double v)
 {
     if (isnan(v))
         fprintf(out, "  %-30s undefined\n", name);
     else
         fprintf(out, "  %-30s %.3f\n", name, v);
+}
+
+/* A repeated paper's title as the graph labels it (with its first day when
+ * the title alone does not tell it apart). */
+static const char *shown_title(const pg_graph *g, const repeat *r)
+{
+    size_t lo = 0, hi = g->n_nodes;
+    while (lo < hi) {       /* nodes are in id order */
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(g->nodes[mid].id, r->id);
+        if (c == 0)
+            return g->nodes[mid].label ? g->nodes[mid].label : r->title;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return r->title;
 }
 
 static void write_text(const summary *sum, const pg_graph *g, FILE *out)
@@ -122,32 +153,34 @@ static void write_text(const summary *sum, const pg_graph *g, FILE *out)
             "  %lld papers seen on two or more days\n\n", st->files, st->occurrences,
             st->texts, st->papers, st->days, sum->repeated);
     fprintf(out, "Graph\n  %zu papers, %zu links (%zu shared links, %zu shared terms, "
-            "%zu both)\n  %zu components, the largest with %zu papers; unlinked "
-            "papers: %zu\n  %zu communities\n", g->n_nodes, g->n_edges,
-            sum->edges_links, sum->edges_terms, sum->edges_both, g->n_components,
-            g->largest_component, sum->isolated, g->n_communities);
+            "%zu both, %zu weak)\n  %zu components, the largest with %zu papers; unlinked "
+            "papers: %zu\n  %zu communit%s of %d or more papers (%zu with single "
+            "papers and pairs)\n", g->n_nodes, g->n_edges,
+            sum->edges_links, sum->edges_terms, sum->edges_both, sum->edges_weak,
+            g->n_components, g->largest_component, sum->isolated, g->n_groups,
+            g->n_groups == 1 ? "y" : "ies", PG_GROUP_MIN, g->n_communities);
+    char said[96];
+    fprintf(out, "  betweenness                    %s\n", betweenness_said(g, said));
     text_number(out, "modularity", g->modularity);
     text_number(out, "assortativity by authors count", g->assortativity_authors);
-    fprintf(out, "\nCommunities (largest first, groups of two or more)\n");
-    for (size_t c = 0; c < g->n_communities && c < PG_REPORT_TOP; c++) {
+    fprintf(out, "\nCommunities (largest first, %d or more papers)\n", PG_GROUP_MIN);
+    for (size_t c = 0; c < g->n_groups && c < PG_REPORT_TOP; c++) {
         const pg_graph_community *cm = &g->communities[c];
-        if (cm->size < 2)
-            break;
         fprintf(out, "  %zu. %s (%zu papers)\n", c + 1,
                 cm->label && cm->label[0] ? cm->label : "(no distinctive terms)", cm->size);
         for (size_t t = 0; t < cm->n_top; t++)
             fprintf(out, "       %s  %s\n", g->nodes[cm->top[t]].id,
-                    g->nodes[cm->top[t]].title);
+                    g->nodes[cm->top[t]].label);
     }
     fprintf(out, "\nMost central papers (PageRank)\n");
     for (size_t i = 0; i < g->n_nodes && i < PG_REPORT_TOP; i++) {
         const pg_graph_node *n = &g->nodes[sum->by_rank[i]];
-        fprintf(out, "  %2zu. %.4f  %s  %s\n", i + 1, n->pagerank, n->id, n->title);
+        fprintf(out, "  %2zu. %.4f  %s  %s\n", i + 1, n->pagerank, n->id, n->label);
     }
     fprintf(out, "\nMost repeated papers\n");
     for (size_t i = 0; i < sum->n_top; i++)
         fprintf(out, "  %2zu. %d days, %lld times  %s  %s\n", i + 1, sum->top[i].days,
-                sum->top[i].occurrences, sum->top[i].id, sum->top[i].title);
+                sum->top[i].occurrences, sum->top[i].id, shown_title(g, &sum->top[i]));
 }
 
 /* ---- JSON ---------------------------------------------------------------- */
@@ -168,6 +201,8 @@ static pg_err json_node(pg_buf *b, const pg_graph_node *n)
     if (rc == PG_OK) rc = json_str(b, n->id);
     if (rc == PG_OK) rc = pg_buf_puts(b, ",\"title\":");
     if (rc == PG_OK) rc = json_str(b, n->title);
+    if (rc == PG_OK) rc = pg_buf_puts(b, ",\"label\":");
+    if (rc == PG_OK) rc = json_str(b, n->label);
     if (rc == PG_OK) rc = pg_buf_puts(b, ",\"pagerank\":");
     if (rc == PG_OK) rc = json_num(b, n->pagerank);
     if (rc == PG_OK) rc = pg_buf_printf(b, ",\"degree\":%d,\"community\":%d}",
@@ -178,10 +213,8 @@ static pg_err json_node(pg_buf *b, const pg_graph_node *n)
 static pg_err json_communities(pg_buf *b, const pg_graph *g)
 {
     pg_err rc = pg_buf_puts(b, ",\"communities\":[");
-    for (size_t c = 0; c < g->n_communities && c < PG_REPORT_TOP && rc == PG_OK; c++) {
+    for (size_t c = 0; c < g->n_groups && c < PG_REPORT_TOP && rc == PG_OK; c++) {
         const pg_graph_community *cm = &g->communities[c];
-        if (cm->size < 2)
-            break;
         rc = pg_buf_printf(b, "%s{\"rank\":%zu,\"size\":%zu,\"label\":", c ? "," : "",
                            c + 1, cm->size);
         if (rc == PG_OK) rc = json_str(b, cm->label);
@@ -207,7 +240,7 @@ static pg_err json_lists(pg_buf *b, const summary *sum, const pg_graph *g)
         rc = pg_buf_printf(b, "%s{\"id\":\"%s\",\"days\":%d,\"occurrences\":%lld,\"title\":",
                            i ? "," : "", sum->top[i].id, sum->top[i].days,
                            sum->top[i].occurrences);
-        if (rc == PG_OK) rc = json_str(b, sum->top[i].title);
+        if (rc == PG_OK) rc = json_str(b, shown_title(g, &sum->top[i]));
         if (rc == PG_OK) rc = pg_buf_putc(b, '}');
     }
     return rc == PG_OK ? pg_buf_putc(b, ']') : rc;
@@ -220,10 +253,14 @@ static pg_err build_json(pg_buf *b, const summary *sum, const pg_graph *g)
         "\"papers\":%lld,\"days\":%lld,\"repeated_papers\":%lld,\"graph\":{\"nodes\":%zu,"
         "\"edges\":%zu,\"edges_links\":%zu,\"edges_terms\":%zu,\"edges_both\":%zu,"
         "\"components\":%zu,\"largest_component\":%zu,\"isolated\":%zu,"
-        "\"communities\":%zu,\"modularity\":", st->files, st->occurrences, st->texts,
+        "\"edges_weak\":%zu,\"communities\":%zu,\"communities_all\":%zu,"
+        "\"community_min_size\":%d,\"betweenness\":\"%s\",\"betweenness_sources\":%zu,"
+        "\"modularity\":", st->files, st->occurrences, st->texts,
         st->papers, st->days, sum->repeated, g->n_nodes, g->n_edges, sum->edges_links,
         sum->edges_terms, sum->edges_both, g->n_components, g->largest_component,
-        sum->isolated, g->n_communities);
+        sum->isolated, sum->edges_weak, g->n_groups, g->n_communities, PG_GROUP_MIN,
+        g->betweenness_sampled == 0 ? "exact" : g->betweenness_sampled == 1 ? "sampled" : "off",
+        g->betweenness_sources);
     if (rc == PG_OK) rc = json_num(b, g->modularity);
     if (rc == PG_OK) rc = pg_buf_puts(b, ",\"assortativity_authors\":");
     if (rc == PG_OK) rc = json_num(b, g->assortativity_authors);

@@ -1,6 +1,7 @@
 /*
 ** store_papers.c: reading papers back from the store: per-paper aggregates,
-** the texts (variants) of a paper, their URLs, occurrences and matches.
+** the texts (variants) of a paper, their URLs, occurrences and matches,
+** and every paper with its texts and URLs in one pass.
 **
 ** A paper is the set of texts that share a clusters.paper_id; everything
 ** about it is aggregated over the occurrences of those texts at read time,
@@ -201,6 +202,104 @@ pg_err pg_store_paper_urls(pg_store *s, const char *paper_id, pg_buf *out,
     pg_err e = walk(s, st, rc, url_row, &a, "cannot read URLs", err);
     if (e == PG_OK && a.failed)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    return e;
+}
+
+/* The one-pass walk: the texts and URLs of every paper, ordered by paper id
+ * like paper_sql[PG_PAPERS_BY_ID], merged with it as they are stepped. */
+static const char all_variants_sql[] =
+    "SELECT t.key, t.title, t.abstract, t.truncated, count(o.line),"
+    " max(o.upvotes), max(o.authors), min(nullif(o.day, '')), max(nullif(o.day, '')),"
+    " c.paper_id"
+    " FROM clusters AS c JOIN texts AS t ON t.id = c.text_id"
+    " JOIN occurrences AS o ON o.text_id = t.id"
+    " GROUP BY t.id ORDER BY c.paper_id, t.key";
+
+static const char all_urls_sql[] =
+    "SELECT DISTINCT c.paper_id, u.url FROM clusters AS c"
+    " JOIN texts AS t ON t.id = c.text_id"
+    " JOIN text_urls AS u ON u.text_key = t.key ORDER BY c.paper_id, u.url";
+
+/* One stepped statement of the merge and the paper id its row is on. */
+typedef struct cursor {
+    sqlite3_stmt *st;
+    int rc;                 /* SQLITE_ROW while on a row */
+    int id_col;
+} cursor;
+
+/* <0, 0, >0 as the cursor's paper is before, at or after id; >0 at the end. */
+static int cursor_cmp(const cursor *c, const char *id)
+{
+    if (c->rc != SQLITE_ROW)
+        return 1;
+    return strcmp(pgs_col_str(c->st, c->id_col), id);
+}
+
+/* Advances c to the first row of paper id or after it, calling row() on
+ * each row of id; *stop set when row() returns non-zero. */
+static void cursor_take(cursor *c, const char *id, int (*row)(sqlite3_stmt *, void *),
+                        void *ctx, int *stop)
+{
+    int d;
+    while (!*stop && (d = cursor_cmp(c, id)) <= 0) {
+        if (d == 0 && row != NULL && row(c->st, ctx) != 0)
+            *stop = 1;
+        c->rc = sqlite3_step(c->st);
+    }
+}
+
+typedef struct merge_ctx {
+    const pg_paper_walk *w;
+    cb var;
+    int stop;
+} merge_ctx;
+
+static int all_url_row(sqlite3_stmt *st, void *ctx)
+{
+    const merge_ctx *m = ctx;
+    return m->w->url(m->w->ctx, pgs_col_str(st, 1));
+}
+
+pg_err pg_store_walk_papers(pg_store *s, int min_days, const pg_paper_walk *w,
+                            pg_error *err)
+{
+    pg_err e = PG_OK;
+    cursor p = { NULL, SQLITE_OK, 0 }, v = { NULL, SQLITE_OK, 9 }, u = { NULL, SQLITE_OK, 0 };
+    merge_ctx m = { w, { .variant = w->variant, .ctx = w->ctx, .s = s }, 0 };
+    if ((p.st = prepare(s, paper_sql[PG_PAPERS_BY_ID], err)) == NULL
+        || (v.st = prepare(s, all_variants_sql, err)) == NULL
+        || (w->url != NULL && (u.st = prepare(s, all_urls_sql, err)) == NULL)) {
+        e = PG_ERR_DB;
+        goto out;
+    }
+    pgs_bind_int(p.st, 1, min_days, &p.rc);
+    if (p.rc == SQLITE_OK)
+        p.rc = pgs_step_retry(p.st);
+    v.rc = pgs_step_retry(v.st);
+    u.rc = u.st ? pgs_step_retry(u.st) : SQLITE_DONE;
+    for (; p.rc == SQLITE_ROW && !m.stop; p.rc = sqlite3_step(p.st)) {
+        const char *id = pgs_col_str(p.st, 0);
+        cursor_take(&v, id, variant_row, &m.var, &m.stop);
+        if (m.var.corrupt)
+            break;
+        cursor_take(&u, id, all_url_row, &m, &m.stop);
+        cb pc = { .paper = w->paper, .ctx = w->ctx };
+        if (!m.stop && paper_row(p.st, &pc) != 0)
+            m.stop = 1;
+    }
+    if (m.var.corrupt)
+        e = pg_error_set(err, PG_ERR_DB, "%s: a stored abstract is corrupt", s->path);
+    else if (!m.stop && p.rc != SQLITE_DONE)
+        e = pgs_db_fail(s, p.rc, "cannot read papers", err);
+    else if (!m.stop && v.rc != SQLITE_DONE && v.rc != SQLITE_ROW)
+        e = pgs_db_fail(s, v.rc, "cannot read variants", err);
+    else if (!m.stop && u.rc != SQLITE_DONE && u.rc != SQLITE_ROW)
+        e = pgs_db_fail(s, u.rc, "cannot read URLs", err);
+out:
+    sqlite3_finalize(p.st);
+    sqlite3_finalize(v.st);
+    sqlite3_finalize(u.st);
+    pg_buf_release(&m.var.z);
     return e;
 }
 

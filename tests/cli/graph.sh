@@ -13,7 +13,7 @@ import networkx as nx,sys
 g=nx.read_graphml(sys.argv[1])
 e=g.get_edge_data('41a31327fba29687','f20d01323004e60c')
 assert e and e['shared_links']>=1 and e['weight']>0, e
-assert g.degree('94fe02bfaef27f72')==0" "$WORK/g.graphml"
+assert all(d['kind']=='weak' for _,_,d in g.edges('94fe02bfaef27f72',data=True))" "$WORK/g.graphml"
 "$PAPERGRAPH" --db "$DB" graph > "$WORK/g2.graphml"
 check "GraphML on stdout is the same, byte for byte" cmp "$WORK/g.graphml" "$WORK/g2.graphml"
 note "CSV nodes and edges"
@@ -28,10 +28,18 @@ check "PDF header" $PY -c "import sys; assert open(sys.argv[1],'rb').read(5)==b'
 run --db "$DB" graph --svg "$WORK/g.gif"
 note "options"
 run --db "$DB" graph --min-sim 0.9 --format csv -o "$WORK/strict"
-check "min-sim 0.9 keeps only link edges" $PY -c "
+check "min-sim 0.9 keeps only link edges (and weak links of papers left alone)" $PY -c "
 import csv,sys
 rows=list(csv.DictReader(open(sys.argv[1])))
-assert rows and all(r['kind']=='links' for r in rows), rows" "$WORK/strict-edges.csv"
+assert rows and all(r['kind'] in ('links','weak') for r in rows), rows
+assert any(r['kind']=='links' for r in rows), rows" "$WORK/strict-edges.csv"
+run --db "$DB" graph --min-sim 0.9 --weak-min-sim 0 --betweenness off --format csv -o "$WORK/strict0"
+check "--weak-min-sim 0: no weak links; --betweenness off: no values" $PY -c "
+import csv,sys
+rows=list(csv.DictReader(open(sys.argv[1])))
+assert rows and all(r['kind']=='links' for r in rows), rows
+assert all(r['betweenness']=='' for r in csv.DictReader(open(sys.argv[2]))), 'betweenness'" "$WORK/strict0-edges.csv" "$WORK/strict0-nodes.csv"
+run --db "$DB" graph --betweenness fast
 run --db "$DB" graph --w-terms 0 --w-links 2 --format csv -o "$WORK/links"
 run --db "$DB" graph --top-k 0
 run --db "$DB" graph --min-sim 2

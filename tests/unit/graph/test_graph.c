@@ -416,8 +416,8 @@ static void test_communities(void)
     pg_graph_free(g);
 }
 
-/* A path a - b - c: b lies on the one a-c path.  Sampled and skipped
- * modes by betweenness_max. */
+/* A path a - b - c: b lies on the one a-c path.  Exact, sampled and
+ * skipped modes (pg_graph_opts.betweenness and its budget). */
 static void test_betweenness(void)
 {
     static pset s;
@@ -437,7 +437,7 @@ static void test_betweenness(void)
         CHECK(g->nodes[node_of(g, s.id[0])].betweenness == 0);
         pg_graph_free(g);
     }
-    o.betweenness_max = 0;
+    o.betweenness = PG_BETWEENNESS_OFF;
     g = build(&s, &o);
     CHECK(g != NULL);
     if (g) {
@@ -451,13 +451,81 @@ static void test_betweenness(void)
     }
     memset(&s, 0, sizeof s);
     add_topics(&s);
-    o.betweenness_max = 3;      /* 20 nodes: sampled up to 30 */
+    o.betweenness = PG_BETWEENNESS_EXACT;
+    pg_graph *exact = build(&s, &o);
+    o.betweenness = PG_BETWEENNESS_AUTO;
+    o.betweenness_budget = 1;   /* one source's worth at most: sampled */
+    g = build(&s, &o);
+    CHECK(g != NULL && exact != NULL);
+    if (g && exact) {
+        CHECK_INT(exact->betweenness_sampled, 0);
+        CHECK_INT(exact->betweenness_sources, exact->n_nodes);
+        CHECK_INT(g->betweenness_sampled, 1);
+        CHECK_INT(g->betweenness_sources, 1);
+        double sum = 0;
+        for (size_t i = 0; i < g->n_nodes; i++) {
+            CHECK(g->nodes[i].betweenness >= 0);
+            sum += exact->nodes[i].betweenness;
+        }
+        CHECK(sum > 0);
+    }
+    pg_graph_free(g);
+    /* Sampling every source is the exact computation. */
+    o.betweenness = PG_BETWEENNESS_SAMPLED;
+    o.betweenness_budget = 1e12;
+    g = build(&s, &o);
+    CHECK(g != NULL);
+    if (g && exact) {
+        CHECK_INT(g->betweenness_sources, g->n_nodes);
+        for (size_t i = 0; i < g->n_nodes; i++)
+            CHECK(fabs(g->nodes[i].betweenness - exact->nodes[i].betweenness) < 1e-9);
+    }
+    pg_graph_free(g);
+    pg_graph_free(exact);
+}
+
+/* Brandes against values worked out by hand: a path a-b-c-d-e (b: 3 pairs
+ * through it, c: 4, d: 3) and a square a-b-c-d (two shortest a-c paths:
+ * b and d carry half each of a-c, so 0.5). */
+static void test_betweenness_values(void)
+{
+    static pset s;
+    pg_graph_opts o;
+    pg_graph_opts_default(&o);
+    memset(&s, 0, sizeof s);
+    const char *names[] = { "a", "b", "c", "d", "e" };
+    pg_graph_paper *p[5];
+    for (int i = 0; i < 5; i++)
+        p[i] = add(&s, names[i], "", -1);
+    static char u[8][64];     /* the papers keep pointers to them */
+    for (int i = 0; i < 4; i++) {
+        snprintf(u[i], sizeof u[i], "https://github.com/o%d/r", i);
+        url(&s, p[i], u[i]);
+        url(&s, p[i + 1], u[i]);
+    }
+    pg_graph *g = build(&s, &o);
+    CHECK(g != NULL);
+    if (g) {
+        const double want[] = { 0, 3, 4, 3, 0 };
+        CHECK_INT(g->n_edges, 4);
+        for (int i = 0; i < 5; i++)
+            CHECK(fabs(g->nodes[node_of(g, s.id[i])].betweenness - want[i]) < 1e-12);
+        pg_graph_free(g);
+    }
+    memset(&s, 0, sizeof s);
+    for (int i = 0; i < 4; i++)
+        p[i] = add(&s, names[i], "", -1);
+    for (int i = 0; i < 4; i++) {
+        snprintf(u[4 + i], sizeof u[4 + i], "https://github.com/s%d/r", i);
+        url(&s, p[i], u[4 + i]);
+        url(&s, p[(i + 1) % 4], u[4 + i]);
+    }
     g = build(&s, &o);
     CHECK(g != NULL);
     if (g) {
-        CHECK_INT(g->betweenness_sampled, 1);
-        for (size_t i = 0; i < g->n_nodes; i++)
-            CHECK(g->nodes[i].betweenness >= 0);
+        CHECK_INT(g->n_edges, 4);
+        for (int i = 0; i < 4; i++)
+            CHECK(fabs(g->nodes[i].betweenness - 0.5) < 1e-12);
         pg_graph_free(g);
     }
 }
@@ -764,6 +832,7 @@ int main(int argc, char **argv)
     test_authors();
     test_communities();
     test_betweenness();
+    test_betweenness_values();
     test_determinism();
     test_big_layout();
     test_hostile();

@@ -53,6 +53,16 @@ static void test_json(void)
     ESC(pg_json_escape, "nul\0", "\"nul\\u0000\"");
 }
 
+/* Safe inside <script>: no "</script>", no "<!--", U+2028/9 escaped. */
+static void test_script(void)
+{
+    ESC(pg_script_escape, "plain", "\"plain\"");
+    ESC(pg_script_escape, "</script><b>&", "\"\\u003c/script\\u003e\\u003cb\\u003e\\u0026\"");
+    ESC(pg_script_escape, "<!--", "\"\\u003c!--\"");
+    ESC(pg_script_escape, "a\xE2\x80\xA8" "b\xE2\x80\xA9", "\"a\\u2028b\\u2029\"");
+    ESC(pg_script_escape, "q\"\\\n", "\"q\\\"\\\\\\n\"");
+}
+
 static void test_xml(void)
 {
     ESC(pg_xml_escape, "a<b>&\"c'", "a&lt;b&gt;&amp;&quot;c&apos;");
@@ -129,6 +139,14 @@ static void test_outfile(void)
     CHECK(strstr(err.msg, "missing/out.csv") != NULL);
     CHECK(o == NULL);
 
+    /* The file gets the umask's mode, not mkstemp's private 0600. */
+    mode_t old = umask(027);
+    CHECK_INT(pg_outfile_open(path, &o, &fp, NULL), PG_OK);
+    CHECK_INT(pg_outfile_commit(o, NULL), PG_OK);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0640);
+    umask(old);
+
     unlink(path);
     rmdir(dir);
 }
@@ -204,6 +222,7 @@ int main(void)
 {
     test_csv();
     test_json();
+    test_script();
     test_xml();
     test_html();
     test_days();
