@@ -185,16 +185,14 @@ static size_t strip_tail(const char *s, size_t n, size_t git_at)
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
 
-/* Copies s[0..n) to out: "&amp;" as '&', percent escapes with upper-case
- * hex digits, everything else lower-cased when lower is set.  Lower-cased
- * text writes '&' as "%26": "&Eacute;" must not turn into an entity. */
+/* Copies s[0..n) to out: percent escapes with upper-case hex digits,
+ * everything else lower-cased when lower is set.  Lower-cased text writes
+ * '&' as "%26": "&Eacute;" must not turn into an entity. */
 static pg_err put_text(pg_buf *out, const char *s, size_t n, int lower)
 {
     pg_err rc = pg_buf_reserve(out, n);
     for (size_t i = 0; i < n && rc == PG_OK; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '&' && starts_with(s + i, n - i, "&amp;"))
-            i += 4;
         if (c == '%' && i + 2 < n && is_hex((unsigned char)s[i + 1])
             && is_hex((unsigned char)s[i + 2])) {
             char esc[3] = { '%', s[i + 1], s[i + 2] };
@@ -339,6 +337,8 @@ static pg_err parse_url(url_parts *u, const char *s, size_t n)
 /* ------------------------------------------------------------------ */
 /* Canonical forms                                                     */
 
+static int is_doi(const char *s, size_t n);
+
 static int tracking_param(const char *p, size_t n)
 {
     return starts_with(p, n, "utm_") || equals(p, n, "fbclid") || equals(p, n, "gclid");
@@ -363,7 +363,7 @@ static pg_err put_query(pg_buf *out, const char *q, size_t n)
                 rc = put_text(out, q + i, j - i, 0);
             first = 0;
         }
-        i = j + (starts_with(q + j, n - j, "&amp;") ? 5 : 1);
+        i = j + 1;
     }
     return rc;
 }
@@ -504,16 +504,25 @@ static pg_err put_huggingface(pg_buf *out, const url_parts *u)
     return rc;
 }
 
-/* "10.1016/j.x" (already checked to start with "10."). */
+/* "10.1016/j.x", lower-cased and cut like the end of a URL.  Returns
+ * PG_ERR_FORMAT (out unchanged) when what is written is not a DOI ("10.1234/."
+ * is cut to "10.1234"), so that only a DOI is ever written in the DOI form
+ * and a second pass reads the same DOI back. */
 static pg_err put_doi(pg_buf *out, const char *doi, size_t n)
 {
+    size_t at = out->len;
     pg_err rc = pg_buf_puts(out, "https://doi.org/");
     size_t start = out->len;
     if (rc == PG_OK)
         rc = put_text(out, doi, n, 1);
-    if (rc == PG_OK)
-        strip_output(out, start, 0);    /* "10.1/x.?q" */
-    return rc;
+    if (rc != PG_OK)
+        return rc;
+    strip_output(out, start, 0);        /* "10.1/x.?q" */
+    if (is_doi(out->data + start, out->len - start))
+        return PG_OK;
+    out->len = at;
+    out->data[at] = '\0';
+    return PG_ERR_FORMAT;
 }
 
 /* Length of the "vN" version at the end of an arXiv identifier. */
@@ -598,8 +607,14 @@ static pg_err put_url(pg_buf *out, url_parts *u)
         return put_huggingface(out, u);
     if (equals(h, n, "arxiv.org") || equals(h, n, "export.arxiv.org"))
         return put_arxiv(out, u);
-    if ((equals(h, n, "doi.org") || equals(h, n, "dx.doi.org")) && u->path_len > 1)
-        return put_doi(out, u->path + 1, u->path_len - 1);
+    if (equals(h, n, "doi.org") || equals(h, n, "dx.doi.org")) {
+        /* Anything else on the DOI resolver ("doi.org//#") is an ordinary
+         * link: the DOI form is kept for DOIs. */
+        pg_err rc = u->path_len > 1 ? put_doi(out, u->path + 1, u->path_len - 1)
+                                     : PG_ERR_FORMAT;
+        if (rc != PG_ERR_FORMAT)
+            return rc;
+    }
     return put_generic(out, u);
 }
 
@@ -677,6 +692,73 @@ static pg_err canon_web(const char *s, size_t n, pg_buf *out)
     return rc;
 }
 
+/* Length of the '&' that starts s[0..n) when it is written as character
+ * references, nested as in a page escaped twice or more ("&amp;",
+ * "&amp;amp;", "&#38;amp;"); 0 when it is not written so. */
+static size_t amp_entity(const char *s, size_t n)
+{
+    /* After each reference the '&' it stands for is put in front of what
+     * follows, and decoding starts again there; a window long enough for
+     * any reference the decoder takes keeps this free of copies of s. */
+    char win[40];
+    size_t used = 1;    /* the bytes of s that the '&' stands for, so far */
+    for (;;) {
+        size_t m = n - used < sizeof win - 1 ? n - used : sizeof win - 1;
+        uint32_t cp;
+        win[0] = '&';
+        memcpy(win + 1, s + used, m);
+        size_t k = pgi_entity_decode(win, m + 1, &cp);
+        if (k == 0 || cp != '&')
+            return used > 1 ? used : 0;
+        used += k - 1;
+    }
+}
+
+/* Copies s[0..n) to out with every '&' written as character references
+ * decoded, in one pass to the end (a fixed point): nothing written contains
+ * a reference to '&', so that canonicalising the result again finds the
+ * same text.  Other references stay as written: span_end() ends a URL at
+ * them. */
+static pg_err decode_amps(const char *s, size_t n, pg_buf *out)
+{
+    pg_err rc = pg_buf_reserve(out, n);
+    size_t i = 0;
+    while (i < n && rc == PG_OK) {
+        const char *amp = memchr(s + i, '&', n - i);
+        size_t plain = amp ? (size_t)(amp - (s + i)) : n - i;
+        rc = pg_buf_append(out, s + i, plain);
+        i += plain;
+        if (i >= n || rc != PG_OK)
+            break;
+        size_t k = amp_entity(s + i, n - i);
+        rc = pg_buf_putc(out, '&');
+        i += k > 0 ? k : 1;
+    }
+    return rc;
+}
+
+/* Canonical form of the URL (or, with doi set, the DOI) that starts at
+ * s[0..n).  Every rule reads the URL with its '&' references decoded, so
+ * that a cut, a path segment or a host name is seen the same on the first
+ * pass and on the canonical form. */
+static pg_err canon(int doi, const char *s, size_t n, pg_buf *out)
+{
+    pg_buf plain = PG_BUF_INIT;
+    pg_err rc = PG_OK;
+    n = span_end(s, n);
+    if (memchr(s, '&', n) != NULL) {
+        rc = decode_amps(s, n, &plain);
+        if (rc != PG_OK)
+            goto out;
+        s = plain.data;
+        n = plain.len;
+    }
+    rc = doi ? canon_doi(s, n, out) : canon_web(s, n, out);
+out:
+    pg_buf_release(&plain);
+    return rc;
+}
+
 /* Skips what may wrap a single URL: white space, brackets and quotes,
  * "\url{", "\href{", and the "[text](" of a markdown link. */
 static size_t skip_wrapper(const char *s, size_t n)
@@ -709,9 +791,9 @@ pg_err pg_url_normalize(const char *url, size_t len, pg_buf *out)
     size_t p = doi_prefix(url, len);
     pg_err rc;
     if (p > 0 || is_doi(url, span_end(url, len)))
-        rc = canon_doi(url + p, len - p, out);
+        rc = canon(1, url + p, len - p, out);
     else
-        rc = canon_web(url, len, out);
+        rc = canon(0, url, len, out);
     if (rc != PG_OK && out->data != NULL) {
         out->len = start;
         out->data[start] = '\0';
@@ -880,7 +962,7 @@ static pg_err take_url(extractor *x, const char *text, size_t len, size_t at,
     size_t n = len - at - skip;
     size_t end = skip + span_end(s, n);
     pg_buf_reset(&x->cur);
-    pg_err rc = kind == FOUND_DOI ? canon_doi(s, n, &x->cur) : canon_web(s, n, &x->cur);
+    pg_err rc = canon(kind == FOUND_DOI, s, n, &x->cur);
     *used = end > 0 ? end : 1;
     if (at + end < len && text[at + end] == '{')
         *used += brace_group(text + at + end, len - at - end);
