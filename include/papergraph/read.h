@@ -45,8 +45,9 @@ typedef struct pg_record {
 ** One reader per input format (the "Daily Papers" listing page, JSON lines
 ** and CSV), all behind the same three calls.  Readers stream: memory is
 ** bounded by the longest entry, never by the size of the file.  Problems that
-** spoil one entry (an over-long line, a title with no abstract) are reported
-** through the warning callback with file and line, and reading goes on;
+** spoil one entry (an over-long line) or look odd (a title with no
+** abstract, kept with an empty one) are reported through the warning
+** callback with file and line, and reading goes on;
 ** problems that spoil the whole input (binary data, an unreadable file) are
 ** returned as errors.
 **
