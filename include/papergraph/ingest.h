@@ -47,6 +47,10 @@ typedef struct pg_ingest_opts {
      * next costs the work done ahead, never a difference in the store.
      * NULL or "-" (standard input is never read ahead): no read-ahead. */
     const char *next_path;
+    /* May be NULL: called when opening a path waits for a FIFO's writer
+     * (see pg_input_open), on the calling thread. */
+    pg_wait_fn waiting;
+    void *waiting_ctx;
 } pg_ingest_opts;
 
 typedef struct pg_ingest_result {

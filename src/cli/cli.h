@@ -117,6 +117,9 @@ int cli_report(pg_store *s, const pg_graph *g, pg_out_format fmt, const char *pa
 /* Finds the text read at "FILE:LINE"; PG_ERR_USAGE when arg is not of
  * that form, else as pg_store_find_occurrence. */
 pg_err cli_find_place(pg_store *s, const char *arg, pg_key *text, pg_error *err);
+/* When stderr is a terminal, has o say there when opening an input waits
+ * for a FIFO's writer. */
+void cli_notice_waits(pg_ingest_opts *o);
 
 /* Parses a four-digit year; -1 when s is not one. */
 int cli_parse_year(const char *s, int *year);

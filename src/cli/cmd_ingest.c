@@ -195,6 +195,7 @@ int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
         return EXIT_DB;
     }
     o->session = session;
+    cli_notice_waits(o);
     pg_store_group_files(s, GROUP_BYTES);
     for (int i = 0, group_start = 0; i < n && !stop; i++) {
         int is_stdin = strcmp(paths[i], "-") == 0;

@@ -362,11 +362,10 @@ static pg_err ingest_path_here(pg_store *s, const char *path, const pg_ingest_op
     struct stat st;
     pg_key key;
     unsigned long long size = 0;
-    FILE *fp = fopen(path, "rb");
-    if (fp == NULL)
-        return pg_error_set(err, PG_ERR_IO, "%s: cannot open: %s", path,
-                            strerror(errno));
-    pg_err rc = PG_OK;
+    FILE *fp;
+    pg_err rc = pg_input_open(path, o->waiting, o->waiting_ctx, &fp, err);
+    if (rc != PG_OK)
+        return rc;
     if (fstat(fileno(fp), &st) != 0) {
         rc = pg_error_set(err, PG_ERR_IO, "%s: %s", path, strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
