@@ -5,6 +5,7 @@
 #define PG_TEXT_INTERNAL_H
 
 #include "papergraph/base.h"
+#include "base/internal.h"
 
 /*
 ** Normalising: text keys for matching, display text, URL canonicalisation.
@@ -58,8 +59,9 @@ typedef int (*pg_url_fn)(void *ctx, const char *url, size_t len);
 pg_err pg_urls_extract(const char *text, size_t len, pg_url_fn fn, void *ctx);
 
 /*
-** entities.h: character-level decoding shared by normalize.c and url.c
-** (internal, not installed).
+** Character references (entities.c), shared by normalize.c and url.c.  UTF-8
+** itself is decoded and encoded by base/utf8.c (pgr_utf8_decode,
+** pgr_utf8_encode in base/internal.h).
 **
 ** Texts come from web pages, so a character can be written three ways: as
 ** UTF-8 bytes, as a numeric character reference ("&#233;", "&#xE9;") or as
@@ -82,15 +84,6 @@ pg_err pg_urls_extract(const char *text, size_t len, pg_url_fn fn, void *ctx);
  * to 0, to a surrogate or beyond U+10FFFF give U+FFFD; 128..159 are read as
  * Windows-1252, as browsers do ("&#146;" is a right quote). */
 size_t pgi_entity_decode(const char *s, size_t len, uint32_t *cp);
-
-/* Decodes the UTF-8 sequence at s[0..len), len >= 1, and stores its length
- * in *n.  An invalid, overlong, truncated or surrogate sequence gives U+FFFD
- * with *n = 1, so that decoding resynchronises on the next byte. */
-uint32_t pgi_utf8_decode(const char *s, size_t len, size_t *n);
-
-/* Writes cp as UTF-8 into out (room for 4 bytes) and returns the byte count;
- * an invalid code point is written as U+FFFD. */
-size_t pgi_utf8_encode(uint32_t cp, char *out);
 
 /* The next character of s[0..len), len >= 1: a character reference when one
  * starts there, else a UTF-8 sequence.  *n receives the bytes it took. */

@@ -152,7 +152,7 @@ static size_t span_end(const char *s, size_t len)
                 return i;
             break;
         default:
-            if (c >= 0x80 && !url_letter(pgi_utf8_decode(s + i, len - i, &n)))
+            if (c >= 0x80 && !url_letter(pgr_utf8_decode(s + i, len - i, &n)))
                 return i;
             break;
         }
