@@ -239,16 +239,7 @@ static enum lkind classify(const pgr_line *ln, const char **s, size_t *n,
 
 /* ---- dates ------------------------------------------------------------- */
 
-static int valid_date(int y, int m, int d)
-{
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= mdays[m - 1] + (m == 2 && leap);
-}
-
-/* YYYY-MM-DD of a date valid_date() accepted. */
+/* YYYY-MM-DD of a date pgr_valid_date() accepted, day included. */
 static void format_day(char out[11], int y, int m, int d)
 {
     const int v[3] = { y, m, d };
@@ -280,7 +271,7 @@ static pg_err set_day(pg_reader *r, listing *ls, const pgr_line *ln,
     pg_buf_reset(&ls->label);
     if (pg_buf_append(&ls->label, s, n) != PG_OK)
         return pg_error_set(err, PG_ERR_NOMEM, "%s: out of memory", pgr_name(r));
-    if (!valid_date(y, dt->m, dt->d)) {
+    if (dt->d < 1 || !pgr_valid_date(y, dt->m, dt->d)) {
         pgr_warn(r, ln->no, "invalid day label '%.*s'", (int)n, s);
         ls->day[0] = '\0';
         ls->day_y = ls->day_m = ls->day_d = 0;
@@ -310,7 +301,7 @@ static pg_err set_date(pg_reader *r, listing *ls, const pgr_line *ln,
     } else if (y == 0) {
         y = pgr_year(r);
     }
-    if (!valid_date(y, dt->m, dt->d)) {
+    if (dt->d < 1 || !pgr_valid_date(y, dt->m, dt->d)) {
         pgr_warn(r, ln->no, "invalid date '%.*s' ignored", (int)dt->raw_len, s);
         return PG_OK;
     }
