@@ -58,6 +58,23 @@ pg_err pg_url_normalize(const char *url, size_t len, pg_buf *out);
 typedef int (*pg_url_fn)(void *ctx, const char *url, size_t len);
 pg_err pg_urls_extract(const char *text, size_t len, pg_url_fn fn, void *ctx);
 
+/* Shared by url.c (one URL) and url_find.c (URLs in text). */
+
+/* Length of the URL that starts at s[0..len): it ends at white space, a
+ * control character, < > " { } \ | ^ `, a "](", an unbalanced ) or ], a
+ * character reference to anything but '&', or a non-ASCII character that
+ * is not a letter, digit or mark. */
+size_t pgi_url_span(const char *s, size_t len);
+
+/* Length of a "doi:", "doi: " or "DOI " prefix before a "10." at s[0..n);
+ * 0 when there is none. */
+size_t pgi_doi_prefix(const char *s, size_t n);
+
+/* Appends the canonical form of the URL (with doi set: of the DOI) that
+ * starts at s[0..n) and ends where pgi_url_span() says.  PG_ERR_FORMAT (out
+ * unchanged) when there is none, else PG_OK or PG_ERR_NOMEM. */
+pg_err pgi_url_canon(int doi, const char *s, size_t n, pg_buf *out);
+
 /*
 ** Character references (entities.c), shared by normalize.c and url.c.  UTF-8
 ** itself is decoded and encoded by base/utf8.c (pgr_utf8_decode,

@@ -1,5 +1,5 @@
 /*
-** url.c: canonical URLs, and finding them in free text.
+** url.c: the canonical spelling of one URL (pg_url_normalize).
 **
 ** Two papers are linked when they point to the same repository, DOI or page.
 ** Abstracts write links loosely: a sentence's period glued on
@@ -24,13 +24,18 @@
 **     /datasets/owner/name, /spaces/owner/name, lower-cased;
 **   - DOIs become https://doi.org/ plus the lower-cased DOI (DOIs ignore
 **     case), whether written as a doi.org or dx.doi.org link, "doi:10.x/y",
-**     "DOI 10.x/y" or a bare "10.x/y" given to pg_url_normalize;
+**     "DOI 10.x/y" or a bare "10.x/y" given to pg_url_normalize; a
+**     doi.org link to anything that is not a DOI once cut ("doi.org//#")
+**     is an ordinary link;
 **   - arXiv abstract, PDF and HTML links become https://arxiv.org/abs/ID
 **     without the version;
-**   - percent escapes keep their meaning and get upper-case hex digits,
-**     "&amp;" (an HTML-escaped page) is "&" ("%26" in the lower-cased
-**     repository and DOI forms, where lower-casing "&Eacute" would make an
-**     entity of it); other paths keep their case.
+**   - percent escapes keep their meaning and get upper-case hex digits;
+**     an '&' written as character references ("&amp;", an HTML-escaped
+**     page, "&amp;amp;" one escaped twice, "&#38;") is read as '&' by
+**     every rule, decoded to the end in one pass, and written as "&"
+**     ("%26" in the lower-cased repository and DOI forms, where
+**     lower-casing "&Eacute" would make an entity of it); other paths keep
+**     their case.
 **
 ** A canonical URL is its own canonical form: every cut (a query, a
 ** fragment, a path reduced to its repository) makes a new end, which is
@@ -39,14 +44,11 @@
 ** Only http and https URLs are accepted; a host must look like one (letters,
 ** digits, '-', dots, at least one dot, a plausible last label).
 **
-** In free text a URL starts at "http://" or "https://" (any case), "www.",
-** a bare "github.com/", "gitlab.com/", "huggingface.co/", "hf.co/",
-** "arxiv.org/", "doi.org/", "dx.doi.org/", or a DOI introduced by "doi:" or
-** "DOI ".  It ends at white space (Unicode included), a control character,
-** < > " { } \ | ^ `, a "](", an unbalanced ) or ], an entity other than
-** "&amp;", or a non-ASCII character that is not a letter, digit or mark
-** (a closing curly quote, "…").  A "{...}" glued to the end of a URL is LaTeX
-** debris (a label, or the same link again) and is skipped whole.
+** A URL ends at white space (Unicode included), a control character,
+** < > " { } \ | ^ `, a "](", an unbalanced ) or ], a character reference
+** other than one to '&', or a non-ASCII character that is not a letter,
+** digit or mark (a closing curly quote, "…"): pgi_url_span(), which
+** url_find.c uses too.  Finding URLs in free text is url_find.c's job.
 */
 #include <stdint.h>
 #include <stdlib.h>
@@ -114,8 +116,8 @@ static int url_letter(uint32_t cp)
 /* ------------------------------------------------------------------ */
 /* Where a URL ends                                                    */
 
-/* Returns the length of the URL that starts at s[0]. */
-static size_t span_end(const char *s, size_t len)
+/* See text/internal.h. */
+size_t pgi_url_span(const char *s, size_t len)
 {
     int paren = 0, square = 0;
     size_t i = 0;
@@ -164,7 +166,7 @@ static size_t span_end(const char *s, size_t len)
 /* Cuts what sentences and markup glue to the end of s[0..n), a URL or a
  * part of one; ".git" only when it starts at git_at or later (inside the
  * path: "https://my.git" is a host).  Returns the new length.  Unbalanced
- * closing brackets need no test here: span_end() has already stopped
+ * closing brackets need no test here: pgi_url_span() has already stopped
  * before them. */
 static size_t strip_tail(const char *s, size_t n, size_t git_at)
 {
@@ -638,7 +640,7 @@ static int is_doi(const char *s, size_t n)
 }
 
 /* Length of a "doi:", "doi: " or "DOI " prefix before a DOI. */
-static size_t doi_prefix(const char *s, size_t n)
+size_t pgi_doi_prefix(const char *s, size_t n)
 {
     if (!starts_with(s, n, "doi") || n < 4 || (s[3] != ':' && s[3] != ' '))
         return 0;
@@ -653,7 +655,7 @@ static pg_err canon_doi(const char *s, size_t n, pg_buf *out)
 {
     /* In the https://doi.org/ form a '?' or '#' would start a query or a
      * fragment, so the DOI ends there as it does in a link. */
-    n = span_end(s, n);
+    n = pgi_url_span(s, n);
     for (size_t i = 0; i < n; i++)
         if (s[i] == '?' || s[i] == '#')
             n = i;
@@ -667,7 +669,7 @@ static pg_err canon_doi(const char *s, size_t n, pg_buf *out)
  * or a host. */
 static pg_err canon_web(const char *s, size_t n, pg_buf *out)
 {
-    n = span_end(s, n);
+    n = pgi_url_span(s, n);
     size_t skip = starts_with(s, n, "https://") ? 8 : starts_with(s, n, "http://") ? 7
                 : starts_with(s, n, "//") ? 2 : 0;
     s += skip;
@@ -717,7 +719,7 @@ static size_t amp_entity(const char *s, size_t n)
 /* Copies s[0..n) to out with every '&' written as character references
  * decoded, in one pass to the end (a fixed point): nothing written contains
  * a reference to '&', so that canonicalising the result again finds the
- * same text.  Other references stay as written: span_end() ends a URL at
+ * same text.  Other references stay as written: pgi_url_span() ends a URL at
  * them. */
 static pg_err decode_amps(const char *s, size_t n, pg_buf *out)
 {
@@ -741,11 +743,11 @@ static pg_err decode_amps(const char *s, size_t n, pg_buf *out)
  * s[0..n).  Every rule reads the URL with its '&' references decoded, so
  * that a cut, a path segment or a host name is seen the same on the first
  * pass and on the canonical form. */
-static pg_err canon(int doi, const char *s, size_t n, pg_buf *out)
+pg_err pgi_url_canon(int doi, const char *s, size_t n, pg_buf *out)
 {
     pg_buf plain = PG_BUF_INIT;
     pg_err rc = PG_OK;
-    n = span_end(s, n);
+    n = pgi_url_span(s, n);
     if (memchr(s, '&', n) != NULL) {
         rc = decode_amps(s, n, &plain);
         if (rc != PG_OK)
@@ -788,210 +790,15 @@ pg_err pg_url_normalize(const char *url, size_t len, pg_buf *out)
     size_t start = out->len;
     url += i;
     len -= i;
-    size_t p = doi_prefix(url, len);
+    size_t p = pgi_doi_prefix(url, len);
     pg_err rc;
-    if (p > 0 || is_doi(url, span_end(url, len)))
-        rc = canon(1, url + p, len - p, out);
+    if (p > 0 || is_doi(url, pgi_url_span(url, len)))
+        rc = pgi_url_canon(1, url + p, len - p, out);
     else
-        rc = canon(0, url, len, out);
+        rc = pgi_url_canon(0, url, len, out);
     if (rc != PG_OK && out->data != NULL) {
         out->len = start;
         out->data[start] = '\0';
     }
-    return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* URLs in text                                                        */
-
-/* The canonical URLs seen so far, for de-duplication: an open-addressing
- * hash set of offsets into one buffer. */
-typedef struct url_set {
-    pg_buf text;        /* the URLs, each NUL-terminated */
-    size_t *slots;      /* 1 + offset into text; 0 marks a free slot */
-    size_t cap;         /* a power of two, or 0 */
-    size_t count;
-} url_set;
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325u;     /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
-
-static size_t *set_find(const url_set *set, const char *s, size_t n)
-{
-    size_t mask = set->cap - 1;
-    for (size_t i = (size_t)hash_bytes(s, n) & mask;; i = (i + 1) & mask) {
-        size_t *slot = &set->slots[i];
-        if (*slot == 0)
-            return slot;
-        const char *t = set->text.data + *slot - 1;
-        if (strlen(t) == n && memcmp(t, s, n) == 0)
-            return slot;
-    }
-}
-
-static pg_err set_grow(url_set *set)
-{
-    size_t cap = set->cap ? set->cap * 2 : 16;
-    size_t *old = set->slots, old_cap = set->cap;
-    set->slots = calloc(cap, sizeof *set->slots);
-    if (set->slots == NULL) {
-        set->slots = old;
-        return PG_ERR_NOMEM;
-    }
-    set->cap = cap;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (old[i] == 0)
-            continue;
-        const char *t = set->text.data + old[i] - 1;
-        *set_find(set, t, strlen(t)) = old[i];
-    }
-    free(old);
-    return PG_OK;
-}
-
-/* Adds s[0..n) unless present; *added tells which. */
-static pg_err set_add(url_set *set, const char *s, size_t n, int *added)
-{
-    *added = 0;
-    if (set->count * 2 >= set->cap && set_grow(set) != PG_OK)
-        return PG_ERR_NOMEM;
-    size_t *slot = set_find(set, s, n);
-    if (*slot != 0)
-        return PG_OK;
-    size_t at = set->text.len;
-    if (pg_buf_append(&set->text, s, n) != PG_OK
-        || pg_buf_putc(&set->text, '\0') != PG_OK)
-        return PG_ERR_NOMEM;
-    *slot = at + 1;
-    set->count++;
-    *added = 1;
-    return PG_OK;
-}
-
-static void set_release(url_set *set)
-{
-    pg_buf_release(&set->text);
-    free(set->slots);
-}
-
-/* Where a URL may not start: inside a word, a host or a path. */
-static int glued(const char *text, size_t at)
-{
-    if (at == 0)
-        return 0;
-    unsigned char c = (unsigned char)text[at - 1];
-    return is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '@' || c == '/';
-}
-
-enum { FOUND_NONE, FOUND_WEB, FOUND_DOI };
-
-/* Bare host names that start a URL without a scheme. */
-static const struct { const char *name; size_t len; } bare_hosts[] = {
-    { "www.", 4 }, { "github.com/", 11 }, { "gitlab.com/", 11 },
-    { "huggingface.co/", 15 }, { "hf.co/", 6 }, { "arxiv.org/", 10 },
-    { "doi.org/", 8 }, { "dx.doi.org/", 11 },
-};
-
-/* What starts at text[at]; *skip is the length of a "doi:" prefix.  Called
- * at every byte of every new text: the first two letters rule out nearly
- * every position before any prefix is compared. */
-static int url_start(const char *text, size_t len, size_t at, size_t *skip)
-{
-    const char *s = text + at;
-    size_t n = len - at;
-    *skip = 0;
-    unsigned char c0 = to_lower((unsigned char)s[0]);
-    switch (c0) {
-    case 'h': case 'w': case 'g': case 'a': case 'd':
-        break;
-    default:
-        return FOUND_NONE;
-    }
-    if (n < 4 || (at > 0 && is_alnum((unsigned char)text[at - 1])))
-        return FOUND_NONE;
-    unsigned char c1 = to_lower((unsigned char)s[1]);
-    if (c0 == 'h' && c1 == 't' &&
-        (starts_with(s, n, "https://") || starts_with(s, n, "http://")))
-        return FOUND_WEB;
-    if (glued(text, at))
-        return FOUND_NONE;
-    for (size_t i = 0; i < sizeof bare_hosts / sizeof bare_hosts[0]; i++)
-        if (c0 == (unsigned char)bare_hosts[i].name[0]
-            && c1 == (unsigned char)bare_hosts[i].name[1]
-            && n > bare_hosts[i].len && starts_with(s, n, bare_hosts[i].name))
-            return FOUND_WEB;
-    if (c0 == 'd' && c1 == 'o' && (*skip = doi_prefix(s, n)) > 0)
-        return FOUND_DOI;
-    return FOUND_NONE;
-}
-
-/* Length of a "{...}" at s[0..n) to skip, 0 when it is not one; a short
- * bound keeps a text full of unclosed braces linear. */
-static size_t brace_group(const char *s, size_t n)
-{
-    int depth = 0;
-    for (size_t i = 0; i < n && i < 256; i++) {
-        depth += (s[i] == '{') - (s[i] == '}');
-        if (depth == 0)
-            return i + 1;
-    }
-    return 0;
-}
-
-typedef struct extractor {
-    pg_buf cur;         /* the canonical form of the URL at hand */
-    url_set seen;
-    pg_url_fn fn;
-    void *ctx;
-    int stop;           /* fn asked to stop */
-} extractor;
-
-/* Canonicalises the URL at text[at..] and reports it when new; returns the
- * length of text it covered. */
-static pg_err take_url(extractor *x, const char *text, size_t len, size_t at,
-                       int kind, size_t skip, size_t *used)
-{
-    const char *s = text + at + skip;
-    size_t n = len - at - skip;
-    size_t end = skip + span_end(s, n);
-    pg_buf_reset(&x->cur);
-    pg_err rc = canon(kind == FOUND_DOI, s, n, &x->cur);
-    *used = end > 0 ? end : 1;
-    if (at + end < len && text[at + end] == '{')
-        *used += brace_group(text + at + end, len - at - end);
-    if (rc == PG_ERR_FORMAT)
-        return PG_OK;
-    int added = 0;
-    if (rc == PG_OK)
-        rc = set_add(&x->seen, x->cur.data, x->cur.len, &added);
-    if (rc == PG_OK && added)
-        x->stop = x->fn(x->ctx, x->cur.data, x->cur.len) != 0;
-    return rc;
-}
-
-pg_err pg_urls_extract(const char *text, size_t len, pg_url_fn fn, void *ctx)
-{
-    extractor x = { PG_BUF_INIT, { PG_BUF_INIT, NULL, 0, 0 }, fn, ctx, 0 };
-    pg_err rc = PG_OK;
-    size_t i = 0;
-    while (i < len && rc == PG_OK && !x.stop) {
-        size_t skip, used;
-        int kind = url_start(text, len, i, &skip);
-        if (kind == FOUND_NONE) {
-            i++;
-            continue;
-        }
-        rc = take_url(&x, text, len, i, kind, skip, &used);
-        i += used;
-    }
-    pg_buf_release(&x.cur);
-    set_release(&x.seen);
     return rc;
 }
