@@ -63,6 +63,10 @@ typedef struct pg_ingest_opts {
     void (*on_file)(void *ctx, const struct pg_ingest_event *ev);
     void (*on_progress)(void *ctx, const struct pg_ingest_progress *p);
     void *hook_ctx;
+    /* May be NULL: called when opening a path waits for a FIFO's writer
+     * (see pg_input_open), on the calling thread. */
+    pg_wait_fn waiting;
+    void *waiting_ctx;
 } pg_ingest_opts;
 
 typedef struct pg_ingest_result {

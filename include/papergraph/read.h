@@ -45,8 +45,9 @@ typedef struct pg_record {
 ** One reader per input format (the "Daily Papers" listing page, JSON lines
 ** and CSV), all behind the same three calls.  Readers stream: memory is
 ** bounded by the longest entry, never by the size of the file.  Problems that
-** spoil one entry (an over-long line, a title with no abstract) are reported
-** through the warning callback with file and line, and reading goes on;
+** spoil one entry (an over-long line) or look odd (a title with no
+** abstract, kept with an empty one) are reported through the warning
+** callback with file and line, and reading goes on;
 ** problems that spoil the whole input (binary data, an unreadable file) are
 ** returned as errors.
 **
@@ -139,6 +140,18 @@ unsigned long long pg_reader_bytes(const pg_reader *r);
 
 /* NULL is a no-op. */
 void pg_reader_free(pg_reader *r);
+
+/* Told that opening path is waiting: a FIFO that no writer has opened yet
+ * (a second without one).  Called at most once per open, on the thread
+ * that opens. */
+typedef void (*pg_wait_fn)(void *ctx, const char *path);
+
+/* Opens path for reading ("rb").  A FIFO is waited on until a writer opens
+ * it, as open(2) would, and waiting (may be NULL) is called when that has
+ * taken a second.  On success *out is the stream to fclose(); PG_ERR_IO
+ * ("PATH: cannot open: ...") otherwise, with *out NULL. */
+pg_err pg_input_open(const char *path, pg_wait_fn waiting, void *ctx, FILE **out,
+                     pg_error *err);
 
 /* Parses "jsonl", "csv", "listing" into *fmt; PG_ERR_USAGE otherwise. */
 pg_err pg_input_format_parse(const char *s, pg_input_format *fmt);

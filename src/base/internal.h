@@ -1,5 +1,6 @@
 /*
-** utf8.h: checking and repairing UTF-8 on the reading path (internal).
+** base/internal.h: UTF-8, the one decoder (utf8.c): checking and repairing
+** it on the reading path, and single characters for the text stage.
 **
 ** Every byte of input goes through here once, so the common case (a line
 ** that is already valid, mostly ASCII) is a word-at-a-time scan with no
@@ -17,6 +18,7 @@
 #define PG_UTF8_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "papergraph/base.h"
 
 /* U+FFFD REPLACEMENT CHARACTER, encoded. */
@@ -38,5 +40,16 @@ pg_err pgr_utf8_repair(const char *s, size_t n, pg_buf *out, size_t *bad,
  * *first (if non-NULL) receives the offset of the first invalid byte, or n. */
 size_t pgr_utf8_invalid_bytes(const char *s, size_t n, int final,
                               size_t *first);
+
+/* Decodes the character at s[0..n) (n >= 1) and stores its length in *len.
+ * An invalid sequence (overlong, surrogate, beyond U+10FFFF, or cut short
+ * by n) gives U+FFFD with *len the length of its maximal subpart, as
+ * pgr_utf8_repair() counts it, so that decoding resynchronises where repair
+ * would.  NUL decodes as 0. */
+uint32_t pgr_utf8_decode(const char *s, size_t n, size_t *len);
+
+/* Writes cp as UTF-8 into out (room for 4 bytes) and returns the byte
+ * count; a surrogate or a value beyond U+10FFFF is written as U+FFFD. */
+size_t pgr_utf8_encode(uint32_t cp, char *out);
 
 #endif

@@ -1,5 +1,7 @@
 /*
-** utf8.c: UTF-8 validation and repair for the readers (see utf8.h).
+** utf8.c: the one UTF-8 decoder: validation and repair for the readers,
+** and decoding and encoding single characters for the text stage (see
+** base/internal.h).
 **
 ** This sits on the hot path of every reader: each line is validated once.
 ** Listing text is overwhelmingly ASCII, so the scan tests 16 bytes at a time
@@ -186,4 +188,55 @@ size_t pgr_utf8_invalid_bytes(const char *str, size_t n, int final,
     if (first)
         *first = first_bad;
     return count;
+}
+
+uint32_t pgr_utf8_decode(const char *str, size_t n, size_t *len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t bad;
+    int cut;
+
+    if (s[0] == 0) {            /* a character here; only validation refuses it */
+        *len = 1;
+        return 0;
+    }
+    size_t k = decode(s, n, &bad, &cut);
+    if (k == 0) {
+        *len = bad;
+        return 0xFFFDu;
+    }
+    *len = k;
+    if (k == 1)
+        return s[0];
+    uint32_t cp = s[0] & (0x7Fu >> k);
+    for (size_t i = 1; i < k; i++)
+        cp = (cp << 6) | (s[i] & 0x3Fu);
+    return cp;
+}
+
+size_t pgr_utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        cp = 0xFFFDu;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
 }

@@ -145,6 +145,9 @@ int cli_write_digest(const pg_digest *d, pg_out_format fmt, const char *path);
 /* Finds the text read at "FILE:LINE"; PG_ERR_USAGE when arg is not of
  * that form, else as pg_store_find_occurrence. */
 pg_err cli_find_place(pg_store *s, const char *arg, pg_key *text, pg_error *err);
+/* When stderr is a terminal, has o say there when opening an input waits
+ * for a FIFO's writer. */
+void cli_notice_waits(pg_ingest_opts *o);
 
 /* The word of known[0..n) nearest to word by edit distance, or NULL when
  * none is near enough to be a typo of it. */

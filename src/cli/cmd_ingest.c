@@ -148,6 +148,7 @@ int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
     o->on_file = print_event;
     o->on_progress = print_progress;
     o->hook_ctx = &p;
+    cli_notice_waits(o);
     pg_err rc = pg_ingest_files(s, (const char *const *)paths, (size_t)n, o, t, &err);
     cli_progress_clear(&p.progress);
     if (rc != PG_OK && !p.told)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -216,4 +217,19 @@ pg_err cli_find_place(pg_store *s, const char *arg, pg_key *text, pg_error *err)
     pg_err rc = pg_store_find_occurrence(s, file, line, text, err);
     free(file);
     return rc;
+}
+
+static void say_waiting(void *ctx, const char *path)
+{
+    (void)ctx;
+    cli_error("%s: waiting for a writer to open the FIFO", path);
+}
+
+void cli_notice_waits(pg_ingest_opts *o)
+{
+    /* Only a person at a terminal wants to know; a script's log does not. */
+    if (isatty(STDERR_FILENO)) {
+        o->waiting = say_waiting;
+        o->waiting_ctx = NULL;
+    }
 }

@@ -117,16 +117,18 @@ static pg_err open_here(pgi_source *src, pgi_pipe *pipe, const char *path, pg_er
     struct stat st;
     pg_key key;
     unsigned long long size = 0;
-    FILE *fp = src->own_fp = fopen(path, "rb");
-    if (fp == NULL)
-        return pg_error_set(err, PG_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    FILE *fp = NULL;
+    pg_err rc = pg_input_open(path, src->o->waiting, src->o->waiting_ctx, &fp, err);
+    if (rc != PG_OK)
+        return rc;
+    src->own_fp = fp;
     if (fstat(fileno(fp), &st) != 0)
         return pg_error_set(err, PG_ERR_IO, "%s: %s", path, strerror(errno));
     if (S_ISDIR(st.st_mode))
         return pg_error_set(err, PG_ERR_IO, "%s: is a directory", path);
     if (!S_ISREG(st.st_mode))
         return open_copy(src, pipe, fp, err);
-    pg_err rc = pgi_hash_file(fp, path, &key, &size, NULL, NULL, err);
+    rc = pgi_hash_file(fp, path, &key, &size, NULL, NULL, err);
     return rc == PG_OK ? attach(src, pipe, fp, key, size, err) : rc;
 }
 

@@ -36,8 +36,11 @@
 #include "papergraph/base.h"
 #include "read/internal.h"
 
-/* libcsv grows its field buffer by this much at a time (its default, 128
- * bytes, makes a long abstract cost hundreds of reallocations). */
+/* libcsv grows its field buffer by a fixed block (its default, 128 bytes,
+ * makes a long abstract cost hundreds of reallocations).  feed() keeps the
+ * block at least this size and at least the buffer's size, so the buffer
+ * doubles and a field of n bytes costs O(log n) reallocations and O(n)
+ * copying rather than O(n^2). */
 #define CSV_GROWTH ((size_t)16 << 10)
 
 typedef struct csvr {
@@ -126,14 +129,31 @@ static void on_row(int term, void *ctx)
     c->row_done = 1;
 }
 
+/* Hands s[0..n) to libcsv.  libcsv adds its block size to a full field
+ * buffer; the text goes in pieces no longer than the block, and before each
+ * one the block is raised to the buffer's size, so that a piece makes the
+ * buffer grow once at most and the growth is geometric. */
+static int parse_piece(csvr *c, const char *s, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        size_t blk = c->p.entry_size > CSV_GROWTH ? c->p.entry_size : CSV_GROWTH;
+        size_t k = n - done < blk ? n - done : blk;
+        csv_set_blk_size(&c->p, blk);
+        if (csv_parse(&c->p, s + done, k, on_value, on_row, c) != k)
+            return -1;
+        done += k;
+    }
+    return 0;
+}
+
 /* Feeds one line and its newline. */
 static pg_err feed(pg_reader *r, csvr *c, const char *s, size_t n,
                    pg_error *err)
 {
     c->r = r;
     c->err = err;
-    if (csv_parse(&c->p, s, n, on_value, on_row, c) != n ||
-        csv_parse(&c->p, "\n", 1, on_value, on_row, c) != 1)
+    if (parse_piece(c, s, n) != 0 || parse_piece(c, "\n", 1) != 0)
         return pg_error_set(err, PG_ERR_NOMEM, "%s:%ld: CSV parser: %s",
                             pgr_name(r), c->f.line,
                             csv_strerror(csv_error(&c->p)));

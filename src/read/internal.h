@@ -1,5 +1,5 @@
 /*
-** reader_internal.h: what a format backend sees of a pg_reader (internal).
+** read/internal.h: what a format backend sees of a pg_reader (internal).
 **
 ** reader.c owns everything formats have in common: the stream, a fixed read
 ** buffer, splitting into lines with the max-line limit, UTF-8 repair, the
@@ -7,7 +7,7 @@
 ** functions in a const table (in the spirit of dav1d's muxer vtables) that
 ** turn lines into records.  To add a format:
 **
-**   1. write src/FORMAT.c defining `const pgr_backend pgr_FORMAT_backend`,
+**   1. write src/read/FORMAT.c defining `const pgr_backend pgr_FORMAT_backend`,
 **      reading input only through pgr_read_line() and warning only through
 **      pgr_warn();
 **   2. declare it below;
@@ -71,9 +71,24 @@ size_t pgr_max_line(const pg_reader *r);
  * current year). */
 int pgr_year(const pg_reader *r);
 
+/* ---- dates (dates.c) -------------------------------------------------- */
+
 /* The month (1..12) named by s[0..n): "Oct", "Sept", "October", in any
  * case; 0 when none.  Shared by every backend's date parsing. */
 int pgr_month_of(const char *s, size_t n);
+
+/* 1 when year y (1..9999), month m and day d exist; m and d may be 0 for a
+ * date known to the year or the month only (not a day without a month). */
+int pgr_valid_date(int y, int m, int d);
+
+/* "2023", "2023-10", "2023-10-09", the last perhaps followed by a time
+ * ("T12:00:00Z", " 12:00"): 1 with *y, *m, *d set (0 for a missing part),
+ * else 0.  The values are not checked (see pgr_valid_date). */
+int pgr_parse_iso(const char *s, size_t n, int *y, int *m, int *d);
+
+/* "Oct 9, 2023", "Oct. 9 2023", "Oct 9" (in year), "October 2023",
+ * "9 Oct 2023": 1 with *y, *m, *d set, else 0; not checked either. */
+int pgr_parse_named(const char *s, size_t n, int year, int *y, int *m, int *d);
 
 /* Sets every field of rec to its "absent" value: "" strings, -1 counts,
  * 0 dates and line. */
@@ -89,7 +104,7 @@ size_t pgr_space_at(const unsigned char *s, size_t n);
  * BOM (pasted text carries them all). */
 void pgr_trim(const char **s, size_t *n);
 
-/* ---- records made of named fields (jsonl, csv) ------------------------ */
+/* ---- records made of named fields (jsonl, csv; fields.c) ------------- */
 
 /* What a field name means (see the table in reader.h). */
 typedef enum pgr_field {

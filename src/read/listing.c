@@ -16,8 +16,19 @@
 ** (unless its metadata date closes it), so that line is kept as "pending"
 ** and handled again on the next call; its bytes stay valid because the line
 ** reader is not called in between.  Entries that cannot be trusted (an
-** over-long line, no abstract) run through the same states with a "dropped"
-** mark, so the lines after them still land in the right place.
+** over-long line) run through the same states with a "dropped" mark, so the
+** lines after them still land in the right place.
+**
+** A title whose abstract is missing (a truncated scrape leaves "title,
+** blank, blank") is kept with an empty abstract and a warning; the line
+** after it must then not be taken for its abstract.  In real pages titles
+** stay under 250 bytes and abstracts are one line of over 1,000, so a line
+** shorter than ABSTRACT_LIKE looks like a title, and it is read as the next
+** title rather than the abstract when it follows the title after two or
+** more blank lines (the empty abstract's line and the blank after it), or
+** when it stands alone in its paragraph and the next paragraph starts with
+** a line as long as an abstract (its own).  Pages whose abstracts are all
+** long never meet either rule.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +83,13 @@ typedef struct lentry {
 
 typedef struct listing {
     enum lstate st;
+    int blanks;         /* with L_WANT_ABSTRACT: blank lines after the title */
+    int maybe_title;    /* the abstract so far is one short line that came
+                           after a single blank: it may be the next title */
+    long abstract_line; /* the abstract's first line */
+    pg_buf carry;       /* a title read as the abstract of the entry before,
+                           to start the next entry with; empty when none */
+    long carry_line;
     int skip_para;      /* with L_SKIP: text lines are skipped until a blank */
     int want_label;     /* at a page start, a date line is the day label */
     pg_buf label;
@@ -221,16 +239,7 @@ static enum lkind classify(const pgr_line *ln, const char **s, size_t *n,
 
 /* ---- dates ------------------------------------------------------------- */
 
-static int valid_date(int y, int m, int d)
-{
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
-        return 0;
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= mdays[m - 1] + (m == 2 && leap);
-}
-
-/* YYYY-MM-DD of a date valid_date() accepted. */
+/* YYYY-MM-DD of a date pgr_valid_date() accepted, day included. */
 static void format_day(char out[11], int y, int m, int d)
 {
     const int v[3] = { y, m, d };
@@ -262,7 +271,7 @@ static pg_err set_day(pg_reader *r, listing *ls, const pgr_line *ln,
     pg_buf_reset(&ls->label);
     if (pg_buf_append(&ls->label, s, n) != PG_OK)
         return pg_error_set(err, PG_ERR_NOMEM, "%s: out of memory", pgr_name(r));
-    if (!valid_date(y, dt->m, dt->d)) {
+    if (dt->d < 1 || !pgr_valid_date(y, dt->m, dt->d)) {
         pgr_warn(r, ln->no, "invalid day label '%.*s'", (int)n, s);
         ls->day[0] = '\0';
         ls->day_y = ls->day_m = ls->day_d = 0;
@@ -292,7 +301,7 @@ static pg_err set_date(pg_reader *r, listing *ls, const pgr_line *ln,
     } else if (y == 0) {
         y = pgr_year(r);
     }
-    if (!valid_date(y, dt->m, dt->d)) {
+    if (dt->d < 1 || !pgr_valid_date(y, dt->m, dt->d)) {
         pgr_warn(r, ln->no, "invalid date '%.*s' ignored", (int)dt->raw_len, s);
         return PG_OK;
     }
@@ -314,11 +323,11 @@ static void drop_long(pg_reader *r, listing *ls, const pgr_line *ln)
     ls->e.dropped = 1;
 }
 
+/* The entry ends without an abstract: it is kept, with an empty one. */
 static void no_abstract(pg_reader *r, listing *ls)
 {
     if (!ls->e.dropped)
-        pgr_warn(r, ls->e.line, "title has no abstract; entry skipped");
-    ls->e.dropped = 1;
+        pgr_warn(r, ls->e.line, "title has no abstract; kept without one");
 }
 
 /* Appends a line to a title or abstract, a space between lines.  A field
@@ -362,11 +371,29 @@ static pg_err begin_entry(pg_reader *r, listing *ls, const pgr_line *ln,
     e->y = e->m = e->d = 0;
     ls->want_label = 0;
     ls->st = L_TITLE;
+    ls->blanks = 0;
+    ls->maybe_title = 0;
     if (ln->too_long) {
         drop_long(r, ls, ln);
         return PG_OK;
     }
     return append(r, ls, &e->title, s, n, err);
+}
+
+/* Starts the entry whose title was first read as the abstract of the one
+ * before (see take_back_title()); its blank line has been read. */
+static pg_err begin_carried(pg_reader *r, listing *ls, pg_error *err)
+{
+    pgr_line ln;
+    pg_err rc;
+
+    memset(&ln, 0, sizeof ln);
+    ln.no = ls->carry_line;
+    rc = begin_entry(r, ls, &ln, ls->carry.data, ls->carry.len, err);
+    pg_buf_reset(&ls->carry);
+    ls->st = L_WANT_ABSTRACT;
+    ls->blanks = 1;
+    return rc;
 }
 
 static const char *buf_str(const pg_buf *b)
@@ -378,9 +405,9 @@ static void fill_record(const listing *ls, pg_record *rec)
 {
     const lentry *e = &ls->e;
 
-    rec->title = e->title.data;
+    rec->title = buf_str(&e->title);
     rec->title_len = e->title.len;
-    rec->abstract = e->abstract.data;
+    rec->abstract = buf_str(&e->abstract);
     rec->abstract_len = e->abstract.len;
     rec->authors = e->authors;
     rec->upvotes = e->upvotes;
@@ -452,31 +479,44 @@ static pg_err in_none(pg_reader *r, listing *ls, const lline *l, pg_error *err)
 }
 
 /* In the title paragraph or the blank lines after it. */
-static pg_err in_title(pg_reader *r, listing *ls, const lline *l, pg_error *err)
+static pg_err in_title(pg_reader *r, listing *ls, const lline *l, int *done,
+                       pg_error *err)
 {
     lentry *e = &ls->e;
 
     switch (l->k) {
     case K_BLANK:
+        if (ls->st == L_TITLE)
+            ls->blanks = 0;
         ls->st = L_WANT_ABSTRACT;
+        ls->blanks++;
         return PG_OK;
     case K_HEADER:
         no_abstract(r, ls);
-        return hand_over(ls, L_NONE);
+        complete(ls, 1, done);
+        return PG_OK;
     case K_DATE:
     case K_AUTHORS:
     case K_SEP:
+        /* The metadata is the entry's own. */
         no_abstract(r, ls);
-        ls->skip_para = 0;
-        return hand_over(ls, L_SKIP);
+        return hand_over(ls, L_META);
     case K_TEXT:
         if (ls->st == L_TITLE && l->n < ABSTRACT_LIKE) {
             if (++e->title_lines == 2)
                 pgr_warn(r, e->line, "title spans several lines; joined");
             return append(r, ls, &e->title, l->s, l->n, err);
         }
+        if (ls->st == L_WANT_ABSTRACT && ls->blanks >= 2 && l->n < ABSTRACT_LIKE) {
+            /* The abstract's line was empty: this is the next title. */
+            no_abstract(r, ls);
+            complete(ls, 1, done);
+            return PG_OK;
+        }
         if (ls->st == L_TITLE)
             pgr_warn(r, l->ln->no, "no blank line between title and abstract");
+        ls->maybe_title = ls->st == L_WANT_ABSTRACT && l->n < ABSTRACT_LIKE;
+        ls->abstract_line = l->ln->no;
         ls->st = L_ABSTRACT;
         return append(r, ls, &e->abstract, l->s, l->n, err);
     case K_LONG:
@@ -508,6 +548,24 @@ static void unglue_abstract(lentry *e, const lline *l)
     a->data[a->len] = '\0';
 }
 
+/* The entry's one-line abstract stands alone and a line as long as an
+ * abstract follows it: it was the next entry's title.  It is kept to start
+ * that entry with, and this one ends without an abstract. */
+static pg_err take_back_title(pg_reader *r, listing *ls, int *done,
+                              pg_error *err)
+{
+    lentry *e = &ls->e;
+
+    pg_buf_reset(&ls->carry);
+    if (pg_buf_append(&ls->carry, e->abstract.data, e->abstract.len) != PG_OK)
+        return pg_error_set(err, PG_ERR_NOMEM, "%s: out of memory", pgr_name(r));
+    ls->carry_line = ls->abstract_line;
+    pg_buf_reset(&e->abstract);
+    no_abstract(r, ls);
+    complete(ls, 1, done);
+    return PG_OK;
+}
+
 /* In the abstract paragraph, the blank lines after it or the metadata. */
 static pg_err in_body(pg_reader *r, listing *ls, const lline *l, int *done,
                       pg_error *err)
@@ -531,15 +589,24 @@ static pg_err in_body(pg_reader *r, listing *ls, const lline *l, int *done,
         complete(ls, 0, done);
         return set_date(r, ls, l->ln, l->s, &l->dt, err);
     case K_TEXT:
-        if (in_abstract)
+        if (in_abstract) {
+            ls->maybe_title = 0;
             return append(r, ls, &e->abstract, l->s, l->n, err);
+        }
+        if (ls->st == L_AFTER_ABSTRACT && ls->maybe_title && l->n >= ABSTRACT_LIKE
+            && !e->dropped)
+            return take_back_title(r, ls, done, err);
         complete(ls, 1, done);
         return PG_OK;
     case K_LONG:
-        if (in_abstract)
+        if (in_abstract) {
+            ls->maybe_title = 0;
             drop_long(r, ls, l->ln);
-        else
+        } else if (ls->st == L_AFTER_ABSTRACT && ls->maybe_title && !e->dropped) {
+            return take_back_title(r, ls, done, err);
+        } else {
             complete(ls, 1, done);
+        }
         return PG_OK;
     case K_HEADER:
         if (ls->st != L_META)
@@ -594,7 +661,7 @@ static pg_err step(pg_reader *r, listing *ls, int *done, pg_error *err)
         break;
     case L_TITLE:
     case L_WANT_ABSTRACT:
-        rc = in_title(r, ls, &l, err);
+        rc = in_title(r, ls, &l, done, err);
         break;
     case L_ABSTRACT:
     case L_AFTER_ABSTRACT:
@@ -624,6 +691,7 @@ static void finish(pg_reader *r, listing *ls, int *done)
     case L_TITLE:
     case L_WANT_ABSTRACT:
         no_abstract(r, ls);
+        *done = 1;
         break;
     case L_ABSTRACT:
     case L_AFTER_ABSTRACT:
@@ -646,7 +714,9 @@ static pg_err listing_next(pg_reader *r, void *state, pg_record *rec,
 
     while (!ls->at_eof) {
         int done = 0;
-        if (ls->have_line) {
+        if (ls->carry.len > 0) {
+            rc = begin_carried(r, ls, err);
+        } else if (ls->have_line) {
             ls->have_line = 0;
             rc = step(r, ls, &done, err);
         } else {
@@ -660,7 +730,7 @@ static pg_err listing_next(pg_reader *r, void *state, pg_record *rec,
         }
         if (rc != PG_OK)
             return rc;
-        if (done && !ls->e.dropped && ls->e.title.len > 0 && ls->e.abstract.len > 0) {
+        if (done && !ls->e.dropped && ls->e.title.len > 0) {
             fill_record(ls, rec);
             return PG_OK;
         }
@@ -675,6 +745,7 @@ static pg_err listing_open(pg_reader *r, void **state, pg_error *err)
     if (ls == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "%s: out of memory", pgr_name(r));
     pg_buf_init(&ls->label);
+    pg_buf_init(&ls->carry);
     pg_buf_init(&ls->e.title);
     pg_buf_init(&ls->e.abstract);
     pg_buf_init(&ls->e.date_raw);
@@ -691,6 +762,7 @@ static void listing_free(void *state)
     if (ls == NULL)
         return;
     pg_buf_release(&ls->label);
+    pg_buf_release(&ls->carry);
     pg_buf_release(&ls->e.title);
     pg_buf_release(&ls->e.abstract);
     pg_buf_release(&ls->e.date_raw);

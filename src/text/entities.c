@@ -1,5 +1,6 @@
 /*
-** entities.c: HTML character references and UTF-8 code points.
+** entities.c: HTML character references, and reading one character of text
+** (a reference or a UTF-8 sequence).
 **
 ** Listings are scraped from web pages, and one paper seen through two
 ** sources may be "Guerra&#39;s" in one and "Guerra's" in the other, or
@@ -12,8 +13,9 @@
 ** written.  The terminating ';' is required: "AT&T" and "&copy 2024" must
 ** not change meaning because a prefix happens to be an entity name.
 **
-** UTF-8 decoding lives here too because both normalize.c and url.c need it
-** and neither links the reader module.
+** pgi_char_next() is the one place the text stage reads a character: a
+** reference when one starts there, else UTF-8 through the decoder in
+** base/utf8.c.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -206,68 +208,10 @@ size_t pgi_entity_decode(const char *s, size_t len, uint32_t *cp)
     return named_decode(s, len, cp);
 }
 
-uint32_t pgi_utf8_decode(const char *s, size_t len, size_t *n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    unsigned char c = p[0];
-    size_t need;
-    uint32_t cp, min;
-    *n = 1;
-    if (c < 0x80)
-        return c;
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 2; cp = c & 0x1F; min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        need = 3; cp = c & 0x0F; min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        need = 4; cp = c & 0x07; min = 0x10000;
-    } else {
-        return PGI_REPLACEMENT;
-    }
-    if (len < need)
-        return PGI_REPLACEMENT;
-    for (size_t i = 1; i < need; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return PGI_REPLACEMENT;
-        cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return PGI_REPLACEMENT;
-    *n = need;
-    return cp;
-}
-
-size_t pgi_utf8_encode(uint32_t cp, char *out)
-{
-    unsigned char *o = (unsigned char *)out;
-    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        cp = PGI_REPLACEMENT;
-    if (cp < 0x80) {
-        o[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (unsigned char)(0xC0 | (cp >> 6));
-        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | (cp >> 12));
-        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | (cp >> 18));
-    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 uint32_t pgi_char_next(const char *s, size_t len, size_t *n)
 {
     uint32_t cp;
     if (s[0] == '&' && (*n = pgi_entity_decode(s, len, &cp)) > 0)
         return cp;
-    return pgi_utf8_decode(s, len, n);
+    return pgr_utf8_decode(s, len, n);
 }

@@ -5,6 +5,7 @@
 #define PG_TEXT_INTERNAL_H
 
 #include "papergraph/base.h"
+#include "base/internal.h"
 
 /*
 ** Normalising: text keys for matching, display text, URL canonicalisation.
@@ -57,9 +58,27 @@ pg_err pg_url_normalize(const char *url, size_t len, pg_buf *out);
 typedef int (*pg_url_fn)(void *ctx, const char *url, size_t len);
 pg_err pg_urls_extract(const char *text, size_t len, pg_url_fn fn, void *ctx);
 
+/* Shared by url.c (one URL) and url_find.c (URLs in text). */
+
+/* Length of the URL that starts at s[0..len): it ends at white space, a
+ * control character, < > " { } \ | ^ `, a "](", an unbalanced ) or ], a
+ * character reference to anything but '&', or a non-ASCII character that
+ * is not a letter, digit or mark. */
+size_t pgi_url_span(const char *s, size_t len);
+
+/* Length of a "doi:", "doi: " or "DOI " prefix before a "10." at s[0..n);
+ * 0 when there is none. */
+size_t pgi_doi_prefix(const char *s, size_t n);
+
+/* Appends the canonical form of the URL (with doi set: of the DOI) that
+ * starts at s[0..n) and ends where pgi_url_span() says.  PG_ERR_FORMAT (out
+ * unchanged) when there is none, else PG_OK or PG_ERR_NOMEM. */
+pg_err pgi_url_canon(int doi, const char *s, size_t n, pg_buf *out);
+
 /*
-** entities.h: character-level decoding shared by normalize.c and url.c
-** (internal, not installed).
+** Character references (entities.c), shared by normalize.c and url.c.  UTF-8
+** itself is decoded and encoded by base/utf8.c (pgr_utf8_decode,
+** pgr_utf8_encode in base/internal.h).
 **
 ** Texts come from web pages, so a character can be written three ways: as
 ** UTF-8 bytes, as a numeric character reference ("&#233;", "&#xE9;") or as
@@ -82,15 +101,6 @@ pg_err pg_urls_extract(const char *text, size_t len, pg_url_fn fn, void *ctx);
  * to 0, to a surrogate or beyond U+10FFFF give U+FFFD; 128..159 are read as
  * Windows-1252, as browsers do ("&#146;" is a right quote). */
 size_t pgi_entity_decode(const char *s, size_t len, uint32_t *cp);
-
-/* Decodes the UTF-8 sequence at s[0..len), len >= 1, and stores its length
- * in *n.  An invalid, overlong, truncated or surrogate sequence gives U+FFFD
- * with *n = 1, so that decoding resynchronises on the next byte. */
-uint32_t pgi_utf8_decode(const char *s, size_t len, size_t *n);
-
-/* Writes cp as UTF-8 into out (room for 4 bytes) and returns the byte count;
- * an invalid code point is written as U+FFFD. */
-size_t pgi_utf8_encode(uint32_t cp, char *out);
 
 /* The next character of s[0..len), len >= 1: a character reference when one
  * starts there, else a UTF-8 sequence.  *n receives the bytes it took. */

@@ -188,7 +188,7 @@ static void key_folded(keyer *k, uint32_t cp)
     case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
     case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: {
         char u[4];
-        key_word(k, u, pgi_utf8_encode(cp, u));
+        key_word(k, u, pgr_utf8_encode(cp, u));
         break;
     }
     case UTF8PROC_CATEGORY_MN: case UTF8PROC_CATEGORY_MC:
@@ -570,7 +570,7 @@ pg_err pg_normalize_display(const char *s, size_t len, pg_buf *out)
             rc = pg_buf_append(out, s + i, n);
         } else if (rc == PG_OK) {
             char u[4];
-            rc = pg_buf_append(out, u, pgi_utf8_encode(cp, u));
+            rc = pg_buf_append(out, u, pgr_utf8_encode(cp, u));
         }
         i += n;
     }
@@ -596,7 +596,7 @@ static size_t trailing_space(const char *s, size_t len)
         return 0;
     i--;
     size_t n;
-    uint32_t cp = pgi_utf8_decode(s + i, len - i, &n);
+    uint32_t cp = pgr_utf8_decode(s + i, len - i, &n);
     return i + n == len && is_space(cp) ? n : 0;
 }
 

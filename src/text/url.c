@@ -1,5 +1,5 @@
 /*
-** url.c: canonical URLs, and finding them in free text.
+** url.c: the canonical spelling of one URL (pg_url_normalize).
 **
 ** Two papers are linked when they point to the same repository, DOI or page.
 ** Abstracts write links loosely: a sentence's period glued on
@@ -24,13 +24,18 @@
 **     /datasets/owner/name, /spaces/owner/name, lower-cased;
 **   - DOIs become https://doi.org/ plus the lower-cased DOI (DOIs ignore
 **     case), whether written as a doi.org or dx.doi.org link, "doi:10.x/y",
-**     "DOI 10.x/y" or a bare "10.x/y" given to pg_url_normalize;
+**     "DOI 10.x/y" or a bare "10.x/y" given to pg_url_normalize; a
+**     doi.org link to anything that is not a DOI once cut ("doi.org//#")
+**     is an ordinary link;
 **   - arXiv abstract, PDF and HTML links become https://arxiv.org/abs/ID
 **     without the version;
-**   - percent escapes keep their meaning and get upper-case hex digits,
-**     "&amp;" (an HTML-escaped page) is "&" ("%26" in the lower-cased
-**     repository and DOI forms, where lower-casing "&Eacute" would make an
-**     entity of it); other paths keep their case.
+**   - percent escapes keep their meaning and get upper-case hex digits;
+**     an '&' written as character references ("&amp;", an HTML-escaped
+**     page, "&amp;amp;" one escaped twice, "&#38;") is read as '&' by
+**     every rule, decoded to the end in one pass, and written as "&"
+**     ("%26" in the lower-cased repository and DOI forms, where
+**     lower-casing "&Eacute" would make an entity of it); other paths keep
+**     their case.
 **
 ** A canonical URL is its own canonical form: every cut (a query, a
 ** fragment, a path reduced to its repository) makes a new end, which is
@@ -39,14 +44,11 @@
 ** Only http and https URLs are accepted; a host must look like one (letters,
 ** digits, '-', dots, at least one dot, a plausible last label).
 **
-** In free text a URL starts at "http://" or "https://" (any case), "www.",
-** a bare "github.com/", "gitlab.com/", "huggingface.co/", "hf.co/",
-** "arxiv.org/", "doi.org/", "dx.doi.org/", or a DOI introduced by "doi:" or
-** "DOI ".  It ends at white space (Unicode included), a control character,
-** < > " { } \ | ^ `, a "](", an unbalanced ) or ], an entity other than
-** "&amp;", or a non-ASCII character that is not a letter, digit or mark
-** (a closing curly quote, "…").  A "{...}" glued to the end of a URL is LaTeX
-** debris (a label, or the same link again) and is skipped whole.
+** A URL ends at white space (Unicode included), a control character,
+** < > " { } \ | ^ `, a "](", an unbalanced ) or ], a character reference
+** other than one to '&', or a non-ASCII character that is not a letter,
+** digit or mark (a closing curly quote, "…"): pgi_url_span(), which
+** url_find.c uses too.  Finding URLs in free text is url_find.c's job.
 */
 #include <stdint.h>
 #include <stdlib.h>
@@ -114,8 +116,8 @@ static int url_letter(uint32_t cp)
 /* ------------------------------------------------------------------ */
 /* Where a URL ends                                                    */
 
-/* Returns the length of the URL that starts at s[0]. */
-static size_t span_end(const char *s, size_t len)
+/* See text/internal.h. */
+size_t pgi_url_span(const char *s, size_t len)
 {
     int paren = 0, square = 0;
     size_t i = 0;
@@ -152,7 +154,7 @@ static size_t span_end(const char *s, size_t len)
                 return i;
             break;
         default:
-            if (c >= 0x80 && !url_letter(pgi_utf8_decode(s + i, len - i, &n)))
+            if (c >= 0x80 && !url_letter(pgr_utf8_decode(s + i, len - i, &n)))
                 return i;
             break;
         }
@@ -164,7 +166,7 @@ static size_t span_end(const char *s, size_t len)
 /* Cuts what sentences and markup glue to the end of s[0..n), a URL or a
  * part of one; ".git" only when it starts at git_at or later (inside the
  * path: "https://my.git" is a host).  Returns the new length.  Unbalanced
- * closing brackets need no test here: span_end() has already stopped
+ * closing brackets need no test here: pgi_url_span() has already stopped
  * before them. */
 static size_t strip_tail(const char *s, size_t n, size_t git_at)
 {
@@ -185,16 +187,14 @@ static size_t strip_tail(const char *s, size_t n, size_t git_at)
 /* ------------------------------------------------------------------ */
 /* Output                                                              */
 
-/* Copies s[0..n) to out: "&amp;" as '&', percent escapes with upper-case
- * hex digits, everything else lower-cased when lower is set.  Lower-cased
- * text writes '&' as "%26": "&Eacute;" must not turn into an entity. */
+/* Copies s[0..n) to out: percent escapes with upper-case hex digits,
+ * everything else lower-cased when lower is set.  Lower-cased text writes
+ * '&' as "%26": "&Eacute;" must not turn into an entity. */
 static pg_err put_text(pg_buf *out, const char *s, size_t n, int lower)
 {
     pg_err rc = pg_buf_reserve(out, n);
     for (size_t i = 0; i < n && rc == PG_OK; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '&' && starts_with(s + i, n - i, "&amp;"))
-            i += 4;
         if (c == '%' && i + 2 < n && is_hex((unsigned char)s[i + 1])
             && is_hex((unsigned char)s[i + 2])) {
             char esc[3] = { '%', s[i + 1], s[i + 2] };
@@ -339,6 +339,8 @@ static pg_err parse_url(url_parts *u, const char *s, size_t n)
 /* ------------------------------------------------------------------ */
 /* Canonical forms                                                     */
 
+static int is_doi(const char *s, size_t n);
+
 static int tracking_param(const char *p, size_t n)
 {
     return starts_with(p, n, "utm_") || equals(p, n, "fbclid") || equals(p, n, "gclid");
@@ -363,7 +365,7 @@ static pg_err put_query(pg_buf *out, const char *q, size_t n)
                 rc = put_text(out, q + i, j - i, 0);
             first = 0;
         }
-        i = j + (starts_with(q + j, n - j, "&amp;") ? 5 : 1);
+        i = j + 1;
     }
     return rc;
 }
@@ -504,16 +506,25 @@ static pg_err put_huggingface(pg_buf *out, const url_parts *u)
     return rc;
 }
 
-/* "10.1016/j.x" (already checked to start with "10."). */
+/* "10.1016/j.x", lower-cased and cut like the end of a URL.  Returns
+ * PG_ERR_FORMAT (out unchanged) when what is written is not a DOI ("10.1234/."
+ * is cut to "10.1234"), so that only a DOI is ever written in the DOI form
+ * and a second pass reads the same DOI back. */
 static pg_err put_doi(pg_buf *out, const char *doi, size_t n)
 {
+    size_t at = out->len;
     pg_err rc = pg_buf_puts(out, "https://doi.org/");
     size_t start = out->len;
     if (rc == PG_OK)
         rc = put_text(out, doi, n, 1);
-    if (rc == PG_OK)
-        strip_output(out, start, 0);    /* "10.1/x.?q" */
-    return rc;
+    if (rc != PG_OK)
+        return rc;
+    strip_output(out, start, 0);        /* "10.1/x.?q" */
+    if (is_doi(out->data + start, out->len - start))
+        return PG_OK;
+    out->len = at;
+    out->data[at] = '\0';
+    return PG_ERR_FORMAT;
 }
 
 /* Length of the "vN" version at the end of an arXiv identifier. */
@@ -598,8 +609,14 @@ static pg_err put_url(pg_buf *out, url_parts *u)
         return put_huggingface(out, u);
     if (equals(h, n, "arxiv.org") || equals(h, n, "export.arxiv.org"))
         return put_arxiv(out, u);
-    if ((equals(h, n, "doi.org") || equals(h, n, "dx.doi.org")) && u->path_len > 1)
-        return put_doi(out, u->path + 1, u->path_len - 1);
+    if (equals(h, n, "doi.org") || equals(h, n, "dx.doi.org")) {
+        /* Anything else on the DOI resolver ("doi.org//#") is an ordinary
+         * link: the DOI form is kept for DOIs. */
+        pg_err rc = u->path_len > 1 ? put_doi(out, u->path + 1, u->path_len - 1)
+                                     : PG_ERR_FORMAT;
+        if (rc != PG_ERR_FORMAT)
+            return rc;
+    }
     return put_generic(out, u);
 }
 
@@ -623,7 +640,7 @@ static int is_doi(const char *s, size_t n)
 }
 
 /* Length of a "doi:", "doi: " or "DOI " prefix before a DOI. */
-static size_t doi_prefix(const char *s, size_t n)
+size_t pgi_doi_prefix(const char *s, size_t n)
 {
     if (!starts_with(s, n, "doi") || n < 4 || (s[3] != ':' && s[3] != ' '))
         return 0;
@@ -638,7 +655,7 @@ static pg_err canon_doi(const char *s, size_t n, pg_buf *out)
 {
     /* In the https://doi.org/ form a '?' or '#' would start a query or a
      * fragment, so the DOI ends there as it does in a link. */
-    n = span_end(s, n);
+    n = pgi_url_span(s, n);
     for (size_t i = 0; i < n; i++)
         if (s[i] == '?' || s[i] == '#')
             n = i;
@@ -652,7 +669,7 @@ static pg_err canon_doi(const char *s, size_t n, pg_buf *out)
  * or a host. */
 static pg_err canon_web(const char *s, size_t n, pg_buf *out)
 {
-    n = span_end(s, n);
+    n = pgi_url_span(s, n);
     size_t skip = starts_with(s, n, "https://") ? 8 : starts_with(s, n, "http://") ? 7
                 : starts_with(s, n, "//") ? 2 : 0;
     s += skip;
@@ -674,6 +691,73 @@ static pg_err canon_web(const char *s, size_t n, pg_buf *out)
         out->len = start;
         out->data[start] = '\0';
     }
+    return rc;
+}
+
+/* Length of the '&' that starts s[0..n) when it is written as character
+ * references, nested as in a page escaped twice or more ("&amp;",
+ * "&amp;amp;", "&#38;amp;"); 0 when it is not written so. */
+static size_t amp_entity(const char *s, size_t n)
+{
+    /* After each reference the '&' it stands for is put in front of what
+     * follows, and decoding starts again there; a window long enough for
+     * any reference the decoder takes keeps this free of copies of s. */
+    char win[40];
+    size_t used = 1;    /* the bytes of s that the '&' stands for, so far */
+    for (;;) {
+        size_t m = n - used < sizeof win - 1 ? n - used : sizeof win - 1;
+        uint32_t cp;
+        win[0] = '&';
+        memcpy(win + 1, s + used, m);
+        size_t k = pgi_entity_decode(win, m + 1, &cp);
+        if (k == 0 || cp != '&')
+            return used > 1 ? used : 0;
+        used += k - 1;
+    }
+}
+
+/* Copies s[0..n) to out with every '&' written as character references
+ * decoded, in one pass to the end (a fixed point): nothing written contains
+ * a reference to '&', so that canonicalising the result again finds the
+ * same text.  Other references stay as written: pgi_url_span() ends a URL at
+ * them. */
+static pg_err decode_amps(const char *s, size_t n, pg_buf *out)
+{
+    pg_err rc = pg_buf_reserve(out, n);
+    size_t i = 0;
+    while (i < n && rc == PG_OK) {
+        const char *amp = memchr(s + i, '&', n - i);
+        size_t plain = amp ? (size_t)(amp - (s + i)) : n - i;
+        rc = pg_buf_append(out, s + i, plain);
+        i += plain;
+        if (i >= n || rc != PG_OK)
+            break;
+        size_t k = amp_entity(s + i, n - i);
+        rc = pg_buf_putc(out, '&');
+        i += k > 0 ? k : 1;
+    }
+    return rc;
+}
+
+/* Canonical form of the URL (or, with doi set, the DOI) that starts at
+ * s[0..n).  Every rule reads the URL with its '&' references decoded, so
+ * that a cut, a path segment or a host name is seen the same on the first
+ * pass and on the canonical form. */
+pg_err pgi_url_canon(int doi, const char *s, size_t n, pg_buf *out)
+{
+    pg_buf plain = PG_BUF_INIT;
+    pg_err rc = PG_OK;
+    n = pgi_url_span(s, n);
+    if (memchr(s, '&', n) != NULL) {
+        rc = decode_amps(s, n, &plain);
+        if (rc != PG_OK)
+            goto out;
+        s = plain.data;
+        n = plain.len;
+    }
+    rc = doi ? canon_doi(s, n, out) : canon_web(s, n, out);
+out:
+    pg_buf_release(&plain);
     return rc;
 }
 
@@ -706,210 +790,15 @@ pg_err pg_url_normalize(const char *url, size_t len, pg_buf *out)
     size_t start = out->len;
     url += i;
     len -= i;
-    size_t p = doi_prefix(url, len);
+    size_t p = pgi_doi_prefix(url, len);
     pg_err rc;
-    if (p > 0 || is_doi(url, span_end(url, len)))
-        rc = canon_doi(url + p, len - p, out);
+    if (p > 0 || is_doi(url, pgi_url_span(url, len)))
+        rc = pgi_url_canon(1, url + p, len - p, out);
     else
-        rc = canon_web(url, len, out);
+        rc = pgi_url_canon(0, url, len, out);
     if (rc != PG_OK && out->data != NULL) {
         out->len = start;
         out->data[start] = '\0';
     }
-    return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* URLs in text                                                        */
-
-/* The canonical URLs seen so far, for de-duplication: an open-addressing
- * hash set of offsets into one buffer. */
-typedef struct url_set {
-    pg_buf text;        /* the URLs, each NUL-terminated */
-    size_t *slots;      /* 1 + offset into text; 0 marks a free slot */
-    size_t cap;         /* a power of two, or 0 */
-    size_t count;
-} url_set;
-
-static uint64_t hash_bytes(const char *s, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325u;     /* FNV-1a */
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x100000001b3u;
-    }
-    return h;
-}
-
-static size_t *set_find(const url_set *set, const char *s, size_t n)
-{
-    size_t mask = set->cap - 1;
-    for (size_t i = (size_t)hash_bytes(s, n) & mask;; i = (i + 1) & mask) {
-        size_t *slot = &set->slots[i];
-        if (*slot == 0)
-            return slot;
-        const char *t = set->text.data + *slot - 1;
-        if (strlen(t) == n && memcmp(t, s, n) == 0)
-            return slot;
-    }
-}
-
-static pg_err set_grow(url_set *set)
-{
-    size_t cap = set->cap ? set->cap * 2 : 16;
-    size_t *old = set->slots, old_cap = set->cap;
-    set->slots = calloc(cap, sizeof *set->slots);
-    if (set->slots == NULL) {
-        set->slots = old;
-        return PG_ERR_NOMEM;
-    }
-    set->cap = cap;
-    for (size_t i = 0; i < old_cap; i++) {
-        if (old[i] == 0)
-            continue;
-        const char *t = set->text.data + old[i] - 1;
-        *set_find(set, t, strlen(t)) = old[i];
-    }
-    free(old);
-    return PG_OK;
-}
-
-/* Adds s[0..n) unless present; *added tells which. */
-static pg_err set_add(url_set *set, const char *s, size_t n, int *added)
-{
-    *added = 0;
-    if (set->count * 2 >= set->cap && set_grow(set) != PG_OK)
-        return PG_ERR_NOMEM;
-    size_t *slot = set_find(set, s, n);
-    if (*slot != 0)
-        return PG_OK;
-    size_t at = set->text.len;
-    if (pg_buf_append(&set->text, s, n) != PG_OK
-        || pg_buf_putc(&set->text, '\0') != PG_OK)
-        return PG_ERR_NOMEM;
-    *slot = at + 1;
-    set->count++;
-    *added = 1;
-    return PG_OK;
-}
-
-static void set_release(url_set *set)
-{
-    pg_buf_release(&set->text);
-    free(set->slots);
-}
-
-/* Where a URL may not start: inside a word, a host or a path. */
-static int glued(const char *text, size_t at)
-{
-    if (at == 0)
-        return 0;
-    unsigned char c = (unsigned char)text[at - 1];
-    return is_alnum(c) || c == '.' || c == '-' || c == '_' || c == '@' || c == '/';
-}
-
-enum { FOUND_NONE, FOUND_WEB, FOUND_DOI };
-
-/* Bare host names that start a URL without a scheme. */
-static const struct { const char *name; size_t len; } bare_hosts[] = {
-    { "www.", 4 }, { "github.com/", 11 }, { "gitlab.com/", 11 },
-    { "huggingface.co/", 15 }, { "hf.co/", 6 }, { "arxiv.org/", 10 },
-    { "doi.org/", 8 }, { "dx.doi.org/", 11 },
-};
-
-/* What starts at text[at]; *skip is the length of a "doi:" prefix.  Called
- * at every byte of every new text: the first two letters rule out nearly
- * every position before any prefix is compared. */
-static int url_start(const char *text, size_t len, size_t at, size_t *skip)
-{
-    const char *s = text + at;
-    size_t n = len - at;
-    *skip = 0;
-    unsigned char c0 = to_lower((unsigned char)s[0]);
-    switch (c0) {
-    case 'h': case 'w': case 'g': case 'a': case 'd':
-        break;
-    default:
-        return FOUND_NONE;
-    }
-    if (n < 4 || (at > 0 && is_alnum((unsigned char)text[at - 1])))
-        return FOUND_NONE;
-    unsigned char c1 = to_lower((unsigned char)s[1]);
-    if (c0 == 'h' && c1 == 't' &&
-        (starts_with(s, n, "https://") || starts_with(s, n, "http://")))
-        return FOUND_WEB;
-    if (glued(text, at))
-        return FOUND_NONE;
-    for (size_t i = 0; i < sizeof bare_hosts / sizeof bare_hosts[0]; i++)
-        if (c0 == (unsigned char)bare_hosts[i].name[0]
-            && c1 == (unsigned char)bare_hosts[i].name[1]
-            && n > bare_hosts[i].len && starts_with(s, n, bare_hosts[i].name))
-            return FOUND_WEB;
-    if (c0 == 'd' && c1 == 'o' && (*skip = doi_prefix(s, n)) > 0)
-        return FOUND_DOI;
-    return FOUND_NONE;
-}
-
-/* Length of a "{...}" at s[0..n) to skip, 0 when it is not one; a short
- * bound keeps a text full of unclosed braces linear. */
-static size_t brace_group(const char *s, size_t n)
-{
-    int depth = 0;
-    for (size_t i = 0; i < n && i < 256; i++) {
-        depth += (s[i] == '{') - (s[i] == '}');
-        if (depth == 0)
-            return i + 1;
-    }
-    return 0;
-}
-
-typedef struct extractor {
-    pg_buf cur;         /* the canonical form of the URL at hand */
-    url_set seen;
-    pg_url_fn fn;
-    void *ctx;
-    int stop;           /* fn asked to stop */
-} extractor;
-
-/* Canonicalises the URL at text[at..] and reports it when new; returns the
- * length of text it covered. */
-static pg_err take_url(extractor *x, const char *text, size_t len, size_t at,
-                       int kind, size_t skip, size_t *used)
-{
-    const char *s = text + at + skip;
-    size_t n = len - at - skip;
-    size_t end = skip + span_end(s, n);
-    pg_buf_reset(&x->cur);
-    pg_err rc = kind == FOUND_DOI ? canon_doi(s, n, &x->cur) : canon_web(s, n, &x->cur);
-    *used = end > 0 ? end : 1;
-    if (at + end < len && text[at + end] == '{')
-        *used += brace_group(text + at + end, len - at - end);
-    if (rc == PG_ERR_FORMAT)
-        return PG_OK;
-    int added = 0;
-    if (rc == PG_OK)
-        rc = set_add(&x->seen, x->cur.data, x->cur.len, &added);
-    if (rc == PG_OK && added)
-        x->stop = x->fn(x->ctx, x->cur.data, x->cur.len) != 0;
-    return rc;
-}
-
-pg_err pg_urls_extract(const char *text, size_t len, pg_url_fn fn, void *ctx)
-{
-    extractor x = { PG_BUF_INIT, { PG_BUF_INIT, NULL, 0, 0 }, fn, ctx, 0 };
-    pg_err rc = PG_OK;
-    size_t i = 0;
-    while (i < len && rc == PG_OK && !x.stop) {
-        size_t skip, used;
-        int kind = url_start(text, len, i, &skip);
-        if (kind == FOUND_NONE) {
-            i++;
-            continue;
-        }
-        rc = take_url(&x, text, len, i, kind, skip, &used);
-        i += used;
-    }
-    pg_buf_release(&x.cur);
-    set_release(&x.seen);
     return rc;
 }

@@ -27,6 +27,9 @@
 #define A1 "We introduce Sparse Lanterns, a routing scheme that sends each token to a few quiet experts. It halves compute at equal quality."
 #define T2 "On the Folding of Paper Cranes by Diffusion Policies"
 #define A2 "Robotic origami is hard. We train a diffusion policy on 40 hours of folding and fold four in five unseen crane patterns."
+/* As long as the abstracts of real pages (over ABSTRACT_LIKE bytes): a
+ * shorter line may be read as a title when the layout says so. */
+#define ALONG A1 " " A2 " " A1 " " A2
 #define T3 "Cortical Echoes: A Café Study of Auditory Memory"
 #define A3 "Listeners in a noisy café recalled tone sequences better when the echo matched their own voice; we model this with a small recurrent network."
 
@@ -411,7 +414,7 @@ static void test_blanks_and_spaces(void)
         "Sep 3   \n\n\n"                            /* 15-17 */
         "  " T1 " \t\n"                             /* 18 */
         "\n   \n\n"                                 /* 19-21 */
-        A1 "  \n"                                   /* 22 */
+        ALONG "  \n"                                /* 22 */
         "\n\n"
         "\t" T2 "\n\n" A2 "\n"                      /* 25, 27 */
         "\n \n"
@@ -423,7 +426,7 @@ static void test_blanks_and_spaces(void)
     CHECK_INT(res.n, 2);
     CHECK_INT(res.warnings, 0);
     CHECK_STR(res.recs[0].title, T1);
-    CHECK_STR(res.recs[0].abstract, A1);
+    CHECK_STR(res.recs[0].abstract, ALONG);
     CHECK_INT(res.recs[0].line, 18);
     CHECK_STR(res.recs[0].day, "2025-09-03");
     CHECK_STR(res.recs[0].day_label, "Sep 3");
@@ -841,31 +844,132 @@ static void test_title_without_abstract(void)
     result res;
     parse(at_eof, &res);
     CHECK_CLEAN(res, strlen(at_eof));
-    CHECK_INT(res.n, 1);
+    CHECK_INT(res.n, 2);
     CHECK_STR(res.recs[0].title, T1);
+    CHECK_STR(res.recs[1].title, T2);
+    CHECK_STR(res.recs[1].abstract, "");
+    CHECK_INT(res.recs[1].line, 17);
     CHECK_INT(res.warnings, 1);
     CHECK_INT(res.warn_line[0], 17);
-    CHECK_STR(res.warn_msg[0], "title has no abstract; entry skipped");
+    CHECK_STR(res.warn_msg[0], "title has no abstract; kept without one");
     release(&res);
 
     parse(before_header, &res);
     CHECK_CLEAN(res, strlen(before_header));
-    CHECK_INT(res.n, 1);
-    CHECK_STR(res.recs[0].title, T2);
-    CHECK_INT(res.recs[0].line, 27);
-    CHECK_STR(res.recs[0].day, "2025-09-04");
+    CHECK_INT(res.n, 2);
+    CHECK_STR(res.recs[0].title, T1);
+    CHECK_STR(res.recs[0].abstract, "");
+    CHECK_STR(res.recs[0].day, "2025-09-03");
+    CHECK_STR(res.recs[1].title, T2);
+    CHECK_INT(res.recs[1].line, 27);
+    CHECK_STR(res.recs[1].day, "2025-09-04");
     CHECK_INT(res.warnings, 1);
     CHECK_INT(res.warn_line[0], 13);
     release(&res);
 
-    /* The metadata of an entry without abstract is not a stray. */
+    /* The metadata of an entry without abstract is its own. */
     parse(before_meta, &res);
     CHECK_CLEAN(res, strlen(before_meta));
-    CHECK_INT(res.n, 1);
-    CHECK_STR(res.recs[0].title, T2);
-    CHECK_INT(res.recs[0].line, 7);
+    CHECK_INT(res.n, 2);
+    CHECK_STR(res.recs[0].title, T1);
+    CHECK_STR(res.recs[0].abstract, "");
+    CHECK_INT(res.recs[0].authors, 2);
+    CHECK_STR(res.recs[0].date_raw, "Sep 2");
+    CHECK_STR(res.recs[1].title, T2);
+    CHECK_INT(res.recs[1].line, 7);
     CHECK_INT(res.warnings, 1);
     CHECK_INT(res.warn_line[0], 1);
+    release(&res);
+}
+
+/* Issue 17: a page of entries "title, blank, blank" (every abstract lost)
+ * read each second title as the abstract of the one before, silently.
+ * Every title is an entry, with an empty abstract and a warning at its
+ * line; a short line after a single blank is still an abstract unless a
+ * line as long as an abstract follows it. */
+static void test_titles_without_abstracts(void)
+{
+    char page[8192];
+    size_t len = (size_t)snprintf(page, sizeof page, HEADER "Sep 3\n\n");
+    const int n = 40;
+    result res;
+    for (int i = 0; i < n; i++)                 /* title i on line 13 + 3i */
+        len += (size_t)snprintf(page + len, sizeof page - len,
+                                "Title number %d of a truncated scrape\n\n\n", i);
+    parse(page, &res);
+    CHECK_CLEAN(res, len);
+    CHECK_INT(res.n, n);
+    CHECK_INT(res.warnings, n);
+    for (int i = 0; i < n && i < MAX_RECS; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "Title number %d of a truncated scrape", i);
+        CHECK_STR(res.recs[i].title, want);
+        CHECK_STR(res.recs[i].abstract, "");
+        CHECK_INT(res.recs[i].line, 13 + 3 * i);
+        CHECK_STR(res.recs[i].day, "2025-09-03");
+        CHECK_INT(res.warn_line[i], 13 + 3 * i);
+        CHECK_STR(res.warn_msg[i], "title has no abstract; kept without one");
+    }
+    release(&res);
+
+    /* One lost abstract between complete entries, with metadata after. */
+    static const char one_lost[] =
+        HEADER "Sep 3\n\n"
+        T1 "\n\n\n"                                   /* 13 */
+        T2 "\n\n" ALONG "\n"                           /* 16, 18 */
+        "  \xE2\x80\xA2 4 authors\n\xC2\xB7\nSep 1\n\n"
+        T3 "\n\n" A3 "\n";                             /* 23, 25 */
+    parse(one_lost, &res);
+    CHECK_CLEAN(res, strlen(one_lost));
+    CHECK_INT(res.n, 3);
+    CHECK_STR(res.recs[0].title, T1);
+    CHECK_STR(res.recs[0].abstract, "");
+    CHECK_STR(res.recs[1].title, T2);
+    CHECK_STR(res.recs[1].abstract, ALONG);
+    CHECK_INT(res.recs[1].line, 16);
+    CHECK_INT(res.recs[1].authors, 4);
+    CHECK_STR(res.recs[2].title, T3);
+    CHECK_STR(res.recs[2].abstract, A3);
+    CHECK_INT(res.warnings, 1);
+    CHECK_INT(res.warn_line[0], 13);
+    release(&res);
+
+    /* A single blank after the lost abstract: the title after it is known
+     * by the abstract-sized line that follows it. */
+    static const char single_blank[] =
+        HEADER "Sep 3\n\n"
+        T1 "\n\n"                                     /* 13 */
+        T2 "\n\n" ALONG "\n\n"                         /* 15, 17 */
+        T3 "\n\n" A3 "\n\n"                            /* 19, 21 */
+        "Last title, its abstract lost\n";            /* 23 */
+    parse(single_blank, &res);
+    CHECK_CLEAN(res, strlen(single_blank));
+    CHECK_INT(res.n, 4);
+    CHECK_STR(res.recs[0].title, T1);
+    CHECK_STR(res.recs[0].abstract, "");
+    CHECK_INT(res.recs[0].line, 13);
+    CHECK_STR(res.recs[1].title, T2);
+    CHECK_STR(res.recs[1].abstract, ALONG);
+    CHECK_INT(res.recs[1].line, 15);
+    CHECK_STR(res.recs[2].title, T3);
+    CHECK_STR(res.recs[2].abstract, A3);
+    CHECK_STR(res.recs[3].title, "Last title, its abstract lost");
+    CHECK_STR(res.recs[3].abstract, "");
+    CHECK_INT(res.warnings, 2);
+    CHECK_INT(res.warn_line[0], 13);
+    CHECK_INT(res.warn_line[1], 23);
+    release(&res);
+
+    /* Short abstracts in the usual layout stay abstracts. */
+    static const char short_abstracts[] =
+        HEADER "Sep 3\n\n" T1 "\n\n" A1 "\n\n" T2 "\n\n" A2 "\n\n" T3 "\n\n" A3 "\n";
+    parse(short_abstracts, &res);
+    CHECK_CLEAN(res, strlen(short_abstracts));
+    CHECK_INT(res.n, 3);
+    CHECK_STR(res.recs[0].abstract, A1);
+    CHECK_STR(res.recs[1].abstract, A2);
+    CHECK_STR(res.recs[2].abstract, A3);
+    CHECK_INT(res.warnings, 0);
     release(&res);
 }
 
@@ -972,6 +1076,9 @@ static void test_api_edges(void)
     char *copy;
     FILE *fp = open_mem(page, strlen(page), &copy);
     CHECK_INT(pg_reader_open(fp, "p.txt", PG_INPUT_LISTING, NULL, &r, &err), PG_OK);
+    CHECK_INT(pg_reader_next(r, &rec, &err), PG_OK);
+    CHECK_STR(rec.title, "Lonely title");
+    CHECK_STR(rec.abstract, "");
     CHECK_INT(pg_reader_next(r, &rec, &err), PG_DONE);
     CHECK_INT(pg_reader_warnings(r), 1);
     CHECK_INT(pg_reader_bytes(r), strlen(page));
@@ -1064,7 +1171,8 @@ static void test_fixture_files(void)
         { "metadata.txt", 3, 0 },
         { "crlf_bom.txt", 2, 0 },
         { "two_pages.txt", 4, 0 },
-        { "damaged.txt", 2, 3 },
+        { "damaged.txt", 3, 3 },
+        { "no_abstracts.txt", 7, 4 },
     };
     const char *dir = getenv("FIXTURES");
     if (dir == NULL) {
@@ -1120,6 +1228,7 @@ int main(void)
     test_binary();
     test_empty_and_header_only();
     test_title_without_abstract();
+    test_titles_without_abstracts();
     test_wrapped_paragraphs();
     test_stray_lines();
     test_formats();

@@ -170,8 +170,8 @@ static const utf8_case utf8_cases[] = {
     { "\xED\xA0\x80", 3, 0xFFFD, 1 },    /* surrogate */
     { "\xF4\x90\x80\x80", 4, 0xFFFD, 1 },/* beyond U+10FFFF */
     { "\xF5\x80\x80\x80", 4, 0xFFFD, 1 },
-    { "\xE2\x80", 2, 0xFFFD, 1 },        /* truncated by the length */
-    { "\xE2\x80\x99", 2, 0xFFFD, 1 },
+    { "\xE2\x80", 2, 0xFFFD, 2 },        /* truncated by the length: */
+    { "\xE2\x80\x99", 2, 0xFFFD, 2 },    /* one maximal subpart */
     { "\xC3(", 2, 0xFFFD, 1 },
     { "\xFF", 1, 0xFFFD, 1 },
 };
@@ -205,21 +205,21 @@ static void test_entities(void)
     for (size_t i = 0; i < sizeof utf8_cases / sizeof utf8_cases[0]; i++) {
         const utf8_case *c = &utf8_cases[i];
         size_t used = 0;
-        CHECK_INT(pgi_utf8_decode(c->in, c->len, &used), c->cp);
+        CHECK_INT(pgr_utf8_decode(c->in, c->len, &used), c->cp);
         CHECK_INT(used, c->used);
     }
     static const uint32_t round_trip[] = { 0, 'a', 0x7F, 0x80, 0x7FF, 0x800, 0xFFFF,
                                            0x10000, 0x10FFFF };
     for (size_t i = 0; i < sizeof round_trip / sizeof round_trip[0]; i++) {
         char u[4];
-        size_t n = pgi_utf8_encode(round_trip[i], u), used = 0;
-        CHECK_INT(pgi_utf8_decode(u, n, &used), round_trip[i]);
+        size_t n = pgr_utf8_encode(round_trip[i], u), used = 0;
+        CHECK_INT(pgr_utf8_decode(u, n, &used), round_trip[i]);
         CHECK_INT(used, n);
     }
     char u[4];
-    CHECK_INT(pgi_utf8_encode(0xD800, u), 3);
+    CHECK_INT(pgr_utf8_encode(0xD800, u), 3);
     CHECK(memcmp(u, FFFD, 3) == 0);
-    CHECK_INT(pgi_utf8_encode(0x110000, u), 3);
+    CHECK_INT(pgr_utf8_encode(0x110000, u), 3);
     size_t n = 0;
     CHECK_INT(pgi_char_next("&eacute;x", 9, &n), 0xE9);
     CHECK_INT(n, 8);

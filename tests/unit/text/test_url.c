@@ -151,6 +151,21 @@ static const url_case normalize_cases[] = {
     { "https://doi.org/10.2134/X.?q=1", "https://doi.org/10.2134/x" },
     { "https://doi.org/10.2134/A&amp;B", "https://doi.org/10.2134/a%26b" },
     { "https://doi.org/10.2134/A&Eacute", "https://doi.org/10.2134/a%26eacute" },
+    /* '&' written as references is read decoded by every rule, however
+     * deeply it is escaped, so the canonical form has none left to decode
+     * (issue 17: each pass decoded one more layer). */
+    { "https://w.or?'&amp;amp;b", "https://w.or?'&b" },
+    { "https://example.com/a?x=1&amp;amp;amp;y=2", "https://example.com/a?x=1&y=2" },
+    { "https://example.com/a?x=1&#38;amp;y=2", "https://example.com/a?x=1&y=2" },
+    { "https://example.com/a?x=1&#x26;y=2", "https://example.com/a?x=1&y=2" },
+    { "https://github.com/A/B&amp;amp;C", "https://github.com/a/b%26c" },
+    { "arxiv.org/abs&amp;/(", "https://arxiv.org/abs/(" },
+    { "arxiv.org/&amp;/abs/8", "https://arxiv.org/abs/8" },
+    { "https://example.com/a&amp;uml;b", "https://example.com/a" },
+    /* The DOI form is for DOIs: a resolver link without one is a link. */
+    { "doi.org//#", "https://doi.org" },
+    { "https://doi.org/10.1234/.", "https://doi.org/10.1234" },
+    { "https://doi.org/About/Us", "https://doi.org/About/Us" },
     /* Not URLs. */
     { "", NULL },
     { "   ", NULL },
@@ -298,6 +313,9 @@ static const extract_case extract_cases[] = {
     { "https://a.example.com/{ https://b.example.com/", "https://a.example.com\nhttps://b.example.com" },
     { "https://x.example.com/a)b https://y.example.com", "https://x.example.com/a\nhttps://y.example.com" },
     { "https://x.example.com/a]b", "https://x.example.com/a" },
+    { "see https://example.com/q?a=1&amp;amp;b=2 here", "https://example.com/q?a=1&b=2" },
+    { "arxiv.org/&amp;/abs/2401.01234 and doi.org//#x",
+      "https://arxiv.org/abs/2401.01234\nhttps://doi.org" },
 };
 
 static void test_extract_table(void)
@@ -404,6 +422,56 @@ static void test_extract_hostile(void)
     free(big);
 }
 
+/* Short texts assembled from the pieces that broke idempotence before
+ * (references, brackets, resolver hosts, cut characters): the canonical
+ * form of any of them is its own canonical form, and what extraction
+ * reports is canonical.  Deterministic, so a failure repeats. */
+static void test_normalize_fixed_point_random(void)
+{
+    static const char *const pieces[] = {
+        "https://", "http://", "www.", "doi.org/", "dx.doi.org/", "arxiv.org/",
+        "github.com/", "gitlab.com/", "hf.co/", "doi:", "10.1234/", "abs", "pdf",
+        "/", "//", "(", ")", "[", "]", "{", "}", "&", "&amp;", "amp;", "&#38;",
+        "&uml;", "&quot;", ";", "#", "?", ".", ",", ".git", "v2", "utm_x=1",
+        "=", "%2f", "%", "A", "b", "-", "tree", "orgs", "datasets", " ",
+        "\xE2\x80\xA6", "\xC3\xA9", ":", "'", "*", "x.org", "e.com",
+    };
+    const size_t npieces = sizeof pieces / sizeof pieces[0];
+    unsigned seed = 1;
+    char text[256];
+    pg_buf a = PG_BUF_INIT, b = PG_BUF_INIT;
+    int bad = 0;
+    for (int round = 0; round < 200000 && bad < 5; round++) {
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        int count = 1 + (int)((seed >> 16) % 9);
+        for (int k = 0; k < count; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % npieces];
+            size_t n = strlen(p);
+            memcpy(text + len, p, n);
+            len += n;
+        }
+        text[len] = '\0';
+        pg_buf_reset(&a);
+        if (pg_url_normalize(text, len, &a) == PG_OK) {
+            pg_buf_reset(&b);
+            CHECK_INT(pg_url_normalize(a.data, a.len, &b), PG_OK);
+            if (b.data == NULL || strcmp(a.data, b.data) != 0) {
+                fprintf(stderr, "    \"%s\" -> \"%s\" -> \"%s\"\n", text, a.data,
+                        b.data ? b.data : "(refused)");
+                CHECK_STR(b.data ? b.data : "", a.data);
+                bad++;
+            }
+        }
+        collect col = { PG_BUF_INIT, 0, 0 };
+        CHECK_INT(pg_urls_extract(text, len, collect_url, &col), PG_OK);
+        pg_buf_release(&col.lines);
+    }
+    pg_buf_release(&a);
+    pg_buf_release(&b);
+}
+
 int main(void)
 {
     test_normalize_table();
@@ -412,5 +480,6 @@ int main(void)
     test_extract_stop_and_bounds();
     test_extract_many();
     test_extract_hostile();
+    test_normalize_fixed_point_random();
     CHECK_DONE();
 }
