@@ -317,6 +317,11 @@ void pgd_compare_titles(const pg_match_item *a, const pg_match_item *b,
     c->generic = pgd_title_is_generic(&ta) || pgd_title_is_generic(&tb);
     c->is_short = ta.n <= short_words || tb.n <= short_words;
     c->marks_conflict = !c->equal && title_marks_conflict(a, b);
+    c->same_words = c->equal || (da > 0 && ca == da && cb == db && da == db);
+    size_t ka, kb;
+    size_t sa = pgd_title_specificity(&ca_, &ka), sb = pgd_title_specificity(&cb_, &kb);
+    c->spec = sa < sb ? sa : sb;
+    c->common = sa < sb ? ka : kb;
 }
 
 /* ---- metadata ----------------------------------------------------------- */
@@ -411,3 +416,81 @@ size_t pgd_shared_urls(const pg_match_item *a, const pg_match_item *b)
     return n;
 }
 
+
+/* ---- names and identifiers ---------------------------------------------- */
+
+/* Whether name (normalised, n bytes) is in item x's title or abstract. */
+static int name_in(const pg_match_item *x, const char *name, size_t n, int abstract)
+{
+    if (abstract)
+        return pgd_phrase_in(name, n, x->abstract, x->abstract_len);
+    return pgd_phrase_in(name, n, x->title, x->title_len);
+}
+
+/* Looks for a title name of x (each '\n'-ended in x->title_names) in y. */
+static void names_found(const pg_match_item *x, const pg_match_item *y, name_cmp *c)
+{
+    const char *s = x->title_names, *end = s ? s + x->title_names_len : NULL;
+    while (s != NULL && s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+        if (n > 0 && name_in(y, s, n, 0)) {
+            c->in_titles = 1;
+            if (x->abstract && y->abstract && name_in(x, s, n, 1) && name_in(y, s, n, 1))
+                c->in_texts = 1;
+        }
+        s += n + 1;
+    }
+}
+
+/* The length of the first name of x (its head when x->has_head). */
+static size_t head_len(const pg_match_item *x)
+{
+    const char *nl = x->title_names ? memchr(x->title_names, '\n', x->title_names_len) : NULL;
+    return nl ? (size_t)(nl - x->title_names) : 0;
+}
+
+/* Equal once spaces are dropped: "foo vl" and "foovl" are one name. */
+static int same_name(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t i = 0, j = 0;
+    for (;;) {
+        while (i < na && a[i] == ' ')
+            i++;
+        while (j < nb && b[j] == ' ')
+            j++;
+        if (i == na || j == nb)
+            return i == na && j == nb;
+        if (a[i++] != b[j++])
+            return 0;
+    }
+}
+
+/* An identifier among canonical URLs: an arXiv abstract page or a DOI. */
+static int is_identifier(const char *url)
+{
+    return strncmp(url, "https://arxiv.org/abs/", 22) == 0
+           || strncmp(url, "https://doi.org/", 16) == 0;
+}
+
+void pgd_compare_names(const pg_match_item *a, const pg_match_item *b, name_cmp *c)
+{
+    memset(c, 0, sizeof *c);
+    names_found(a, b, c);
+    names_found(b, a, c);
+    size_t ha = a->has_head ? head_len(a) : 0, hb = b->has_head ? head_len(b) : 0;
+    c->head_conflict = ha > 0 && hb > 0
+                       && !same_name(a->title_names, ha, b->title_names, hb);
+    for (size_t i = 0; a->urls && i < a->n_urls && i < LIST_MAX; i++) {
+        if (!a->urls[i] || !is_identifier(a->urls[i]))
+            continue;
+        c->ids_a++;
+        for (size_t j = 0; b->urls && j < b->n_urls && j < LIST_MAX; j++)
+            if (b->urls[j] && strcmp(a->urls[i], b->urls[j]) == 0) {
+                c->ids_shared++;
+                break;
+            }
+    }
+    for (size_t j = 0; b->urls && j < b->n_urls && j < LIST_MAX; j++)
+        c->ids_b += b->urls[j] && is_identifier(b->urls[j]);
+}

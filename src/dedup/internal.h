@@ -48,7 +48,7 @@
 
 /* ---- signatures and band keys ------------------------------------------ */
 
-#define PG_MINHASH_VERSION 2
+#define PG_MINHASH_VERSION 3
 #define PG_SHINGLE_WORDS 3      /* words per abstract shingle */
 #define PG_MINHASH_K 96
 #define PG_MINHASH_ROWS 3
@@ -132,6 +132,12 @@ typedef struct pg_match_item {
     const char *const *urls;    /* canonical URLs (pg_url_normalize), NUL-
                                  * terminated; NULL when none */
     size_t n_urls;
+    const char *title_names;    /* the raw title's coined names (see
+                                 * pgd_title_names): normalised, each ended by
+                                 * '\n'; NULL/0 when none or unknown */
+    size_t title_names_len;
+    int has_head;               /* the first name is the title's head
+                                 * ("Name: ...") */
 } pg_match_item;
 
 /* Decides whether a and b are the same paper.  Symmetric: swapping a and b
@@ -260,6 +266,9 @@ typedef struct pg_dedup_text {
     size_t n_urls;
     const pg_dedup_keys *keys;  /* pg_dedup_keys_of() of the fields above
                                    when the caller has it; NULL: computed */
+    const char *raw_title;      /* the title as given (its case tells coined
+                                   names); NULL: the normalised title */
+    size_t raw_title_len;
 } pg_dedup_text;
 
 /* pg_dedup_add_text for a text described by t (copied; the caller keeps

@@ -59,6 +59,18 @@ int pgd_span_eq(pgd_span x, pgd_span y);
 /* Equal up to a plural "s". */
 int pgd_word_eq(pgd_span x, pgd_span y);
 int pgd_is_number(pgd_span w);
+/* The distinct core words of a title that are not common title words: how
+ * well an identical title names one paper; *common gets the number of the
+ * other distinct core words (numbers and words under 3 letters aside).
+ * Depends on the title alone. */
+size_t pgd_title_specificity(const pgd_title_words *core, size_t *common);
+/* Appends the coined names of a raw (not normalised) title to out,
+ * normalised, each ended by '\n': its head ("EHR2Path: ..." gives
+ * "ehr2path"; *has_head then 1, and the head comes first) and words whose
+ * case or digits mark a name ("DPANet", "TS-Haystack").  PG_ERR_NOMEM. */
+pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head);
+/* 1 when the words phrase[0..n) occur, word-aligned, in key[0..len). */
+int pgd_phrase_in(const char *phrase, size_t n, const char *key, size_t len);
 
 /* ---- comparisons (compare.c) -------------------------------------------- */
 
@@ -80,7 +92,20 @@ typedef struct title_cmp {
     int generic;            /* either title is a heading ("Editorial") */
     int is_short;           /* either title has few content words */
     int marks_conflict;     /* numbers, parts or erratum/reply words differ */
+    int same_words;         /* the same core words (plurals aside) */
+    size_t spec;            /* the lower pgd_title_specificity of the cores */
+    size_t common;          /* the common words of that core */
 } title_cmp;
+
+/* Coined names and identifiers two items share or disagree on. */
+typedef struct name_cmp {
+    int in_titles;          /* a title name of one is in the other's title */
+    int in_texts;           /* ... and in both abstracts */
+    int head_conflict;      /* both titles have a head name, and they differ
+                             * ("Foo" and "Foo-VL", "BePo" and "ODG") */
+    int ids_a, ids_b;       /* arXiv ids and DOIs each has (capped) */
+    int ids_shared;         /* how many of them both have */
+} name_cmp;
 
 /* PG_ERR_NOMEM when a long abstract's shingle table cannot be allocated. */
 pg_err pgd_compare_abstracts(const pg_match_item *a, const pg_match_item *b,
@@ -94,5 +119,6 @@ int pgd_author_count(const pg_match_item *x);
 /* 1 when the counts cannot be one author list. */
 int pgd_authors_conflict(const pg_match_item *a, const pg_match_item *b);
 size_t pgd_shared_urls(const pg_match_item *a, const pg_match_item *b);
+void pgd_compare_names(const pg_match_item *a, const pg_match_item *b, name_cmp *c);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "dedup/internal.h"
 #include "dedup/match.h"
+#include "text/internal.h"
 
 #define SEED_SHINGLE   0x70675f7368696e67ULL  /* "pg_shing" */
 
@@ -220,3 +221,186 @@ int pgd_is_number(pgd_span w)
     return w.n > 0;
 }
 
+
+/* ---- title specificity ---------------------------------------------------- */
+
+/* Words that fill titles of papers in computing and the sciences, whatever
+ * the paper ("learning", "model", "efficient", "time series"): a title made
+ * of them can name two different papers.  A fixed list, not frequencies
+ * counted in the store, so that a title's specificity, and every decision
+ * built on it, is the same whatever was ingested before (ingest order and
+ * `dedup` agree).  Sorted; plural "s" is matched by pgd_word_eq. */
+static const char *const common_words[] = {
+    "accurate", "adaptation", "adaptive", "agent", "aided", "algorithm",
+    "analysis", "application", "approach", "architecture", "attention",
+    "augmented", "automatic", "aware", "based", "benchmark", "better",
+    "case", "challenge", "classification", "complex", "control",
+    "data", "dataset", "decision", "deep", "design", "detection",
+    "diffusion", "driven", "dynamic", "dynamics", "effective", "efficient",
+    "embedding", "end", "enhanced", "enhancing", "estimation", "evaluation",
+    "evidence", "explainable", "fast", "feature", "forecasting", "framework",
+    "from", "fusion", "general", "generation", "generative", "global",
+    "graph", "guided", "high", "hybrid", "image", "improved", "improving",
+    "inference", "information", "integrated", "intelligence",
+    "interpretable", "language", "large", "layer", "learning", "level",
+    "light", "lightweight", "local", "long", "low", "machine", "make",
+    "method", "model", "modeling", "modelling", "models", "multi",
+    "multimodal", "multivariate", "network", "networks", "neural", "new",
+    "novel", "online", "optimal", "optimization", "performance",
+    "prediction", "prior", "problem", "real", "recognition", "reasoning",
+    "representation", "robust", "scalable", "scale", "self", "sequence",
+    "series", "short", "simple", "spatial", "spatio", "study", "supervised",
+    "system", "systems", "task", "temporal", "term", "time", "toward",
+    "training", "transformer", "tuning", "understanding", "unified",
+    "universal", "use", "vision", "world",
+};
+
+size_t pgd_title_specificity(const pgd_title_words *core, size_t *common)
+{
+    size_t n = 0;
+    *common = 0;
+    for (size_t i = 0; i < core->n; i++) {
+        pgd_span w = core->w[i];
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = pgd_word_eq(w, core->w[j]);
+        if (dup || w.n < 3 || pgd_is_number(w))
+            continue;
+        pgd_span sing = w;
+        if (sing.n > 3 && sing.p[sing.n - 1] == 's')
+            sing.n--;
+        if (pgd_in_list(w, common_words, NELEM(common_words))
+            || pgd_in_list(sing, common_words, NELEM(common_words)))
+            (*common)++;
+        else
+            n++;
+    }
+    return n;
+}
+
+/* ---- coined names ----------------------------------------------------------- */
+
+static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
+static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+
+/* Whether the raw token t[0..n) (no spaces) looks coined: a capital after a
+ * small letter or a digit ("DPANet", "BEDTime", "EHR2Path"), or a part in
+ * capitals of 2+ letters in a token of 4+ letters ("MAESTRO", "AR-KAN",
+ * "TS-Haystack").  Plural acronyms ("LLMs", "GNNs") have 3 capitals and
+ * are not names. */
+static int coined_token(const unsigned char *t, size_t n)
+{
+    size_t letters = 0, caps_run = 0, best_caps = 0;
+    int camel = 0, digit_mix = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = t[i];
+        if (is_upper(c) || is_lower(c))
+            letters++;
+        if (i > 0 && is_upper(c) && (is_lower(t[i - 1]) || is_digit(t[i - 1])))
+            camel = 1;
+        if (i > 0 && is_digit(c) && (is_upper(t[i - 1]) || is_lower(t[i - 1])) && i + 1 < n
+            && (is_upper(t[i + 1]) || is_lower(t[i + 1])))
+            digit_mix = 1;
+        caps_run = is_upper(c) ? caps_run + 1 : 0;
+        if (caps_run > best_caps && (i + 1 == n || !is_lower(t[i + 1]) || caps_run > 1))
+            best_caps = caps_run;
+    }
+    if (letters < 4)
+        return 0;
+    /* "LLMs": three capitals and a plural s are an acronym, not a name. */
+    if (n >= 2 && t[n - 1] == 's' && best_caps <= 4 && !camel && !digit_mix) {
+        int rest_caps = 1;
+        for (size_t i = 0; i + 1 < n; i++)
+            rest_caps = rest_caps && (is_upper(t[i]) || t[i] == '-');
+        if (rest_caps)
+            return 0;
+    }
+    if (camel || digit_mix)
+        return 1;
+    return best_caps >= 2;
+}
+
+static int name_char(unsigned char c)
+{
+    return is_upper(c) || is_lower(c) || is_digit(c) || c == '-' || c >= 0x80;
+}
+
+/* Appends the normalised name s[0..n) and a '\n' to out (nothing when it
+ * normalises to nothing). */
+static pg_err put_name(pg_buf *out, const char *s, size_t n)
+{
+    size_t before = out->len;
+    pg_err e = pg_normalize_key(s, n, out);
+    if (e == PG_OK && out->len > before)
+        e = pg_buf_putc(out, '\n');
+    return e;
+}
+
+pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head)
+{
+    const unsigned char *s = (const unsigned char *)raw;
+    size_t lower = 0, upper = 0;
+    pg_err e = PG_OK;
+
+    *has_head = 0;
+    for (size_t i = 0; i < len; i++) {
+        lower += is_lower(s[i]);
+        upper += is_upper(s[i]);
+    }
+    /* The head: "Name: what it does", a name of one or two words. */
+    const char *colon = memchr(raw, ':', len);
+    if (colon != NULL && colon > raw && (size_t)(colon - raw) <= 40) {
+        size_t words = 0;
+        int in_word = 0;
+        for (const char *p = raw; p < colon; p++) {
+            int sp = *p == ' ' || *p == '\t';
+            words += !sp && !in_word;
+            in_word = !sp;
+        }
+        if (words >= 1 && words <= 2) {
+            e = put_name(out, raw, (size_t)(colon - raw));
+            *has_head = e == PG_OK && out->len > 0;
+        }
+    }
+    /* Case tells names only in a title written in mixed case. */
+    if (lower == 0 || upper * 2 > lower)
+        return e;
+    size_t i = 0;
+    while (i < len && e == PG_OK) {
+        while (i < len && !name_char(s[i]))
+            i++;
+        size_t start = i;
+        while (i < len && name_char(s[i]))
+            i++;
+        while (i > start && s[i - 1] == '-')
+            i--;
+        if (i > start && coined_token(s + start, i - start))
+            e = put_name(out, raw + start, i - start);
+        while (i < len && name_char(s[i]))
+            i++;
+    }
+    return e;
+}
+
+int pgd_phrase_in(const char *phrase, size_t n, const char *key, size_t len)
+{
+    if (n == 0 || key == NULL)
+        return 0;
+    for (size_t at = 0; at + n <= len;) {
+        const char *hit = memchr(key + at, phrase[0], len - at - n + 1);
+        if (hit == NULL)
+            return 0;
+        size_t i = (size_t)(hit - key);
+        /* "DPANet's" normalises to "dpanets": a possessive or plural
+         * "s" may follow the name. */
+        size_t end = i + n;
+        if (end < len && key[end] == 's')
+            end++;
+        if ((i == 0 || key[i - 1] == ' ') && memcmp(hit, phrase, n) == 0
+            && (i + n == len || key[i + n] == ' ' || end == len || key[end] == ' '))
+            return 1;
+        at = i + 1;
+    }
+    return 0;
+}
