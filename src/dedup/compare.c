@@ -95,9 +95,15 @@ static void abs_count(const char *a, size_t la, const char *b, size_t lb,
     while (pgd_shingler_next(&it, &h))
         hset_add(&sa, h);
     pgd_shingler_init(&it, b, lb);
-    while (pgd_shingler_next(&it, &h))
-        if (hset_add(&sb, h) && hset_has(&sa, h))
+    size_t run = 0;
+    while (pgd_shingler_next(&it, &h)) {
+        int shared = hset_has(&sa, h);
+        if (hset_add(&sb, h) && shared)
             c->inter++;
+        run = shared ? run + 1 : 0;
+        if (run > c->run)
+            c->run = run;
+    }
     c->na = sa.n;
     c->nb = sb.n;
 }
@@ -322,6 +328,7 @@ void pgd_compare_titles(const pg_match_item *a, const pg_match_item *b,
     size_t sa = pgd_title_specificity(&ca_, &ka), sb = pgd_title_specificity(&cb_, &kb);
     c->spec = sa < sb ? sa : sb;
     c->common = sa < sb ? ka : kb;
+    c->strong_name = a->strong_name && b->strong_name;
 }
 
 /* ---- metadata ----------------------------------------------------------- */

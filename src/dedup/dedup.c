@@ -54,7 +54,7 @@ typedef struct prepared {
     pg_text_info info;
     pg_buf title, abstract, venue, names_buf;
     pg_buf title_names;         /* pgd_title_names of the raw title */
-    int has_head;
+    int has_head, strong_name;
     const char **names;
     size_t n_names;
     pg_match_item item;
@@ -228,7 +228,8 @@ static pg_err prepare(pg_store *s, pg_key key, prepared *p, pg_error *err)
     if (e == PG_OK)
         e = normalise_names(p);
     if (e == PG_OK)
-        e = pgd_title_names(t->title, strlen(t->title), &p->title_names, &p->has_head);
+        e = pgd_title_names(t->title, strlen(t->title), &p->title_names, &p->has_head,
+                                &p->strong_name);
     if (e != PG_OK)
         return pg_error_set(err, e, "out of memory");
     make_item(p);
@@ -247,7 +248,7 @@ static void make_item(prepared *p)
         p->venue.len ? p->venue.data : NULL, p->venue.len,
         t->n_urls ? (const char *const *)t->urls : NULL, t->n_urls,
         p->title_names.len ? p->title_names.data : NULL, p->title_names.len,
-        p->has_head,
+        p->has_head, p->strong_name,
     };
     p->item = it;
 }
@@ -699,9 +700,11 @@ static pg_err prepare_from(const pg_dedup_text *t, prepared *p)
     if (e == PG_OK)
         e = normalise_names(p);
     if (e == PG_OK && t->raw_title != NULL)
-        e = pgd_title_names(t->raw_title, t->raw_title_len, &p->title_names, &p->has_head);
+        e = pgd_title_names(t->raw_title, t->raw_title_len, &p->title_names, &p->has_head,
+                                &p->strong_name);
     else if (e == PG_OK)
-        e = pgd_title_names(t->title, t->title_len, &p->title_names, &p->has_head);
+        e = pgd_title_names(t->title, t->title_len, &p->title_names, &p->has_head,
+                                &p->strong_name);
     if (e == PG_OK)
         make_item(p);
     return e;

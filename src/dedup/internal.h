@@ -138,6 +138,8 @@ typedef struct pg_match_item {
     size_t title_names_len;
     int has_head;               /* the first name is the title's head
                                  * ("Name: ...") */
+    int strong_name;            /* a name of the title mixes case or digits
+                                 * ("BEDTime", "EHR2Path") */
 } pg_match_item;
 
 /* Decides whether a and b are the same paper.  Symmetric: swapping a and b

@@ -48,7 +48,8 @@
 #define SCORE_MERGE 10.0
 #define SCORE_SAME_TITLE 2.0
 #define SCORE_COMMON_WORD 0.5
-#define SCORE_TITLE_MAX 9.0
+#define SCORE_TITLE_MAX 7.0
+#define SCORE_STRONG_NAME 2.0
 #define SCORE_NAME_TITLES 2.0
 #define SCORE_NAME_TEXTS 4.0
 #define SCORE_PER_CONTAINMENT 20.0
@@ -185,8 +186,7 @@ static const char *scored_positive(evidence *e)
     const title_cmp *t = &e->t;
     if (!e->abs_ok || t->generic)
         return NULL;
-    e->s_names = e->nm.in_texts ? SCORE_NAME_TEXTS
-                 : e->nm.in_titles ? SCORE_NAME_TITLES : 0.0;
+    e->s_names = e->nm.in_texts ? SCORE_NAME_TEXTS : 0.0;
     e->s_abstract = SCORE_PER_CONTAINMENT * e->cont;
     if (e->s_abstract > SCORE_ABSTRACT_MAX)
         e->s_abstract = SCORE_ABSTRACT_MAX;
@@ -194,10 +194,14 @@ static const char *scored_positive(evidence *e)
         e->s_title = SCORE_SAME_TITLE + (double)t->spec + SCORE_COMMON_WORD * (double)t->common;
         if (e->s_title > SCORE_TITLE_MAX)
             e->s_title = SCORE_TITLE_MAX;
+        if (t->strong_name)
+            e->s_title += SCORE_STRONG_NAME;
         e->score = e->s_title + e->s_names + e->s_abstract;
         return e->score >= SCORE_MERGE ? "same-specific-title" : NULL;
     }
     e->s_title = 0.0;
+    if (e->nm.in_titles && !e->nm.in_texts)
+        e->s_names = SCORE_NAME_TITLES;
     e->score = e->s_names + e->s_abstract;
     if (e->jac >= RETITLED_JACCARD && (t->sim >= RETITLED_TITLE_SIM || e->nm.in_titles))
         return "retitled-same-abstract";
@@ -370,7 +374,8 @@ static void explain(const evidence *e, pg_match_result *r)
                  e->ab.prefix_words);
     else if (e->have_abs)
         snprintf(abs, sizeof abs, "abstracts share %.0f%% of 3-word shingles"
-                 " (%.0f%% of the smaller)", 100.0 * e->jac, 100.0 * e->cont);
+                 " (%.0f%% of the smaller, a phrase of %zu words)", 100.0 * e->jac,
+                 100.0 * e->cont, e->ab.run ? e->ab.run + 2 : 0);
     else
         snprintf(abs, sizeof abs, "no abstract on %s",
                  e->a->abstract_len || e->b->abstract_len ? "one side" : "either side");

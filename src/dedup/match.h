@@ -67,8 +67,11 @@ size_t pgd_title_specificity(const pgd_title_words *core, size_t *common);
 /* Appends the coined names of a raw (not normalised) title to out,
  * normalised, each ended by '\n': its head ("EHR2Path: ..." gives
  * "ehr2path"; *has_head then 1, and the head comes first) and words whose
- * case or digits mark a name ("DPANet", "TS-Haystack").  PG_ERR_NOMEM. */
-pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head);
+ * case or digits mark a name ("DPANet", "TS-Haystack").  *strong is 1 when
+ * a name mixes case or digits as no word does ("BEDTime", "EHR2Path"), not
+ * just capitals ("MAESTRO").  PG_ERR_NOMEM. */
+pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head,
+                       int *strong);
 /* 1 when the words phrase[0..n) occur, word-aligned, in key[0..len). */
 int pgd_phrase_in(const char *phrase, size_t n, const char *key, size_t len);
 
@@ -79,6 +82,9 @@ typedef struct abs_cmp {
     size_t words_a, words_b;    /* words judged (after dropping a partial one) */
     size_t na, nb, inter;       /* distinct shingles and common ones */
     size_t prefix_words;        /* see pg_match_result */
+    size_t run;                 /* the longest run of consecutive shingles of
+                                 * b found in a: a phrase of run + 2 words
+                                 * both have */
     int equal;                  /* byte-identical keys */
 } abs_cmp;
 
@@ -95,6 +101,7 @@ typedef struct title_cmp {
     int same_words;         /* the same core words (plurals aside) */
     size_t spec;            /* the lower pgd_title_specificity of the cores */
     size_t common;          /* the common words of that core */
+    int strong_name;        /* both titles have a strong coined name */
 } title_cmp;
 
 /* Coined names and identifiers two items share or disagree on. */

@@ -284,11 +284,13 @@ static int is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
 static int is_lower(unsigned char c) { return c >= 'a' && c <= 'z'; }
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 
-/* Whether the raw token t[0..n) (no spaces) looks coined: a capital after a
- * small letter or a digit ("DPANet", "BEDTime", "EHR2Path"), or a part in
- * capitals of 2+ letters in a token of 4+ letters ("MAESTRO", "AR-KAN",
- * "TS-Haystack").  Plural acronyms ("LLMs", "GNNs") have 3 capitals and
- * are not names. */
+/* Whether the raw token t[0..n) (no spaces) looks coined: 2 when its case
+ * or digits are mixed as no word's are, a capital after a small letter or a
+ * digit, a digit inside letters, or capitals running into small letters
+ * ("DPANet", "BEDTime", "EHR2Path": strings made up for one paper); 1 for
+ * a part in capitals of 2+ letters in a token of 4+ letters ("MAESTRO",
+ * "AR-KAN", "TS-Haystack": acronyms, which different papers reuse); 0
+ * otherwise.  Plural acronyms ("LLMs", "GNNs") are not names. */
 static int coined_token(const unsigned char *t, size_t n)
 {
     size_t letters = 0, caps_run = 0, best_caps = 0;
@@ -302,6 +304,8 @@ static int coined_token(const unsigned char *t, size_t n)
         if (i > 0 && is_digit(c) && (is_upper(t[i - 1]) || is_lower(t[i - 1])) && i + 1 < n
             && (is_upper(t[i + 1]) || is_lower(t[i + 1])))
             digit_mix = 1;
+        if (caps_run >= 2 && is_lower(c) && !(c == 's' && (i + 1 == n || !is_lower(t[i + 1]))))
+            camel = 1;
         caps_run = is_upper(c) ? caps_run + 1 : 0;
         if (caps_run > best_caps && (i + 1 == n || !is_lower(t[i + 1]) || caps_run > 1))
             best_caps = caps_run;
@@ -317,7 +321,7 @@ static int coined_token(const unsigned char *t, size_t n)
             return 0;
     }
     if (camel || digit_mix)
-        return 1;
+        return 2;
     return best_caps >= 2;
 }
 
@@ -337,13 +341,15 @@ static pg_err put_name(pg_buf *out, const char *s, size_t n)
     return e;
 }
 
-pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head)
+pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head,
+                       int *strong)
 {
     const unsigned char *s = (const unsigned char *)raw;
     size_t lower = 0, upper = 0;
     pg_err e = PG_OK;
 
     *has_head = 0;
+    *strong = 0;
     for (size_t i = 0; i < len; i++) {
         lower += is_lower(s[i]);
         upper += is_upper(s[i]);
@@ -375,8 +381,10 @@ pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head)
             i++;
         while (i > start && s[i - 1] == '-')
             i--;
-        if (i > start && coined_token(s + start, i - start))
+        int kind = i > start ? coined_token(s + start, i - start) : 0;
+        if (kind > 0)
             e = put_name(out, raw + start, i - start);
+        *strong |= kind == 2;
         while (i < len && name_char(s[i]))
             i++;
     }
