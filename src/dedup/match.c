@@ -184,7 +184,7 @@ static const char *metadata_conflict(const evidence *e, int slack)
 static const char *scored_positive(evidence *e)
 {
     const title_cmp *t = &e->t;
-    if (!e->abs_ok || t->generic)
+    if (!e->abs_ok || t->generic || (t->same_words && t->is_short))
         return NULL;
     e->s_names = e->nm.in_texts ? SCORE_NAME_TEXTS : 0.0;
     e->s_abstract = SCORE_PER_CONTAINMENT * e->cont;
@@ -199,7 +199,7 @@ static const char *scored_positive(evidence *e)
         e->score = e->s_title + e->s_names + e->s_abstract;
         return e->score >= SCORE_MERGE ? "same-specific-title" : NULL;
     }
-    e->s_title = 0.0;
+    e->s_title = -1.0;          /* `why` prints no title score */
     if (e->nm.in_titles && !e->nm.in_texts)
         e->s_names = SCORE_NAME_TITLES;
     e->score = e->s_names + e->s_abstract;
@@ -400,7 +400,11 @@ static void explain(const evidence *e, pg_match_result *r)
                      r->same ? "same paper" : "different papers", abs,
                      e->t.equal ? "identical" : "differ", 100.0 * e->t.sim, meta,
                      e->t.generic ? ", generic title" : "");
-    if (e->score >= 0.0 && n > 0 && (size_t)n < sizeof r->why)
+    if (e->score >= 0.0 && e->s_title < 0.0 && n > 0 && (size_t)n < sizeof r->why)
+        snprintf(r->why + n, sizeof r->why - (size_t)n,
+                 "; evidence for a new title: names %.1f + abstract %.1f", e->s_names,
+                 e->s_abstract);
+    else if (e->score >= 0.0 && n > 0 && (size_t)n < sizeof r->why)
         snprintf(r->why + n, sizeof r->why - (size_t)n,
                  "; score %.1f = title %.1f (%zu specific words) + names %.1f"
                  " + abstract %.1f (merge at %.0f)", e->score + 0.0, e->s_title, e->t.spec,
