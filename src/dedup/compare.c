@@ -260,6 +260,20 @@ static int glued_in(const char *s, size_t len, const mark *m)
     return 0;
 }
 
+/* A year ("1994", "2000"): in a title it dates an event or a report. */
+static int is_year(pgd_span w)
+{
+    return w.n == 4 && pgd_is_number(w) && (memcmp(w.p, "19", 2) == 0 || memcmp(w.p, "20", 2) == 0);
+}
+
+static int has_year(const mark *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_year(m[i].w))
+            return 1;
+    return 0;
+}
+
 static int marks_differ(const pg_match_item *a, const mark *x, size_t nx,
                         const pg_match_item *b, const mark *y, size_t ny)
 {
@@ -271,6 +285,11 @@ static int marks_differ(const pg_match_item *a, const mark *x, size_t nx,
             int found = 0;
             for (size_t j = 0; j < nq && !found; j++)
                 found = pgd_span_eq(p[i].w, q[j].w);
+            /* One source adds the year of a workshop or a letter
+             * ("(PAWS-2000)", "the March 1994 commentary"), the other
+             * leaves it out; two different years still conflict. */
+            if (!found && is_year(p[i].w) && !has_year(q, nq))
+                continue;
             if (!found && !glued_in(other->title, other->title_len, &p[i]))
                 return 1;
         }
@@ -321,7 +340,10 @@ void pgd_compare_titles(const pg_match_item *a, const pg_match_item *b,
     c->affix = ca_.n <= cb_.n ? words_affix(&ca_, &cb_) : words_affix(&cb_, &ca_);
     c->subset = (da > 0 && ca == da) || (db > 0 && cb == db);
     c->generic = pgd_title_is_generic(&ta) || pgd_title_is_generic(&tb);
-    c->is_short = ta.n <= short_words || tb.n <= short_words;
+    /* A coined name ("Oracle8i", "InfoSleuth") makes a short title
+     * specific. */
+    c->is_short = (ta.n <= short_words || tb.n <= short_words)
+                  && !(a->strong_name && b->strong_name);
     c->marks_conflict = !c->equal && title_marks_conflict(a, b);
     c->same_words = c->equal || (da > 0 && ca == da && cb == db && da == db);
     size_t ka, kb;

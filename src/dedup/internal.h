@@ -62,7 +62,7 @@
 #define PG_TITLE_WORDS_MAX 48
 #define PG_TITLE_K 48
 #define PG_TITLE_ROWS 6
-#define PG_TITLE_BANDS_MAX (2 + PG_TITLE_WORDS_MAX + 2 + PG_TITLE_K / PG_TITLE_ROWS)
+#define PG_TITLE_BANDS_MAX (2 + PG_TITLE_WORDS_MAX + 4 + PG_TITLE_K / PG_TITLE_ROWS)
 
 /* The signature of one abstract key.  Plain data: the store may keep it as
  * a blob (pg_minhash_to_bytes) or recompute it from the key. */

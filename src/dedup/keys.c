@@ -310,6 +310,13 @@ size_t pg_title_bands(const char *key, size_t len, uint64_t *bands)
         bands[n++] = words_key(&t, 0, TITLE_AFFIX_WORDS, none, (uint64_t)TK_PREFIX << 32);
         bands[n++] = words_key(&t, t.n - TITLE_AFFIX_WORDS, t.n, none,
                                (uint64_t)TK_SUFFIX << 32);
+        /* The first and last 4 words as whole titles: a title of 4 words
+         * meets its version with a subtitle added ("Observations on the
+         * ODMG-93 Proposal" and "... for an object-oriented database
+         * language"), and two long titles that open alike meet. */
+        bands[n++] = words_key(&t, 0, TITLE_AFFIX_WORDS - 1, none, (uint64_t)TK_WHOLE << 32);
+        bands[n++] = words_key(&t, t.n - (TITLE_AFFIX_WORDS - 1), t.n, none,
+                               (uint64_t)TK_WHOLE << 32);
     }
     n += title_minhash_bands(&t, bands + n);
     return n;
