@@ -370,7 +370,7 @@ pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head,
         }
     }
     /* Case tells names only in a title written in mixed case. */
-    if (lower == 0 || upper * 2 > lower)
+    if (lower == 0 || upper > lower)
         return e;
     size_t i = 0;
     while (i < len && e == PG_OK) {
