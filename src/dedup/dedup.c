@@ -31,8 +31,9 @@
  * and normalising it (on synthetic corpora most candidates are such; a
  * read costs ~20 times a sketch).  Stored as SKETCH_BYTES: version, flags
  * (1: truncated), the title's mark (LE16: 0 unknown, written before the
- * mark was kept; odd: 16 bits of the whole-title key; 2: the title has no
- * key), words (LE32), hash of the opening
+ * mark was kept; odd: 16 bits of the whole-title key of a title of 4 or more
+ * content words; 2: a shorter title, or none), words (LE32), hash of the
+ * opening
  * SKETCH_OPENING_WORDS words (LE64), then the low 16 bits of each MinHash
  * value (LE16; the top bits of a value name its bin). */
 #define SKETCH_VERSION 1
@@ -467,7 +468,10 @@ void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
         out->n_bands = nt;
     }
     sketch_from(&mh, abstract, abstract_len, truncated, &sk);
-    sk.title = nt > 0 ? (uint16_t)((tb[0] >> 48) | 1) : 2;
+    /* Only a title with more keys than its whole ones (over 3 content
+     * words) can be scored as identical; short titles keep the mark 2 so
+     * that the many texts under "Continual Learning" are still ruled out. */
+    sk.title = nt > 2 ? (uint16_t)((tb[0] >> 48) | 1) : 2;
     out->has_sketch = sk.valid;
     sketch_to_bytes(&sk, out->sketch);
 }
