@@ -271,6 +271,8 @@ static const char *abstract_positive(evidence *e)
 
 static const char *abstract_negative(const evidence *e, const pg_match_result *r)
 {
+    if (e->nm.head_conflict && e->t.sim >= e->o->revised_title)
+        return "name-conflict";
     if (e->jac >= e->o->revised_abstract && e->t.sim < e->o->revised_title)
         return "similar-abstract-different-title";
     if (e->t.sim >= e->o->title_only)
