@@ -152,7 +152,15 @@ typedef struct pg_match_item {
  *   truncated-prefix               one abstract is the other's opening
  *   truncated-revised              a cut abstract mostly found in the other
  *   revised-version, revised-title high Jaccard, similar titles
- *   revised-abstract               same non-generic title, moderate Jaccard
+ *   revised-abstract               same non-generic title words, moderate Jaccard
+ *   same-specific-title            an identical title of 4+ content words,
+ *                                  scored with its coined names and the
+ *                                  abstracts' containment (match.c)
+ *   retitled-same-abstract, retitled-shared-name
+ *                                  a new title over most of the abstract, or
+ *                                  a coined name both texts keep
+ *   same-identifier, identifier-conflict   one arXiv id or DOI, or two
+ *   name-conflict                  different title heads ("Foo", "Foo-VL")
  *   year-conflict, authors-conflict, title-marker-conflict
  *                                  a merge refused on metadata ("Llama 2" vs
  *                                  "Llama 3") unless Jaccard >= overwhelming
