@@ -26,6 +26,10 @@ Hard negatives (negatives.tsv kinds):
   same-title-year distinct papers with the same title published years apart
   companion       a group's two papers on one abstract (workshop version,
                   companion paper): nearly the same abstract, other titles
+  sibling         a group's papers whose titles differ by a word: "Part 1" and
+                  "Part 2", a model and its "-VL" (or "-Audio", "-Lite")
+                  variant, one word of the title changed; same year, and
+                  their abstracts share about a third of their sentences
 
 Usage:
   gen_corpus.py --papers N --days D --seed S --out DIR
@@ -480,6 +484,48 @@ def new_paper(rng, label, start, name=None, url=False):
     return p
 
 
+def sibling_group(rng, labels, start):
+    """Papers of one group whose titles differ by a word (see "sibling")."""
+    a = new_paper(rng, labels[0], start)
+    ta, sa, ca = a.versions[0]
+    form = rng.choice(("part", "variant", "word"))
+    if form == "variant" and ca["Name"] not in ta:
+        ta = "%s: %s" % (ca["Name"], ta)
+    if form == "part":
+        roman = rng.random() < 0.5
+        ta = ta + (", Part I" if roman else ", Part 1")
+    a.versions = [(ta, sa, ca)]
+    papers = [a]
+    for i, lab in enumerate(labels[1:], 2):
+        name = None
+        if form == "variant":
+            name = ca["Name"] + rng.choice(("-VL", "-V", "-Audio", "-Lite", "-Math", "-R1"))
+        p = new_paper(rng, lab, start, name=name)
+        _, s, c = p.versions[0]
+        if form == "part":
+            t = ta.rsplit(" ", 1)[0] + " " + (("I" * i) if roman else str(i))
+        elif form == "variant":
+            t = ta.replace(ca["Name"], name, 1)
+        else:
+            words = ta.split(" ")
+            j = rng.choice([k for k, w in enumerate(words) if len(w) > 3 and w != ca["Name"] + ":"]
+                           or [len(words) - 1])
+            words[j] = titlecase(rng.choice([w for w in ADJ + NOUN if w.lower() != words[j].lower()]))
+            t = " ".join(words)
+        # About a third of the sentences in common: the group's motivation,
+        # setting and evaluation.
+        s = list(s)
+        body = list(range(1, len(s) - (1 if c.get("url") else 0)))
+        take = [x for x in sa[:-1] if x not in s]
+        for k in rng.sample(body, min(len(body), max(1, len(s) // 3), len(take))):
+            s[k] = take.pop(rng.randrange(len(take)))
+        p.versions = [(t, s, c)]
+        p.pub = a.pub + datetime.timedelta(days=rng.randint(0, 60))
+        p.authors = max(1, a.authors + rng.randint(-1, 1))
+        papers.append(p)
+    return papers
+
+
 def negative_group(rng, kind, labels, start):
     """A group of distinct papers that look alike; returns papers, pairs."""
     papers = [new_paper(rng, lab, start) for lab in labels]
@@ -516,6 +562,8 @@ def negative_group(rng, kind, labels, start):
             s.append(fill(rng, CODE_SENTS[0], c))
             p.versions = [(t, fit_length(rng, s, c, 1300, 2100), c)]
             papers.append(p)
+    elif kind == "sibling":
+        papers = sibling_group(rng, labels, start)
     elif kind == "companion":
         # A group's two papers on one abstract (a workshop version, a
         # companion paper): nearly the same abstract, unrelated titles.
@@ -683,11 +731,11 @@ def build(args):
         return entries < want_entries
 
     # One group of look-alikes every 25 papers.
-    kinds = ("generic-title", "related", "same-title-year", "companion")
+    kinds = ("generic-title", "related", "same-title-year", "companion", "sibling")
     groups = 0
     while more():
         if label_no % 25 == 0:
-            kind = kinds[groups % 4] if groups < 4 else rng.choice(kinds)
+            kind = kinds[groups % len(kinds)] if groups < len(kinds) else rng.choice(kinds)
             k = rng.choice((2, 3, 4)) if kind == "generic-title" else rng.choice((2, 2, 3))
             if want_papers is not None:
                 k = max(1, min(k, want_papers - len(papers)))

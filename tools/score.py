@@ -37,6 +37,8 @@ def read_truth(path):
             if not line or line.startswith("#"):
                 continue
             parts = line.split("\t")
+            if no == 1 and len(parts) >= 3 and not parts[1].strip().isdigit():
+                continue        # a header row (dailyarxiv-dev's truth.tsv)
             if len(parts) < 3:
                 raise ValueError("%s:%d: want file<TAB>line<TAB>label" % (path, no))
             truth[(os.path.basename(parts[0]), int(parts[1]))] = parts[2]
@@ -91,11 +93,36 @@ def merged_negatives(truth, pred, negatives):
     return [(a, b, kind) for a, b, kind in negatives if papers_of[a] & papers_of[b]]
 
 
+def print_examples(truth, pred, n):
+    """One FILE:LINE pair per label split over papers (missed) and per paper
+    holding several labels (false merge), first in file order."""
+    papers_of = collections.defaultdict(dict)
+    labels_of = collections.defaultdict(dict)
+    for k in sorted(truth):
+        if k in pred:
+            papers_of[truth[k]].setdefault(pred[k], k)
+            labels_of[pred[k]].setdefault(truth[k], k)
+    split = sorted(l for l, d in papers_of.items() if len(d) > 1)
+    mixed = sorted(p for p, d in labels_of.items() if len(d) > 1)
+    where = lambda k: "%s:%d" % k
+    print("missed: %d labels split over several papers" % len(split))
+    for lab in split[:n]:
+        a, b = list(papers_of[lab].values())[:2]
+        print("  %s %s %s" % (lab, where(a), where(b)))
+    print("false merges: %d papers hold several labels" % len(mixed))
+    for p in mixed[:n]:
+        a, b = list(labels_of[p].values())[:2]
+        print("  %s %s %s" % (p, where(a), where(b)))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("truth")
     ap.add_argument("predicted")
     ap.add_argument("--negatives", help="gen_corpus.py's negatives.tsv")
+    ap.add_argument("--examples", type=int, default=0, metavar="N",
+                    help="print up to N missed labels and N mixed papers as "
+                         "FILE:LINE pairs, ready for `papergraph why`")
     ap.add_argument("--min-f1", type=float, default=None,
                     help="exit 1 when F1 is below this")
     args = ap.parse_args()
@@ -125,6 +152,8 @@ def main():
                                                    " (" + detail + ")" if detail else ""))
         for a, b, kind in bad[:20]:
             print("  merged %s %s (%s)" % (a, b, kind))
+    if args.examples > 0:
+        print_examples(truth, pred, args.examples)
     if args.min_f1 is not None and f1 < args.min_f1:
         print("F1 %.4f is below --min-f1 %.4f" % (f1, args.min_f1), file=sys.stderr)
         return 1

@@ -59,7 +59,7 @@ typedef struct pg_match_result {
     double title_sim;           /* title similarity in [0, 1] */
     double author_overlap;      /* share of common surnames; -1 when unknown */
     size_t shared_urls;
-    char why[256];              /* one line for people */
+    char why[512];              /* one line for people */
 } pg_match_result;
 
 typedef struct pg_dedup pg_dedup;

@@ -25,12 +25,16 @@
 #include "papergraph/dedup.h"
 #include "text/internal.h"
 #include "dedup/internal.h"
+#include "dedup/match.h"
 
 /* A text's sketch, kept with its band keys: enough to rule out a candidate
  * whose abstract shares too little with ours for any rule, without reading
- * and normalising it (most candidates are such, and a read costs far more
- * than a sketch).  Stored as SKETCH_BYTES: version, flags
- * (1: truncated), 2 spare bytes, words (LE32), hash of the opening
+ * and normalising it (most candidates are such, and a read
+ * costs far more than a sketch).  Stored as SKETCH_BYTES: version, flags
+ * (1: truncated), the title's mark (LE16: 0 unknown, written before the
+ * mark was kept; odd: 16 bits of the whole-title key of a title of 4 or more
+ * content words; 2: a shorter title, or none), words (LE32), hash of the
+ * opening
  * SKETCH_OPENING_WORDS words (LE64), then the low 16 bits of each MinHash
  * value (LE16; the top bits of a value name its bin). */
 #define SKETCH_VERSION 1
@@ -41,6 +45,7 @@
 typedef struct sketch {
     int valid;                  /* 0: none (no abstract, or not stored) */
     int truncated;
+    uint16_t title;             /* the title's mark (above) */
     uint32_t words;
     uint64_t opening;
     uint16_t v[PG_MINHASH_K];
@@ -50,6 +55,8 @@ typedef struct sketch {
 typedef struct prepared {
     pg_text_info info;
     pg_buf title, abstract, venue, names_buf;
+    pg_buf title_names;         /* pgd_title_names of the raw title */
+    int has_head, strong_name;
     const char **names;
     size_t n_names;
     pg_match_item item;
@@ -160,6 +167,7 @@ static void prepared_release(prepared *p)
     pg_buf_release(&p->abstract);
     pg_buf_release(&p->venue);
     pg_buf_release(&p->names_buf);
+    pg_buf_release(&p->title_names);
     free(p->names);
     memset(p, 0, sizeof *p);
 }
@@ -220,6 +228,9 @@ static pg_err prepare(pg_store *s, pg_key key, prepared *p, pg_error *err)
         e = pg_normalize_key(t->venue, strlen(t->venue), &p->venue);
     if (e == PG_OK)
         e = normalise_names(p);
+    if (e == PG_OK)
+        e = pgd_title_names(t->title, strlen(t->title), &p->title_names, &p->has_head,
+                                &p->strong_name);
     if (e != PG_OK)
         return pg_error_set(err, e, "out of memory");
     make_item(p);
@@ -237,6 +248,8 @@ static void make_item(prepared *p)
         p->n_names ? p->names : NULL, p->n_names,
         p->venue.len ? p->venue.data : NULL, p->venue.len,
         t->n_urls ? (const char *const *)t->urls : NULL, t->n_urls,
+        p->title_names.len ? p->title_names.data : NULL, p->title_names.len,
+        p->has_head, p->strong_name,
     };
     p->item = it;
 }
@@ -404,6 +417,8 @@ static void sketch_to_bytes(const sketch *k, unsigned char *b)
     memset(b, 0, SKETCH_BYTES);
     b[0] = SKETCH_VERSION;
     b[1] = (unsigned char)(k->truncated ? 1 : 0);
+    b[2] = (unsigned char)k->title;
+    b[3] = (unsigned char)(k->title >> 8);
     for (int i = 0; i < 4; i++)
         b[4 + i] = (unsigned char)(k->words >> (8 * i));
     for (int i = 0; i < 8; i++)
@@ -421,6 +436,7 @@ static void sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
         return;
     k->valid = 1;
     k->truncated = b[1] & 1;
+    k->title = (uint16_t)(b[2] | b[3] << 8);
     for (int i = 3; i >= 0; i--)
         k->words = k->words << 8 | b[4 + i];
     for (int i = 7; i >= 0; i--)
@@ -430,14 +446,19 @@ static void sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
 }
 
 /* 1 when no rule of pg_match_decide can find a and b the same: both have
- * full abstracts (so the abstracts decide), neither is cut off, they do not
- * open alike (no prefix rule), and the MinHash estimate of their Jaccard is
+ * full abstracts (so the abstracts decide), neither is cut off, their
+ * titles differ, they do not open alike (no prefix rule), and the MinHash
+ * estimate of their Jaccard is
  * far below the lowest Jaccard any rule accepts.  "Far": 0.15 under it,
  * about 3.4 standard deviations of the estimate at K = 96, so a pair at the
  * threshold is ruled out about 3 times in 10,000. */
 static int sketch_rules_out(const sketch *a, const sketch *b, const pg_match_opts *o)
 {
     if (!a->valid || !b->valid || a->truncated || b->truncated)
+        return 0;
+    /* An identical title is evidence whatever the abstracts share
+     * (same-specific-title); a mark of 0 may hide one. */
+    if (a->title == 0 || b->title == 0 || ((a->title & 1) && a->title == b->title))
         return 0;
     size_t min_words = o->min_abstract_words > 20 ? o->min_abstract_words : 20;
     if (a->words < min_words || b->words < min_words
@@ -476,6 +497,10 @@ void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
         out->n_bands = nt;
     }
     sketch_from(&mh, abstract, abstract_len, truncated, &sk);
+    /* Only a title with more keys than its whole ones (over 3 content
+     * words) can be scored as identical; short titles keep the mark 2 so
+     * that the many texts under "Continual Learning" are still ruled out. */
+    sk.title = nt > 2 ? (uint16_t)((tb[0] >> 48) | 1) : 2;
     out->has_sketch = sk.valid;
     sketch_to_bytes(&sk, out->sketch);
 }
@@ -707,6 +732,12 @@ static pg_err prepare_from(const pg_dedup_text *t, prepared *p)
         e = pg_normalize_key(i->venue, strlen(i->venue), &p->venue);
     if (e == PG_OK)
         e = normalise_names(p);
+    if (e == PG_OK && t->raw_title != NULL)
+        e = pgd_title_names(t->raw_title, t->raw_title_len, &p->title_names, &p->has_head,
+                                &p->strong_name);
+    else if (e == PG_OK)
+        e = pgd_title_names(t->title, t->title_len, &p->title_names, &p->has_head,
+                                &p->strong_name);
     if (e == PG_OK)
         make_item(p);
     return e;

@@ -51,7 +51,7 @@
 
 /* ---- signatures and band keys ------------------------------------------ */
 
-#define PG_MINHASH_VERSION 2
+#define PG_MINHASH_VERSION 3
 #define PG_SHINGLE_WORDS 3      /* words per abstract shingle */
 #define PG_MINHASH_K 96
 #define PG_MINHASH_ROWS 3
@@ -65,7 +65,7 @@
 #define PG_TITLE_WORDS_MAX 48
 #define PG_TITLE_K 48
 #define PG_TITLE_ROWS 6
-#define PG_TITLE_BANDS_MAX (2 + PG_TITLE_WORDS_MAX + 2 + PG_TITLE_K / PG_TITLE_ROWS)
+#define PG_TITLE_BANDS_MAX (2 + PG_TITLE_WORDS_MAX + 4 + PG_TITLE_K / PG_TITLE_ROWS)
 
 /* The signature of one abstract key.  Plain data: the store may keep it as
  * a blob (pg_minhash_to_bytes) or recompute it from the key. */
@@ -135,6 +135,14 @@ typedef struct pg_match_item {
     const char *const *urls;    /* canonical URLs (pg_url_normalize), NUL-
                                  * terminated; NULL when none */
     size_t n_urls;
+    const char *title_names;    /* the raw title's coined names (see
+                                 * pgd_title_names): normalised, each ended by
+                                 * '\n'; NULL/0 when none or unknown */
+    size_t title_names_len;
+    int has_head;               /* the first name is the title's head
+                                 * ("Name: ...") */
+    int strong_name;            /* a name of the title mixes case or digits
+                                 * ("BEDTime", "EHR2Path") */
 } pg_match_item;
 
 /* Decides whether a and b are the same paper.  Symmetric: swapping a and b
@@ -147,7 +155,15 @@ typedef struct pg_match_item {
  *   truncated-prefix               one abstract is the other's opening
  *   truncated-revised              a cut abstract mostly found in the other
  *   revised-version, revised-title high Jaccard, similar titles
- *   revised-abstract               same non-generic title, moderate Jaccard
+ *   revised-abstract               same non-generic title words, moderate Jaccard
+ *   same-specific-title            an identical title of 4+ content words,
+ *                                  scored with its coined names and the
+ *                                  abstracts' containment (match.c)
+ *   retitled-same-abstract, retitled-shared-name
+ *                                  a new title over most of the abstract, or
+ *                                  a coined name both texts keep
+ *   same-identifier, identifier-conflict   one arXiv id or DOI, or two
+ *   name-conflict                  different title heads ("Foo", "Foo-VL")
  *   year-conflict, authors-conflict, title-marker-conflict
  *                                  a merge refused on metadata ("Llama 2" vs
  *                                  "Llama 3") unless Jaccard >= overwhelming
@@ -309,6 +325,9 @@ typedef struct pg_dedup_text {
     size_t n_urls;
     const pg_dedup_keys *keys;  /* pg_dedup_keys_of() of the fields above
                                    when the caller has it; NULL: computed */
+    const char *raw_title;      /* the title as given (its case tells coined
+                                   names); NULL: the normalised title */
+    size_t raw_title_len;
 } pg_dedup_text;
 
 /* pg_dedup_add_text for a text described by t (copied; the caller keeps

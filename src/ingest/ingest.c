@@ -118,6 +118,7 @@ static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
         norm + pre->title_len + 1, pre->abstract_len, pre->truncated,
         rec->authors, rec->pub_year, rec->author_names, rec->venue,
         w->url_v, w->n_urls, pre->has_keys ? &pre->keys : NULL,
+        rec->title, rec->title_len,
     };
     *dt = d;
     *is_new = rc == PG_OK;

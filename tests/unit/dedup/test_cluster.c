@@ -429,6 +429,12 @@ static void test_decisions(void)
     o.same_title_abstract = 0.95;
     y = item(ta, a_rev);
     CHECK_INT(pg_match_decide(&x, &y, &o, &r), PG_OK);
+    /* ... and the identical, specific title with most of the abstract
+     * still makes a revision: its score is not one of those options. */
+    CHECK_INT(r.same, 1);
+    CHECK_STR(r.rule, "same-specific-title");
+    y = item(tc, a_rev);
+    CHECK_INT(pg_match_decide(&x, &y, &o, &r), PG_OK);
     CHECK_INT(r.same, 0);
 
     free(a); free(a_rev); free(a_cut); free(a_cut_short); free(b); free(c);

@@ -1,0 +1,525 @@
+/*
+** compare.c: what two match items have in common, measured for the
+** decision (match.c): shingle overlap of the abstracts, title similarity and
+** the words that tell documents of one title apart, author and link
+** overlap.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedup/internal.h"
+#include "dedup/match.h"
+
+#define SHINGLE_STACK 2048      /* hash slots on the stack for verification */
+
+/* ---- shingle sets for verification -------------------------------------- */
+
+/* An open-addressing set of 64-bit hashes (0 marks an empty slot; a zero
+ * hash is stored as 1).  Hashes are already uniform, so the low bits index. */
+typedef struct hset {
+    uint64_t *slot;
+    size_t mask;
+    size_t n;
+} hset;
+
+static size_t hset_slots(size_t items)
+{
+    size_t s = 16;
+    while (s < 2 * items)
+        s *= 2;
+    return s;
+}
+
+static void hset_init(hset *s, uint64_t *mem, size_t slots)
+{
+    memset(mem, 0, slots * sizeof *mem);
+    s->slot = mem;
+    s->mask = slots - 1;
+    s->n = 0;
+}
+
+/* Returns 1 when h was not in the set. */
+static int hset_add(hset *s, uint64_t h)
+{
+    h = h ? h : 1;
+    for (size_t i = (size_t)h & s->mask;; i = (i + 1) & s->mask) {
+        if (s->slot[i] == h)
+            return 0;
+        if (s->slot[i] == 0) {
+            s->slot[i] = h;
+            s->n++;
+            return 1;
+        }
+    }
+}
+
+static int hset_has(const hset *s, uint64_t h)
+{
+    h = h ? h : 1;
+    for (size_t i = (size_t)h & s->mask;; i = (i + 1) & s->mask) {
+        if (s->slot[i] == h)
+            return 1;
+        if (s->slot[i] == 0)
+            return 0;
+    }
+}
+
+
+/* 1 when s[0..n) is a word-aligned prefix of t[0..m). */
+static int word_prefix(const char *s, size_t n, const char *t, size_t m)
+{
+    return n > 0 && n <= m && memcmp(s, t, n) == 0 && (n == m || t[n] == ' ');
+}
+
+static void abs_prefix(const char *a, size_t la, const char *b, size_t lb,
+                       abs_cmp *c)
+{
+    /* Either may be the cut one: a missing "..." marker must not hide it. */
+    if (la <= lb && word_prefix(a, la, b, lb))
+        c->prefix_words = c->words_a;
+    else if (lb < la && word_prefix(b, lb, a, la))
+        c->prefix_words = c->words_b;
+}
+
+static void abs_count(const char *a, size_t la, const char *b, size_t lb,
+                      uint64_t *mem, size_t slots_a, abs_cmp *c)
+{
+    hset sa, sb;
+    pgd_shingler it;
+    uint64_t h;
+    size_t slots_b = hset_slots(c->words_b + 1);
+
+    hset_init(&sa, mem, slots_a);
+    hset_init(&sb, mem + slots_a, slots_b);
+    pgd_shingler_init(&it, a, la);
+    while (pgd_shingler_next(&it, &h))
+        hset_add(&sa, h);
+    pgd_shingler_init(&it, b, lb);
+    size_t run = 0;
+    while (pgd_shingler_next(&it, &h)) {
+        int shared = hset_has(&sa, h);
+        if (hset_add(&sb, h) && shared)
+            c->inter++;
+        run = shared ? run + 1 : 0;
+        if (run > c->run)
+            c->run = run;
+    }
+    c->na = sa.n;
+    c->nb = sb.n;
+}
+
+pg_err pgd_compare_abstracts(const pg_match_item *a, const pg_match_item *b,
+                                abs_cmp *c)
+{
+    uint64_t stack[SHINGLE_STACK];
+    uint64_t *mem = stack;
+    size_t la = a->truncated ? pgd_drop_last_word(a->abstract, a->abstract_len)
+                             : a->abstract_len;
+    size_t lb = b->truncated ? pgd_drop_last_word(b->abstract, b->abstract_len)
+                             : b->abstract_len;
+
+    memset(c, 0, sizeof *c);
+    c->equal = a->abstract_len == b->abstract_len
+               && memcmp(a->abstract, b->abstract, a->abstract_len) == 0;
+    c->words_a = pgd_count_words(a->abstract, la);
+    c->words_b = pgd_count_words(b->abstract, lb);
+    abs_prefix(a->abstract, la, b->abstract, lb, c);
+
+    size_t slots_a = hset_slots(c->words_a + 1);
+    size_t slots = slots_a + hset_slots(c->words_b + 1);
+    if (slots > SHINGLE_STACK) {
+        mem = malloc(slots * sizeof *mem);
+        if (mem == NULL)
+            return PG_ERR_NOMEM;
+    }
+    abs_count(a->abstract, la, b->abstract, lb, mem, slots_a, c);
+    if (mem != stack)
+        free(mem);
+    return PG_OK;
+}
+
+/* ---- title similarity --------------------------------------------------- */
+
+/* Distinct words of t that also occur in u, and distinct words of t. */
+static void word_overlap(const pgd_title_words *t, const pgd_title_words *u,
+                         size_t *common, size_t *distinct)
+{
+    *common = 0;
+    *distinct = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = pgd_word_eq(t->w[i], t->w[j]);
+        if (dup)
+            continue;
+        (*distinct)++;
+        for (size_t j = 0; j < u->n; j++)
+            if (pgd_word_eq(t->w[i], u->w[j])) {
+                (*common)++;
+                break;
+            }
+    }
+}
+
+/* 1 when the words of s are the first or the last words of t: a subtitle
+ * added or cut ("X" and "X: a tutorial"). */
+static int words_affix(const pgd_title_words *s, const pgd_title_words *t)
+{
+    int pre = s->n <= t->n, suf = s->n <= t->n;
+    for (size_t i = 0; i < s->n && (pre || suf); i++) {
+        pre = pre && pgd_word_eq(s->w[i], t->w[i]);
+        suf = suf && pgd_word_eq(s->w[i], t->w[t->n - s->n + i]);
+    }
+    return pre || suf;
+}
+
+#define EDIT_MAX 300
+
+/* 1 - Levenshtein distance / longer length, over bytes; -1 when a title is
+ * too long to bother (token Jaccard then decides alone). */
+static double edit_similarity(const char *a, size_t la, const char *b, size_t lb)
+{
+    unsigned row[EDIT_MAX + 1];
+    if (la > EDIT_MAX || lb > EDIT_MAX)
+        return -1.0;
+    if (la == 0 && lb == 0)
+        return 1.0;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned diag = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned up = row[j];
+            unsigned best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return 1.0 - (double)row[lb] / (double)(la > lb ? la : lb);
+}
+
+/* Words that make a different document of the same title: "Erratum: X",
+ * "Reply to X".  Sorted. */
+static const char *const marker_words[] = {
+    "addendum", "comment", "comments", "correction", "corrections",
+    "corrigendum", "errata", "erratum", "rejoinder", "reply", "response",
+    "retraction", "supplement", "supplementary",
+};
+
+/* Roman numerals of parts and volumes; "i", "v" and "x" only after
+ * "part" (alone they are words or initials). */
+static const char *const roman_words[] = {
+    "ii", "iii", "iv", "ix", "vi", "vii", "viii", "xi", "xii",
+};
+
+/* A word that tells documents of one title apart, and the word before it. */
+typedef struct mark {
+    pgd_span w;
+    pgd_span prev;          /* n == 0 at the start of the title */
+} mark;
+
+/* Collects the words that tell documents of one title apart: numbers
+ * ("Llama 2", "Llama 3"), part numbers and marker words. */
+static size_t title_marks(const char *s, size_t len, mark *out, size_t max)
+{
+    size_t pos = 0, n, k = 0;
+    int after_part = 0;
+    pgd_span prev = { s, 0 };
+    while ((n = pgd_next_word(s, len, &pos)) > 0 && k < max) {
+        pgd_span w = { s + pos, n };
+        pos += n;
+        if (pgd_is_number(w) || pgd_in_list(w, roman_words, NELEM(roman_words))
+            || pgd_in_list(w, marker_words, NELEM(marker_words)) || after_part) {
+            out[k].w = w;
+            out[k++].prev = prev;
+        }
+        after_part = n == 4 && memcmp(w.p, "part", 4) == 0;
+        prev = w;
+    }
+    return k;
+}
+
+/* 1 when the title s has the word m.prev + m.w written as one: "sql3" in
+ * one title is "sql 3" in the other, the same number. */
+static int glued_in(const char *s, size_t len, const mark *m)
+{
+    size_t pos = 0, n;
+    if (m->prev.n == 0 || !pgd_is_number(m->w))
+        return 0;
+    while ((n = pgd_next_word(s, len, &pos)) > 0) {
+        if (n == m->prev.n + m->w.n && memcmp(s + pos, m->prev.p, m->prev.n) == 0
+            && memcmp(s + pos + m->prev.n, m->w.p, m->w.n) == 0)
+            return 1;
+        pos += n;
+    }
+    return 0;
+}
+
+/* A year ("1994", "2000"): in a title it dates an event or a report. */
+static int is_year(pgd_span w)
+{
+    return w.n == 4 && pgd_is_number(w) && (memcmp(w.p, "19", 2) == 0 || memcmp(w.p, "20", 2) == 0);
+}
+
+static int has_year(const mark *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (is_year(m[i].w))
+            return 1;
+    return 0;
+}
+
+static int marks_differ(const pg_match_item *a, const mark *x, size_t nx,
+                        const pg_match_item *b, const mark *y, size_t ny)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        const mark *p = pass ? y : x, *q = pass ? x : y;
+        const pg_match_item *other = pass ? a : b;
+        size_t np = pass ? ny : nx, nq = pass ? nx : ny;
+        for (size_t i = 0; i < np; i++) {
+            int found = 0;
+            for (size_t j = 0; j < nq && !found; j++)
+                found = pgd_span_eq(p[i].w, q[j].w);
+            /* One source adds the year of a workshop or a letter
+             * ("(PAWS-2000)", "the March 1994 commentary"), the other
+             * leaves it out; two different years still conflict. */
+            if (!found && is_year(p[i].w) && !has_year(q, nq))
+                continue;
+            if (!found && !glued_in(other->title, other->title_len, &p[i]))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+static int title_marks_conflict(const pg_match_item *a, const pg_match_item *b)
+{
+    mark ma[16], mb[16];
+    size_t na = title_marks(a->title, a->title_len, ma, 16);
+    size_t nb = title_marks(b->title, b->title_len, mb, 16);
+    return marks_differ(a, ma, na, b, mb, nb);
+}
+
+
+void pgd_compare_titles(const pg_match_item *a, const pg_match_item *b,
+                           size_t short_words, title_cmp *c)
+{
+    pgd_title_words ta, tb, ca_, cb_;
+    size_t ca, da, cb, db;
+
+    pgd_title_split(a->title, a->title_len, &ta);
+    pgd_title_split(b->title, b->title_len, &tb);
+    pgd_title_core(&ta, &ca_);
+    pgd_title_core(&tb, &cb_);
+    word_overlap(&ca_, &cb_, &ca, &da);
+    word_overlap(&cb_, &ca_, &cb, &db);
+    /* ca == cb unless a word repeats; min keeps the measure symmetric. */
+    size_t common = ca < cb ? ca : cb;
+    size_t uni = da + db - common;
+    double jac = uni ? (double)common / (double)uni : 0.0;
+    /* The quadratic edit distance is for typos and joined words; titles of
+     * three or more words sharing under a quarter of them are not that.
+     * Below 0.8 it mostly measures a shared phrase ("... for optical
+     * flow"), which the word Jaccard already counts. */
+    size_t fewest = da < db ? da : db;
+    double ed = jac >= 0.25 || fewest <= 2
+                ? edit_similarity(a->title, a->title_len, b->title, b->title_len) : -1.0;
+    if (ed < 0.8)
+        ed = -1.0;
+
+    c->equal = a->title_len == b->title_len
+               && (a->title_len == 0 || memcmp(a->title, b->title, a->title_len) == 0);
+    c->sim = c->equal ? 1.0 : (ed > jac ? ed : jac);
+    c->words_min = fewest;
+    c->words_max = da < db ? db : da;
+    c->affix = ca_.n <= cb_.n ? words_affix(&ca_, &cb_) : words_affix(&cb_, &ca_);
+    c->subset = (da > 0 && ca == da) || (db > 0 && cb == db);
+    c->generic = pgd_title_is_generic(&ta) || pgd_title_is_generic(&tb);
+    /* A coined name ("Oracle8i", "InfoSleuth") makes a short title
+     * specific. */
+    c->is_short = (ta.n <= short_words || tb.n <= short_words)
+                  && !(a->strong_name && b->strong_name);
+    c->marks_conflict = !c->equal && title_marks_conflict(a, b);
+    c->same_words = c->equal || (da > 0 && ca == da && cb == db && da == db);
+    size_t ka, kb;
+    size_t sa = pgd_title_specificity(&ca_, &ka), sb = pgd_title_specificity(&cb_, &kb);
+    c->spec = sa < sb ? sa : sb;
+    c->common = sa < sb ? ka : kb;
+    c->strong_name = a->strong_name && b->strong_name;
+}
+
+/* ---- metadata ----------------------------------------------------------- */
+
+/* A surname: the last word of a name that is longer than an initial. */
+static pgd_span surname(const char *name)
+{
+    pgd_span best = { name, 0 }, last = { name, 0 };
+    size_t len = strlen(name), pos = 0, n;
+    while ((n = pgd_next_word(name, len, &pos)) > 0) {
+        pgd_span w = { name + pos, n };
+        last = w;
+        if (n > 1)
+            best = w;
+        pos += n;
+    }
+    return best.n ? best : last;
+}
+
+static int name_has_word(const char *name, pgd_span w)
+{
+    size_t len = strlen(name), pos = 0, n;
+    while ((n = pgd_next_word(name, len, &pos)) > 0) {
+        pgd_span x = { name + pos, n };
+        if (pgd_span_eq(x, w))
+            return 1;
+        pos += n;
+    }
+    return 0;
+}
+
+/* Author and URL lists are compared pairwise: long ones are cut. */
+#define LIST_MAX 64
+
+/* Share of x's surnames found among any word of y's names: word order in
+ * names ("Zhang Wei", "Wei Zhang") does not matter. */
+static double surnames_found(const char *const *x, size_t nx,
+                             const char *const *y, size_t ny)
+{
+    size_t found = 0, used = 0;
+    for (size_t i = 0; i < nx && i < LIST_MAX; i++) {
+        pgd_span s = surname(x[i]);
+        if (s.n == 0)
+            continue;
+        used++;
+        for (size_t j = 0; j < ny && j < LIST_MAX; j++)
+            if (name_has_word(y[j], s)) {
+                found++;
+                break;
+            }
+    }
+    return used ? (double)found / (double)used : -1.0;
+}
+
+double pgd_author_overlap(const pg_match_item *a, const pg_match_item *b)
+{
+    if (a->names == NULL || b->names == NULL || a->n_names == 0 || b->n_names == 0)
+        return -1.0;
+    double ab = surnames_found(a->names, a->n_names, b->names, b->n_names);
+    double ba = surnames_found(b->names, b->n_names, a->names, a->n_names);
+    return ab > ba ? ab : ba;
+}
+
+int pgd_author_count(const pg_match_item *x)
+{
+    if (x->authors >= 1)
+        return x->authors;
+    return x->names && x->n_names ? (int)x->n_names : -1;
+}
+
+/* Counts that cannot be one author list: off by 3 or more and by half. */
+int pgd_authors_conflict(const pg_match_item *a, const pg_match_item *b)
+{
+    int x = pgd_author_count(a), y = pgd_author_count(b);
+    if (x < 1 || y < 1)
+        return 0;
+    int lo = x < y ? x : y, hi = x < y ? y : x;
+    return hi - lo >= 3 && 2 * hi >= 3 * lo;
+}
+
+size_t pgd_shared_urls(const pg_match_item *a, const pg_match_item *b)
+{
+    size_t n = 0;
+    if (a->urls == NULL || b->urls == NULL)
+        return 0;
+    for (size_t i = 0; i < a->n_urls && i < LIST_MAX; i++)
+        for (size_t j = 0; j < b->n_urls && j < LIST_MAX; j++)
+            if (a->urls[i] && b->urls[j] && strcmp(a->urls[i], b->urls[j]) == 0) {
+                n++;
+                break;
+            }
+    return n;
+}
+
+
+/* ---- names and identifiers ---------------------------------------------- */
+
+/* Whether name (normalised, n bytes) is in item x's title or abstract. */
+static int name_in(const pg_match_item *x, const char *name, size_t n, int abstract)
+{
+    if (abstract)
+        return pgd_phrase_in(name, n, x->abstract, x->abstract_len);
+    return pgd_phrase_in(name, n, x->title, x->title_len);
+}
+
+/* Looks for a title name of x (each '\n'-ended in x->title_names) in y. */
+static void names_found(const pg_match_item *x, const pg_match_item *y, name_cmp *c)
+{
+    const char *s = x->title_names, *end = s ? s + x->title_names_len : NULL;
+    while (s != NULL && s < end) {
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+        if (n > 0 && name_in(y, s, n, 0)) {
+            c->in_titles = 1;
+            if (x->abstract && y->abstract && name_in(x, s, n, 1) && name_in(y, s, n, 1))
+                c->in_texts = 1;
+        }
+        s += n + 1;
+    }
+}
+
+/* The length of the first name of x (its head when x->has_head). */
+static size_t head_len(const pg_match_item *x)
+{
+    const char *nl = x->title_names ? memchr(x->title_names, '\n', x->title_names_len) : NULL;
+    return nl ? (size_t)(nl - x->title_names) : 0;
+}
+
+/* Equal once spaces are dropped: "foo vl" and "foovl" are one name. */
+static int same_name(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t i = 0, j = 0;
+    for (;;) {
+        while (i < na && a[i] == ' ')
+            i++;
+        while (j < nb && b[j] == ' ')
+            j++;
+        if (i == na || j == nb)
+            return i == na && j == nb;
+        if (a[i++] != b[j++])
+            return 0;
+    }
+}
+
+/* An identifier among canonical URLs: an arXiv abstract page or a DOI. */
+static int is_identifier(const char *url)
+{
+    return strncmp(url, "https://arxiv.org/abs/", 22) == 0
+           || strncmp(url, "https://doi.org/", 16) == 0;
+}
+
+void pgd_compare_names(const pg_match_item *a, const pg_match_item *b, name_cmp *c)
+{
+    memset(c, 0, sizeof *c);
+    names_found(a, b, c);
+    names_found(b, a, c);
+    size_t ha = a->has_head ? head_len(a) : 0, hb = b->has_head ? head_len(b) : 0;
+    c->head_conflict = ha > 0 && hb > 0
+                       && !same_name(a->title_names, ha, b->title_names, hb);
+    for (size_t i = 0; a->urls && i < a->n_urls && i < LIST_MAX; i++) {
+        if (!a->urls[i] || !is_identifier(a->urls[i]))
+            continue;
+        c->ids_a++;
+        for (size_t j = 0; b->urls && j < b->n_urls && j < LIST_MAX; j++)
+            if (b->urls[j] && strcmp(a->urls[i], b->urls[j]) == 0) {
+                c->ids_shared++;
+                break;
+            }
+    }
+    for (size_t j = 0; b->urls && j < b->n_urls && j < LIST_MAX; j++)
+        c->ids_b += b->urls[j] && is_identifier(b->urls[j]);
+}

@@ -1,0 +1,131 @@
+/*
+** dedup/match.h: what the matcher's own files share: the words of keys
+** (words.c), the comparisons of two match items (compare.c) and the
+** evidence they give the decision (match.c).  Not used outside src/dedup.
+*/
+#ifndef PG_DEDUP_MATCH_H
+#define PG_DEDUP_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dedup/internal.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- words (words.c) ---------------------------------------------------- */
+
+typedef struct pgd_span {
+    const char *p;
+    size_t n;
+} pgd_span;
+
+/* The content words of a title (at most max); all its words when every word
+ * is a stop word, so that "What is it" still has words. */
+typedef struct pgd_title_words {
+    pgd_span w[PG_TITLE_WORDS_MAX];
+    size_t n;
+} pgd_title_words;
+
+/* Walks the PG_SHINGLE_WORDS-word windows of a key.  A key with fewer words
+ * yields one shingle, the whole key, so that short texts still compare. */
+typedef struct pgd_shingler {
+    const char *s;
+    size_t len;
+    size_t pos;
+    size_t words;
+    size_t start[PG_SHINGLE_WORDS];     /* ring of word starts */
+    int done;
+} pgd_shingler;
+
+/* Advances *pos past spaces and returns the length of the word there (0 at
+ * the end).  Keys use single spaces, but runs are tolerated. */
+size_t pgd_next_word(const char *s, size_t len, size_t *pos);
+size_t pgd_count_words(const char *s, size_t len);
+/* The length of s without its last word: what a cut-off text surely has. */
+size_t pgd_drop_last_word(const char *s, size_t len);
+void pgd_shingler_init(pgd_shingler *it, const char *s, size_t len);
+/* The next shingle's hash in *h; 0 at the end. */
+int pgd_shingler_next(pgd_shingler *it, uint64_t *h);
+/* Whether w is in the sorted list[0..n). */
+int pgd_in_list(pgd_span w, const char *const *list, size_t n);
+int pgd_is_stop(pgd_span w);
+void pgd_title_split(const char *s, size_t len, pgd_title_words *t);
+/* 1 when every content word is a heading word ("Editorial"). */
+int pgd_title_is_generic(const pgd_title_words *t);
+/* The content words without heading words (all of them when none is left). */
+void pgd_title_core(const pgd_title_words *t, pgd_title_words *core);
+int pgd_span_eq(pgd_span x, pgd_span y);
+/* Equal up to a plural "s". */
+int pgd_word_eq(pgd_span x, pgd_span y);
+int pgd_is_number(pgd_span w);
+/* The distinct core words of a title that are not common title words: how
+ * well an identical title names one paper; *common gets the number of the
+ * other distinct core words (numbers and words under 3 letters aside).
+ * Depends on the title alone. */
+size_t pgd_title_specificity(const pgd_title_words *core, size_t *common);
+/* Appends the coined names of a raw (not normalised) title to out,
+ * normalised, each ended by '\n': its head ("EHR2Path: ..." gives
+ * "ehr2path"; *has_head then 1, and the head comes first) and words whose
+ * case or digits mark a name ("DPANet", "TS-Haystack").  *strong is 1 when
+ * a name mixes case or digits as no word does ("BEDTime", "EHR2Path"), not
+ * just capitals ("MAESTRO").  PG_ERR_NOMEM. */
+pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head,
+                       int *strong);
+/* 1 when the words phrase[0..n) occur, word-aligned, in key[0..len). */
+int pgd_phrase_in(const char *phrase, size_t n, const char *key, size_t len);
+
+/* ---- comparisons (compare.c) -------------------------------------------- */
+
+/* What two abstracts share. */
+typedef struct abs_cmp {
+    size_t words_a, words_b;    /* words judged (after dropping a partial one) */
+    size_t na, nb, inter;       /* distinct shingles and common ones */
+    size_t prefix_words;        /* see pg_match_result */
+    size_t run;                 /* the longest run of consecutive shingles of
+                                 * b found in a: a phrase of run + 2 words
+                                 * both have */
+    int equal;                  /* byte-identical keys */
+} abs_cmp;
+
+typedef struct title_cmp {
+    double sim;             /* core word Jaccard, or edit similarity when 0.8+ */
+    size_t words_min;       /* distinct core words of the shorter title */
+    size_t words_max;       /* ... of the longer one */
+    int affix;              /* one core is the start or end of the other */
+    int subset;             /* every core word of one title is in the other */
+    int equal;              /* byte-identical keys */
+    int generic;            /* either title is a heading ("Editorial") */
+    int is_short;           /* either title has few content words */
+    int marks_conflict;     /* numbers, parts or erratum/reply words differ */
+    int same_words;         /* the same core words (plurals aside) */
+    size_t spec;            /* the lower pgd_title_specificity of the cores */
+    size_t common;          /* the common words of that core */
+    int strong_name;        /* both titles have a strong coined name */
+} title_cmp;
+
+/* Coined names and identifiers two items share or disagree on. */
+typedef struct name_cmp {
+    int in_titles;          /* a title name of one is in the other's title */
+    int in_texts;           /* ... and in both abstracts */
+    int head_conflict;      /* both titles have a head name, and they differ
+                             * ("Foo" and "Foo-VL", "BePo" and "ODG") */
+    int ids_a, ids_b;       /* arXiv ids and DOIs each has (capped) */
+    int ids_shared;         /* how many of them both have */
+} name_cmp;
+
+/* PG_ERR_NOMEM when a long abstract's shingle table cannot be allocated. */
+pg_err pgd_compare_abstracts(const pg_match_item *a, const pg_match_item *b,
+                             abs_cmp *c);
+void pgd_compare_titles(const pg_match_item *a, const pg_match_item *b,
+                        size_t short_words, title_cmp *c);
+/* Share of common surnames (the larger of both directions); -1 unknown. */
+double pgd_author_overlap(const pg_match_item *a, const pg_match_item *b);
+/* The author count, from the count or the names; -1 unknown. */
+int pgd_author_count(const pg_match_item *x);
+/* 1 when the counts cannot be one author list. */
+int pgd_authors_conflict(const pg_match_item *a, const pg_match_item *b);
+size_t pgd_shared_urls(const pg_match_item *a, const pg_match_item *b);
+void pgd_compare_names(const pg_match_item *a, const pg_match_item *b, name_cmp *c);
+
+#endif

@@ -1,0 +1,31 @@
+# dedup_rules: the evidence behind revised versions, and what must stay apart.
+#   day1/day2: a revised version under the same specific title (abstract
+#   rewritten), a re-titled version sharing its coined name, and generic or
+#   short titles ("Editorial", "Reward Models") over different abstracts;
+#   sibling: a model and its -VL variant sharing sentences, and one title
+#   used again in another year.
+. "$CLI_DIR/lib.sh"
+D=$FIXTURES/dedup
+run --db "$WORK/pg.db" ingest --quiet --year 2025 "$D/day1.txt" "$D/day2.txt" "$D/sibling.txt"
+run --db "$WORK/pg.db" stats
+note "a revised version with the same title: same-specific-title"
+run --db "$WORK/pg.db" why "$D/day1.txt:13" "$D/day2.txt:13"
+note "a re-titled version with a coined name: retitled-shared-name"
+run --db "$WORK/pg.db" why "$D/day1.txt:21" "$D/day2.txt:21"
+note "generic and short titles stay apart"
+run --db "$WORK/pg.db" why "$D/day1.txt:29" "$D/day2.txt:29"
+run --db "$WORK/pg.db" why "$D/day1.txt:37" "$D/day2.txt:37"
+note "a model and its -VL variant, one title in two years: apart"
+run --db "$WORK/pg.db" why "$D/sibling.txt:13" "$D/sibling.txt:21"
+run --db "$WORK/pg.db" why "$D/sibling.txt:29" "$D/sibling.txt:37"
+note "reverse order and a full dedup give the same papers"
+"$PAPERGRAPH" --db "$WORK/pg.db" export --what occurrences -o "$WORK/a.csv"
+"$PAPERGRAPH" --db "$WORK/rev.db" ingest --quiet --year 2025 "$D/sibling.txt" "$D/day2.txt" "$D/day1.txt"
+"$PAPERGRAPH" --db "$WORK/rev.db" export --what occurrences -o "$WORK/b.csv"
+"$PAPERGRAPH" --db "$WORK/pg.db" dedup > /dev/null
+"$PAPERGRAPH" --db "$WORK/pg.db" export --what occurrences -o "$WORK/c.csv"
+papers() { cut -d, -f1,2,4 "$1" | sed 's#^.*/##' | sort; }
+check "reverse order: same papers" test "$(papers "$WORK/a.csv")" = "$(papers "$WORK/b.csv")"
+check "dedup: same papers" test "$(papers "$WORK/a.csv")" = "$(papers "$WORK/c.csv")"
+check "10 papers" test "$(sql "$WORK/pg.db" 'select count(distinct paper_id) from clusters')" = 10
+finish
