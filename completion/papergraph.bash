@@ -6,7 +6,7 @@
 _papergraph() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     local commands="run ingest export new repeats show why dedup graph report stats help"
-    local graph="--w-links --w-terms --w-authors --top-k --min-sim --resolution --seed"
+    local graph="--w-links --w-terms --w-authors --top-k --min-sim --resolution --seed --betweenness --weak-min-sim"
     local i cmd=""
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
@@ -27,18 +27,19 @@ _papergraph() {
         show|why|stats) formats="text json"; opts="--format" ;;
         report) formats="text json"; opts="--format -o --output $graph" ;;
         graph) formats="graphml csv"
-               opts="--format -o --output --svg --png --pdf $graph" ;;
+               opts="--format -o --output --svg --png --pdf --html $graph" ;;
         dedup) opts="--threshold --revised --title-threshold --defaults" ;;
         help) COMPREPLY=($(compgen -W "$commands" -- "$cur")); return ;;
     esac
     case $prev in
-        --db|-o|--output|--svg|--png|--pdf)
+        --db|-o|--output|--svg|--png|--pdf|--html)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         --format) COMPREPLY=($(compgen -W "$formats" -- "$cur")); return ;;
         --encoding) COMPREPLY=($(compgen -W "utf-8 latin1" -- "$cur")); return ;;
         --what) COMPREPLY=($(compgen -W "papers occurrences" -- "$cur")); return ;;
+        --betweenness) COMPREPLY=($(compgen -W "auto exact sampled off" -- "$cur")); return ;;
         --year|--max-line|--threads|--min-days|--day|--window|--threshold|--revised|--title-threshold|\
-        --w-links|--w-terms|--w-authors|--top-k|--min-sim|--resolution|--seed)
+        --w-links|--w-terms|--w-authors|--top-k|--min-sim|--resolution|--seed|--weak-min-sim)
             return ;;
     esac
     if [[ -z $cmd ]]; then

@@ -147,9 +147,9 @@ static int step_graph(run_ctx *r, const pg_graph_opts *go)
         status = out_path(r, "graph") ? cli_graph_csv(r->g, r->path) : EXIT_OUTPUT;
     if (status == EXIT_OK)
         printf("graph     %zu papers, %zu links, %zu communit%s of %d or more papers, "
-               "%zu components: %s/graph.graphml\n", r->g->n_nodes, r->g->n_edges,
+               "%zu component%s: %s/graph.graphml\n", r->g->n_nodes, r->g->n_edges,
                r->g->n_groups, r->g->n_groups == 1 ? "y" : "ies", PG_GROUP_MIN,
-               r->g->n_components, r->dir);
+               r->g->n_components, r->g->n_components == 1 ? "" : "s", r->dir);
     return status;
 }
 
