@@ -60,7 +60,7 @@ typedef struct pg_terms_opts {
                                (default 2: a term one paper has links nothing) */
     double bigram_assoc;    /* a bigram is a term only when its words meet
                                at least this many times more often than by
-                               chance (see terms.c); 0 keeps every bigram in
+                               chance (see tfidf.c); 0 keeps every bigram in
                                the df window (default 4) */
     size_t max_postings;    /* work bound of pg_terms_topk: candidates for a
                                document come through its rarest terms, as

@@ -1,0 +1,279 @@
+/*
+** tfidf.c: pg_terms_finish(): keeps the terms inside the df window (a
+** bigram only when its words are a collocation), numbers them rarest first,
+** gives each word its most frequent surface form, builds the L2-normalised
+** TF-IDF vector of every document from its word sequence and the inverted
+** index, and frees what only the adding phase needed.
+*/
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph/terms.h"
+
+/* The df window: [lo, hi] documents. */
+static void df_window(const pg_terms *t, size_t *lo, size_t *hi)
+{
+    *lo = t->o.min_df;
+    /* the epsilon keeps 0.29 * 100 from flooring to 28 */
+    *hi = (size_t)floor(t->o.max_df_ratio * (double)t->n_docs + 1e-9);
+}
+
+static float idf_of(const pg_terms *t, uint32_t df)
+{
+    return (float)log((double)t->n_docs / (double)df);
+}
+
+/* A bigram is a term only when its words follow each other at least
+ * bigram_assoc times more often than chance would make them: df(ab) * T >=
+ * assoc * cf(a) * cf(b), T the number of word occurrences (df stands in for
+ * the bigram's occurrences: it is a lower bound).  This is the collocation
+ * test of phrase finders (a pointwise mutual information cut); it keeps
+ * "neural network", "language model", "amino acid" and drops the pairs that
+ * meet by chance ("data characterized", "model performance"), which would
+ * only dilute the vectors. */
+static int is_collocation(const pg_terms *t, const bislot *s)
+{
+    const word *a = &t->words[s->key >> 32], *b = &t->words[(uint32_t)s->key];
+    return (double)s->df * (double)t->n_tokens
+           >= t->o.bigram_assoc * (double)a->cf * (double)b->cf;
+}
+
+/* Rarest first, then by words: a total order, so ids do not depend on
+ * hash table layout. */
+static int term_cmp(const void *a, const void *b)
+{
+    const term *x = a, *y = b;
+    if (x->df != y->df)
+        return x->df < y->df ? -1 : 1;
+    if (x->w1 != y->w1)
+        return x->w1 < y->w1 ? -1 : 1;
+    return (x->w2 > y->w2) - (x->w2 < y->w2);
+}
+
+/* Collects the terms in the df window into t->terms (bigrams that pass the
+ * collocation test too). */
+static pg_err collect_terms(pg_terms *t)
+{
+    size_t lo, hi, n = 0, cap = 0;
+    df_window(t, &lo, &hi);
+    for (size_t i = 0; i < t->word_tab.n + t->bigrams.mask + 1; i++) {
+        term tm;
+        if (i < t->word_tab.n) {
+            const word *w = &t->words[i];
+            if (w->df < lo || w->df > hi)
+                continue;
+            tm.w1 = (uint32_t)i;
+            tm.w2 = NONE;
+            tm.df = w->df;
+        } else {
+            const bislot *s = &t->bigrams.slots[i - t->word_tab.n];
+            if (s->key == EMPTY_KEY || s->df < lo || s->df > hi || !is_collocation(t, s))
+                continue;
+            tm.w1 = (uint32_t)(s->key >> 32);
+            tm.w2 = (uint32_t)s->key;
+            tm.df = s->df;
+        }
+        tm.idf = idf_of(t, tm.df);
+        if (n == cap) {
+            term *nt = grow_array(t->terms, &cap, n + 1, sizeof *nt);
+            if (nt == NULL)
+                return PG_ERR_NOMEM;
+            t->terms = nt;
+        }
+        t->terms[n++] = tm;
+    }
+    t->n_terms = n;
+    return PG_OK;
+}
+
+/*
+** Numbers the kept terms rarest first (so a document's vector, sorted by
+** term id, lists its most specific terms first: the similarity search
+** relies on it) and replaces the bigram table by one of the kept bigrams,
+** whose df field holds the term id.
+*/
+static pg_err number_terms(pg_terms *t)
+{
+    bitab kept;
+    size_t slots = 16, nb = 0;
+    if (collect_terms(t) != PG_OK)
+        return PG_ERR_NOMEM;
+    sort_n(t->terms, t->n_terms, sizeof *t->terms, term_cmp);
+    for (size_t j = 0; j < t->n_terms; j++)
+        nb += t->terms[j].w2 != NONE;
+    while (slots < nb * 2)
+        slots *= 2;
+    if (bitab_init(&kept, slots) != PG_OK)
+        return PG_ERR_NOMEM;
+    for (uint32_t j = 0; j < t->n_terms; j++) {
+        const term *tm = &t->terms[j];
+        if (tm->w2 == NONE) {
+            t->words[tm->w1].term = j;
+            continue;
+        }
+        bislot *k = bitab_slot(&kept, bikey(tm->w1, tm->w2));
+        k->key = bikey(tm->w1, tm->w2);
+        k->df = j;
+        k->last = NONE;
+        kept.n++;
+    }
+    bitab_release(&t->bigrams);
+    t->bigrams = kept;
+    return PG_OK;
+}
+
+/* Gives each word its most frequent surface form (ties: the smaller bytes,
+ * so the choice does not depend on the order of documents). */
+static pg_err pick_surfaces(pg_terms *t)
+{
+    uint32_t *best = calloc(t->word_tab.n + 1, sizeof *best);
+    if (best == NULL)
+        return PG_ERR_NOMEM;
+    for (size_t i = 0; i <= t->forms.mask; i++) {
+        const fslot *f = &t->forms.slots[i];
+        if (f->len == 0 || f->word == STOP)
+            continue;
+        word *w = &t->words[f->word];
+        int better = f->count > best[f->word];
+        if (f->count == best[f->word]) {
+            size_t n = f->len < w->surf_len ? f->len : w->surf_len;
+            int c = memcmp(t->arena.data + f->off, t->arena.data + w->surf_off, n);
+            better = c < 0 || (c == 0 && f->len < w->surf_len);
+        }
+        if (better) {
+            best[f->word] = f->count;
+            w->surf_off = f->off;
+            w->surf_len = f->len;
+        }
+    }
+    free(best);
+    return PG_OK;
+}
+
+typedef struct vec_builder {
+    uint32_t *tf;               /* by term id, zero between documents */
+    uint32_t *touched;          /* term ids with tf > 0 */
+    size_t n_touched;
+    size_t cap;                 /* of t->vec */
+    size_t len;
+} vec_builder;
+
+static void count_term(vec_builder *vb, uint32_t tid)
+{
+    if (vb->tf[tid]++ == 0)
+        vb->touched[vb->n_touched++] = tid;
+}
+
+/* Counts the kept terms of document d into vb. */
+static void count_doc(const pg_terms *t, size_t d, vec_builder *vb)
+{
+    uint32_t prev = NONE;
+    for (size_t i = t->doc_seq[d]; i < t->doc_seq[d + 1]; i++) {
+        uint32_t w = t->seq[i];
+        if (w == BREAK) {
+            prev = NONE;
+            continue;
+        }
+        if (t->words[w].term != NONE)
+            count_term(vb, t->words[w].term);
+        if (prev != NONE && t->bigrams.n > 0) {
+            const bislot *s = bitab_find(&t->bigrams, bikey(prev, w));
+            if (s != NULL)
+                count_term(vb, s->df);
+        }
+        prev = w;
+    }
+}
+
+/* Appends document d's normalised vector. */
+static pg_err build_vector(pg_terms *t, size_t d, vec_builder *vb)
+{
+    vb->n_touched = 0;
+    count_doc(t, d, vb);
+    size_t n = vb->n_touched;
+    if (vb->len + n > vb->cap) {
+        posting *v = grow_array(t->vec, &vb->cap, vb->len + n, sizeof *v);
+        if (v == NULL)
+            return PG_ERR_NOMEM;
+        t->vec = v;
+    }
+    sort_n(vb->touched, n, sizeof *vb->touched, u32_cmp);
+    double norm = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t tid = vb->touched[i];
+        double w = (1.0 + log((double)vb->tf[tid])) * t->terms[tid].idf;
+        vb->tf[tid] = 0;
+        t->vec[vb->len + i].id = tid;
+        t->vec[vb->len + i].w = (float)w;
+        norm += w * w;
+    }
+    norm = sqrt(norm);
+    t->doc_norm[d] = (float)norm;
+    for (size_t i = 0; i < n && norm > 0; i++)     /* 0 when every idf is 0 */
+        t->vec[vb->len + i].w = (float)(t->vec[vb->len + i].w / norm);
+    vb->len += n;
+    t->vec_start[d + 1] = vb->len;
+    return PG_OK;
+}
+
+static pg_err build_vectors(pg_terms *t)
+{
+    pg_err rc = PG_ERR_NOMEM;
+    vec_builder vb;
+    memset(&vb, 0, sizeof vb);
+    if ((t->vec_start = calloc(t->n_docs + 1, sizeof *t->vec_start)) == NULL
+        || (t->doc_norm = calloc(t->n_docs + 1, sizeof *t->doc_norm)) == NULL
+        || (vb.tf = calloc(t->n_terms + 1, sizeof *vb.tf)) == NULL
+        || (vb.touched = malloc((t->n_terms + 1) * sizeof *vb.touched)) == NULL)
+        goto out;
+    for (size_t d = 0; d < t->n_docs; d++)
+        if ((rc = build_vector(t, d, &vb)) != PG_OK)
+            goto out;
+    rc = PG_OK;
+out:
+    free(vb.tf);
+    free(vb.touched);
+    return rc;
+}
+
+/* The inverted index: for each term, its documents in ascending order. */
+static pg_err build_postings(pg_terms *t)
+{
+    size_t nnz = t->vec_start[t->n_docs];
+    if ((t->post_start = calloc(t->n_terms + 1, sizeof *t->post_start)) == NULL
+        || (t->post = malloc((nnz + 1) * sizeof *t->post)) == NULL)
+        return PG_ERR_NOMEM;
+    for (size_t i = 0; i < nnz; i++)
+        t->post_start[t->vec[i].id + 1]++;
+    for (size_t j = 0; j < t->n_terms; j++)
+        t->post_start[j + 1] += t->post_start[j];
+    for (uint32_t d = 0; d < t->n_docs; d++) {
+        for (size_t i = t->vec_start[d]; i < t->vec_start[d + 1]; i++) {
+            size_t p = t->post_start[t->vec[i].id]++;
+            t->post[p].id = d;
+            t->post[p].w = t->vec[i].w;
+        }
+    }
+    for (size_t j = t->n_terms; j > 0; j--)     /* undo the fill's shift */
+        t->post_start[j] = t->post_start[j - 1];
+    t->post_start[0] = 0;
+    return PG_OK;
+}
+
+pg_err pg_terms_finish(pg_terms *t, pg_error *err)
+{
+    pg_err rc = pgg_terms_usable(t, 0, err);
+    if (rc != PG_OK)
+        return rc;
+    t->finished = 1;
+    if ((rc = pick_surfaces(t)) != PG_OK || (rc = number_terms(t)) != PG_OK
+        || (rc = build_vectors(t)) != PG_OK || (rc = build_postings(t)) != PG_OK) {
+        t->failed = 1;
+        return nomem(err);
+    }
+    pgg_terms_free_adding(t);
+    return PG_OK;
+}

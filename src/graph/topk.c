@@ -1,0 +1,320 @@
+/*
+** topk.c: pg_terms_topk(), every document's most similar others.  It
+** accumulates dot products over the posting lists of a document's rarest
+** terms (the classic inverted-index method) within a work budget, then
+** completes the best candidates' scores with the document's remaining,
+** commoner terms, which gives their exact cosine.  The documents are
+** searched in two halves, on two threads when there are two cores.
+*/
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph/terms.h"
+
+typedef struct cand {
+    float score;
+    uint32_t id;
+} cand;
+
+/* Higher score first, then lower id: a total order, hence determinism. */
+static int cand_better(cand a, cand b)
+{
+    return a.score > b.score || (a.score == b.score && a.id < b.id);
+}
+
+/* Keeps the cap best candidates offered; v[0] is the worst kept. */
+typedef struct heap {
+    cand *v;
+    size_t n, cap;
+} heap;
+
+/* qsort order: better candidates first (see cand_better). */
+static int cand_cmp(const void *x, const void *y)
+{
+    cand a = *(const cand *)x, b = *(const cand *)y;
+    return cand_better(a, b) ? -1 : cand_better(b, a) ? 1 : 0;
+}
+
+static void heap_down(heap *h, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, w = i;
+        if (l < h->n && cand_better(h->v[w], h->v[l]))
+            w = l;
+        if (r < h->n && cand_better(h->v[w], h->v[r]))
+            w = r;
+        if (w == i)
+            return;
+        cand tmp = h->v[i];
+        h->v[i] = h->v[w];
+        h->v[w] = tmp;
+        i = w;
+    }
+}
+
+static void heap_offer(heap *h, cand c)
+{
+    if (h->n < h->cap) {
+        size_t i = h->n++;
+        while (i > 0 && cand_better(h->v[(i - 1) / 2], c)) {
+            h->v[i] = h->v[(i - 1) / 2];
+            i = (i - 1) / 2;
+        }
+        h->v[i] = c;
+    } else if (h->cap > 0 && cand_better(c, h->v[0])) {
+        h->v[0] = c;
+        heap_down(h, 0);
+    }
+}
+
+/* Scratch space for one pg_terms_topk call. */
+typedef struct searcher {
+    const pg_terms *t;
+    float *acc;                 /* partial dot product by document; all 0
+                                   between documents */
+    uint32_t *touched;          /* documents with acc > 0 */
+    size_t budget;              /* postings read per document */
+    size_t rest;                /* position in d's vector of the first term
+                                   not searched through */
+    float *dense;               /* by term: d's weights from rest on, else 0 */
+    heap cands, top;
+    pg_sim_edge *edges;
+    size_t n_edges, edges_cap;
+} searcher;
+
+/*
+** Offers to s->cands the documents that share with d one of its rarest
+** terms, scored by the dot product over those terms.  d's vector lists its
+** terms rarest first; they are searched through while the postings read
+** stay within the budget (the first always is), and s->rest notes where the
+** others start.  Skipping a product that is not > 0 keeps "acc[e] == 0"
+** meaning "e not touched yet" (a term with idf 0 has weight 0).
+*/
+static void gather(searcher *s, uint32_t d)
+{
+    const pg_terms *t = s->t;
+    size_t nt = 0, work = 0, i = t->vec_start[d];
+    for (; i < t->vec_start[d + 1]; i++) {
+        size_t p0 = t->post_start[t->vec[i].id], p1 = t->post_start[t->vec[i].id + 1];
+        if (work > 0 && work + (p1 - p0) > s->budget)
+            break;
+        work += p1 - p0;
+        float w = t->vec[i].w;
+        for (size_t p = p0; p < p1; p++) {
+            uint32_t e = t->post[p].id;
+            float x = w * t->post[p].w;
+            if (e == d || !(x > 0))
+                continue;
+            if (s->acc[e] == 0)
+                s->touched[nt++] = e;
+            s->acc[e] += x;
+        }
+    }
+    s->rest = i;
+    s->cands.n = 0;
+    for (size_t j = 0; j < nt; j++) {
+        cand c = { s->acc[s->touched[j]], s->touched[j] };
+        heap_offer(&s->cands, c);
+        s->acc[s->touched[j]] = 0;
+    }
+}
+
+/* The exact cosine of d and candidate c: its partial score plus the
+ * products over d's terms from s->rest on, whose weights s->dense holds.
+ * Only c's terms at least as common as the first of those can match, and
+ * vectors are sorted by term id, that is by df. */
+static double cosine(const searcher *s, uint32_t d, cand c)
+{
+    const pg_terms *t = s->t;
+    size_t lo = t->vec_start[c.id], hi = t->vec_start[c.id + 1], end = hi;
+    double x = c.score;
+    if (s->rest == t->vec_start[d + 1])
+        return x;
+    uint32_t first = t->vec[s->rest].id;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->vec[mid].id < first)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t j = lo; j < end; j++)
+        x += (double)s->dense[t->vec[j].id] * t->vec[j].w;
+    return x;
+}
+
+static pg_err push_edge(searcher *s, uint32_t a, uint32_t b, float sim)
+{
+    if (s->n_edges == s->edges_cap) {
+        pg_sim_edge *e = grow_array(s->edges, &s->edges_cap, s->n_edges + 1, sizeof *e);
+        if (e == NULL)
+            return PG_ERR_NOMEM;
+        s->edges = e;
+    }
+    pg_sim_edge e = { a < b ? a : b, a < b ? b : a, sim };
+    s->edges[s->n_edges++] = e;
+    return PG_OK;
+}
+
+/* Finds d's top k and appends them as edges. */
+static pg_err search_doc(searcher *s, uint32_t d, double min_sim)
+{
+    const pg_terms *t = s->t;
+    pg_err rc = PG_OK;
+    gather(s, d);
+    for (size_t i = s->rest; i < t->vec_start[d + 1]; i++)
+        s->dense[t->vec[i].id] = t->vec[i].w;
+    s->top.n = 0;
+    /* Best partial score first: a candidate's cosine is at most its partial
+     * score plus the norm of d's unsearched part (Cauchy-Schwarz, vectors of
+     * norm 1), so once that bound falls below min_sim or below the k-th best
+     * found, no later candidate can enter the top k and the search stops.
+     * The margin covers float rounding, so the result is what the full loop
+     * gives. */
+    double rest2 = 0;
+    for (size_t i = s->rest; i < t->vec_start[d + 1]; i++)
+        rest2 += (double)t->vec[i].w * t->vec[i].w;
+    double rest_norm = sqrt(rest2) + 1e-5;
+    sort_n(s->cands.v, s->cands.n, sizeof *s->cands.v, cand_cmp);
+    for (size_t j = 0; j < s->cands.n; j++) {
+        double bound = s->cands.v[j].score + rest_norm;
+        if (bound < min_sim
+            || (s->top.n == s->top.cap && bound < s->top.v[0].score))
+            break;
+        double sim = cosine(s, d, s->cands.v[j]);
+        float f = sim > 1.0 ? 1.0f : (float)sim;    /* rounding can pass 1 */
+        cand c = { f, s->cands.v[j].id };
+        if (f > 0 && f >= min_sim)
+            heap_offer(&s->top, c);
+    }
+    for (size_t i = s->rest; i < t->vec_start[d + 1]; i++)
+        s->dense[t->vec[i].id] = 0;
+    for (size_t j = 0; j < s->top.n && rc == PG_OK; j++)
+        rc = push_edge(s, d, s->top.v[j].id, s->top.v[j].score);
+    return rc;
+}
+
+static int edge_cmp(const void *a, const void *b)
+{
+    const pg_sim_edge *x = a, *y = b;
+    if (x->a != y->a)
+        return x->a < y->a ? -1 : 1;
+    if (x->b != y->b)
+        return x->b < y->b ? -1 : 1;
+    return (x->sim < y->sim) - (x->sim > y->sim);   /* higher sim first */
+}
+
+/* Sorts and keeps one edge per pair: both ends may have found it, with sims
+ * that differ in the last bit (summation order); the higher wins. */
+static void dedup_edges(searcher *s)
+{
+    size_t n = 0;
+    sort_n(s->edges, s->n_edges, sizeof *s->edges, edge_cmp);
+    for (size_t i = 0; i < s->n_edges; i++)
+        if (n == 0 || s->edges[n - 1].a != s->edges[i].a || s->edges[n - 1].b != s->edges[i].b)
+            s->edges[n++] = s->edges[i];
+    s->n_edges = n;
+}
+
+/* Postings a document's candidate search reads by default. */
+#define DEFAULT_BUDGET 5000
+
+/* How many candidates get an exact cosine: enough that the top k rarely
+ * differs from an exhaustive search, few enough to stay cheap. */
+static size_t n_candidates(size_t k)
+{
+    return k > SIZE_MAX / 8 ? SIZE_MAX / 2 : 4 * k + 32;
+}
+
+/* One half of the documents (d = first, first + 2, ...) searched with its
+ * own scratch space. */
+typedef struct topk_half {
+    searcher s;
+    uint32_t first;
+    size_t k;
+    double min_sim;
+    pg_err rc;
+} topk_half;
+
+static void searcher_release(searcher *s)
+{
+    free(s->acc);
+    free(s->touched);
+    free(s->dense);
+    free(s->cands.v);
+    free(s->top.v);
+    free(s->edges);
+}
+
+static void topk_run(void *p)
+{
+    topk_half *h = p;
+    searcher *s = &h->s;
+    const pg_terms *t = s->t;
+    size_t n = t->n_docs;
+    h->rc = PG_ERR_NOMEM;
+    if ((s->acc = calloc(n, sizeof *s->acc)) == NULL
+        || (s->touched = malloc(n * sizeof *s->touched)) == NULL
+        || (s->dense = calloc(t->n_terms + 1, sizeof *s->dense)) == NULL
+        || (s->cands.v = malloc(s->cands.cap * sizeof *s->cands.v)) == NULL
+        || (s->top.v = malloc(s->top.cap * sizeof *s->top.v)) == NULL)
+        return;
+    for (size_t d = h->first; d < n; d += 2)
+        if (search_doc(s, (uint32_t)d, h->min_sim) != PG_OK)
+            return;
+    h->rc = PG_OK;
+}
+
+pg_err pg_terms_topk(const pg_terms *t, size_t k, double min_sim,
+                     pg_sim_edge **edges, size_t *n_edges, pg_error *err)
+{
+    pg_err rc;
+    topk_half h[2];
+    size_t n = t->n_docs;
+
+    memset(h, 0, sizeof h);
+    if ((rc = pgg_terms_usable(t, 1, err)) != PG_OK)
+        return rc;
+    *edges = NULL;
+    *n_edges = 0;
+    if (n < 2 || k == 0)
+        return PG_OK;
+    for (int i = 0; i < 2; i++) {
+        searcher *s = &h[i].s;
+        s->t = t;
+        s->budget = t->o.max_postings ? t->o.max_postings : DEFAULT_BUDGET;
+        s->cands.cap = n_candidates(k) < n ? n_candidates(k) : n;
+        s->top.cap = k < n ? k : n;
+        h[i].first = (uint32_t)i;
+        h[i].k = k;
+        h[i].min_sim = min_sim;
+    }
+    /* The halves find their edges independently; the sort in dedup_edges
+     * puts them in one order whichever thread found which. */
+    pgg_run2(topk_run, &h[0], &h[1]);
+    rc = PG_ERR_NOMEM;
+    if (h[0].rc != PG_OK || h[1].rc != PG_OK)
+        goto out;
+    searcher *s = &h[0].s;
+    if (h[1].s.n_edges > 0) {
+        pg_sim_edge *e = grow_array(s->edges, &s->edges_cap,
+                                    s->n_edges + h[1].s.n_edges, sizeof *e);
+        if (e == NULL)
+            goto out;
+        s->edges = e;
+        memcpy(s->edges + s->n_edges, h[1].s.edges, h[1].s.n_edges * sizeof *e);
+        s->n_edges += h[1].s.n_edges;
+    }
+    dedup_edges(s);
+    *edges = s->edges;
+    *n_edges = s->n_edges;
+    s->edges = NULL;
+    rc = PG_OK;
+out:
+    searcher_release(&h[0].s);
+    searcher_release(&h[1].s);
+    return rc == PG_OK ? PG_OK : nomem(err);
+}
