@@ -5,7 +5,7 @@
 **
 ** Not part of the build or the tests.  Compile an optimised copy with
 **   cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc \
-**      src/error.c src/buf.c src/fingerprint.c src/terms.c src/graph.c \
+**      src/base/error.c src/base/buf.c src/fingerprint.c src/graph/*.c src/graph.c \
 **      src/graph_export.c src/escape.c tools/bench_graph.c \
 **      $(pkg-config --cflags --libs igraph libxxhash libutf8proc) -lstemmer -lm \
 **      -o /tmp/bench_graph

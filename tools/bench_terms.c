@@ -4,7 +4,7 @@
 ** labels.  Not built by meson; build and run from the repository root:
 **
 **   cc -O2 -D_POSIX_C_SOURCE=200809L -Iinclude -o /tmp/bench_terms \
-**      tools/bench_terms.c src/terms.c src/buf.c src/error.c \
+**      tools/bench_terms.c src/graph/*.c src/base/buf.c src/base/error.c \
 **      -lutf8proc -lstemmer -lm
 **   /tmp/bench_terms 100000          # N generated abstracts of ~250 words
 **   /tmp/bench_terms -f docs.txt     # documents separated by 0x1E bytes;

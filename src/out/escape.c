@@ -10,40 +10,20 @@
 #include <string.h>
 
 #include "papergraph/export.h"
+#include "base/internal.h"
 #include "out/internal.h"
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
-/* Decodes one UTF-8 sequence at s (n bytes left).  Returns its length and
- * stores the code point, or returns 0 for an invalid sequence (overlong,
- * surrogate, out of range, truncated). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+/* The next character at s (n bytes left, n >= 1), decoded by the one UTF-8
+ * decoder (base/utf8.c): its length, with *bad set for an invalid sequence
+ * (which the caller replaces by U+FFFD, one per maximal subpart, as the
+ * reader's repair does) and clear for a real U+FFFD. */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp, int *bad)
 {
-    unsigned char c = s[0];
     size_t len;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        len = 2; v = c & 0x1F; min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3; v = c & 0x0F; min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4; v = c & 0x07; min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
+    *cp = pgr_utf8_decode((const char *)s, n, &len);
+    *bad = *cp == 0xFFFD && !(len == 3 && s[0] == 0xEF && s[1] == 0xBF && s[2] == 0xBD);
     return len;
 }
 
@@ -56,10 +36,11 @@ pg_err pg_csv_escape(const char *s, size_t len, pg_buf *out)
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len && rc == PG_OK;) {
         uint32_t cp;
-        size_t n = utf8_decode(u + i, len - i, &cp);
-        if (n == 0) {
+        int bad;
+        size_t n = utf8_next(u + i, len - i, &cp, &bad);
+        if (bad) {
             rc = pg_buf_append(out, replacement, 3);
-            i++;
+            i += n;
         } else if (cp == 0) {
             i++; /* a NUL would end the field for C readers */
         } else {
@@ -84,10 +65,11 @@ static pg_err json_string(const char *s, size_t len, int in_script, pg_buf *out)
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len && rc == PG_OK;) {
         uint32_t cp;
-        size_t n = utf8_decode(u + i, len - i, &cp);
-        if (n == 0) {
+        int bad;
+        size_t n = utf8_next(u + i, len - i, &cp, &bad);
+        if (bad) {
             rc = pg_buf_append(out, replacement, 3);
-            i++;
+            i += n;
             continue;
         }
         switch (cp) {
@@ -135,10 +117,11 @@ pg_err pg_xml_escape(const char *s, size_t len, pg_buf *out)
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len && rc == PG_OK;) {
         uint32_t cp;
-        size_t n = utf8_decode(u + i, len - i, &cp);
-        if (n == 0) {
+        int bad;
+        size_t n = utf8_next(u + i, len - i, &cp, &bad);
+        if (bad) {
             rc = pg_buf_append(out, replacement, 3);
-            i++;
+            i += n;
             continue;
         }
         switch (cp) {
@@ -166,10 +149,11 @@ pg_err pg_html_escape(const char *s, size_t len, pg_buf *out)
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len && rc == PG_OK;) {
         uint32_t cp;
-        size_t n = utf8_decode(u + i, len - i, &cp);
-        if (n == 0) {
+        int bad;
+        size_t n = utf8_next(u + i, len - i, &cp, &bad);
+        if (bad) {
             rc = pg_buf_append(out, replacement, 3);
-            i++;
+            i += n;
             continue;
         }
         switch (cp) {

@@ -49,7 +49,8 @@ static void test_json(void)
     ESC(pg_json_escape, "\xc3\xa9\xe2\x80\x99", "\"\xc3\xa9\xe2\x80\x99\"");
     ESC(pg_json_escape, "\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\"");     /* overlong */
     ESC(pg_json_escape, "\xed\xa0\x80", "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""); /* surrogate */
-    ESC(pg_json_escape, "\xe2\x82", "\"\xef\xbf\xbd\xef\xbf\xbd\"");     /* truncated */
+    /* truncated: one U+FFFD for the maximal subpart, as the reader repairs */
+    ESC(pg_json_escape, "\xe2\x82", "\"\xef\xbf\xbd\"");
     ESC(pg_json_escape, "nul\0", "\"nul\\u0000\"");
 }
 
