@@ -86,6 +86,9 @@ int cli_open_store(const cli_ctx *ctx, pg_store **out);
 int cli_common_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
                       int *exit_now);
 /* Prints usage to stderr with a one-line reason and returns EXIT_USAGE. */
+/* The options of a command whose only own option is --format text|json
+ * (show, why): sets *json; returns -1 to go on, else the exit status. */
+int cli_parse_text_json(cli_ctx *ctx, int argc, char **argv, const char *usage, int *json);
 int cli_usage_error(const char *usage, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

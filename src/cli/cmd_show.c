@@ -218,23 +218,9 @@ static pg_err resolve(pg_store *s, const char *arg, char id[PG_ID_HEX], pg_error
 
 int cmd_show(cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_LONGOPTS,
-        { "format", required_argument, NULL, 'f' },
-        { NULL, 0, NULL, 0 },
-    };
-    int opt, now, json = 0;
-    while ((opt = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
-        if (cli_common_option(ctx, opt, optarg, cmd_show_usage, &now)) {
-            if (now >= 0)
-                return now;
-        } else if (opt == 'f') {
-            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-                return cli_usage_error(cmd_show_usage, "unknown --format '%s' (text, json)",
-                                       optarg);
-            json = strcmp(optarg, "json") == 0;
-        }
-    }
+    int json, now = cli_parse_text_json(ctx, argc, argv, cmd_show_usage, &json);
+    if (now >= 0)
+        return now;
     if (optind + 1 != argc)
         return cli_usage_error(cmd_show_usage, "show needs one PAPER_ID or FILE:LINE");
     pg_store *s = NULL;

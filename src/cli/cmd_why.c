@@ -143,23 +143,9 @@ out:
 
 int cmd_why(cli_ctx *ctx, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_LONGOPTS,
-        { "format", required_argument, NULL, 'f' },
-        { NULL, 0, NULL, 0 },
-    };
-    int opt, now, json = 0;
-    while ((opt = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
-        if (cli_common_option(ctx, opt, optarg, cmd_why_usage, &now)) {
-            if (now >= 0)
-                return now;
-        } else if (opt == 'f') {
-            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
-                return cli_usage_error(cmd_why_usage, "unknown --format '%s' (text, json)",
-                                       optarg);
-            json = strcmp(optarg, "json") == 0;
-        }
-    }
+    int json, now = cli_parse_text_json(ctx, argc, argv, cmd_why_usage, &json);
+    if (now >= 0)
+        return now;
     if (optind + 2 != argc)
         return cli_usage_error(cmd_why_usage, "why needs two places, FILE:LINE FILE:LINE");
     pg_store *s = NULL;

@@ -233,3 +233,25 @@ void cli_notice_waits(pg_ingest_opts *o)
         o->waiting_ctx = NULL;
     }
 }
+
+int cli_parse_text_json(cli_ctx *ctx, int argc, char **argv, const char *usage, int *json)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_LONGOPTS,
+        { "format", required_argument, NULL, 'f' },
+        { NULL, 0, NULL, 0 },
+    };
+    int opt, now;
+    *json = 0;
+    while ((opt = getopt_long(argc, argv, "hf:", opts, NULL)) != -1) {
+        if (cli_common_option(ctx, opt, optarg, usage, &now)) {
+            if (now >= 0)
+                return now;
+        } else if (opt == 'f') {
+            if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
+                return cli_usage_error(usage, "unknown --format '%s' (text, json)", optarg);
+            *json = strcmp(optarg, "json") == 0;
+        }
+    }
+    return -1;
+}

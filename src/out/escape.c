@@ -111,7 +111,11 @@ static int xml_allowed(uint32_t cp)
     return cp != 0xFFFE && cp != 0xFFFF;
 }
 
-pg_err pg_xml_escape(const char *s, size_t len, pg_buf *out)
+/* XML and HTML differ only in the apostrophe (&apos; is not an HTML 4
+ * entity; the numeric form is read by all) and in raw white space, which
+ * XML attribute values normalise and so must be kept as references.  Both
+ * keep the XML character set, so a page also parses as XHTML. */
+static pg_err markup_escape(const char *s, size_t len, int html, pg_buf *out)
 {
     pg_err rc = PG_OK;
     const unsigned char *u = (const unsigned char *)s;
@@ -124,51 +128,35 @@ pg_err pg_xml_escape(const char *s, size_t len, pg_buf *out)
             i += n;
             continue;
         }
-        switch (cp) {
-        case '&': rc = pg_buf_append(out, "&amp;", 5); break;
-        case '<': rc = pg_buf_append(out, "&lt;", 4); break;
-        case '>': rc = pg_buf_append(out, "&gt;", 4); break;
-        case '"': rc = pg_buf_append(out, "&quot;", 6); break;
-        case '\'': rc = pg_buf_append(out, "&apos;", 6); break;
-        /* Attribute values normalise raw white space: keep it exact. */
-        case '\n': rc = pg_buf_append(out, "&#10;", 5); break;
-        case '\r': rc = pg_buf_append(out, "&#13;", 5); break;
-        case '\t': rc = pg_buf_append(out, "&#9;", 4); break;
-        default:
-            if (xml_allowed(cp))
-                rc = pg_buf_append(out, s + i, n);
-        }
+        if (cp == '&')
+            rc = pg_buf_append(out, "&amp;", 5);
+        else if (cp == '<')
+            rc = pg_buf_append(out, "&lt;", 4);
+        else if (cp == '>')
+            rc = pg_buf_append(out, "&gt;", 4);
+        else if (cp == '"')
+            rc = pg_buf_append(out, "&quot;", 6);
+        else if (cp == '\'')
+            rc = html ? pg_buf_append(out, "&#39;", 5) : pg_buf_append(out, "&apos;", 6);
+        else if (!html && cp == '\n')
+            rc = pg_buf_append(out, "&#10;", 5);
+        else if (!html && cp == '\r')
+            rc = pg_buf_append(out, "&#13;", 5);
+        else if (!html && cp == '\t')
+            rc = pg_buf_append(out, "&#9;", 4);
+        else if (xml_allowed(cp))
+            rc = pg_buf_append(out, s + i, n);
         i += n;
     }
     return rc;
 }
 
+pg_err pg_xml_escape(const char *s, size_t len, pg_buf *out)
+{
+    return markup_escape(s, len, 0, out);
+}
+
 pg_err pg_html_escape(const char *s, size_t len, pg_buf *out)
 {
-    pg_err rc = PG_OK;
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < len && rc == PG_OK;) {
-        uint32_t cp;
-        int bad;
-        size_t n = utf8_next(u + i, len - i, &cp, &bad);
-        if (bad) {
-            rc = pg_buf_append(out, replacement, 3);
-            i += n;
-            continue;
-        }
-        switch (cp) {
-        case '&': rc = pg_buf_append(out, "&amp;", 5); break;
-        case '<': rc = pg_buf_append(out, "&lt;", 4); break;
-        case '>': rc = pg_buf_append(out, "&gt;", 4); break;
-        case '"': rc = pg_buf_append(out, "&quot;", 6); break;
-        /* &apos; is not an HTML 4 entity; the numeric form is read by all. */
-        case '\'': rc = pg_buf_append(out, "&#39;", 5); break;
-        default:
-            /* The same characters as XML: a page must also parse as XHTML. */
-            if (xml_allowed(cp))
-                rc = pg_buf_append(out, s + i, n);
-        }
-        i += n;
-    }
-    return rc;
+    return markup_escape(s, len, 1, out);
 }
