@@ -106,4 +106,8 @@ size_t pgi_entity_decode(const char *s, size_t len, uint32_t *cp);
  * starts there, else a UTF-8 sequence.  *n receives the bytes it took. */
 uint32_t pgi_char_next(const char *s, size_t len, size_t *n);
 
+/* 1 when s[0..len) starts with lit (lower-case ASCII), ignoring ASCII case
+ * (url.c). */
+int pgt_starts_with(const char *s, size_t len, const char *lit);
+
 #endif

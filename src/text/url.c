@@ -81,8 +81,8 @@ static int is_hex(unsigned char c)
     return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
-/* 1 when s[0..len) starts with lit, ignoring ASCII case. */
-static int starts_with(const char *s, size_t len, const char *lit)
+/* Declared in text/internal.h; url_find.c uses it too. */
+int pgt_starts_with(const char *s, size_t len, const char *lit)
 {
     size_t n = strlen(lit);
     if (len < n)
@@ -96,13 +96,13 @@ static int starts_with(const char *s, size_t len, const char *lit)
 /* 1 when s[0..len) is lit, ignoring ASCII case. */
 static int equals(const char *s, size_t len, const char *lit)
 {
-    return len == strlen(lit) && starts_with(s, len, lit);
+    return len == strlen(lit) && pgt_starts_with(s, len, lit);
 }
 
 static int ends_with(const char *s, size_t len, const char *lit)
 {
     size_t n = strlen(lit);
-    return len >= n && starts_with(s + len - n, n, lit);
+    return len >= n && pgt_starts_with(s + len - n, n, lit);
 }
 
 /* Non-ASCII characters that may be part of a URL: letters, digits, marks
@@ -343,7 +343,7 @@ static int is_doi(const char *s, size_t n);
 
 static int tracking_param(const char *p, size_t n)
 {
-    return starts_with(p, n, "utm_") || equals(p, n, "fbclid") || equals(p, n, "gclid");
+    return pgt_starts_with(p, n, "utm_") || equals(p, n, "fbclid") || equals(p, n, "gclid");
 }
 
 /* The query without tracking parameters; nothing when none is left. */
@@ -627,7 +627,7 @@ static pg_err put_url(pg_buf *out, url_parts *u)
  * least four digits, which keeps "10.0.0.1/x" out. */
 static int is_doi(const char *s, size_t n)
 {
-    if (!starts_with(s, n, "10."))
+    if (!pgt_starts_with(s, n, "10."))
         return 0;
     size_t i = 3;
     while (i < n && is_digit((unsigned char)s[i]))
@@ -642,12 +642,12 @@ static int is_doi(const char *s, size_t n)
 /* Length of a "doi:", "doi: " or "DOI " prefix before a DOI. */
 size_t pgi_doi_prefix(const char *s, size_t n)
 {
-    if (!starts_with(s, n, "doi") || n < 4 || (s[3] != ':' && s[3] != ' '))
+    if (!pgt_starts_with(s, n, "doi") || n < 4 || (s[3] != ':' && s[3] != ' '))
         return 0;
     size_t i = 4;
     for (int spaces = 0; i < n && s[i] == ' ' && spaces < 3; spaces++)
         i++;
-    return starts_with(s + i, n - i, "10.") ? i : 0;
+    return pgt_starts_with(s + i, n - i, "10.") ? i : 0;
 }
 
 /* Canonical form of the DOI at s[0..n), which ends where a URL would. */
@@ -670,8 +670,8 @@ static pg_err canon_doi(const char *s, size_t n, pg_buf *out)
 static pg_err canon_web(const char *s, size_t n, pg_buf *out)
 {
     n = pgi_url_span(s, n);
-    size_t skip = starts_with(s, n, "https://") ? 8 : starts_with(s, n, "http://") ? 7
-                : starts_with(s, n, "//") ? 2 : 0;
+    size_t skip = pgt_starts_with(s, n, "https://") ? 8 : pgt_starts_with(s, n, "http://") ? 7
+                : pgt_starts_with(s, n, "//") ? 2 : 0;
     s += skip;
     n -= skip;
     size_t path_at = 0;
@@ -769,9 +769,9 @@ static size_t skip_wrapper(const char *s, size_t n)
     for (;;) {
         while (i < n && s[i] != '\0' && strchr(" \t\r\n<([{\"'*", s[i]) != NULL)
             i++;
-        if (starts_with(s + i, n - i, "\\url{"))
+        if (pgt_starts_with(s + i, n - i, "\\url{"))
             i += 5;
-        else if (starts_with(s + i, n - i, "\\href{"))
+        else if (pgt_starts_with(s + i, n - i, "\\href{"))
             i += 6;
         else
             break;

@@ -26,17 +26,6 @@ static int is_alnum(unsigned char c)
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* 1 when s[0..len) starts with lit, ignoring ASCII case. */
-static int starts_with(const char *s, size_t len, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (len < n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (to_lower((unsigned char)s[i]) != (unsigned char)lit[i])
-            return 0;
-    return 1;
-}
 
 /* The canonical URLs seen so far, for de-duplication: an open-addressing
  * hash set of offsets into one buffer. */
@@ -152,14 +141,14 @@ static int url_start(const char *text, size_t len, size_t at, size_t *skip)
         return FOUND_NONE;
     unsigned char c1 = to_lower((unsigned char)s[1]);
     if (c0 == 'h' && c1 == 't' &&
-        (starts_with(s, n, "https://") || starts_with(s, n, "http://")))
+        (pgt_starts_with(s, n, "https://") || pgt_starts_with(s, n, "http://")))
         return FOUND_WEB;
     if (glued(text, at))
         return FOUND_NONE;
     for (size_t i = 0; i < sizeof bare_hosts / sizeof bare_hosts[0]; i++)
         if (c0 == (unsigned char)bare_hosts[i].name[0]
             && c1 == (unsigned char)bare_hosts[i].name[1]
-            && n > bare_hosts[i].len && starts_with(s, n, bare_hosts[i].name))
+            && n > bare_hosts[i].len && pgt_starts_with(s, n, bare_hosts[i].name))
             return FOUND_WEB;
     if (c0 == 'd' && c1 == 'o' && (*skip = pgi_doi_prefix(s, n)) > 0)
         return FOUND_DOI;
