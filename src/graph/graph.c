@@ -449,6 +449,57 @@ static pg_err ig_fail(pg_error *err, const char *what, igraph_error_t e)
                         igraph_strerror(e));
 }
 
+pg_err pgg_fr_layout(size_t n, const int64_t *ev, const double *w, size_t m, int iters,
+                     uint64_t seed, double *xy, pg_error *err)
+{
+    igraph_t ig;
+    igraph_vector_int_t e;
+    igraph_vector_t wv;
+    igraph_matrix_t pos;
+    pg_err out = PG_OK;
+    igraph_error_t rc = igraph_vector_int_init(&e, (igraph_integer_t)(2 * m));
+    if (rc != IGRAPH_SUCCESS)
+        return ig_fail(err, "igraph_vector_int_init", rc);
+    for (size_t i = 0; i < 2 * m; i++)
+        VECTOR(e)[i] = (igraph_integer_t)ev[i];
+    rc = igraph_vector_init(&wv, (igraph_integer_t)m);
+    if (rc != IGRAPH_SUCCESS) {
+        igraph_vector_int_destroy(&e);
+        return ig_fail(err, "igraph_vector_init", rc);
+    }
+    for (size_t i = 0; i < m; i++)
+        VECTOR(wv)[i] = w[i];
+    rc = igraph_matrix_init(&pos, 0, 0);
+    if (rc != IGRAPH_SUCCESS) {
+        out = ig_fail(err, "igraph_matrix_init", rc);
+        goto free_vectors;
+    }
+    rc = igraph_create(&ig, &e, (igraph_integer_t)n, IGRAPH_UNDIRECTED);
+    if (rc == IGRAPH_SUCCESS) {
+        rc = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
+        if (rc == IGRAPH_SUCCESS)
+            rc = igraph_layout_fruchterman_reingold(&ig, &pos, 0, iters,
+                                                   sqrt((double)n) / 10.0 + 1,
+                                                   IGRAPH_LAYOUT_AUTOGRID,
+                                                   m ? &wv : NULL, NULL, NULL,
+                                                   NULL, NULL);
+        igraph_destroy(&ig);
+    }
+    if (rc != IGRAPH_SUCCESS) {
+        out = ig_fail(err, "igraph_layout_fruchterman_reingold", rc);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            xy[2 * i] = MATRIX(pos, i, 0);
+            xy[2 * i + 1] = MATRIX(pos, i, 1);
+        }
+    }
+    igraph_matrix_destroy(&pos);
+free_vectors:
+    igraph_vector_destroy(&wv);
+    igraph_vector_int_destroy(&e);
+    return out;
+}
+
 /* The igraph twin of g with its edge weights. */
 static pg_err ig_make(const pg_graph *g, igraph_t *ig, igraph_vector_t *w,
                       pg_error *err)

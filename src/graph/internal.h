@@ -224,4 +224,10 @@ pg_err pgg_node_labels(pg_graph *g, pg_error *err);
  * the non-aborting igraph handlers installed.  PG_ERR_NOMEM, PG_ERR_GRAPH. */
 pg_err pgg_layout(pg_graph *g, uint64_t seed, pg_error *err);
 
+/* Seeded weighted Fruchterman-Reingold (graph.c, so that igraph stays
+ * behind one file) of n vertices and the m edges ev[2m] with weights w[m];
+ * xy (room for 2n) receives x and y of each vertex. */
+pg_err pgg_fr_layout(size_t n, const int64_t *ev, const double *w, size_t m, int iters,
+                     uint64_t seed, double *xy, pg_error *err);
+
 #endif

@@ -12,65 +12,24 @@
 ** topic.  Users of bibliometric maps expect each cluster to be a region.
 **
 ** Everything is seeded (pg_graph_opts.seed), so a graph is always drawn the
-** same way.  igraph's random number generator is global: the caller
-** (graph.c's analyse) holds the non-aborting handlers while this runs.
+** same way.  The force-directed steps are igraph's, reached through
+** pgg_fr_layout (graph.c, the one file that includes igraph.h); igraph's
+** random number generator is global: the caller (graph.c's analyse) holds
+** the non-aborting handlers while this runs.
 */
-#include <igraph.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "graph/internal.h"
 
+#define PG_PI 3.14159265358979323846  /* M_PI is not in strict C11 */
 #define INNER_ITERATIONS 300        /* FR steps inside one community */
 #define OUTER_ITERATIONS 500        /* FR steps of the community graph */
 #define SPREAD_ROUNDS 300           /* rounds pushing discs apart */
 #define DISC_GAP 0.35               /* free space between discs, in the unit
                                        of one paper's share of a radius */
-
-static pg_err fail(pg_error *err, const char *what, igraph_error_t e)
-{
-    if (e == IGRAPH_ENOMEM)
-        return pg_error_set(err, PG_ERR_NOMEM, "%s: out of memory", what);
-    return pg_error_set(err, PG_ERR_GRAPH, "%s failed: %s", what, igraph_strerror(e));
-}
-
-/* Seeded weighted Fruchterman-Reingold of the graph with n vertices and the
- * m edges ev[2m] (weights w[m]), into xy (n x 2). */
-static pg_err fr(igraph_integer_t n, const igraph_integer_t *ev, const double *w,
-                 size_t m, int iters, uint64_t seed, igraph_matrix_t *xy,
-                 pg_error *err)
-{
-    igraph_t ig;
-    igraph_vector_int_t e;
-    igraph_vector_t wv;
-    igraph_error_t rc = igraph_vector_int_init(&e, (igraph_integer_t)(2 * m));
-    if (rc != IGRAPH_SUCCESS)
-        return fail(err, "igraph_vector_int_init", rc);
-    memcpy(VECTOR(e), ev, 2 * m * sizeof *ev);
-    rc = igraph_vector_init(&wv, (igraph_integer_t)m);
-    if (rc != IGRAPH_SUCCESS) {
-        igraph_vector_int_destroy(&e);
-        return fail(err, "igraph_vector_init", rc);
-    }
-    for (size_t i = 0; i < m; i++)
-        VECTOR(wv)[i] = w[i];
-    rc = igraph_create(&ig, &e, n, IGRAPH_UNDIRECTED);
-    if (rc == IGRAPH_SUCCESS) {
-        rc = igraph_rng_seed(igraph_rng_default(), (igraph_uint_t)seed);
-        if (rc == IGRAPH_SUCCESS)
-            rc = igraph_layout_fruchterman_reingold(&ig, xy, 0, iters,
-                                                   sqrt((double)n) / 10.0 + 1,
-                                                   IGRAPH_LAYOUT_AUTOGRID,
-                                                   m ? &wv : NULL, NULL, NULL,
-                                                   NULL, NULL);
-        igraph_destroy(&ig);
-    }
-    igraph_vector_destroy(&wv);
-    igraph_vector_int_destroy(&e);
-    return rc == IGRAPH_SUCCESS ? PG_OK
-                                : fail(err, "igraph_layout_fruchterman_reingold", rc);
-}
 
 /* Scratch shared by the steps. */
 typedef struct lay {
@@ -80,7 +39,7 @@ typedef struct lay {
     size_t *start;              /* members of group c: mem[start[c]..[c+1]) */
     uint32_t *mem;
     uint32_t *local;            /* node -> index inside its group */
-    igraph_integer_t *ev;       /* edge scratch, 2 per edge */
+    int64_t *ev;                /* edge scratch, 2 per edge */
     double *w;
 } lay;
 
@@ -120,30 +79,29 @@ static pg_err place_discs(lay *L, uint64_t seed, pg_error *err)
         size_t a = (size_t)g->nodes[g->edges[i].a].community;
         size_t b = (size_t)g->nodes[g->edges[i].b].community;
         if (a < k && b < k && a != b) {
-            L->ev[2 * m] = (igraph_integer_t)(a < b ? a : b);
-            L->ev[2 * m + 1] = (igraph_integer_t)(a < b ? b : a);
+            L->ev[2 * m] = (int64_t)(a < b ? a : b);
+            L->ev[2 * m + 1] = (int64_t)(a < b ? b : a);
             L->w[m++] = g->edges[i].weight;
         }
     }
-    igraph_matrix_t xy;
-    igraph_error_t e = igraph_matrix_init(&xy, 0, 0);
-    if (e != IGRAPH_SUCCESS)
-        return fail(err, "igraph_matrix_init", e);
+    double *xy = malloc((2 * k + 2) * sizeof *xy);
+    if (xy == NULL)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     /* Parallel edges between two groups add up in FR's attraction. */
-    rc = fr((igraph_integer_t)k, L->ev, L->w, m, OUTER_ITERATIONS, seed, &xy, err);
+    rc = pgg_fr_layout(k, L->ev, L->w, m, OUTER_ITERATIONS, seed, xy, err);
     if (rc != PG_OK)
         goto out;
     double area = 0, spread = 0;
     for (size_t c = 0; c < k; c++) {
         L->r[c] = sqrt((double)(L->start[c + 1] - L->start[c]));
         area += L->r[c] * L->r[c];
-        spread = fmax(spread, fmax(fabs(MATRIX(xy, c, 0)), fabs(MATRIX(xy, c, 1))));
+        spread = fmax(spread, fmax(fabs(xy[2 * c]), fabs(xy[2 * c + 1])));
     }
     /* Scale the community layout to about the size the discs need. */
     double s = spread > 0 ? 1.2 * sqrt(area) / spread : 1;
     for (size_t c = 0; c < k; c++) {
-        L->cx[c] = MATRIX(xy, c, 0) * s;
-        L->cy[c] = MATRIX(xy, c, 1) * s;
+        L->cx[c] = xy[2 * c] * s;
+        L->cy[c] = xy[2 * c + 1] * s;
     }
     /* Push overlapping discs apart (each moves in inverse proportion to its
      * area), and pull everything slightly in so that the gaps close. */
@@ -178,7 +136,7 @@ static pg_err place_discs(lay *L, uint64_t seed, pg_error *err)
             }
     }
 out:
-    igraph_matrix_destroy(&xy);
+    free(xy);
     return rc;
 }
 
@@ -205,31 +163,30 @@ static pg_err place_inside(lay *L, size_t c, uint64_t seed, pg_error *err)
             size_t b = g->edges[i].b;
             if ((size_t)g->nodes[b].community != c)
                 continue;
-            L->ev[2 * m] = (igraph_integer_t)L->local[a];
-            L->ev[2 * m + 1] = (igraph_integer_t)L->local[b];
+            L->ev[2 * m] = (int64_t)L->local[a];
+            L->ev[2 * m + 1] = (int64_t)L->local[b];
             L->w[m++] = g->edges[i].weight;
         }
     }
-    igraph_matrix_t xy;
-    igraph_error_t e = igraph_matrix_init(&xy, 0, 0);
-    if (e != IGRAPH_SUCCESS)
-        return fail(err, "igraph_matrix_init", e);
-    rc = fr((igraph_integer_t)n, L->ev, L->w, m, INNER_ITERATIONS, seed + c, &xy, err);
+    double *xy = malloc((2 * n + 2) * sizeof *xy);
+    if (xy == NULL)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    rc = pgg_fr_layout(n, L->ev, L->w, m, INNER_ITERATIONS, seed + c, xy, err);
     if (rc == PG_OK) {
         double mx = 0, my = 0, far = 0;
         for (size_t j = 0; j < n; j++) {
-            mx += MATRIX(xy, j, 0) / (double)n;
-            my += MATRIX(xy, j, 1) / (double)n;
+            mx += xy[2 * j] / (double)n;
+            my += xy[2 * j + 1] / (double)n;
         }
         for (size_t j = 0; j < n; j++)
-            far = fmax(far, hypot(MATRIX(xy, j, 0) - mx, MATRIX(xy, j, 1) - my));
+            far = fmax(far, hypot(xy[2 * j] - mx, xy[2 * j + 1] - my));
         double s = far > 0 ? 0.92 * L->r[c] / far : 0;
         for (size_t j = 0; j < n; j++) {
-            g->nodes[mem[j]].x = L->cx[c] + (MATRIX(xy, j, 0) - mx) * s;
-            g->nodes[mem[j]].y = L->cy[c] + (MATRIX(xy, j, 1) - my) * s;
+            g->nodes[mem[j]].x = L->cx[c] + (xy[2 * j] - mx) * s;
+            g->nodes[mem[j]].y = L->cy[c] + (xy[2 * j + 1] - my) * s;
         }
     }
-    igraph_matrix_destroy(&xy);
+    free(xy);
     return rc;
 }
 
@@ -264,13 +221,13 @@ static void place_rest(lay *L)
                 order[at++] = (uint32_t)i;
     double step = 1.0, ring = R + 1.5;
     for (size_t j = 0; j < rest;) {
-        size_t fit = (size_t)(2 * M_PI * ring / step);
+        size_t fit = (size_t)(2 * PG_PI * ring / step);
         if (fit < 1)
             fit = 1;
         if (fit > rest - j)
             fit = rest - j;     /* the last ring: spread round the whole of it */
         for (size_t q = 0; q < fit && j < rest; q++, j++) {
-            double t = 2 * M_PI * (double)q / (double)fit;
+            double t = 2 * PG_PI * (double)q / (double)fit;
             g->nodes[order[j]].x = ring * cos(t);
             g->nodes[order[j]].y = ring * sin(t);
         }
