@@ -187,11 +187,11 @@ int cli_parse_year(const char *s, int *year);
 typedef pg_ingest_totals cli_totals;
 /* Ingests paths[0..n) in order (see `papergraph ingest`), printing each
  * file's line once it is committed (unless quiet), warnings and errors, and
- * progress on a terminal (unless quiet); returns the exit status:
- * EXIT_INPUT when a file failed, EXIT_DB (and stops) when the database
- * failed. */
+ * the progress line when progress is set and stderr is a terminal; returns
+ * the exit status: EXIT_INPUT when a file failed, EXIT_DB (and stops) when
+ * the database failed. */
 int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
-                     int quiet, cli_totals *t);
+                     int quiet, int progress, cli_totals *t);
 
 /* The progress line of an ingest on a terminal's stderr (progress.c). */
 typedef struct cli_progress {

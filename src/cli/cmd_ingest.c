@@ -138,11 +138,11 @@ static void print_progress(void *ctx, const pg_ingest_progress *pr)
 }
 
 int cli_ingest_paths(pg_store *s, char **paths, int n, pg_ingest_opts *o,
-                     int quiet, cli_totals *t)
+                     int quiet, int progress, cli_totals *t)
 {
     printer p = { quiet, 0, 0, EXIT_OK, 0, { 0 } };
     pg_error err;
-    cli_progress_start(&p.progress, quiet);
+    cli_progress_start(&p.progress, !progress);
     o->warn = print_warning;
     o->warn_ctx = &p;
     o->on_file = print_event;
@@ -231,7 +231,7 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
         return status;
     cli_totals t = { 0 };
     char recorded[48] = "";
-    status = cli_ingest_paths(s, argv + optind, argc - optind, &o, quiet, &t);
+    status = cli_ingest_paths(s, argv + optind, argc - optind, &o, quiet, !quiet, &t);
     if (t.recorded > 0)
         snprintf(recorded, sizeof recorded, "%lld already recorded, ", t.recorded);
     printf("total: %ld files (%ld skipped, %ld failed), %lld entries, %lld new, "

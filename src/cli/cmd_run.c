@@ -90,7 +90,9 @@ static int step_ingest(run_ctx *r, char **files, int n, pg_ingest_opts *o)
     cli_totals t = { 0 };
     pg_stats st;
     pg_error err;
-    int status = cli_ingest_paths(r->s, files, n, o, 1, &t);
+    /* Quiet per file (run prints one summary line), but a person at a
+     * terminal sees the progress line of a long ingest. */
+    int status = cli_ingest_paths(r->s, files, n, o, 1, 1, &t);
     note_status(r, status);
     if (status == EXIT_DB)
         return status;

@@ -25,6 +25,12 @@ check "the last file is drawn" grep -q '<CR>ingest: 4/4 files, 21 entries, 0.0 M
 check "erased before the files' lines" grep -q '<EL><CR><EL>\$FIXTURES/listings/2025-09-03.txt: 5 entries' "$WORK/tty.txt"
 check "the total on a line of its own" grep -q '^total: 4 files' "$WORK/tty.txt"
 check "no other control characters" test "$(tr -d '\n' < "$WORK/tty.txt" | tr -d '[:print:]' | wc -c)" = 0
+note "run on a terminal: the progress line, erased before run's summary"
+tty "$WORK/run.txt" run --year 2025 -o "$WORK/out" "$L"/*.txt
+check "run draws the line" grep -q '<CR>ingest: 4/4 files, 21 entries, 0.0 MB, [0-9.]* MB/s, ETA 0:00<EL>' "$WORK/run.txt"
+check "and erases it before its summary" grep -q '^<EL><CR><EL>ingest    4 files\|<CR><EL>ingest    4 files' "$WORK/run.txt"
+"$PAPERGRAPH" --db "$WORK/d.db" run --year 2025 -o "$WORK/out2" "$L"/*.txt > /dev/null 2> "$WORK/run-err"
+check "run without a terminal: nothing on stderr" test ! -s "$WORK/run-err"
 note "on a terminal with --quiet: no progress"
 tty "$WORK/quiet.txt" --db "$WORK/c.db" ingest --quiet --year 2025 "$L"/*.txt
 run -- cat "$WORK/quiet.txt"
