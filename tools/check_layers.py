@@ -9,10 +9,8 @@ include only the public headers.  Public headers obey the same rule among
 themselves.  A folder's other headers (store/db.h) are its own.
 
 SQLite stays inside src/store: only its files include <sqlite3.h>, through
-store/db.h, which store/internal.h brings in unless PG_STORE_CLIENT is
-defined; so a file outside src/store that includes store/internal.h must
-define PG_STORE_CLIENT before it (dedup/internal.h does, for every stage
-above).  Prints one line per violation and exits 1 when there is any.
+their private store/db.h.  Prints one line per violation and exits 1 when
+there is any.
 
     tools/check_layers.py [SOURCE_ROOT]
 """
@@ -25,7 +23,6 @@ PUBLIC = {'base.h': 'base', 'read.h': 'read', 'store.h': 'store', 'dedup.h': 'de
           'export.h': 'out', 'papergraph.h': 'cli'}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 SYSTEM_INCLUDE = re.compile(r'^\s*#\s*include\s+<([^>]+)>')
-CLIENT = re.compile(r'^\s*#\s*define\s+PG_STORE_CLIENT\b')
 # Third-party headers that only one folder may include.
 OWNED = {'sqlite3.h': 'store'}
 
@@ -58,9 +55,7 @@ def main():
             bad.append('%s: a public header with no layer (add it to PUBLIC)' % shown)
             continue
         with open(path, encoding='utf-8') as fh:
-            client = False
             for n, line in enumerate(fh, 1):
-                client = client or bool(CLIENT.match(line))
                 m = SYSTEM_INCLUDE.match(line)
                 if m and m.group(1) in OWNED and OWNED[m.group(1)] != layer:
                     bad.append('%s:%d: includes <%s>, which only src/%s may'
@@ -68,10 +63,6 @@ def main():
                 m = INCLUDE.match(line)
                 if not m:
                     continue
-                if m.group(1) == 'store/internal.h' and layer != 'store' and not client:
-                    bad.append('%s:%d: includes store/internal.h without defining '
-                               'PG_STORE_CLIENT first (it would bring in sqlite3.h)'
-                               % (shown, n))
                 target = layer_of_include(m.group(1))
                 if target is None:
                     continue

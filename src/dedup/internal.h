@@ -8,8 +8,6 @@
 #define PG_DEDUP_INTERNAL_H
 
 #include "papergraph/dedup.h"
-/* The store's calls without its SQLite side (see store/internal.h). */
-#define PG_STORE_CLIENT
 #include "store/internal.h"
 
 /*

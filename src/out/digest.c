@@ -13,7 +13,6 @@
 
 #include "papergraph/export.h"
 #include "out/internal.h"
-#define PG_STORE_CLIENT         /* the store's calls, without sqlite3.h */
 #include "store/internal.h"
 #include "text/internal.h"
 

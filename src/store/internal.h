@@ -242,14 +242,6 @@ pg_err pg_store_set_setting(pg_store *s, const char *key, const char *value,
  * no such migration.  The text may hold several statements. */
 const char *pg_schema_migration(int version);
 
-/* The store's own files also see the connection and SQLite (store/db.h).
- * The stages above reach the store through dedup/internal.h, which defines
- * PG_STORE_CLIENT first, so sqlite3.h stays inside src/store
- * (tools/check_layers.py checks that every file above does so). */
-#ifndef PG_STORE_CLIENT
-#include "store/db.h"
-#endif
-
 /* ---- the daily digest (store_digest.c) ------------------------------ */
 
 /* The first and last listing day of the occurrences, as YYYY-MM-DD; both ""

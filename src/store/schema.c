@@ -126,7 +126,7 @@
 #include <stddef.h>
 
 #include "papergraph/store.h"
-#include "store/internal.h"
+#include "store/db.h"
 
 static const char migration_1[] =
     "CREATE TABLE files (\n"

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "papergraph/store.h"
-#include "store/internal.h"
+#include "store/db.h"
 
 /* The first and the last non-empty day; each is one step down the index. */
 static const char first_day_sql[] =

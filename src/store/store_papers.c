@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "papergraph/store.h"
-#include "store/internal.h"
+#include "store/db.h"
 
 /* Per-paper aggregates; ?1 = least days, ?2 = one paper id or NULL. */
 #define PAPER_SQL(order) \

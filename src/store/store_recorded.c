@@ -11,7 +11,7 @@
 #include <sqlite3.h>
 
 #include "papergraph/store.h"
-#include "store/internal.h"
+#include "store/db.h"
 
 static const char recorded_sql[] =
     "SELECT o.day, t.key FROM files AS f"
