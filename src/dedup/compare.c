@@ -10,61 +10,6 @@
 #include "dedup/internal.h"
 #include "dedup/match.h"
 
-#define SHINGLE_STACK 2048      /* hash slots on the stack for verification */
-
-/* ---- shingle sets for verification -------------------------------------- */
-
-/* An open-addressing set of 64-bit hashes (0 marks an empty slot; a zero
- * hash is stored as 1).  Hashes are already uniform, so the low bits index. */
-typedef struct hset {
-    uint64_t *slot;
-    size_t mask;
-    size_t n;
-} hset;
-
-static size_t hset_slots(size_t items)
-{
-    size_t s = 16;
-    while (s < 2 * items)
-        s *= 2;
-    return s;
-}
-
-static void hset_init(hset *s, uint64_t *mem, size_t slots)
-{
-    memset(mem, 0, slots * sizeof *mem);
-    s->slot = mem;
-    s->mask = slots - 1;
-    s->n = 0;
-}
-
-/* Returns 1 when h was not in the set. */
-static int hset_add(hset *s, uint64_t h)
-{
-    h = h ? h : 1;
-    for (size_t i = (size_t)h & s->mask;; i = (i + 1) & s->mask) {
-        if (s->slot[i] == h)
-            return 0;
-        if (s->slot[i] == 0) {
-            s->slot[i] = h;
-            s->n++;
-            return 1;
-        }
-    }
-}
-
-static int hset_has(const hset *s, uint64_t h)
-{
-    h = h ? h : 1;
-    for (size_t i = (size_t)h & s->mask;; i = (i + 1) & s->mask) {
-        if (s->slot[i] == h)
-            return 1;
-        if (s->slot[i] == 0)
-            return 0;
-    }
-}
-
-
 /* 1 when s[0..n) is a word-aligned prefix of t[0..m). */
 static int word_prefix(const char *s, size_t n, const char *t, size_t m)
 {
@@ -81,61 +26,86 @@ static void abs_prefix(const char *a, size_t la, const char *b, size_t lb,
         c->prefix_words = c->words_b;
 }
 
-static void abs_count(const char *a, size_t la, const char *b, size_t lb,
-                      uint64_t *mem, size_t slots_a, abs_cmp *c)
+/* Shared elements of two sorted sets. */
+static size_t set_inter(const uint32_t *x, size_t nx, const uint32_t *y, size_t ny)
 {
-    hset sa, sb;
-    pgd_shingler it;
-    uint64_t h;
-    size_t slots_b = hset_slots(c->words_b + 1);
-
-    hset_init(&sa, mem, slots_a);
-    hset_init(&sb, mem + slots_a, slots_b);
-    pgd_shingler_init(&it, a, la);
-    while (pgd_shingler_next(&it, &h))
-        hset_add(&sa, h);
-    pgd_shingler_init(&it, b, lb);
-    size_t run = 0;
-    while (pgd_shingler_next(&it, &h)) {
-        int shared = hset_has(&sa, h);
-        if (hset_add(&sb, h) && shared)
-            c->inter++;
-        run = shared ? run + 1 : 0;
-        if (run > c->run)
-            c->run = run;
+    size_t i = 0, j = 0, n = 0;
+    while (i < nx && j < ny) {
+        if (x[i] < y[j]) {
+            i++;
+        } else if (y[j] < x[i]) {
+            j++;
+        } else {
+            n++;
+            i++;
+            j++;
+        }
     }
-    c->na = sa.n;
-    c->nb = sb.n;
+    return n;
+}
+
+static int set_has(const uint32_t *set, size_t n, uint32_t h)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set[mid] < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && set[lo] == h;
+}
+
+/* The longest run of consecutive shingles of b's text found in a. */
+static size_t longest_run(const pgd_feat *a, const pgd_feat *b)
+{
+    size_t run = 0, best = 0;
+    for (size_t i = 0; i < b->n_seq; i++) {
+        run = set_has(a->set, a->n_set, b->seq[i]) ? run + 1 : 0;
+        if (run > best)
+            best = run;
+    }
+    return best;
+}
+
+/* The features of x: its own when computed, else made in *tmp. */
+static pg_err feat_of(const pg_match_item *x, pgd_feat *tmp, const pgd_feat **out)
+{
+    if (x->feat != NULL && x->feat->ready) {
+        *out = x->feat;
+        return PG_OK;
+    }
+    memset(tmp, 0, sizeof *tmp);
+    *out = tmp;
+    return pgd_feat_make(x, tmp);
 }
 
 pg_err pgd_compare_abstracts(const pg_match_item *a, const pg_match_item *b,
                                 abs_cmp *c)
 {
-    uint64_t stack[SHINGLE_STACK];
-    uint64_t *mem = stack;
-    size_t la = a->truncated ? pgd_drop_last_word(a->abstract, a->abstract_len)
-                             : a->abstract_len;
-    size_t lb = b->truncated ? pgd_drop_last_word(b->abstract, b->abstract_len)
-                             : b->abstract_len;
-
+    pgd_feat ta, tb;
+    const pgd_feat *fa = NULL, *fb = NULL;
     memset(c, 0, sizeof *c);
-    c->equal = a->abstract_len == b->abstract_len
-               && memcmp(a->abstract, b->abstract, a->abstract_len) == 0;
-    c->words_a = pgd_count_words(a->abstract, la);
-    c->words_b = pgd_count_words(b->abstract, lb);
-    abs_prefix(a->abstract, la, b->abstract, lb, c);
-
-    size_t slots_a = hset_slots(c->words_a + 1);
-    size_t slots = slots_a + hset_slots(c->words_b + 1);
-    if (slots > SHINGLE_STACK) {
-        mem = malloc(slots * sizeof *mem);
-        if (mem == NULL)
-            return PG_ERR_NOMEM;
+    memset(&ta, 0, sizeof ta);
+    memset(&tb, 0, sizeof tb);
+    pg_err e = feat_of(a, &ta, &fa);
+    if (e == PG_OK)
+        e = feat_of(b, &tb, &fb);
+    if (e == PG_OK) {
+        c->equal = a->abstract_len == b->abstract_len
+                   && memcmp(a->abstract, b->abstract, a->abstract_len) == 0;
+        c->words_a = fa->words;
+        c->words_b = fb->words;
+        abs_prefix(a->abstract, fa->judged_len, b->abstract, fb->judged_len, c);
+        c->na = fa->n_set;
+        c->nb = fb->n_set;
+        c->inter = set_inter(fa->set, fa->n_set, fb->set, fb->n_set);
+        c->run = c->inter > 0 ? longest_run(fa, fb) : 0;
     }
-    abs_count(a->abstract, la, b->abstract, lb, mem, slots_a, c);
-    if (mem != stack)
-        free(mem);
-    return PG_OK;
+    pgd_feat_release(&ta);
+    pgd_feat_release(&tb);
+    return e;
 }
 
 /* ---- title similarity --------------------------------------------------- */
@@ -203,50 +173,9 @@ static double edit_similarity(const char *a, size_t la, const char *b, size_t lb
     return 1.0 - (double)row[lb] / (double)(la > lb ? la : lb);
 }
 
-/* Words that make a different document of the same title: "Erratum: X",
- * "Reply to X".  Sorted. */
-static const char *const marker_words[] = {
-    "addendum", "comment", "comments", "correction", "corrections",
-    "corrigendum", "errata", "erratum", "rejoinder", "reply", "response",
-    "retraction", "supplement", "supplementary",
-};
-
-/* Roman numerals of parts and volumes; "i", "v" and "x" only after
- * "part" (alone they are words or initials). */
-static const char *const roman_words[] = {
-    "ii", "iii", "iv", "ix", "vi", "vii", "viii", "xi", "xii",
-};
-
-/* A word that tells documents of one title apart, and the word before it. */
-typedef struct mark {
-    pgd_span w;
-    pgd_span prev;          /* n == 0 at the start of the title */
-} mark;
-
-/* Collects the words that tell documents of one title apart: numbers
- * ("Llama 2", "Llama 3"), part numbers and marker words. */
-static size_t title_marks(const char *s, size_t len, mark *out, size_t max)
-{
-    size_t pos = 0, n, k = 0;
-    int after_part = 0;
-    pgd_span prev = { s, 0 };
-    while ((n = pgd_next_word(s, len, &pos)) > 0 && k < max) {
-        pgd_span w = { s + pos, n };
-        pos += n;
-        if (pgd_is_number(w) || pgd_in_list(w, roman_words, NELEM(roman_words))
-            || pgd_in_list(w, marker_words, NELEM(marker_words)) || after_part) {
-            out[k].w = w;
-            out[k++].prev = prev;
-        }
-        after_part = n == 4 && memcmp(w.p, "part", 4) == 0;
-        prev = w;
-    }
-    return k;
-}
-
 /* 1 when the title s has the word m.prev + m.w written as one: "sql3" in
  * one title is "sql 3" in the other, the same number. */
-static int glued_in(const char *s, size_t len, const mark *m)
+static int glued_in(const char *s, size_t len, const pgd_mark *m)
 {
     size_t pos = 0, n;
     if (m->prev.n == 0 || !pgd_is_number(m->w))
@@ -266,7 +195,7 @@ static int is_year(pgd_span w)
     return w.n == 4 && pgd_is_number(w) && (memcmp(w.p, "19", 2) == 0 || memcmp(w.p, "20", 2) == 0);
 }
 
-static int has_year(const mark *m, size_t n)
+static int has_year(const pgd_mark *m, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         if (is_year(m[i].w))
@@ -274,11 +203,11 @@ static int has_year(const mark *m, size_t n)
     return 0;
 }
 
-static int marks_differ(const pg_match_item *a, const mark *x, size_t nx,
-                        const pg_match_item *b, const mark *y, size_t ny)
+static int marks_differ(const pg_match_item *a, const pgd_mark *x, size_t nx,
+                        const pg_match_item *b, const pgd_mark *y, size_t ny)
 {
     for (int pass = 0; pass < 2; pass++) {
-        const mark *p = pass ? y : x, *q = pass ? x : y;
+        const pgd_mark *p = pass ? y : x, *q = pass ? x : y;
         const pg_match_item *other = pass ? a : b;
         size_t np = pass ? ny : nx, nq = pass ? nx : ny;
         for (size_t i = 0; i < np; i++) {
@@ -297,27 +226,23 @@ static int marks_differ(const pg_match_item *a, const mark *x, size_t nx,
     return 0;
 }
 
-static int title_marks_conflict(const pg_match_item *a, const pg_match_item *b)
-{
-    mark ma[16], mb[16];
-    size_t na = title_marks(a->title, a->title_len, ma, 16);
-    size_t nb = title_marks(b->title, b->title_len, mb, 16);
-    return marks_differ(a, ma, na, b, mb, nb);
-}
-
-
 void pgd_compare_titles(const pg_match_item *a, const pg_match_item *b,
                            size_t short_words, title_cmp *c)
 {
-    pgd_title_words ta, tb, ca_, cb_;
+    pgd_feat tfa, tfb;
+    const pgd_feat *fa = NULL, *fb = NULL;
     size_t ca, da, cb, db;
 
-    pgd_title_split(a->title, a->title_len, &ta);
-    pgd_title_split(b->title, b->title_len, &tb);
-    pgd_title_core(&ta, &ca_);
-    pgd_title_core(&tb, &cb_);
-    word_overlap(&ca_, &cb_, &ca, &da);
-    word_overlap(&cb_, &ca_, &cb, &db);
+    /* Titles need no allocation: when a temporary feature's abstract part
+     * cannot be allocated, its title part is made all the same. */
+    memset(&tfa, 0, sizeof tfa);
+    memset(&tfb, 0, sizeof tfb);
+    (void)feat_of(a, &tfa, &fa);
+    (void)feat_of(b, &tfb, &fb);
+    const pgd_title_words *ta = &fa->split, *tb = &fb->split;
+    const pgd_title_words *ca_ = &fa->core, *cb_ = &fb->core;
+    word_overlap(ca_, cb_, &ca, &da);
+    word_overlap(cb_, ca_, &cb, &db);
     /* ca == cb unless a word repeats; min keeps the measure symmetric. */
     size_t common = ca < cb ? ca : cb;
     size_t uni = da + db - common;
@@ -327,30 +252,31 @@ void pgd_compare_titles(const pg_match_item *a, const pg_match_item *b,
      * Below 0.8 it mostly measures a shared phrase ("... for optical
      * flow"), which the word Jaccard already counts. */
     size_t fewest = da < db ? da : db;
-    double ed = jac >= 0.25 || fewest <= 2
+    c->equal = a->title_len == b->title_len
+               && (a->title_len == 0 || memcmp(a->title, b->title, a->title_len) == 0);
+    double ed = !c->equal && (jac >= 0.25 || fewest <= 2)
                 ? edit_similarity(a->title, a->title_len, b->title, b->title_len) : -1.0;
     if (ed < 0.8)
         ed = -1.0;
 
-    c->equal = a->title_len == b->title_len
-               && (a->title_len == 0 || memcmp(a->title, b->title, a->title_len) == 0);
     c->sim = c->equal ? 1.0 : (ed > jac ? ed : jac);
     c->words_min = fewest;
     c->words_max = da < db ? db : da;
-    c->affix = ca_.n <= cb_.n ? words_affix(&ca_, &cb_) : words_affix(&cb_, &ca_);
+    c->affix = ca_->n <= cb_->n ? words_affix(ca_, cb_) : words_affix(cb_, ca_);
     c->subset = (da > 0 && ca == da) || (db > 0 && cb == db);
-    c->generic = pgd_title_is_generic(&ta) || pgd_title_is_generic(&tb);
+    c->generic = fa->generic || fb->generic;
     /* A coined name ("Oracle8i", "InfoSleuth") makes a short title
      * specific. */
-    c->is_short = (ta.n <= short_words || tb.n <= short_words)
+    c->is_short = (ta->n <= short_words || tb->n <= short_words)
                   && !(a->strong_name && b->strong_name);
-    c->marks_conflict = !c->equal && title_marks_conflict(a, b);
+    c->marks_conflict = !c->equal && marks_differ(a, fa->marks, fa->n_marks,
+                                                  b, fb->marks, fb->n_marks);
     c->same_words = c->equal || (da > 0 && ca == da && cb == db && da == db);
-    size_t ka, kb;
-    size_t sa = pgd_title_specificity(&ca_, &ka), sb = pgd_title_specificity(&cb_, &kb);
-    c->spec = sa < sb ? sa : sb;
-    c->common = sa < sb ? ka : kb;
+    c->spec = fa->spec < fb->spec ? fa->spec : fb->spec;
+    c->common = fa->spec < fb->spec ? fa->common : fb->common;
     c->strong_name = a->strong_name && b->strong_name;
+    pgd_feat_release(&tfa);
+    pgd_feat_release(&tfb);
 }
 
 /* ---- metadata ----------------------------------------------------------- */

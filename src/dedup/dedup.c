@@ -59,7 +59,9 @@ typedef struct prepared {
     int has_head, strong_name;
     const char **names;
     size_t n_names;
-    pg_match_item item;
+    pg_match_item item;         /* item.feat is set by item_of: the
+                                 * struct moves between cache slots */
+    pgd_feat feat;              /* its buffer is kept across texts */
     sketch sk;
 } prepared;
 
@@ -160,6 +162,7 @@ pg_err pg_dedup_keys_current(pg_dedup *d, int *current, pg_error *err)
     return e;
 }
 
+/* Empties p for the next text, keeping its feature buffer. */
 static void prepared_release(prepared *p)
 {
     pg_text_info_release(&p->info);
@@ -169,7 +172,24 @@ static void prepared_release(prepared *p)
     pg_buf_release(&p->names_buf);
     pg_buf_release(&p->title_names);
     free(p->names);
+    uint32_t *mem = p->feat.mem;
+    size_t cap = p->feat.cap;
     memset(p, 0, sizeof *p);
+    p->feat.mem = mem;
+    p->feat.cap = cap;
+}
+
+static void prepared_free(prepared *p)
+{
+    prepared_release(p);
+    pgd_feat_release(&p->feat);
+}
+
+/* p's match item, pointing at p's features where they are. */
+static const pg_match_item *item_of(prepared *p)
+{
+    p->item.feat = &p->feat;
+    return &p->item;
 }
 
 /* Splits the normalised names (one per line in names_buf) into p->names. */
@@ -211,7 +231,7 @@ static pg_err normalise_names(prepared *p)
     return e == PG_OK ? split_names(p) : e;
 }
 
-static void make_item(prepared *p);
+static pg_err make_item(prepared *p, const pg_dedup_shingles *sh);
 
 /* Loads a stored text and makes its match item. */
 static pg_err prepare(pg_store *s, pg_key key, prepared *p, pg_error *err)
@@ -231,14 +251,16 @@ static pg_err prepare(pg_store *s, pg_key key, prepared *p, pg_error *err)
     if (e == PG_OK)
         e = pgd_title_names(t->title, strlen(t->title), &p->title_names, &p->has_head,
                                 &p->strong_name);
+    if (e == PG_OK)
+        e = make_item(p, NULL);
     if (e != PG_OK)
         return pg_error_set(err, e, "out of memory");
-    make_item(p);
     return PG_OK;
 }
 
-/* The match item over p's normalised fields. */
-static void make_item(prepared *p)
+/* The match item over p's normalised fields, and its features (with the
+ * abstract's shingles sh when the caller has them). */
+static pg_err make_item(prepared *p, const pg_dedup_shingles *sh)
 {
     const pg_text_info *t = &p->info;
     pg_match_item it = {
@@ -249,9 +271,11 @@ static void make_item(prepared *p)
         p->venue.len ? p->venue.data : NULL, p->venue.len,
         t->n_urls ? (const char *const *)t->urls : NULL, t->n_urls,
         p->title_names.len ? p->title_names.data : NULL, p->title_names.len,
-        p->has_head, p->strong_name,
+        p->has_head, p->strong_name, &p->feat,
     };
     p->item = it;
+    return sh != NULL ? pgd_feat_adopt(&p->item, sh, &p->feat)
+                      : pgd_feat_make(&p->item, &p->feat);
 }
 
 pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
@@ -362,10 +386,10 @@ void pg_dedup_free(pg_dedup *d)
 {
     if (d == NULL)
         return;
-    prepared_release(&d->self);
-    prepared_release(&d->other);
+    prepared_free(&d->self);
+    prepared_free(&d->other);
     for (size_t i = 0; i < CACHE_SLOTS; i++)
-        prepared_release(&d->cache[i]);
+        prepared_free(&d->cache[i]);
     free(d->cache);
     free(d->cached);
     free(d->sketches);
@@ -481,14 +505,24 @@ static int sketch_rules_out(const sketch *a, const sketch *b, const pg_match_opt
 void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
                       size_t abstract_len, int truncated, pg_dedup_keys *out)
 {
+    pg_dedup_keys_seq(title, title_len, abstract, abstract_len, truncated, out, NULL, 0,
+                      NULL);
+}
+
+void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract,
+                       size_t abstract_len, int truncated, pg_dedup_keys *out,
+                       uint64_t *seq, size_t cap, size_t *n_seq)
+{
     uint64_t tb[PG_TITLE_BANDS_MAX];
     pg_minhash mh;
     sketch sk;
     size_t nt = pg_title_bands(title != NULL ? title : "", title_len, tb);
     mh.shingles = 0;
     out->n_bands = 0;
+    if (n_seq != NULL)
+        *n_seq = 0;
     if (abstract_len > 0) {
-        pg_minhash_compute(abstract, abstract_len, &mh);
+        pg_minhash_compute_seq(abstract, abstract_len, &mh, seq, cap, n_seq);
         out->n_bands = pg_minhash_bands(&mh, out->bands);
         if (nt > 0)
             out->bands[out->n_bands++] = tb[0];
@@ -602,7 +636,7 @@ static pg_err verify(pg_dedup *d, pg_key cand, char (*papers)[PG_ID_HEX],
     }
     e = load_candidate(d, cand, &other, err);
     if (e == PG_OK)
-        e = pg_match_decide(&d->self.item, &other->item, &d->o, &r);
+        e = pg_match_decide(item_of(&d->self), item_of(other), &d->o, &r);
     if (e != PG_OK)
         return e == PG_ERR_NOMEM ? pg_error_set(err, e, "out of memory") : e;
     d->st.candidates++;
@@ -739,7 +773,7 @@ static pg_err prepare_from(const pg_dedup_text *t, prepared *p)
         e = pgd_title_names(t->title, t->title_len, &p->title_names, &p->has_head,
                                 &p->strong_name);
     if (e == PG_OK)
-        make_item(p);
+        e = make_item(p, t->shingles);
     return e;
 }
 
@@ -758,7 +792,7 @@ pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,
     if (e == PG_OK)
         e = prepare(d->s, b, &d->other, err);
     if (e == PG_OK)
-        e = pg_match_decide(&d->self.item, &d->other.item, &d->o, r);
+        e = pg_match_decide(item_of(&d->self), item_of(&d->other), &d->o, r);
     if (e == PG_ERR_NOMEM)
         pg_error_set(err, e, "out of memory");
     return e;

@@ -81,6 +81,10 @@ typedef struct pg_minhash {
  * allocate (tests/unit/dedup/test_cluster.c measures its throughput).
  * A key of fewer than PG_SHINGLE_WORDS words is one shingle. */
 void pg_minhash_compute(const char *key, size_t len, pg_minhash *out);
+/* The same, also keeping the shingle hashes in text order: the first cap
+ * of them in seq, their number in *n_seq. */
+void pg_minhash_compute_seq(const char *key, size_t len, pg_minhash *out,
+                            uint64_t *seq, size_t cap, size_t *n_seq);
 
 /* Writes the band keys of m to bands (room for PG_ABSTRACT_BANDS_MAX) and
  * returns how many: PG_MINHASH_BANDS band keys, then the lead key when m has
@@ -141,6 +145,9 @@ typedef struct pg_match_item {
                                  * ("Name: ...") */
     int strong_name;            /* a name of the title mixes case or digits
                                  * ("BEDTime", "EHR2Path") */
+    const struct pgd_feat *feat;    /* the item's features computed once
+                                     * (dedup/match.h), or NULL: the
+                                     * comparison then computes them */
 } pg_match_item;
 
 /* Decides whether a and b are the same paper.  Symmetric: swapping a and b
@@ -304,10 +311,39 @@ typedef struct pg_dedup_keys {
  * abstract_len 0 when it has none) and its truncated flag. */
 void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
                       size_t abstract_len, int truncated, pg_dedup_keys *out);
+/* The same, also keeping the abstract's shingle hashes in text order (see
+ * pg_minhash_compute_seq) for pg_dedup_shingles_append. */
+void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract,
+                       size_t abstract_len, int truncated, pg_dedup_keys *out,
+                       uint64_t *seq, size_t cap, size_t *n_seq);
 
 /* A newly stored text as its ingester already has it, so that placing it
  * needs no read-back, decompression or second normalisation.  The fields
  * are what pg_store_text_info() would give for a text seen once. */
+/* A new text's abstract shingles as verification uses them (dedup/match.h's
+ * pgd_feat), computed where the text is prepared, off the writing thread:
+ * the judged part's words and bytes, its shingle hashes in text order and
+ * sorted without repeats. */
+typedef struct pg_dedup_shingles {
+    size_t words, judged_len;
+    size_t n_seq, n_set;
+    const uint32_t *seq, *set;
+} pg_dedup_shingles;
+
+/* Appends the shingles of a normalised abstract (which may lie in arena) to
+ * arena, 4-byte aligned: the sequence at *at, the set after it.  Fills *sh,
+ * whose seq and set are left NULL: the arena may move; point them at
+ * arena->data + *at once it is done.  PG_ERR_NOMEM. */
+pg_err pg_dedup_shingles_append(const char *abstract, size_t len, int truncated,
+                                pg_buf *arena, size_t *at, pg_dedup_shingles *sh);
+/* The same from the whole abstract's shingle hashes full[0..n_full) (as
+ * pg_dedup_keys_seq gives them): a text not cut off is judged whole, so
+ * its shingles are those; a cut-off one is shingled again without its last
+ * word. */
+pg_err pg_dedup_shingles_reuse(const char *abstract, size_t len, int truncated,
+                               const uint64_t *full, size_t n_full, pg_buf *arena,
+                               size_t *at, pg_dedup_shingles *sh);
+
 typedef struct pg_dedup_text {
     pg_key key, norm_key;
     const char *title;          /* normalised (pg_normalize_key) */
@@ -326,6 +362,8 @@ typedef struct pg_dedup_text {
     const char *raw_title;      /* the title as given (its case tells coined
                                    names); NULL: the normalised title */
     size_t raw_title_len;
+    const pg_dedup_shingles *shingles;  /* of the abstract, when the caller
+                                           has them; NULL: computed */
 } pg_dedup_text;
 
 /* pg_dedup_add_text for a text described by t (copied; the caller keeps

@@ -147,6 +147,12 @@ static uint64_t lead_key(const char *key, size_t len)
 
 void pg_minhash_compute(const char *key, size_t len, pg_minhash *out)
 {
+    pg_minhash_compute_seq(key, len, out, NULL, 0, NULL);
+}
+
+void pg_minhash_compute_seq(const char *key, size_t len, pg_minhash *out,
+                            uint64_t *seq, size_t cap, size_t *n_seq)
+{
     unsigned char filled[PG_MINHASH_K];
     pgd_shingler it;
     uint64_t h;
@@ -155,8 +161,12 @@ void pg_minhash_compute(const char *key, size_t len, pg_minhash *out)
     memset(filled, 0, sizeof filled);
     for (uint32_t i = 0; i < PG_MINHASH_K; i++)
         out->v[i] = UINT64_MAX;
+    if (n_seq != NULL)
+        *n_seq = 0;
     pgd_shingler_init(&it, key, len);
     while (pgd_shingler_next(&it, &h)) {
+        if (n_seq != NULL && *n_seq < cap)
+            seq[(*n_seq)++] = h;
         /* The top bits choose the bin; within a bin the smallest hash wins,
          * which is a min over the remaining (independent) bits. */
         uint32_t bin = bin_of(h);

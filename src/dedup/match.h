@@ -75,6 +75,52 @@ pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head,
 /* 1 when the words phrase[0..n) occur, word-aligned, in key[0..len). */
 int pgd_phrase_in(const char *phrase, size_t n, const char *key, size_t len);
 
+/* ---- features (features.c) --------------------------------------------- */
+
+/* A word that tells documents of one title apart ("2" in "Llama 2", a part
+ * number, "erratum"), and the word before it. */
+typedef struct pgd_mark {
+    pgd_span w;
+    pgd_span prev;          /* n == 0 at the start of the title */
+} pgd_mark;
+
+#define PGD_MARKS_MAX 16
+
+/* What the comparisons need of one match item, computed once per item
+ * rather than once per compared pair: a text is compared with many
+ * candidates, and a kept candidate with many new texts.  Spans point into
+ * the item's title; the hash arrays live in `mem` (owned, reused by the
+ * next pgd_feat_make on the same struct; pgd_feat_release frees it). */
+typedef struct pgd_feat {
+    int ready;
+    /* The abstract's judged part (a cut-off one without its last word):
+     * its words, its 3-word shingle hashes (low 32 bits) in text order,
+     * and the same sorted without repeats. */
+    size_t words;
+    const uint32_t *seq, *set;
+    size_t n_seq, n_set;
+    size_t judged_len;          /* bytes of the abstract judged */
+    /* The title: content words, core words (heading words dropped), and
+     * what follows from them alone. */
+    pgd_title_words split, core;
+    int generic;
+    size_t spec, common;        /* pgd_title_specificity of the core */
+    pgd_mark marks[PGD_MARKS_MAX];
+    size_t n_marks;
+    uint32_t *mem;
+    size_t cap;
+} pgd_feat;
+
+/* Fills f from it (which must outlive f's spans).  PG_ERR_NOMEM: f's title
+ * part is still made, its abstract part is not (f->ready is 0). */
+pg_err pgd_feat_make(const pg_match_item *it, pgd_feat *f);
+/* Fills f from it and the shingles computed where the text was prepared
+ * (pg_dedup_shingles_append; sh's arrays are copied).  PG_ERR_NOMEM. */
+pg_err pgd_feat_adopt(const pg_match_item *it, const pg_dedup_shingles *sh, pgd_feat *f);
+/* Fills f's title part only (cannot fail). */
+void pgd_feat_title(const pg_match_item *it, pgd_feat *f);
+void pgd_feat_release(pgd_feat *f);
+
 /* ---- comparisons (compare.c) -------------------------------------------- */
 
 /* What two abstracts share. */

@@ -45,6 +45,7 @@ typedef struct scratch {
     pg_buf text;        /* a new text's data, when the producer had none */
     const char **url_v; /* the new text's URLs, sorted, each once */
     size_t n_urls, cap_urls;
+    pg_dedup_shingles sh;   /* the new text's shingles, when prepared */
 } scratch;
 
 static int str_order(const void *a, const void *b)
@@ -118,8 +119,14 @@ static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
         norm + pre->title_len + 1, pre->abstract_len, pre->truncated,
         rec->authors, rec->pub_year, rec->author_names, rec->venue,
         w->url_v, w->n_urls, pre->has_keys ? &pre->keys : NULL,
-        rec->title, rec->title_len,
+        rec->title, rec->title_len, NULL,
     };
+    if (pre->has_shingles) {
+        w->sh = pre->shingles;
+        w->sh.seq = (const uint32_t *)(const void *)(base + pre->shingles_at);
+        w->sh.set = w->sh.seq + w->sh.n_seq;
+        d.shingles = &w->sh;
+    }
     *dt = d;
     *is_new = rc == PG_OK;
     return rc;
@@ -168,7 +175,7 @@ static pg_err write_record(file_ctx *f, pg_dedup *d, scratch *w, const pg_record
 /* Reads every record of the source into the open file transaction. */
 static pg_err ingest_records(file_ctx *f, pg_ingest_result *res, pg_error *err)
 {
-    scratch w = { PG_BUF_INIT, NULL, 0, 0 };
+    scratch w = { PG_BUF_INIT, NULL, 0, 0, { 0, 0, 0, 0, NULL, NULL } };
     pg_dedup *d = NULL;
     int current = 1;
     pg_err rc = pg_dedup_attached(f->s, &d, err);

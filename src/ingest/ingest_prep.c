@@ -147,9 +147,21 @@ pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
     t->urls_len = arena->len - t->urls;
     if (keys) {
         const char *n = arena->data + t->norm;
-        pg_dedup_keys_of(n, t->title_len, n + t->title_len + 1, t->abstract_len,
-                         t->truncated, &t->keys);
+        /* One pass of shingling gives the keys and the verification's
+         * shingles (a key has at most one shingle a word, or one). */
+        size_t cap = t->abstract_len / 2 + 2, n_full = 0;
+        uint64_t *full = malloc(cap * sizeof *full);
+        if (full == NULL)
+            return PG_ERR_NOMEM;
+        pg_dedup_keys_seq(n, t->title_len, n + t->title_len + 1, t->abstract_len,
+                          t->truncated, &t->keys, full, cap, &n_full);
         t->has_keys = 1;
+        rc = pg_dedup_shingles_reuse(n + t->title_len + 1, t->abstract_len, t->truncated,
+                                     full, n_full, arena, &t->shingles_at, &t->shingles);
+        free(full);
+        if (rc != PG_OK)
+            return rc;
+        t->has_shingles = 1;
     }
     if (packer != NULL) {
         int compressed = 0;

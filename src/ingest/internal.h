@@ -58,6 +58,11 @@ typedef struct pgi_text {
     size_t packed_at, packed_len;
     int has_keys;           /* keys holds pg_dedup_keys_of() of the text */
     pg_dedup_keys keys;
+    int has_shingles;       /* shingles describes the abstract's shingles,
+                               whose arrays are at shingles_at (NULL
+                               pointers in shingles: the arena moves) */
+    size_t shingles_at;
+    pg_dedup_shingles shingles;
 } pgi_text;
 
 /* The raw content key of a record: title "\n" abstract, then the identity
@@ -66,7 +71,7 @@ pg_err pgi_raw_key(const pg_record *rec, pg_buf *scratch, pg_key *key);
 
 /* Appends to arena the data of rec's text as new and fills *t.  packer
  * non-NULL also packs the abstract; keys non-zero also computes the index
- * keys.  PG_ERR_NOMEM (no message) on failure. */
+ * keys and the abstract's shingles.  PG_ERR_NOMEM (no message) on failure. */
 pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
                         pg_packer *packer, int keys);
 

@@ -16,6 +16,7 @@
 #include "check.h"
 #include "papergraph/base.h"
 #include "dedup/internal.h"
+#include "dedup/match.h"
 
 /* ---- texts: already-normalised keys, one sentence per string ------------ */
 
@@ -173,6 +174,32 @@ static void check_case(const pair_case *c)
     CHECK(r1.why[0] != '\0');
     CHECK(strncmp(r1.why, c->same ? "same paper" : "different papers",
                   c->same ? 10 : 16) == 0);
+    /* Features computed once (as the dedup stage keeps them) decide
+     * exactly as features computed for the pair. */
+    pgd_feat fa, fb;
+    pg_match_result r3;
+    pg_match_item a = c->a, b = c->b;
+    memset(&fa, 0, sizeof fa);
+    memset(&fb, 0, sizeof fb);
+    CHECK_INT(pgd_feat_make(&a, &fa), PG_OK);
+    CHECK_INT(pgd_feat_make(&b, &fb), PG_OK);
+    a.feat = &fa;
+    b.feat = &fb;
+    CHECK_INT(pg_match_decide(&a, &b, NULL, &r3), PG_OK);
+    CHECK_INT(r3.same, r1.same);
+    CHECK_STR(r3.rule, r1.rule);
+    CHECK_STR(r3.why, r1.why);
+    CHECK(r3.abstract_jaccard == r1.abstract_jaccard);
+    /* A feature buffer is reused for the next item. */
+    CHECK_INT(pgd_feat_make(&a, &fb), PG_OK);
+    CHECK_INT(pgd_feat_make(&b, &fa), PG_OK);
+    a.feat = &fb;
+    b.feat = &fa;
+    CHECK_INT(pg_match_decide(&b, &a, NULL, &r3), PG_OK);
+    CHECK_INT(r3.same, r2.same);
+    CHECK_STR(r3.rule, r2.rule);
+    pgd_feat_release(&fa);
+    pgd_feat_release(&fb);
 }
 
 static int rule_known(const char *rule)

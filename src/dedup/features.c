@@ -1,0 +1,251 @@
+/*
+** features.c: what the comparisons need of one match item, computed once:
+** the abstract's shingle hashes (in text order and as a sorted set) and the
+** title's words, core words, specificity and marks.  A new text is compared
+** with every candidate, and a kept candidate with every new variant of its
+** paper: computing these per pair was most of the cost of verification.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedup/internal.h"
+#include "dedup/match.h"
+
+/* Words that make a different document of the same title: "Erratum: X",
+ * "Reply to X".  Sorted. */
+static const char *const marker_words[] = {
+    "addendum", "comment", "comments", "correction", "corrections",
+    "corrigendum", "errata", "erratum", "rejoinder", "reply", "response",
+    "retraction", "supplement", "supplementary",
+};
+
+/* Roman numerals of parts and volumes; "i", "v" and "x" only after
+ * "part" (alone they are words or initials). */
+static const char *const roman_words[] = {
+    "ii", "iii", "iv", "ix", "vi", "vii", "viii", "xi", "xii",
+};
+
+/* Collects the words that tell documents of one title apart: numbers
+ * ("Llama 2", "Llama 3"), part numbers and marker words. */
+static size_t title_marks(const char *s, size_t len, pgd_mark *out, size_t max)
+{
+    size_t pos = 0, n, k = 0;
+    int after_part = 0;
+    pgd_span prev = { s, 0 };
+    while ((n = pgd_next_word(s, len, &pos)) > 0 && k < max) {
+        pgd_span w = { s + pos, n };
+        pos += n;
+        if (pgd_is_number(w) || pgd_in_list(w, roman_words, NELEM(roman_words))
+            || pgd_in_list(w, marker_words, NELEM(marker_words)) || after_part) {
+            out[k].w = w;
+            out[k++].prev = prev;
+        }
+        after_part = n == 4 && memcmp(w.p, "part", 4) == 0;
+        prev = w;
+    }
+    return k;
+}
+
+/* Sorts v[0..n) with tmp[0..n) as scratch: a least-significant-digit radix
+ * sort, a byte a pass.  Every text is sorted once, and qsort's call per
+ * comparison cost more than the rest of the features together. */
+static void radix_sort(uint32_t *v, uint32_t *tmp, size_t n)
+{
+    uint32_t count[256];
+    uint32_t *from = v, *to = tmp;
+    for (int shift = 0; shift < 32; shift += 8) {
+        memset(count, 0, sizeof count);
+        for (size_t i = 0; i < n; i++)
+            count[(from[i] >> shift) & 255]++;
+        uint32_t sum = 0;
+        for (size_t d = 0; d < 256; d++) {
+            uint32_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[count[(from[i] >> shift) & 255]++] = from[i];
+        uint32_t *t = from;
+        from = to;
+        to = t;
+    }
+    /* Four passes leave the result back in v. */
+}
+
+/* Sorts v[0..n) (tmp: n words of scratch): small arrays by insertion. */
+static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
+{
+    if (n > 64) {
+        radix_sort(v, tmp, n);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        for (; j > 0 && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+/* Shingles of the judged part of an abstract (a cut-off one without its
+ * last word): *words and *judged_len, and room enough for them (the number
+ * of words, at least one shingle's). */
+static size_t judged(const char *s, size_t len, int truncated, size_t *words,
+                     size_t *judged_len)
+{
+    len = s != NULL ? len : 0;
+    if (truncated)
+        len = pgd_drop_last_word(s, len);
+    *judged_len = len;
+    *words = pgd_count_words(s, len);
+    /* A key of w words has max(w - 2, 1) shingles (one for a short one). */
+    return *words > PG_SHINGLE_WORDS ? *words : PG_SHINGLE_WORDS;
+}
+
+/* The shingle hashes of s[0..len) in text order into seq (at most `most`),
+ * and sorted without repeats into set (tmp: most words of scratch). */
+static void shingle(const char *s, size_t len, size_t most, uint32_t *seq, uint32_t *set,
+                    uint32_t *tmp, size_t *n_seq, size_t *n_set)
+{
+    size_t n = 0;
+    pgd_shingler sh;
+    uint64_t h;
+    pgd_shingler_init(&sh, s, len);
+    while (n < most && pgd_shingler_next(&sh, &h))
+        seq[n++] = (uint32_t)h;
+    memcpy(set, seq, n * sizeof *set);
+    sort_u32(set, tmp, n);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || set[u - 1] != set[i])
+            set[u++] = set[i];
+    *n_seq = n;
+    *n_set = u;
+}
+
+static pg_err reserve(pgd_feat *f, size_t words)
+{
+    if (words <= f->cap)
+        return PG_OK;
+    uint32_t *m = realloc(f->mem, words * sizeof *m);
+    if (m == NULL)
+        return PG_ERR_NOMEM;
+    f->mem = m;
+    f->cap = words;
+    return PG_OK;
+}
+
+/* The judged abstract's shingles into f->mem: the sequence, then the set. */
+static pg_err abstract_feat(const pg_match_item *it, pgd_feat *f)
+{
+    size_t most = judged(it->abstract, it->abstract_len, it->truncated, &f->words,
+                         &f->judged_len);
+    if (reserve(f, 3 * most) != PG_OK)
+        return PG_ERR_NOMEM;
+    uint32_t *seq = f->mem, *set = f->mem + most;
+    shingle(it->abstract, f->judged_len, most, seq, set, f->mem + 2 * most, &f->n_seq,
+            &f->n_set);
+    f->seq = seq;
+    f->set = set;
+    return PG_OK;
+}
+
+pg_err pg_dedup_shingles_append(const char *abstract, size_t len, int truncated,
+                                pg_buf *arena, size_t *at, pg_dedup_shingles *sh)
+{
+    /* The abstract may lie in the arena, which may move as it grows. */
+    int inside = abstract != NULL && arena->data != NULL && abstract >= arena->data
+                 && abstract < arena->data + arena->len;
+    size_t off = inside ? (size_t)(abstract - arena->data) : 0;
+    size_t most = judged(abstract, len, truncated, &sh->words, &sh->judged_len);
+    size_t pad = (4 - arena->len % 4) % 4;
+    if (pg_buf_reserve(arena, pad + 3 * most * sizeof(uint32_t)) != PG_OK)
+        return PG_ERR_NOMEM;
+    if (inside)
+        abstract = arena->data + off;
+    arena->len += pad;
+    *at = arena->len;
+    uint32_t *seq = (uint32_t *)(void *)(arena->data + *at);
+    shingle(abstract, sh->judged_len, most, seq, seq + most, seq + 2 * most, &sh->n_seq,
+            &sh->n_set);
+    /* The set right after the sequence, the scratch given back. */
+    memmove(seq + sh->n_seq, seq + most, sh->n_set * sizeof *seq);
+    arena->len += (sh->n_seq + sh->n_set) * sizeof *seq;
+    arena->data[arena->len] = '\0';
+    sh->seq = sh->set = NULL;
+    return PG_OK;
+}
+
+pg_err pg_dedup_shingles_reuse(const char *abstract, size_t len, int truncated,
+                               const uint64_t *full, size_t n_full, pg_buf *arena,
+                               size_t *at, pg_dedup_shingles *sh)
+{
+    if (truncated || full == NULL)
+        return pg_dedup_shingles_append(abstract, len, truncated, arena, at, sh);
+    size_t most = judged(abstract, len, 0, &sh->words, &sh->judged_len);
+    if (n_full > most)
+        return PG_ERR_INTERNAL;     /* not the hashes of this abstract */
+    size_t pad = (4 - arena->len % 4) % 4;
+    if (pg_buf_reserve(arena, pad + 3 * most * sizeof(uint32_t)) != PG_OK)
+        return PG_ERR_NOMEM;
+    arena->len += pad;
+    *at = arena->len;
+    uint32_t *seq = (uint32_t *)(void *)(arena->data + *at);
+    uint32_t *set = seq + n_full, *tmp = set + n_full;
+    for (size_t i = 0; i < n_full; i++)
+        seq[i] = set[i] = (uint32_t)full[i];
+    sort_u32(set, tmp, n_full);
+    size_t u = 0;
+    for (size_t i = 0; i < n_full; i++)
+        if (u == 0 || set[u - 1] != set[i])
+            set[u++] = set[i];
+    sh->n_seq = n_full;
+    sh->n_set = u;
+    arena->len += (sh->n_seq + sh->n_set) * sizeof *seq;
+    arena->data[arena->len] = '\0';
+    sh->seq = sh->set = NULL;
+    return PG_OK;
+}
+
+pg_err pgd_feat_adopt(const pg_match_item *it, const pg_dedup_shingles *sh, pgd_feat *f)
+{
+    f->ready = 0;
+    pgd_feat_title(it, f);
+    if (reserve(f, sh->n_seq + sh->n_set) != PG_OK)
+        return PG_ERR_NOMEM;
+    memcpy(f->mem, sh->seq, sh->n_seq * sizeof *f->mem);
+    memcpy(f->mem + sh->n_seq, sh->set, sh->n_set * sizeof *f->mem);
+    f->seq = f->mem;
+    f->set = f->mem + sh->n_seq;
+    f->n_seq = sh->n_seq;
+    f->n_set = sh->n_set;
+    f->words = sh->words;
+    f->judged_len = sh->judged_len;
+    f->ready = 1;
+    return PG_OK;
+}
+
+void pgd_feat_title(const pg_match_item *it, pgd_feat *f)
+{
+    pgd_title_split(it->title, it->title_len, &f->split);
+    pgd_title_core(&f->split, &f->core);
+    f->generic = pgd_title_is_generic(&f->split);
+    f->spec = pgd_title_specificity(&f->core, &f->common);
+    f->n_marks = title_marks(it->title, it->title_len, f->marks, PGD_MARKS_MAX);
+}
+
+pg_err pgd_feat_make(const pg_match_item *it, pgd_feat *f)
+{
+    f->ready = 0;
+    pgd_feat_title(it, f);
+    pg_err e = abstract_feat(it, f);
+    f->ready = e == PG_OK;
+    return e;
+}
+
+void pgd_feat_release(pgd_feat *f)
+{
+    free(f->mem);
+    memset(f, 0, sizeof *f);
+}
