@@ -71,8 +71,9 @@ typedef struct prepared {
  * change; their occurrence metadata can grow, so an ingester forgets a
  * text's slot when it adds an occurrence of it (pg_dedup_forget).  The
  * ingest's dedup lives as long as the connection (pg_dedup_attached), so
- * the variants of earlier files stay cached: about 8,000 texts. */
-#define CACHE_SLOTS 8192
+ * the variants of earlier files stay cached.  A slot keeps the normalised
+ * text and its features, not the raw text: about 5 KB. */
+#define CACHE_SLOTS 32768
 /* Most candidates are ruled out by their sketch alone, and a text placed
  * long ago (out of the cache above) is still a candidate of later ones:
  * its sketch costs a query.  Sketches are small and a text's
@@ -255,6 +256,10 @@ static pg_err prepare(pg_store *s, pg_key key, prepared *p, pg_error *err)
         e = make_item(p, NULL);
     if (e != PG_OK)
         return pg_error_set(err, e, "out of memory");
+    /* The raw title and abstract are not compared: a kept text is lean. */
+    free(p->info.title);
+    free(p->info.abstract);
+    p->info.title = p->info.abstract = NULL;
     return PG_OK;
 }
 
@@ -549,6 +554,8 @@ static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *
         return PG_OK;
     d->cached[slot] = 0;
     pg_err e = prepare(d->s, key, p, err);
+    if (e == PG_OK)
+        pgd_feat_shrink(&p->feat);
     d->cached[slot] = e == PG_OK;
     return e;
 }
@@ -722,6 +729,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
         sketch_keep(d, text, &d->self.sk);
         size_t slot = cache_slot(text);
         prepared old = d->cache[slot];
+        pgd_feat_shrink(&d->self.feat);
         d->cache[slot] = d->self;
         d->self = old;          /* released by the next prepare */
         d->cached[slot] = 1;

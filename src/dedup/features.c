@@ -244,6 +244,21 @@ pg_err pgd_feat_make(const pg_match_item *it, pgd_feat *f)
     return e;
 }
 
+void pgd_feat_shrink(pgd_feat *f)
+{
+    if (!f->ready || f->mem == NULL || f->seq != f->mem)
+        return;
+    size_t n = f->n_seq + f->n_set;
+    memmove(f->mem + f->n_seq, f->set, f->n_set * sizeof *f->mem);
+    uint32_t *m = realloc(f->mem, (n ? n : 1) * sizeof *m);
+    if (m != NULL) {
+        f->mem = m;
+        f->cap = n ? n : 1;
+    }
+    f->seq = f->mem;
+    f->set = f->mem + f->n_seq;
+}
+
 void pgd_feat_release(pgd_feat *f)
 {
     free(f->mem);

@@ -119,6 +119,8 @@ pg_err pgd_feat_make(const pg_match_item *it, pgd_feat *f);
 pg_err pgd_feat_adopt(const pg_match_item *it, const pg_dedup_shingles *sh, pgd_feat *f);
 /* Fills f's title part only (cannot fail). */
 void pgd_feat_title(const pg_match_item *it, pgd_feat *f);
+/* Gives back f's scratch: for features kept long. */
+void pgd_feat_shrink(pgd_feat *f);
 void pgd_feat_release(pgd_feat *f);
 
 /* ---- comparisons (compare.c) -------------------------------------------- */
