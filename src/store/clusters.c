@@ -20,6 +20,12 @@ static const char rename_paper_sql[] =
 static const char paper_of_sql[] =
     "SELECT c.paper_id FROM texts AS t JOIN clusters AS c ON c.text_id = t.id"
     " WHERE t.key = ?1";
+static const char add_match_ids_sql[] =
+    "INSERT OR REPLACE INTO matches (a, b, rule, score)"
+    " VALUES (min(?1, ?2), max(?1, ?2), ?3, ?4)";
+static const char set_paper_id_sql[] =
+    "INSERT OR REPLACE INTO clusters (text_id, paper_id) VALUES (?1, ?2)";
+static const char paper_of_id_sql[] = "SELECT paper_id FROM clusters WHERE text_id = ?1";
 static const char get_setting_sql[] = "SELECT value FROM settings WHERE key = ?1";
 static const char set_setting_sql[] =
     "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)";
@@ -94,6 +100,55 @@ pg_err pg_store_paper_of(pg_store *s, pg_key text, char id[PG_ID_HEX],
     sqlite3_stmt *st = pgs_key_step(s, paper_of_sql, text, kb, &rc, err);
     if (st == NULL)
         return PG_ERR_DB;
+    if (rc == SQLITE_ROW)
+        snprintf(id, PG_ID_HEX, "%s", pgs_col_str(st, 0));
+    else if (rc != SQLITE_DONE)
+        e = pgs_db_fail(s, rc, "cannot read a paper", err);
+    pgs_stmt_done(st);
+    return e;
+}
+
+pg_err pg_store_add_match_ids(pg_store *s, long long a, long long b, const char *rule,
+                              double score, pg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    pg_err e = write_stmt(s, add_match_ids_sql, &st, err);
+    if (e != PG_OK)
+        return e;
+    int rc = SQLITE_OK;
+    pgs_bind_int(st, 1, a, &rc);
+    pgs_bind_int(st, 2, b, &rc);
+    pgs_bind_str(st, 3, rule, &rc);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_double(st, 4, score);
+    return exec_bound(s, st, rc, "cannot record a match", err);
+}
+
+pg_err pg_store_set_paper_id(pg_store *s, long long text, const char *paper_id,
+                             pg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    pg_err e = write_stmt(s, set_paper_id_sql, &st, err);
+    if (e != PG_OK)
+        return e;
+    int rc = SQLITE_OK;
+    pgs_bind_int(st, 1, text, &rc);
+    pgs_bind_str(st, 2, paper_id, &rc);
+    return exec_bound(s, st, rc, "cannot record a paper", err);
+}
+
+pg_err pg_store_paper_of_id(pg_store *s, long long text, char id[PG_ID_HEX],
+                            pg_error *err)
+{
+    pg_err e = PG_OK;
+    int rc = SQLITE_OK;
+    id[0] = '\0';
+    sqlite3_stmt *st = pgs_kept(s, paper_of_id_sql, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    pgs_bind_int(st, 1, text, &rc);
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
     if (rc == SQLITE_ROW)
         snprintf(id, PG_ID_HEX, "%s", pgs_col_str(st, 0));
     else if (rc != SQLITE_DONE)
