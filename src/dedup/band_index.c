@@ -83,25 +83,25 @@ static const char *const bands_sql[BS_COUNT] = {
     [BS_OLD_BUCKETS] = "SELECT bucket, pairs FROM band_buckets_v7",
 };
 
-pg_stmt *pgb_stmt(pg_store *s, bands *b, int id, pg_error *err)
+pg_stmt *pgb_stmt(pg_store *s, band_index *b, int id, pg_error *err)
 {
     if (b->st[id] == NULL)
         b->st[id] = pg_store_stmt(s, bands_sql[id], err);
     return b->st[id];
 }
 
-size_t pgb_merge_size(const bands *b)
+size_t pgb_merge_size(const band_index *b)
 {
     return b->merge_keys ? b->merge_keys : MERGE_KEYS_DEFAULT;
 }
 
 /* ---- the pending level ------------------------------------------------- */
 
-static void cache_drop(bands *b);
+static void cache_drop(band_index *b);
 
 /* Puts a pair in the first free slot of its run (there is one: the table
  * is at most half full). */
-static void slot_put(bands *b, uint64_t band, uint32_t text)
+static void slot_put(band_index *b, uint64_t band, uint32_t text)
 {
     size_t mask = b->n_slots - 1;
     size_t i = pgb_hash_slot(b, band);
@@ -113,7 +113,7 @@ static void slot_put(bands *b, uint64_t band, uint32_t text)
 
 /* Makes the table n slots (a power of two, more than twice the pairs) and
  * puts every held pair back. */
-static pg_err rehash(bands *b, size_t n)
+static pg_err rehash(band_index *b, size_t n)
 {
     pend_slot *old = b->slots;
     size_t n_old = b->n_slots;
@@ -149,7 +149,7 @@ static pg_err reserve(void **v, size_t *cap, size_t want, size_t size)
  * many slots as pairs, and grows only when the pairs pass half of it (a
  * file's keys can pass the merge size before its commit merges them):
  * each doubling moves every pair. */
-pg_err pgb_pend_add(bands *b, long long id, const uint64_t *keys, size_t n,
+pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n,
                     size_t expect)
 {
     if (b->n_texts >= NONE || b->n_pairs + n >= NONE / 2)
@@ -175,7 +175,7 @@ pg_err pgb_pend_add(bands *b, long long id, const uint64_t *keys, size_t n,
     return PG_OK;
 }
 
-static void pend_clear(bands *b)
+static void pend_clear(band_index *b)
 {
     if (b->n_pairs > 0 && b->slots != NULL)
         memset(b->slots, 0xff, b->n_slots * sizeof *b->slots);
@@ -196,7 +196,7 @@ static pg_err indexed_upto(pg_store *s, long long *upto, pg_error *err)
  * deletes the rows it merged, so when another connection has merged since
  * this one last looked ("bands.indexed" moved), the buckets cached here may
  * lack keys no longer pending: they are dropped and read again. */
-static pg_err load_pending(pg_store *s, bands *b, pg_error *err)
+static pg_err load_pending(pg_store *s, band_index *b, pg_error *err)
 {
     long long indexed = 0;
     pg_err e = indexed_upto(s, &indexed, err);
@@ -238,7 +238,7 @@ static pg_err load_pending(pg_store *s, bands *b, pg_error *err)
 /* ---- the bucket cache -------------------------------------------------- */
 
 /* Forgets every cached bucket. */
-static void cache_drop(bands *b)
+static void cache_drop(band_index *b)
 {
     if (b->cache == NULL)
         return;
@@ -247,7 +247,7 @@ static void cache_drop(bands *b)
     b->cache_bytes = 0;
 }
 
-void pgb_cache_keep(bands *b, size_t i, bucket *bk)
+void pgb_cache_keep(band_index *b, size_t i, bucket *bk)
 {
     if (b->cache == NULL && (b->cache = calloc(N_BUCKETS, sizeof *b->cache)) == NULL)
         return;
@@ -263,7 +263,7 @@ void pgb_cache_keep(bands *b, size_t i, bucket *bk)
     *bk = (bucket){ NULL, NULL, 0, 0 };
 }
 
-pg_err pgb_bucket_read(pg_store *s, bands *b, size_t i, bucket *out, pg_error *err)
+pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err)
 {
     *out = (bucket){ NULL, NULL, 0, 0 };
     pg_stmt *st = pgb_stmt(s, b, BS_BUCKET_GET, err);
@@ -297,7 +297,7 @@ static int pair_order(const void *a, const void *b)
 
 /* Writes the merge of bucket i's stored pairs and new[0..n) (sorted, one
  * bucket's) back, and keeps the result in the cache. */
-static pg_err merge_bucket(pg_store *s, bands *b, size_t i, const band_pair *new,
+static pg_err merge_bucket(pg_store *s, band_index *b, size_t i, const band_pair *new,
                            size_t n, pg_buf *out, pg_error *err)
 {
     bucket old = { NULL, NULL, 0, 0 }, m;
@@ -350,7 +350,7 @@ static pg_err merge_bucket(pg_store *s, bands *b, size_t i, const band_pair *new
 
 /* Merges every pending pair into the buckets, in key order, and drops the
  * merged band_pending rows. */
-static pg_err merge_pending(pg_store *s, bands *b, pg_error *err)
+static pg_err merge_pending(pg_store *s, band_index *b, pg_error *err)
 {
     band_pair *sorted = malloc((b->n_pairs ? b->n_pairs : 1) * sizeof *sorted);
     size_t *start = calloc(N_BUCKETS + 1, sizeof *start);
@@ -408,7 +408,7 @@ static pg_err merge_pending(pg_store *s, bands *b, pg_error *err)
 
 /* Merges the pending level when it is full, or always when force; once per
  * transaction. */
-static pg_err merge_if(pg_store *s, bands *b, int force, pg_error *err)
+static pg_err merge_if(pg_store *s, band_index *b, int force, pg_error *err)
 {
     if (b->merged || b->n_pairs == 0 || (!force && b->n_pairs < pgb_merge_size(b)))
         return PG_OK;
@@ -419,7 +419,7 @@ static pg_err merge_if(pg_store *s, bands *b, int force, pg_error *err)
 
 static pg_err on_begin(void *ctx, pg_store *s, pg_error *err)
 {
-    bands *b = ctx;
+    band_index *b = ctx;
     b->merged = 0;
     pg_err e = b->repacked ? PG_OK : pgb_repack_v7(s, b, err);
     if (e != PG_OK)
@@ -443,7 +443,7 @@ static pg_err on_precommit(void *ctx, pg_store *s, pg_error *err)
 
 static void on_committed(void *ctx, pg_store *s)
 {
-    bands *b = ctx;
+    band_index *b = ctx;
     (void)s;
     if (b->merged)
         pend_clear(b);
@@ -456,7 +456,7 @@ static void on_committed(void *ctx, pg_store *s)
  * rare (an error, a file committed meanwhile by another process). */
 static void on_rolled_back(void *ctx, pg_store *s)
 {
-    bands *b = ctx;
+    band_index *b = ctx;
     (void)s;
     pend_clear(b);
     cache_drop(b);          /* it may hold buckets of a rolled-back merge */
@@ -469,7 +469,7 @@ static void on_rolled_back(void *ctx, pg_store *s)
 
 static void on_free(void *ctx)
 {
-    bands *b = ctx;
+    band_index *b = ctx;
     cache_drop(b);
     free(b->cache);
     free(b->slots);
@@ -481,9 +481,9 @@ static const pg_tx_hooks bands_hooks = {
     on_begin, on_precommit, on_committed, on_rolled_back, on_free,
 };
 
-pg_err pgb_of(pg_store *s, bands **out, pg_error *err)
+pg_err pgb_of(pg_store *s, band_index **out, pg_error *err)
 {
-    bands *b = pg_store_tx_ctx(s, &bands_hooks);
+    band_index *b = pg_store_tx_ctx(s, &bands_hooks);
     *out = b;
     if (b != NULL)
         return PG_OK;
@@ -504,7 +504,7 @@ pg_err pgb_of(pg_store *s, bands **out, pg_error *err)
 
 pg_err pg_bands_set_merge_keys(pg_store *s, size_t keys, pg_error *err)
 {
-    bands *b = NULL;
+    band_index *b = NULL;
     pg_err e = pgb_of(s, &b, err);
     if (e == PG_OK)
         b->merge_keys = keys;
@@ -513,7 +513,7 @@ pg_err pg_bands_set_merge_keys(pg_store *s, size_t keys, pg_error *err)
 
 pg_err pg_bands_merge(pg_store *s, pg_error *err)
 {
-    bands *b = NULL;
+    band_index *b = NULL;
     pg_err e = pg_store_tx_begin(s, err);
     if (e == PG_OK)
         e = pgb_of(s, &b, err);
@@ -527,7 +527,7 @@ pg_err pg_bands_merge(pg_store *s, pg_error *err)
 
 pg_err pg_bands_clear(pg_store *s, pg_error *err)
 {
-    bands *b = NULL;
+    band_index *b = NULL;
     pg_err e = pgb_of(s, &b, err);
     if (e == PG_OK)
         e = pg_store_exec(s, "DELETE FROM band_buckets", "cannot clear band keys", err);

@@ -73,7 +73,7 @@ pg_err pg_bands_add(pg_store *s, pg_key text, const uint64_t *keys, size_t n,
 {
     long long id = 0;
     unsigned char blob[8 * PG_BANDS_MAX];
-    bands *b = NULL;
+    band_index *b = NULL;
     if (n > PG_BANDS_MAX)
         return pg_error_set(err, PG_ERR_USAGE, "%s: too many band keys",
                             pg_store_path(s));
@@ -133,7 +133,7 @@ pg_err pg_bands_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
                        pg_error *err)
 {
     unsigned char kb[16];
-    bands *b = NULL;
+    band_index *b = NULL;
     pg_stmt *st = NULL;
     int rc = 0;
     *found = 0;
@@ -149,7 +149,7 @@ pg_err pg_bands_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
 pg_err pg_bands_sketch_id(pg_store *s, long long text, pg_buf *out, int *found,
                           pg_error *err)
 {
-    bands *b = NULL;
+    band_index *b = NULL;
     pg_stmt *st = NULL;
     int rc = 0;
     *found = 0;
@@ -166,7 +166,7 @@ pg_err pg_bands_sketch_id(pg_store *s, long long text, pg_buf *out, int *found,
 
 /* Bucket i, from the cache or read (and cached); *tmp receives the bucket
  * to free when it could not be cached. */
-static pg_err bucket_get(pg_store *s, bands *b, size_t i, const bucket **out,
+static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const bucket **out,
                          bucket *tmp, pg_error *err)
 {
     if (b->cache != NULL && b->cache[i].cached) {
@@ -186,7 +186,7 @@ static pg_err bucket_get(pg_store *s, bands *b, size_t i, const bucket **out,
 
 /* Appends to out the texts in the buckets under band (at most
  * BAND_FANOUT_MAX, lowest ids first). */
-static pg_err bucket_texts(pg_store *s, bands *b, uint64_t band, pg_idvec *out,
+static pg_err bucket_texts(pg_store *s, band_index *b, uint64_t band, pg_idvec *out,
                            pg_error *err)
 {
     const bucket *bk = NULL;
@@ -224,7 +224,7 @@ static int desc_order(const void *a, const void *b)
 
 /* Appends to out the pending texts under band: at most BAND_FANOUT_MAX,
  * the latest held first. */
-static pg_err pending_texts(const bands *b, uint64_t band, pg_idvec *out)
+static pg_err pending_texts(const band_index *b, uint64_t band, pg_idvec *out)
 {
     size_t mask = b->n_slots - 1, from = out->n, taken = 0;
     size_t i = pgb_hash_slot(b, band);
@@ -294,7 +294,7 @@ pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
 {
     unsigned char kb[16];
     size_t from = out->n;
-    bands *b = NULL;
+    band_index *b = NULL;
     pg_stmt *st = NULL;
     pg_err e = pgb_of(s, &b, err);
     if (e == PG_OK && (st = pgb_stmt(s, b, BS_NORM_TEXTS, err)) == NULL)

@@ -154,7 +154,7 @@ static int pair_cmp(const void *a, const void *b)
 }
 
 /* Writes one schema-7 bucket (p[0..len), 16-byte pairs) in the new form. */
-static pg_err repack_one(pg_store *s, bands *b, long long i, const unsigned char *p,
+static pg_err repack_one(pg_store *s, band_index *b, long long i, const unsigned char *p,
                          size_t len, pg_buf *out, pg_error *err)
 {
     size_t n = len / 16, w = 0;
@@ -197,7 +197,7 @@ static pg_err repack_one(pg_store *s, bands *b, long long i, const unsigned char
     return pg_stmt_exec(s, st, rc, "cannot convert band keys", err);
 }
 
-pg_err pgb_repack_v7(pg_store *s, bands *b, pg_error *err)
+pg_err pgb_repack_v7(pg_store *s, band_index *b, pg_error *err)
 {
     pg_stmt *st = pgb_stmt(s, b, BS_OLD_TABLE, err);
     if (st == NULL)

@@ -62,7 +62,7 @@ enum {
 
 /* The band index of one connection: the pending level in memory, the
  * buckets read, and the statements. */
-typedef struct bands {
+typedef struct band_index {
     pend_slot *slots;           /* n_slots, a power of two, or NULL */
     size_t n_slots, n_pairs;
     long long *texts;           /* the ids of the pending texts, as held */
@@ -80,22 +80,22 @@ typedef struct bands {
     size_t cache_bytes;
     size_t merge_keys;          /* pg_bands_set_merge_keys; 0: the default */
     pg_stmt *st[BS_COUNT];      /* kept by the store; NULL until first used */
-} bands;
+} band_index;
 
 /* The band index of s, made (and hooked to s's transactions) on first use. */
-pg_err pgb_of(pg_store *s, bands **out, pg_error *err);
+pg_err pgb_of(pg_store *s, band_index **out, pg_error *err);
 /* The kept statement id of the index. */
-pg_stmt *pgb_stmt(pg_store *s, bands *b, int id, pg_error *err);
+pg_stmt *pgb_stmt(pg_store *s, band_index *b, int id, pg_error *err);
 /* Pending keys that make a merge. */
-size_t pgb_merge_size(const bands *b);
+size_t pgb_merge_size(const band_index *b);
 /* Adds one text's keys to the in-memory level (PG_ERR_NOMEM). */
-pg_err pgb_pend_add(bands *b, long long id, const uint64_t *keys, size_t n,
+pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n,
                     size_t expect);
 /* Reads bucket i from the database into *out (owned by the caller, freed
  * with pgb_bucket_free; n 0 when the bucket has no row). */
-pg_err pgb_bucket_read(pg_store *s, bands *b, size_t i, bucket *out, pg_error *err);
+pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err);
 /* Keeps bucket i (taking its arrays) in the cache while there is room. */
-void pgb_cache_keep(bands *b, size_t i, bucket *bk);
+void pgb_cache_keep(band_index *b, size_t i, bucket *bk);
 
 /* ---- the stored form of a bucket (band_pack.c) ---- */
 
@@ -110,12 +110,12 @@ pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out);
 pg_err pgb_bucket_unpack(const unsigned char *p, size_t len, size_t i, bucket *out);
 /* Converts the schema-7 buckets (band_buckets_v7, 16-byte pairs) into
  * band_buckets and drops them, inside the open write transaction. */
-pg_err pgb_repack_v7(pg_store *s, bands *b, pg_error *err);
+pg_err pgb_repack_v7(pg_store *s, band_index *b, pg_error *err);
 
 /* The first pending slot to probe for a band.  Band keys are already
  * hashes: the low bits will do, mixed once so a caller's structured keys
  * cannot make runs long. */
-static inline size_t pgb_hash_slot(const bands *b, uint64_t band)
+static inline size_t pgb_hash_slot(const band_index *b, uint64_t band)
 {
     band ^= band >> 29;
     band *= 0xbf58476d1ce4e5b9ULL;

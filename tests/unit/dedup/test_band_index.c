@@ -1,8 +1,10 @@
 /*
 ** test_band_index.c: unit tests of the band index (src/dedup/band_index.c,
-** band_lookup.c) over a real store: keys written once, candidates from both
-** levels across merges and connections, and the index following the
-** store's transactions (a rollback forgets what it added).
+** band_lookup.c, band_pack.c) over a real store: keys written once and
+** stored once, candidates from both levels across merges and connections,
+** the packed form of a bucket, the fan-out limit, the index following the
+** store's transactions (a rollback forgets what it added), and a schema-7
+** database converted with the same candidates.
 **
 ** Every database lives in a mkdtemp() directory that is removed at the end.
 */
@@ -14,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dedup/bands.h"
 #include "dedup/internal.h"
 #include "check.h"
 #include "sql_exec.h"
@@ -114,10 +117,20 @@ static void put_banded(pg_store *s, const char *title, const uint64_t *bands, si
     pg_buf_release(&dup_path);
 }
 
-static int has_key(const pg_keyvec *kv, pg_key k)
+/* The id of a stored text. */
+static long long id_of(pg_store *s, pg_key k)
 {
-    for (size_t i = 0; i < kv->n; i++)
-        if (pg_key_cmp(kv->v[i], k) == 0)
+    long long id = 0;
+    pg_error err;
+    CHECK_INT(pg_store_text_id(s, k, &id, &err), PG_OK);
+    CHECK(id > 0);
+    return id;
+}
+
+static int has_id(const pg_idvec *iv, long long id)
+{
+    for (size_t i = 0; i < iv->n; i++)
+        if (iv->v[i] == id)
             return 1;
     return 0;
 }
@@ -128,7 +141,7 @@ static void test_bands_once(void)
 {
     char path[PATH_MAX];
     pg_error err;
-    pg_keyvec cand = { 0 };
+    pg_idvec cand = PG_IDVEC_INIT;
     long long fid = 0;
     const uint64_t bands[2] = { 0x1111000000000001ULL, 0x2222000000000002ULL };
     const uint64_t other[1] = { 0x3333000000000003ULL };
@@ -138,18 +151,22 @@ static void test_bands_once(void)
         return;
     pg_key a, self = pg_key_of("x", 1);
     put_banded(s, "placed once", bands, 2, &a);
+    long long aid = id_of(s, a);
     CHECK_INT(pg_store_file_begin(s, "again.txt", "listing", &fid, &err), PG_OK);
     CHECK(pg_bands_add(s, a, other, 1, NULL, 0, &err) != PG_OK);
     CHECK(strstr(err.msg, "band keys") != NULL);
     pg_store_file_rollback(s);
     CHECK_INT(pg_store_file_begin(s, "look.txt", "listing", &fid, &err), PG_OK);
-    CHECK_INT(pg_bands_candidates(s, self, self, bands, 2, &cand, &err), PG_OK);
-    CHECK(has_key(&cand, a));
+    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 2, &cand, &err), PG_OK);
+    CHECK(cand.n == 1 && has_id(&cand, aid));
     cand.n = 0;
-    CHECK_INT(pg_bands_candidates(s, self, self, other, 1, &cand, &err), PG_OK);
+    /* Not itself: the same keys asked for by the text. */
+    CHECK_INT(pg_bands_candidates(s, aid, self, bands, 2, &cand, &err), PG_OK);
+    CHECK_INT(cand.n, 0);
+    CHECK_INT(pg_bands_candidates(s, 0, self, other, 1, &cand, &err), PG_OK);
     CHECK_INT(cand.n, 0);
     pg_store_file_rollback(s);
-    pg_keyvec_release(&cand);
+    pg_idvec_release(&cand);
     pg_store_close(s);
 }
 
@@ -173,7 +190,7 @@ static void test_band_merges(void)
     put_banded(s, "second text", b_bands, 2, &b);
     pg_store_close(s);
     for (int fresh = 0; fresh < 2; fresh++) {
-        pg_keyvec kv = { 0 };
+        pg_idvec kv = PG_IDVEC_INIT;
         pg_error err;
         long long fid = 0;
         if ((s = open_ok(path)) == NULL)
@@ -186,16 +203,15 @@ static void test_band_merges(void)
             put_banded(s, "third text", c_bands, 1, &c);
         }
         CHECK_INT(pg_store_file_begin(s, "look.txt", "listing", &fid, &err), PG_OK);
-        CHECK_INT(pg_bands_candidates(s, none, none, &shared, 1, &kv, &err), PG_OK);
-        CHECK(has_key(&kv, a));
-        CHECK(has_key(&kv, b));
+        CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, &kv, &err), PG_OK);
         CHECK_INT(kv.n, 2);
+        CHECK(kv.n == 2 && kv.v[0] == id_of(s, a) && kv.v[1] == id_of(s, b));
         /* 0x1111, 0x2222 and 0x3333 share bucket 0, merged three times. */
         kv.n = 0;
-        CHECK_INT(pg_bands_candidates(s, none, none, &a_bands[1], 1, &kv, &err), PG_OK);
-        CHECK(kv.n == 1 && has_key(&kv, a));
+        CHECK_INT(pg_bands_candidates(s, 0, none, &a_bands[1], 1, &kv, &err), PG_OK);
+        CHECK(kv.n == 1 && has_id(&kv, id_of(s, a)));
         pg_store_file_rollback(s);
-        pg_keyvec_release(&kv);
+        pg_idvec_release(&kv);
         pg_store_close(s);
     }
     CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets"), 2);
@@ -208,7 +224,7 @@ static void test_bands_rollback(void)
 {
     char path[PATH_MAX];
     pg_error err;
-    pg_keyvec cand = PG_KEYVEC_INIT;
+    pg_idvec cand = PG_IDVEC_INIT;
     pg_buf sk = PG_BUF_INIT;
     long long fid = 0;
     int found = 1;
@@ -223,19 +239,27 @@ static void test_bands_rollback(void)
     CHECK_INT(pg_bands_add(s, k, bands, 1, sketch, sizeof sketch, &err), PG_OK);
     CHECK_INT(pg_bands_sketch(s, k, &sk, &found, &err), PG_OK);
     CHECK(found && sk.len == sizeof sketch && memcmp(sk.data, sketch, 4) == 0);
-    CHECK_INT(pg_bands_candidates(s, self, self, bands, 1, &cand, &err), PG_OK);
+    long long kid = id_of(s, k);
+    found = 0;
+    pg_buf_reset(&sk);
+    CHECK_INT(pg_bands_sketch_id(s, kid, &sk, &found, &err), PG_OK);
+    CHECK(found && sk.len == sizeof sketch && memcmp(sk.data, sketch, 4) == 0);
+    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, &cand, &err), PG_OK);
     CHECK_INT(cand.n, 1);
     pg_store_file_rollback(s);
     cand.n = 0;
-    CHECK_INT(pg_bands_candidates(s, self, self, bands, 1, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, &cand, &err), PG_OK);
     CHECK_INT(cand.n, 0);
     CHECK_INT(pg_bands_sketch(s, k, &sk, &found, &err), PG_OK);
+    CHECK_INT(found, 0);
+    CHECK_INT(pg_bands_sketch_id(s, kid, &sk, &found, &err), PG_OK);
     CHECK_INT(found, 0);
     CHECK_INT(pg_bands_add(s, k, bands, 1, NULL, 0, &err), PG_ERR_USAGE);
     CHECK(strstr(err.msg, "outside a transaction") != NULL);
     pg_store_close(s);
     CHECK_INT(sql_int(path, "SELECT count(*) FROM band_sets"), 0);
-    pg_keyvec_release(&cand);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 0);
+    pg_idvec_release(&cand);
     pg_buf_release(&sk);
 }
 
@@ -245,7 +269,7 @@ static void test_bands_merge_clear(void)
 {
     char path[PATH_MAX];
     pg_error err;
-    pg_keyvec cand = PG_KEYVEC_INIT;
+    pg_idvec cand = PG_IDVEC_INIT;
     const uint64_t bands[1] = { 0x5555000000000005ULL };
     pg_key a, self = pg_key_of("x", 1);
     pg_store *s = open_ok(tpath(path, "bands-clear.db"));
@@ -253,22 +277,26 @@ static void test_bands_merge_clear(void)
         return;
     put_banded(s, "held text", bands, 1, &a);
     CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets"), 0);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 1);
     CHECK_INT(pg_bands_merge(s, &err), PG_OK);
     CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets"), 1);
+    /* Stored once: the merge took the keys out of band_pending. */
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 0);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_sets"), 1);
     CHECK_INT(sql_int(path, "SELECT CAST(value AS INTEGER) FROM settings"
                       " WHERE key = 'bands.indexed'"), 1);
-    CHECK_INT(pg_bands_candidates(s, self, self, bands, 1, &cand, &err), PG_OK);
-    CHECK(cand.n == 1 && pg_key_cmp(cand.v[0], a) == 0);
+    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, &cand, &err), PG_OK);
+    CHECK(cand.n == 1 && cand.v[0] == id_of(s, a));
     CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
     CHECK_INT(pg_bands_clear(s, &err), PG_OK);
     cand.n = 0;
-    CHECK_INT(pg_bands_candidates(s, self, self, bands, 1, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, &cand, &err), PG_OK);
     CHECK_INT(cand.n, 0);
     CHECK_INT(pg_store_tx_commit(s, &err), PG_OK);
     pg_store_close(s);
     CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets"), 0);
     CHECK_INT(sql_int(path, "SELECT count(*) FROM band_sets"), 0);
-    pg_keyvec_release(&cand);
+    pg_idvec_release(&cand);
 }
 
 int main(void)
