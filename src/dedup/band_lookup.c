@@ -288,6 +288,31 @@ static void unique_ids(pg_idvec *iv, size_t from, long long self)
     iv->n = w;
 }
 
+/* Asks the memory for everything the lookups of keys will read, before
+ * the first one: each key's pending slot, cached bucket and that bucket's
+ * bands lie at random places, and fetched one after another each would be
+ * a wait of its own.  Two passes, as a bucket's bands are known only once
+ * its entry is in. */
+static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
+{
+#if defined(__GNUC__)
+    for (size_t i = 0; i < n; i++) {
+        if (b->cache != NULL)
+            __builtin_prefetch(&b->cache[pgb_bucket_of(keys[i])]);
+        if (b->n_pairs > 0)
+            __builtin_prefetch(&b->slots[pgb_hash_slot(b, keys[i])]);
+    }
+    for (size_t i = 0; i < n && b->cache != NULL; i++) {
+        const bucket *bk = &b->cache[pgb_bucket_of(keys[i])];
+        size_t bytes = bk->n * sizeof *bk->bands;
+        for (size_t off = 0; bk->cached && off < bytes && off < 512; off += 64)
+            __builtin_prefetch((const char *)bk->bands + off);
+    }
+#else
+    (void)b, (void)keys, (void)n;
+#endif
+}
+
 pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
                            const uint64_t *keys, size_t n, pg_idvec *out,
                            pg_error *err)
@@ -302,6 +327,9 @@ pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
     if (e != PG_OK)
         return e;
     int rc = 0, row = 0;
+    if (n > PG_BANDS_MAX)
+        n = PG_BANDS_MAX;
+    prefetch(b, keys, n);       /* under the statement's own work */
     pg_stmt_bind_key(st, 1, norm_key, kb, &rc);
     e = pg_stmt_step(s, st, rc, &row, "cannot look up candidates", err);
     for (; e == PG_OK && row;
@@ -311,8 +339,6 @@ pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
             break;
         }
     pg_stmt_done(st);
-    if (n > PG_BANDS_MAX)
-        n = PG_BANDS_MAX;
     /* The buckets, unless known to be empty in this write transaction. */
     if (!(pg_store_in_write(s) && b->empty))
         for (size_t i = 0; i < n && e == PG_OK; i++)
