@@ -2,7 +2,8 @@
 ** band_index.c: the band index, through which a new text finds the stored
 ** texts that share one of its LSH band or blocking keys (its near-duplicate
 ** candidates): its two levels, their merge, and how they follow the store's
-** transactions (band_lookup.c writes a text's keys and reads candidates).
+** transactions (band_lookup.c writes a text's keys and reads candidates,
+** band_pack.c says how a bucket is stored).
 **
 ** Band keys are hashes, about 32 per text, so an index row per key is
 ** written at a random place: a b-tree of (band, text) rows costs an SQLite
@@ -11,31 +12,36 @@
 ** index is therefore kept in two levels, as a log-structured merge tree
 ** would, and the durable level is bucketed:
 **
-**   band_sets     one row per text (text_id, its band keys as one BLOB of
-**                 little-endian 64-bit words, and its sketch), appended when
-**                 the text is placed, in the text's own file transaction;
-**   band_buckets  65,536 rows, one per top 16 bits of the key: each BLOB a
-**                 sorted array of (band, text_id) pairs, two little-endian
-**                 64-bit words each, rewritten whole by a merge.
+**   band_pending  one row per text not merged yet (text_id, its band keys
+**                 as one BLOB of little-endian 64-bit words), appended when
+**                 the text is placed, in the text's own file transaction,
+**                 and deleted by the merge that moves the keys to buckets;
+**   band_buckets  up to 65,536 rows, one per top 16 bits of the key: each
+**                 BLOB the (band, text_id) pairs under it in band_pack.c's
+**                 packed form, rewritten whole by a merge;
+**   band_sets     one row per placed text (text_id, its sketch), written
+**                 with its band_pending row and kept.
 **
-** Settings key "bands.indexed" holds the largest text id whose keys are in
-** band_buckets; the band_sets rows above it are "pending".  A connection
-** holds every pending row in an in-memory hash table (loaded at the start of
-** each write transaction, so rows appended by other connections are seen
-** too), and a lookup asks both levels.  When the pending rows reach the
-** merge size (pg_bands_set_merge_keys), the transaction being committed also
-** merges them, sorted, into the buckets and advances "bands.indexed", in the
+** A text's keys are thus stored once: pending, then merged.  Settings key
+** "bands.indexed" holds the largest text id whose keys are in band_buckets.
+** A connection holds every band_pending row in an in-memory open-addressing
+** table (loaded at the start of each write transaction, so rows appended by
+** other connections are seen too), and a lookup asks both levels.  When the
+** pending rows reach the merge size (pg_bands_set_merge_keys), the
+** transaction being committed also merges them, sorted, into the buckets,
+** deletes the merged band_pending rows and advances "bands.indexed", in the
 ** same transaction, so that a crash leaves either the old or the new state.
-** A new text thus costs one appended row; a merge costs one rewrite per
+** A new text thus costs two appended rows; a merge costs one rewrite per
 ** bucket (65,536 row writes whatever the number of keys, against one row
 ** insert per key); memory is bounded by the merge size; a new connection
 ** reads at most that many keys back.
 **
-** Buckets read by lookups are kept in memory (up to BUCKET_CACHE_MAX bytes)
-** for the connection: a bulk ingest reads each bucket once, a day's ingest
-** only the buckets its keys fall in.  A cached bucket cannot hide a key:
-** every band_sets row this connection has not merged itself is held in the
-** pending level, and its own merges update the cache.
+** Buckets read by lookups are kept in memory, decoded (up to
+** BUCKET_CACHE_MAX bytes), for the connection: a bulk ingest reads each
+** bucket once, a day's ingest only the buckets its keys fall in.  A cached
+** bucket cannot hide a key: every band_pending row this connection has not
+** merged itself is held in the pending level, and its own merges update the
+** cache.
 **
 ** The tables are the store's (schema.c); this file reaches them through the
 ** store's statement API and follows its transactions through tx hooks.
@@ -47,9 +53,9 @@
 #include "dedup/bands.h"
 
 /* Keys held before they are merged into the buckets, by default: 512K keys
- * are about 16,000 texts and 12 MB in memory (pairs, hash heads, texts).
- * Larger batches make bulk ingests cheaper (fewer merges) and the first
- * ingest of a session dearer (a new connection reads them back). */
+ * are about 16,000 texts and 16 MB in memory (the slots).  Larger batches
+ * make bulk ingests cheaper (fewer merges) and the first ingest of a
+ * session dearer (a new connection reads them back). */
 #define MERGE_KEYS_DEFAULT ((size_t)1 << 19)
 /* Bytes of buckets a connection keeps in memory, at most. */
 #define BUCKET_CACHE_MAX ((size_t)256 << 20)
@@ -59,57 +65,68 @@ static const char *const bands_sql[BS_COUNT] = {
      * clears them all before placing every text again): a plain INSERT,
      * cheaper than OR REPLACE, and a second placement is an error rather
      * than a silent overwrite. */
-    [BS_ADD] = "INSERT INTO band_sets (text_id, keys, sketch) VALUES (?1, ?2, ?3)",
+    [BS_ADD] = "INSERT INTO band_sets (text_id, sketch) VALUES (?1, ?2)",
+    [BS_PEND_ADD] = "INSERT INTO band_pending (text_id, keys) VALUES (?1, ?2)",
     [BS_SINCE] =
-        "SELECT b.text_id, t.key, b.keys FROM band_sets AS b JOIN texts AS t"
-        " ON t.id = b.text_id WHERE b.text_id > ?1 ORDER BY b.text_id",
+        "SELECT text_id, keys FROM band_pending WHERE text_id > ?1 ORDER BY text_id",
     [BS_SKETCH] =
         "SELECT b.sketch FROM texts AS t JOIN band_sets AS b ON b.text_id = t.id"
         " WHERE t.key = ?1",
-    [BS_BUCKET_GET] = "SELECT pairs FROM band_buckets WHERE bucket = ?1",
-    [BS_BUCKET_PUT] = "INSERT OR REPLACE INTO band_buckets (bucket, pairs) VALUES (?1, ?2)",
-    [BS_KEY_OF_ID] = "SELECT key FROM texts WHERE id = ?1",
+    [BS_SKETCH_ID] = "SELECT sketch FROM band_sets WHERE text_id = ?1",
+    [BS_BUCKET_GET] = "SELECT packed FROM band_buckets WHERE bucket = ?1",
+    [BS_BUCKET_PUT] = "INSERT OR REPLACE INTO band_buckets (bucket, packed) VALUES (?1, ?2)",
+    [BS_PEND_DROP] = "DELETE FROM band_pending WHERE text_id <= ?1",
     [BS_BUCKETS_ANY] = "SELECT 1 FROM band_buckets LIMIT 1",
-    [BS_NORM_TEXTS] = "SELECT key FROM texts WHERE norm_key = ?1 LIMIT 1024",
+    [BS_NORM_TEXTS] = "SELECT id FROM texts WHERE norm_key = ?1 LIMIT 1024",
+    [BS_OLD_TABLE] =
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'band_buckets_v7'",
+    [BS_OLD_BUCKETS] = "SELECT bucket, pairs FROM band_buckets_v7",
 };
 
-pg_stmt *pgb_stmt(pg_store *s, bands *b, int id, pg_error *err)
+pg_stmt *pgb_stmt(pg_store *s, band_index *b, int id, pg_error *err)
 {
     if (b->st[id] == NULL)
         b->st[id] = pg_store_stmt(s, bands_sql[id], err);
     return b->st[id];
 }
 
-size_t pgb_merge_size(const bands *b)
+size_t pgb_merge_size(const band_index *b)
 {
     return b->merge_keys ? b->merge_keys : MERGE_KEYS_DEFAULT;
 }
 
 /* ---- the pending level ------------------------------------------------- */
 
-static void link_pair(bands *b, uint32_t i)
+static void cache_drop(band_index *b);
+
+/* Puts a pair in the first free slot of its run (there is one: the table
+ * is at most half full). */
+static void slot_put(band_index *b, uint64_t band, uint32_t text)
 {
-    size_t slot = pgb_hash_slot(b, b->pairs[i].band);
-    b->pairs[i].next = b->heads[slot];
-    b->heads[slot] = i;
+    size_t mask = b->n_slots - 1;
+    size_t i = pgb_hash_slot(b, band);
+    while (b->slots[i].text != NONE)
+        i = (i + 1) & mask;
+    b->slots[i].band = band;
+    b->slots[i].text = text;
 }
 
-static pg_err grow_heads(bands *b, size_t want)
+/* Makes the table n slots (a power of two, more than twice the pairs) and
+ * puts every held pair back. */
+static pg_err rehash(band_index *b, size_t n)
 {
-    size_t n = b->n_heads ? b->n_heads : 1024;
-    while (n < want * 2)
-        n *= 2;
-    if (n == b->n_heads)
-        return PG_OK;
-    uint32_t *h = malloc(n * sizeof *h);
-    if (h == NULL)
+    pend_slot *old = b->slots;
+    size_t n_old = b->n_slots;
+    pend_slot *v = malloc(n * sizeof *v);
+    if (v == NULL)
         return PG_ERR_NOMEM;
-    free(b->heads);
-    b->heads = h;
-    b->n_heads = n;
-    memset(h, 0xff, n * sizeof *h);
-    for (size_t i = 0; i < b->n_pairs; i++)
-        link_pair(b, (uint32_t)i);
+    memset(v, 0xff, n * sizeof *v);
+    b->slots = v;
+    b->n_slots = n;
+    for (size_t i = 0; i < n_old; i++)
+        if (old[i].text != NONE)
+            slot_put(b, old[i].band, old[i].text);
+    free(old);
     return PG_OK;
 }
 
@@ -128,44 +145,41 @@ static pg_err reserve(void **v, size_t *cap, size_t want, size_t size)
     return PG_OK;
 }
 
-/* The hash heads are sized for `expect` pairs (the merge size) at once,
- * twice as many heads as pairs, and grow only when the pairs outnumber the
- * heads (a file's keys can pass the merge size before its commit merges
- * them): each doubling relinks every pair, a random write each. */
-pg_err pgb_pend_add(bands *b, long long id, pg_key key, const uint64_t *keys,
-                    size_t n, size_t expect)
+/* The table is sized for `expect` pairs (the merge size) at once, twice as
+ * many slots as pairs, and grows only when the pairs pass half of it (a
+ * file's keys can pass the merge size before its commit merges them):
+ * each doubling moves every pair. */
+pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n,
+                    size_t expect)
 {
-    if (b->n_texts >= NONE || b->n_pairs + n >= NONE)
+    if (b->n_texts >= NONE || b->n_pairs + n >= NONE / 2)
         return PG_ERR_NOMEM;
     pg_err e = reserve((void **)&b->texts, &b->cap_texts, b->n_texts + 1,
                        sizeof *b->texts);
-    if (e == PG_OK)
-        e = reserve((void **)&b->pairs, &b->cap_pairs, b->n_pairs + n,
-                    sizeof *b->pairs);
     size_t want = b->n_pairs + n > expect ? b->n_pairs + n : expect;
-    if (e == PG_OK && b->n_heads < want)
-        e = grow_heads(b, want);
+    if (e == PG_OK && b->n_slots < 2 * want) {
+        size_t sz = b->n_slots ? b->n_slots : 2048;
+        while (sz < 2 * want)
+            sz *= 2;
+        e = rehash(b, sz);
+    }
     if (e != PG_OK)
         return e;
     uint32_t t = (uint32_t)b->n_texts++;
-    b->texts[t].id = id;
-    b->texts[t].key = key;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t j = (uint32_t)b->n_pairs++;
-        b->pairs[j].band = keys[i];
-        b->pairs[j].text = t;
-        link_pair(b, j);
-    }
+    b->texts[t] = id;
+    for (size_t i = 0; i < n; i++)
+        slot_put(b, keys[i], t);
+    b->n_pairs += n;
     if (id > b->seen)
         b->seen = id;
     return PG_OK;
 }
 
-static void pend_clear(bands *b)
+static void pend_clear(band_index *b)
 {
+    if (b->n_pairs > 0 && b->slots != NULL)
+        memset(b->slots, 0xff, b->n_slots * sizeof *b->slots);
     b->n_pairs = b->n_texts = 0;
-    if (b->heads != NULL)
-        memset(b->heads, 0xff, b->n_heads * sizeof *b->heads);
 }
 
 static pg_err indexed_upto(pg_store *s, long long *upto, pg_error *err)
@@ -178,14 +192,22 @@ static pg_err indexed_upto(pg_store *s, long long *upto, pg_error *err)
     return e;
 }
 
-/* Loads the pending rows this connection does not hold yet. */
-static pg_err load_pending(pg_store *s, bands *b, pg_error *err)
+/* Loads the pending rows this connection does not hold yet.  A merge
+ * deletes the rows it merged, so when another connection has merged since
+ * this one last looked ("bands.indexed" moved), the buckets cached here may
+ * lack keys no longer pending: they are dropped and read again. */
+static pg_err load_pending(pg_store *s, band_index *b, pg_error *err)
 {
-    pg_err e = PG_OK;
+    long long indexed = 0;
+    pg_err e = indexed_upto(s, &indexed, err);
+    if (e != PG_OK)
+        return e;
+    if (indexed != b->indexed) {
+        cache_drop(b);
+        b->indexed = indexed;
+    }
     if (!b->loaded) {
-        e = indexed_upto(s, &b->seen, err);
-        if (e != PG_OK)
-            return e;
+        b->seen = indexed;
         b->loaded = 1;
     }
     pg_stmt *st = pgb_stmt(s, b, BS_SINCE, err);
@@ -198,14 +220,13 @@ static pg_err load_pending(pg_store *s, bands *b, pg_error *err)
          e = pg_stmt_step(s, st, 0, &row, "cannot read pending band keys", err)) {
         uint64_t keys[PG_BANDS_MAX];
         size_t nb = 0;
-        const unsigned char *p = pg_stmt_blob(st, 2, &nb);
+        const unsigned char *p = pg_stmt_blob(st, 1, &nb);
         size_t n = nb / 8;
-        pg_key k;
-        if (n > PG_BANDS_MAX || !pg_stmt_key(st, 1, &k))
+        if (n > PG_BANDS_MAX)
             continue;
         for (size_t i = 0; i < n; i++)
             keys[i] = pgb_get_le64(p + 8 * i);
-        if (pgb_pend_add(b, pg_stmt_int(st, 0), k, keys, n, pgb_merge_size(b)) != PG_OK) {
+        if (pgb_pend_add(b, pg_stmt_int(st, 0), keys, n, pgb_merge_size(b)) != PG_OK) {
             e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
             break;
         }
@@ -217,39 +238,34 @@ static pg_err load_pending(pg_store *s, bands *b, pg_error *err)
 /* ---- the bucket cache -------------------------------------------------- */
 
 /* Forgets every cached bucket. */
-static void cache_drop(bands *b)
+static void cache_drop(band_index *b)
 {
     if (b->cache == NULL)
         return;
-    for (size_t i = 0; i < N_BUCKETS; i++) {
-        free(b->cache[i].pairs);
-        b->cache[i] = (bucket){ NULL, 0, 0 };
-    }
+    for (size_t i = 0; i < N_BUCKETS; i++)
+        pgb_bucket_free(&b->cache[i]);
     b->cache_bytes = 0;
 }
 
-void pgb_cache_keep(bands *b, size_t i, bucket *bk)
+void pgb_cache_keep(band_index *b, size_t i, bucket *bk)
 {
     if (b->cache == NULL && (b->cache = calloc(N_BUCKETS, sizeof *b->cache)) == NULL)
         return;
     bucket *c = &b->cache[i];
     size_t had = c->cached ? c->n * PAIR_BYTES : 0;
-    if (b->cache_bytes - had + bk->n * PAIR_BYTES > BUCKET_CACHE_MAX) {
-        free(c->pairs);
-        *c = (bucket){ NULL, 0, 0 };
-        b->cache_bytes -= had;
+    pgb_bucket_free(c);
+    b->cache_bytes -= had;
+    if (b->cache_bytes + bk->n * PAIR_BYTES > BUCKET_CACHE_MAX)
         return;
-    }
-    free(c->pairs);
-    b->cache_bytes += bk->n * PAIR_BYTES - had;
+    b->cache_bytes += bk->n * PAIR_BYTES;
     *c = *bk;
     c->cached = 1;
-    *bk = (bucket){ NULL, 0, 0 };
+    *bk = (bucket){ NULL, NULL, 0, 0 };
 }
 
-pg_err pgb_bucket_read(pg_store *s, bands *b, size_t i, bucket *out, pg_error *err)
+pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err)
 {
-    *out = (bucket){ NULL, 0, 0 };
+    *out = (bucket){ NULL, NULL, 0, 0 };
     pg_stmt *st = pgb_stmt(s, b, BS_BUCKET_GET, err);
     if (st == NULL)
         return PG_ERR_DB;
@@ -258,13 +274,12 @@ pg_err pgb_bucket_read(pg_store *s, bands *b, size_t i, bucket *out, pg_error *e
     pg_err e = pg_stmt_step(s, st, rc, &row, "cannot read band keys", err);
     if (e == PG_OK && row) {
         size_t nb = 0;
-        const void *p = pg_stmt_blob(st, 0, &nb);
-        size_t n = nb / PAIR_BYTES;
-        if (n > 0 && (out->pairs = malloc(n * PAIR_BYTES)) == NULL)
-            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-        else if (n > 0)
-            memcpy(out->pairs, p, n * PAIR_BYTES);
-        out->n = out->pairs != NULL ? n : 0;
+        const unsigned char *p = pg_stmt_blob(st, 0, &nb);
+        e = pgb_bucket_unpack(p, nb, i, out);
+        if (e == PG_ERR_FORMAT)
+            e = pg_error_set(err, e, "%s: band bucket %zu is damaged", pg_store_path(s), i);
+        else if (e != PG_OK)
+            e = pg_error_set(err, e, "out of memory");
     }
     pg_stmt_done(st);
     return e;
@@ -274,27 +289,18 @@ pg_err pgb_bucket_read(pg_store *s, bands *b, size_t i, bucket *out, pg_error *e
 
 static int pair_order(const void *a, const void *b)
 {
-    const pend_pair *x = a, *y = b;
+    const band_pair *x = a, *y = b;
     if (x->band != y->band)
         return x->band < y->band ? -1 : 1;
-    return (x->text > y->text) - (x->text < y->text);
-}
-
-/* Appends a pair to out, which has room for it. */
-static void put_pair(pg_buf *out, uint64_t band, long long id)
-{
-    unsigned char *p = (unsigned char *)out->data + out->len;
-    pgb_put_le64(p, band);
-    pgb_put_le64(p + 8, (uint64_t)id);
-    out->len += PAIR_BYTES;
+    return (x->id > y->id) - (x->id < y->id);
 }
 
 /* Writes the merge of bucket i's stored pairs and new[0..n) (sorted, one
  * bucket's) back, and keeps the result in the cache. */
-static pg_err merge_bucket(pg_store *s, bands *b, size_t i, const pend_pair *new,
+static pg_err merge_bucket(pg_store *s, band_index *b, size_t i, const band_pair *new,
                            size_t n, pg_buf *out, pg_error *err)
 {
-    bucket old = { NULL, 0, 0 };
+    bucket old = { NULL, NULL, 0, 0 }, m;
     /* From the database, not the cache: another connection may have merged
      * into this bucket since it was cached.  Nothing to read when the index
      * was empty at this transaction's start and nothing merged since (the
@@ -302,58 +308,51 @@ static pg_err merge_bucket(pg_store *s, bands *b, size_t i, const pend_pair *new
     pg_err e = b->empty ? PG_OK : pgb_bucket_read(s, b, i, &old, err);
     if (e != PG_OK)
         return e;
-    pg_buf_reset(out);
-    /* Room for every pair at once: the buffer goes to the cache after each
-     * bucket, so growing it pair by pair would start from nothing each time. */
-    if (pg_buf_reserve(out, (old.n + n) * PAIR_BYTES) != PG_OK) {
-        free(old.pairs);
+    if (pgb_bucket_alloc(&m, old.n + n) != PG_OK) {
+        pgb_bucket_free(&old);
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     }
-    size_t a = 0, c = 0;
-    uint64_t last_band = 0;
-    long long last_id = -1;
+    size_t a = 0, c = 0, w = 0;
     while (a < old.n || c < n) {
         uint64_t band;
         long long id;
-        uint64_t nb = c < n ? new[c].band : 0;
-        long long ni = c < n ? b->texts[new[c].text].id : 0;
-        if (a < old.n) {
-            pgb_pair_at(old.pairs, a, &band, &id);
-            if (c < n && (nb < band || (nb == band && ni < id)))
-                band = nb, id = ni, c++;
-            else
-                a++;
-        } else {
-            band = nb, id = ni, c++;
-        }
-        if (band == last_band && id == last_id)
+        if (c >= n || (a < old.n && (old.bands[a] < new[c].band ||
+                                     (old.bands[a] == new[c].band && old.ids[a] <= new[c].id))))
+            band = old.bands[a], id = old.ids[a++];
+        else
+            band = new[c].band, id = new[c++].id;
+        if (w > 0 && m.bands[w - 1] == band && m.ids[w - 1] == id)
             continue;           /* held and merged already, by another connection */
-        last_band = band, last_id = id;
-        put_pair(out, band, id);
+        m.bands[w] = band;
+        m.ids[w++] = id;
     }
-    out->data[out->len] = '\0';
-    free(old.pairs);
+    m.n = w;
+    pgb_bucket_free(&old);
+    pg_buf_reset(out);
+    if (pgb_bucket_pack(&m, out) != PG_OK) {
+        pgb_bucket_free(&m);
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    }
     pg_stmt *st = pgb_stmt(s, b, BS_BUCKET_PUT, err);
     if (st == NULL)
-        return PG_ERR_DB;
+        e = PG_ERR_DB;
     int rc = 0;
-    pg_stmt_bind_int(st, 1, (long long)i, &rc);
-    pg_stmt_bind_blob(st, 2, out->data, out->len, &rc);
-    e = pg_stmt_exec(s, st, rc, "cannot merge band keys", err);
     if (e == PG_OK) {
-        /* The written bytes become the cached bucket, without a copy. */
-        bucket nbk = { (unsigned char *)out->data, out->len / PAIR_BYTES, 0 };
-        pg_buf_init(out);
-        pgb_cache_keep(b, i, &nbk);
-        free(nbk.pairs);        /* NULL unless the cache had no room */
+        pg_stmt_bind_int(st, 1, (long long)i, &rc);
+        pg_stmt_bind_blob(st, 2, out->data, out->len, &rc);
+        e = pg_stmt_exec(s, st, rc, "cannot merge band keys", err);
     }
+    if (e == PG_OK)
+        pgb_cache_keep(b, i, &m);
+    pgb_bucket_free(&m);        /* empty unless the cache had no room */
     return e;
 }
 
-/* Merges every pending pair into the buckets, in key order. */
-static pg_err merge_pending(pg_store *s, bands *b, pg_error *err)
+/* Merges every pending pair into the buckets, in key order, and drops the
+ * merged band_pending rows. */
+static pg_err merge_pending(pg_store *s, band_index *b, pg_error *err)
 {
-    pend_pair *sorted = malloc((b->n_pairs ? b->n_pairs : 1) * sizeof *sorted);
+    band_pair *sorted = malloc((b->n_pairs ? b->n_pairs : 1) * sizeof *sorted);
     size_t *start = calloc(N_BUCKETS + 1, sizeof *start);
     if (sorted == NULL || start == NULL) {
         free(sorted);
@@ -361,14 +360,17 @@ static pg_err merge_pending(pg_store *s, bands *b, pg_error *err)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     }
     /* Into buckets by counting (one pass), then each bucket's few pairs by
-     * band and text id: bands.texts is in id order (rows are held as their
-     * ids grow), so the index is the id's order. */
-    for (size_t i = 0; i < b->n_pairs; i++)
-        start[pgb_bucket_of(b->pairs[i].band) + 1]++;
+     * band and text id. */
+    for (size_t i = 0; i < b->n_slots; i++)
+        if (b->slots[i].text != NONE)
+            start[pgb_bucket_of(b->slots[i].band) + 1]++;
     for (size_t k = 0; k < N_BUCKETS; k++)
         start[k + 1] += start[k];
-    for (size_t i = 0; i < b->n_pairs; i++)
-        sorted[start[pgb_bucket_of(b->pairs[i].band)]++] = b->pairs[i];
+    for (size_t i = 0; i < b->n_slots; i++) {
+        const pend_slot *sl = &b->slots[i];
+        if (sl->text != NONE)
+            sorted[start[pgb_bucket_of(sl->band)]++] = (band_pair){ sl->band, b->texts[sl->text] };
+    }
     pg_err e = PG_OK;
     pg_buf out = PG_BUF_INIT;
     for (size_t k = 0, from = 0; k < N_BUCKETS && e == PG_OK; k++) {
@@ -383,10 +385,22 @@ static pg_err merge_pending(pg_store *s, bands *b, pg_error *err)
     free(start);
     free(sorted);
     b->empty = 0;               /* buckets may have been written */
+    pg_stmt *st = NULL;
+    if (e == PG_OK && (st = pgb_stmt(s, b, BS_PEND_DROP, err)) == NULL)
+        e = PG_ERR_DB;
+    if (e == PG_OK) {
+        int rc = 0;
+        pg_stmt_bind_int(st, 1, b->seen, &rc);
+        e = pg_stmt_exec(s, st, rc, "cannot merge band keys", err);
+    }
     if (e == PG_OK) {
         char v[32];
-        snprintf(v, sizeof v, "%lld", b->seen);
+        /* Never backwards: the rows held here may all have been merged by
+         * another connection already, up to a larger id. */
+        long long upto = b->seen > b->indexed ? b->seen : b->indexed;
+        snprintf(v, sizeof v, "%lld", upto);
         e = pg_store_set_setting(s, "bands.indexed", v, err);
+        b->indexed = upto;
     }
     b->merged = e == PG_OK;
     return e;
@@ -394,7 +408,7 @@ static pg_err merge_pending(pg_store *s, bands *b, pg_error *err)
 
 /* Merges the pending level when it is full, or always when force; once per
  * transaction. */
-static pg_err merge_if(pg_store *s, bands *b, int force, pg_error *err)
+static pg_err merge_if(pg_store *s, band_index *b, int force, pg_error *err)
 {
     if (b->merged || b->n_pairs == 0 || (!force && b->n_pairs < pgb_merge_size(b)))
         return PG_OK;
@@ -405,13 +419,16 @@ static pg_err merge_if(pg_store *s, bands *b, int force, pg_error *err)
 
 static pg_err on_begin(void *ctx, pg_store *s, pg_error *err)
 {
-    bands *b = ctx;
+    band_index *b = ctx;
     b->merged = 0;
+    pg_err e = b->repacked ? PG_OK : pgb_repack_v7(s, b, err);
+    if (e != PG_OK)
+        return e;
     pg_stmt *st = pgb_stmt(s, b, BS_BUCKETS_ANY, err);
     if (st == NULL)
         return PG_ERR_DB;
     int row = 0;
-    pg_err e = pg_stmt_step(s, st, 0, &row, "cannot read band keys", err);
+    e = pg_stmt_step(s, st, 0, &row, "cannot read band keys", err);
     pg_stmt_done(st);
     if (e != PG_OK)
         return e;
@@ -426,7 +443,7 @@ static pg_err on_precommit(void *ctx, pg_store *s, pg_error *err)
 
 static void on_committed(void *ctx, pg_store *s)
 {
-    bands *b = ctx;
+    band_index *b = ctx;
     (void)s;
     if (b->merged)
         pend_clear(b);
@@ -439,23 +456,24 @@ static void on_committed(void *ctx, pg_store *s)
  * rare (an error, a file committed meanwhile by another process). */
 static void on_rolled_back(void *ctx, pg_store *s)
 {
-    bands *b = ctx;
+    band_index *b = ctx;
     (void)s;
     pend_clear(b);
     cache_drop(b);          /* it may hold buckets of a rolled-back merge */
     b->seen = 0;
+    b->indexed = -1;
     b->loaded = 0;
     b->merged = 0;
+    b->repacked = 0;        /* a conversion may have been rolled back */
 }
 
 static void on_free(void *ctx)
 {
-    bands *b = ctx;
+    band_index *b = ctx;
     cache_drop(b);
     free(b->cache);
-    free(b->pairs);
+    free(b->slots);
     free(b->texts);
-    free(b->heads);
     free(b);
 }
 
@@ -463,14 +481,15 @@ static const pg_tx_hooks bands_hooks = {
     on_begin, on_precommit, on_committed, on_rolled_back, on_free,
 };
 
-pg_err pgb_of(pg_store *s, bands **out, pg_error *err)
+pg_err pgb_of(pg_store *s, band_index **out, pg_error *err)
 {
-    bands *b = pg_store_tx_ctx(s, &bands_hooks);
+    band_index *b = pg_store_tx_ctx(s, &bands_hooks);
     *out = b;
     if (b != NULL)
         return PG_OK;
     if ((b = calloc(1, sizeof *b)) == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    b->indexed = -1;
     pg_err e = pg_store_add_tx_hooks(s, &bands_hooks, b, err);
     if (e != PG_OK) {
         free(b);
@@ -485,7 +504,7 @@ pg_err pgb_of(pg_store *s, bands **out, pg_error *err)
 
 pg_err pg_bands_set_merge_keys(pg_store *s, size_t keys, pg_error *err)
 {
-    bands *b = NULL;
+    band_index *b = NULL;
     pg_err e = pgb_of(s, &b, err);
     if (e == PG_OK)
         b->merge_keys = keys;
@@ -494,7 +513,7 @@ pg_err pg_bands_set_merge_keys(pg_store *s, size_t keys, pg_error *err)
 
 pg_err pg_bands_merge(pg_store *s, pg_error *err)
 {
-    bands *b = NULL;
+    band_index *b = NULL;
     pg_err e = pg_store_tx_begin(s, err);
     if (e == PG_OK)
         e = pgb_of(s, &b, err);
@@ -508,10 +527,12 @@ pg_err pg_bands_merge(pg_store *s, pg_error *err)
 
 pg_err pg_bands_clear(pg_store *s, pg_error *err)
 {
-    bands *b = NULL;
+    band_index *b = NULL;
     pg_err e = pgb_of(s, &b, err);
     if (e == PG_OK)
         e = pg_store_exec(s, "DELETE FROM band_buckets", "cannot clear band keys", err);
+    if (e == PG_OK)
+        e = pg_store_exec(s, "DELETE FROM band_pending", "cannot clear band keys", err);
     if (e == PG_OK)
         e = pg_store_exec(s, "DELETE FROM band_sets", "cannot clear band keys", err);
     if (e == PG_OK)
@@ -519,7 +540,7 @@ pg_err pg_bands_clear(pg_store *s, pg_error *err)
     if (e == PG_OK) {
         pend_clear(b);
         cache_drop(b);
-        b->seen = 0;
+        b->seen = b->indexed = 0;
         b->empty = 1;
     }
     return e;

@@ -1,8 +1,9 @@
 /*
-** band_lookup.c: a placed text's entry in the band index (its keys and
-** sketch, one band_sets row), and the look-ups of the index: a text's
-** candidates (the stored texts sharing one of its keys or its normalised
-** key) and a candidate's sketch.  The index itself: band_index.c.
+** band_lookup.c: a placed text's entry in the band index (its keys, one
+** band_pending row, and its sketch, one band_sets row), and the look-ups of
+** the index: a text's candidates (the ids of the stored texts sharing one
+** of its keys or its normalised key) and a text's sketch.  The index
+** itself: band_index.c.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,39 @@ void pg_keyvec_release(pg_keyvec *kv)
     kv->n = kv->cap = 0;
 }
 
+/* Makes room for `more` ids after iv->n. */
+static pg_err idvec_room(pg_idvec *iv, size_t more)
+{
+    if (iv->n + more <= iv->cap)
+        return PG_OK;
+    size_t cap = iv->cap ? iv->cap : 64;
+    while (cap < iv->n + more)
+        cap *= 2;
+    long long *v = realloc(iv->v, cap * sizeof *v);
+    if (v == NULL)
+        return PG_ERR_NOMEM;
+    iv->v = v;
+    iv->cap = cap;
+    return PG_OK;
+}
+
+pg_err pg_idvec_push(pg_idvec *iv, long long id)
+{
+    if (idvec_room(iv, 1) != PG_OK)
+        return PG_ERR_NOMEM;
+    iv->v[iv->n++] = id;
+    return PG_OK;
+}
+
+void pg_idvec_release(pg_idvec *iv)
+{
+    if (iv == NULL)
+        return;
+    free(iv->v);
+    iv->v = NULL;
+    iv->n = iv->cap = 0;
+}
+
 /* ---- writing a text's keys --------------------------------------------- */
 
 pg_err pg_bands_add(pg_store *s, pg_key text, const uint64_t *keys, size_t n,
@@ -39,7 +73,7 @@ pg_err pg_bands_add(pg_store *s, pg_key text, const uint64_t *keys, size_t n,
 {
     long long id = 0;
     unsigned char blob[8 * PG_BANDS_MAX];
-    bands *b = NULL;
+    band_index *b = NULL;
     if (n > PG_BANDS_MAX)
         return pg_error_set(err, PG_ERR_USAGE, "%s: too many band keys",
                             pg_store_path(s));
@@ -51,39 +85,38 @@ pg_err pg_bands_add(pg_store *s, pg_key text, const uint64_t *keys, size_t n,
         e = pg_store_text_id(s, text, &id, err);
     if (e == PG_OK && id == 0)
         e = pg_error_set(err, PG_ERR_NOT_FOUND, "%s: no such text", pg_store_path(s));
-    pg_stmt *st = NULL;
+    pg_stmt *st = NULL, *pst = NULL;
     if (e == PG_OK && (st = pgb_stmt(s, b, BS_ADD, err)) == NULL)
+        e = PG_ERR_DB;
+    if (e == PG_OK && n > 0 && (pst = pgb_stmt(s, b, BS_PEND_ADD, err)) == NULL)
         e = PG_ERR_DB;
     if (e != PG_OK)
         return e;
-    for (size_t i = 0; i < n; i++)
-        pgb_put_le64(blob + 8 * i, keys[i]);
     int rc = 0;
     pg_stmt_bind_int(st, 1, id, &rc);
-    pg_stmt_bind_blob(st, 2, blob, 8 * n, &rc);
     if (sketch != NULL && sketch_len > 0)
-        pg_stmt_bind_blob(st, 3, sketch, sketch_len, &rc);
+        pg_stmt_bind_blob(st, 2, sketch, sketch_len, &rc);
     e = pg_stmt_exec(s, st, rc, "cannot store band keys", err);
-    if (e == PG_OK && pgb_pend_add(b, id, text, keys, n, pgb_merge_size(b)) != PG_OK)
+    /* A text without keys cannot be found by any: it needs no row. */
+    if (e == PG_OK && n > 0) {
+        for (size_t i = 0; i < n; i++)
+            pgb_put_le64(blob + 8 * i, keys[i]);
+        rc = 0;
+        pg_stmt_bind_int(pst, 1, id, &rc);
+        pg_stmt_bind_blob(pst, 2, blob, 8 * n, &rc);
+        e = pg_stmt_exec(s, pst, rc, "cannot store band keys", err);
+    }
+    if (e == PG_OK && pgb_pend_add(b, id, keys, n, pgb_merge_size(b)) != PG_OK)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     return e;
 }
 
-pg_err pg_bands_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
-                       pg_error *err)
+/* Replaces out with the first column of a bound statement's row, a sketch. */
+static pg_err read_sketch(pg_store *s, pg_stmt *st, int rc, pg_buf *out, int *found,
+                          pg_error *err)
 {
-    unsigned char kb[16];
-    bands *b = NULL;
-    pg_stmt *st = NULL;
-    int rc = 0, row = 0;
-    *found = 0;
-    pg_err e = pgb_of(s, &b, err);
-    if (e == PG_OK && (st = pgb_stmt(s, b, BS_SKETCH, err)) == NULL)
-        e = PG_ERR_DB;
-    if (e != PG_OK)
-        return e;
-    pg_stmt_bind_key(st, 1, text, kb, &rc);
-    e = pg_stmt_step(s, st, rc, &row, "cannot read a text's sketch", err);
+    int row = 0;
+    pg_err e = pg_stmt_step(s, st, rc, &row, "cannot read a text's sketch", err);
     size_t n = 0;
     const void *p = e == PG_OK && row ? pg_stmt_blob(st, 0, &n) : NULL;
     if (p != NULL) {
@@ -96,29 +129,44 @@ pg_err pg_bands_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
     return e;
 }
 
-/* ---- candidates -------------------------------------------------------- */
-
-/* Appends the key column of every row of a bound statement to out. */
-static pg_err collect_keys(pg_store *s, pg_stmt *st, int rc, pg_keyvec *out,
-                           pg_error *err)
+pg_err pg_bands_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
+                       pg_error *err)
 {
-    int row = 0;
-    pg_err e = pg_stmt_step(s, st, rc, &row, "cannot look up candidates", err);
-    for (; e == PG_OK && row;
-         e = pg_stmt_step(s, st, 0, &row, "cannot look up candidates", err)) {
-        pg_key k;
-        if (pg_stmt_key(st, 0, &k) && pg_keyvec_push(out, k) != PG_OK) {
-            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-            break;
-        }
-    }
-    pg_stmt_done(st);
-    return e;
+    unsigned char kb[16];
+    band_index *b = NULL;
+    pg_stmt *st = NULL;
+    int rc = 0;
+    *found = 0;
+    pg_err e = pgb_of(s, &b, err);
+    if (e == PG_OK && (st = pgb_stmt(s, b, BS_SKETCH, err)) == NULL)
+        e = PG_ERR_DB;
+    if (e != PG_OK)
+        return e;
+    pg_stmt_bind_key(st, 1, text, kb, &rc);
+    return read_sketch(s, st, rc, out, found, err);
 }
 
-/* Bucket i, from the cache or read (and cached); *tmp receives the pairs
- * to free when they could not be cached. */
-static pg_err bucket_get(pg_store *s, bands *b, size_t i, const bucket **out,
+pg_err pg_bands_sketch_id(pg_store *s, long long text, pg_buf *out, int *found,
+                          pg_error *err)
+{
+    band_index *b = NULL;
+    pg_stmt *st = NULL;
+    int rc = 0;
+    *found = 0;
+    pg_err e = pgb_of(s, &b, err);
+    if (e == PG_OK && (st = pgb_stmt(s, b, BS_SKETCH_ID, err)) == NULL)
+        e = PG_ERR_DB;
+    if (e != PG_OK)
+        return e;
+    pg_stmt_bind_int(st, 1, text, &rc);
+    return read_sketch(s, st, rc, out, found, err);
+}
+
+/* ---- candidates -------------------------------------------------------- */
+
+/* Bucket i, from the cache or read (and cached); *tmp receives the bucket
+ * to free when it could not be cached. */
+static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const bucket **out,
                          bucket *tmp, pg_error *err)
 {
     if (b->cache != NULL && b->cache[i].cached) {
@@ -136,33 +184,88 @@ static pg_err bucket_get(pg_store *s, bands *b, size_t i, const bucket **out,
     return PG_OK;
 }
 
-/* Appends to ids the texts in the buckets under band (at most
+/* Appends to out the texts in the buckets under band (at most
  * BAND_FANOUT_MAX, lowest ids first). */
-static pg_err bucket_texts(pg_store *s, bands *b, uint64_t band, pg_buf *ids,
+static pg_err bucket_texts(pg_store *s, band_index *b, uint64_t band, pg_idvec *out,
                            pg_error *err)
 {
     const bucket *bk = NULL;
-    bucket tmp = { NULL, 0, 0 };
+    bucket tmp = { NULL, NULL, 0, 0 };
     pg_err e = bucket_get(s, b, pgb_bucket_of(band), &bk, &tmp, err);
-    size_t lo = 0, hi = e == PG_OK ? bk->n : 0;
+    if (e != PG_OK)
+        return e;
+    const uint64_t *v = bk->bands;
+    size_t lo = 0, hi = bk->n;
     while (lo < hi) {           /* the first pair with this band */
         size_t mid = lo + (hi - lo) / 2;
-        if (pgb_get_le64(bk->pairs + PAIR_BYTES * mid) < band)
+        if (v[mid] < band)
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (size_t k = 0; e == PG_OK && lo < bk->n && k < BAND_FANOUT_MAX; lo++, k++) {
-        uint64_t v;
-        long long id;
-        pgb_pair_at(bk->pairs, lo, &v, &id);
-        if (v != band)
-            break;
-        if (pg_buf_append(ids, &id, sizeof id) != PG_OK)
-            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    size_t end = lo;
+    while (end < bk->n && end - lo < BAND_FANOUT_MAX && v[end] == band)
+        end++;
+    if (end > lo && idvec_room(out, end - lo) != PG_OK)
+        e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    else if (end > lo) {
+        memcpy(out->v + out->n, bk->ids + lo, (end - lo) * sizeof *out->v);
+        out->n += end - lo;
     }
-    free(tmp.pairs);
+    pgb_bucket_free(&tmp);
     return e;
+}
+
+static int desc_order(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x < y) - (x > y);
+}
+
+/* Appends to out the pending texts under band: at most BAND_FANOUT_MAX,
+ * the latest held first. */
+static pg_err pending_texts(const band_index *b, uint64_t band, pg_idvec *out)
+{
+    size_t mask = b->n_slots - 1, from = out->n, taken = 0;
+    size_t i = pgb_hash_slot(b, band);
+    for (; b->slots[i].text != NONE; i = (i + 1) & mask) {
+        if (b->slots[i].band != band)
+            continue;
+        if (++taken > BAND_FANOUT_MAX)
+            break;
+        if (pg_idvec_push(out, b->texts[b->slots[i].text]) != PG_OK)
+            return PG_ERR_NOMEM;
+    }
+    if (taken <= BAND_FANOUT_MAX)
+        return PG_OK;
+    /* More than a lookup takes: the latest held, by their order in
+     * bands.texts (a text's repeated key counts for each time). */
+    size_t n = 0, cap = 2 * BAND_FANOUT_MAX;
+    uint32_t *t = malloc(cap * sizeof *t);
+    for (i = pgb_hash_slot(b, band); t != NULL && b->slots[i].text != NONE;
+         i = (i + 1) & mask) {
+        if (b->slots[i].band != band)
+            continue;
+        if (n == cap) {
+            uint32_t *g = realloc(t, 2 * cap * sizeof *t);
+            if (g == NULL) {
+                free(t);
+                t = NULL;
+                break;
+            }
+            t = g;
+            cap *= 2;
+        }
+        t[n++] = b->slots[i].text;
+    }
+    if (t == NULL)
+        return PG_ERR_NOMEM;
+    qsort(t, n, sizeof *t, desc_order);
+    out->n = from;
+    for (size_t k = 0; k < BAND_FANOUT_MAX; k++)
+        out->v[out->n++] = b->texts[t[k]];     /* room: pushed above */
+    free(t);
+    return PG_OK;
 }
 
 static int id_order(const void *a, const void *b)
@@ -171,99 +274,79 @@ static int id_order(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The stored texts under any of the keys, from the buckets. */
-static pg_err merged_candidates(pg_store *s, bands *b, const uint64_t *keys,
-                                size_t n, pg_keyvec *out, pg_error *err)
+/* Sorts iv from `from` on and drops repeats and self. */
+static void unique_ids(pg_idvec *iv, size_t from, long long self)
 {
-    pg_buf ids = PG_BUF_INIT;
-    pg_err e = PG_OK;
-    if (pg_store_in_write(s) && b->empty)
-        return PG_OK;
-    for (size_t i = 0; i < n && e == PG_OK; i++)
-        e = bucket_texts(s, b, keys[i], &ids, err);
-    long long *v = (long long *)(void *)ids.data;
-    size_t nv = ids.len / sizeof *v;
-    if (nv > 1)
-        qsort(v, nv, sizeof *v, id_order);
-    for (size_t i = 0; i < nv && e == PG_OK; i++) {
-        if (i > 0 && v[i] == v[i - 1])
-            continue;
-        pg_stmt *st = pgb_stmt(s, b, BS_KEY_OF_ID, err);
-        if (st == NULL) {
-            e = PG_ERR_DB;
-            break;
-        }
-        int rc = 0;
-        pg_stmt_bind_int(st, 1, v[i], &rc);
-        e = collect_keys(s, st, rc, out, err);
-    }
-    pg_buf_release(&ids);
-    return e;
-}
-
-/* The pending texts under any of the keys. */
-static pg_err pending_candidates(const bands *b, const uint64_t *keys, size_t n,
-                                 pg_keyvec *out)
-{
-    if (b->n_pairs == 0)
-        return PG_OK;
-    for (size_t i = 0; i < n; i++) {
-        size_t taken = 0;
-        for (uint32_t j = b->heads[pgb_hash_slot(b, keys[i])];
-             j != NONE && taken < BAND_FANOUT_MAX; j = b->pairs[j].next) {
-            if (b->pairs[j].band != keys[i])
-                continue;
-            taken++;
-            if (pg_keyvec_push(out, b->texts[b->pairs[j].text].key) != PG_OK)
-                return PG_ERR_NOMEM;
-        }
-    }
-    return PG_OK;
-}
-
-static int key_order(const void *a, const void *b)
-{
-    return pg_key_cmp(*(const pg_key *)a, *(const pg_key *)b);
-}
-
-/* Sorts kv from `from` on and drops repeats and self. */
-static void unique_keys(pg_keyvec *kv, size_t from, pg_key self)
-{
-    qsort(kv->v + from, kv->n - from, sizeof *kv->v, key_order);
+    if (iv->n - from > 1)
+        qsort(iv->v + from, iv->n - from, sizeof *iv->v, id_order);
     size_t w = from;
-    for (size_t r = from; r < kv->n; r++) {
-        if (pg_key_cmp(kv->v[r], self) == 0)
+    for (size_t r = from; r < iv->n; r++) {
+        if (iv->v[r] == self || (w > from && iv->v[w - 1] == iv->v[r]))
             continue;
-        if (w > from && pg_key_cmp(kv->v[w - 1], kv->v[r]) == 0)
-            continue;
-        kv->v[w++] = kv->v[r];
+        iv->v[w++] = iv->v[r];
     }
-    kv->n = w;
+    iv->n = w;
 }
 
-pg_err pg_bands_candidates(pg_store *s, pg_key self, pg_key norm_key,
-                           const uint64_t *keys, size_t n, pg_keyvec *out,
+/* Asks the memory for everything the lookups of keys will read, before
+ * the first one: each key's pending slot, cached bucket and that bucket's
+ * bands lie at random places, and fetched one after another each would be
+ * a wait of its own.  Two passes, as a bucket's bands are known only once
+ * its entry is in. */
+static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
+{
+#if defined(__GNUC__)
+    for (size_t i = 0; i < n; i++) {
+        if (b->cache != NULL)
+            __builtin_prefetch(&b->cache[pgb_bucket_of(keys[i])]);
+        if (b->n_pairs > 0)
+            __builtin_prefetch(&b->slots[pgb_hash_slot(b, keys[i])]);
+    }
+    for (size_t i = 0; i < n && b->cache != NULL; i++) {
+        const bucket *bk = &b->cache[pgb_bucket_of(keys[i])];
+        size_t bytes = bk->n * sizeof *bk->bands;
+        for (size_t off = 0; bk->cached && off < bytes && off < 512; off += 64)
+            __builtin_prefetch((const char *)bk->bands + off);
+    }
+#else
+    (void)b, (void)keys, (void)n;
+#endif
+}
+
+pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
+                           const uint64_t *keys, size_t n, pg_idvec *out,
                            pg_error *err)
 {
     unsigned char kb[16];
     size_t from = out->n;
-    bands *b = NULL;
+    band_index *b = NULL;
     pg_stmt *st = NULL;
     pg_err e = pgb_of(s, &b, err);
     if (e == PG_OK && (st = pgb_stmt(s, b, BS_NORM_TEXTS, err)) == NULL)
         e = PG_ERR_DB;
     if (e != PG_OK)
         return e;
-    int rc = 0;
-    pg_stmt_bind_key(st, 1, norm_key, kb, &rc);
-    e = collect_keys(s, st, rc, out, err);
+    int rc = 0, row = 0;
     if (n > PG_BANDS_MAX)
         n = PG_BANDS_MAX;
+    prefetch(b, keys, n);       /* under the statement's own work */
+    pg_stmt_bind_key(st, 1, norm_key, kb, &rc);
+    e = pg_stmt_step(s, st, rc, &row, "cannot look up candidates", err);
+    for (; e == PG_OK && row;
+         e = pg_stmt_step(s, st, 0, &row, "cannot look up candidates", err))
+        if (pg_idvec_push(out, pg_stmt_int(st, 0)) != PG_OK) {
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+            break;
+        }
+    pg_stmt_done(st);
+    /* The buckets, unless known to be empty in this write transaction. */
+    if (!(pg_store_in_write(s) && b->empty))
+        for (size_t i = 0; i < n && e == PG_OK; i++)
+            e = bucket_texts(s, b, keys[i], out, err);
+    for (size_t i = 0; i < n && e == PG_OK && b->n_pairs > 0; i++)
+        if (pending_texts(b, keys[i], out) != PG_OK)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     if (e == PG_OK)
-        e = merged_candidates(s, b, keys, n, out, err);
-    if (e == PG_OK && pending_candidates(b, keys, n, out) != PG_OK)
-        e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    if (e == PG_OK)
-        unique_keys(out, from, self);
+        unique_ids(out, from, self);
     return e;
 }

@@ -1,8 +1,8 @@
 /*
-** dedup/bands.h: what the two files of the band index share (band_index.c
-** keeps its levels and their transactions, band_lookup.c writes a text's
-** keys and finds candidates): the per-connection state and the bucket
-** format.  Internal to src/dedup.
+** dedup/bands.h: what the files of the band index share (band_index.c
+** keeps its levels and their transactions, band_pack.c the stored form of
+** a bucket, band_lookup.c writes a text's keys and finds candidates): the
+** per-connection state and the bucket format.  Internal to src/dedup.
 */
 #ifndef PG_DEDUP_BANDS_H
 #define PG_DEDUP_BANDS_H
@@ -18,79 +18,108 @@
  * merge's rewrite of every bucket stays cheap. */
 #define BUCKET_BITS 16
 #define N_BUCKETS ((size_t)1 << BUCKET_BITS)
+/* The bytes of a band key a bucket stores (the top BUCKET_BITS are the
+ * bucket's number). */
+#define REST_BYTES 6
+/* Bytes a cached bucket costs per (band, text) pair. */
 #define PAIR_BYTES 16
 
 #define NONE UINT32_MAX
 
-typedef struct pend_pair {
+/* One (band, text) pair of the pending level, in an open-addressing table:
+ * every pair has a slot of its own, so the pairs of one band lie in a run
+ * of neighbouring slots.  text is an index into bands.texts (NONE: the slot
+ * is empty). */
+typedef struct pend_slot {
     uint64_t band;
-    uint32_t text;      /* index into bands.texts */
-    uint32_t next;      /* older pair in the same hash chain, or NONE */
-} pend_pair;
+    uint32_t text;
+    uint32_t unused;
+} pend_slot;
 
-typedef struct pend_text {
+/* A (band, text id) pair, as merged. */
+typedef struct band_pair {
+    uint64_t band;
     long long id;
-    pg_key key;
-} pend_text;
+} band_pair;
 
-/* A bucket as read from band_buckets: n pairs at pairs (owned). */
+/* A bucket in memory: its n pairs in (band, id) order, the bands and the
+ * text ids in two arrays (one allocation, at bands) so that a binary
+ * search reads nothing but bands. */
 typedef struct bucket {
-    unsigned char *pairs;
+    uint64_t *bands;
+    long long *ids;             /* bands + n, inside the same allocation */
     size_t n;
     int cached;
 } bucket;
 
 /* The kept statements of the index (pg_store_stmt), by id. */
 enum {
-    BS_ADD, BS_SINCE, BS_SKETCH, BS_BUCKET_GET, BS_BUCKET_PUT, BS_KEY_OF_ID,
-    BS_BUCKETS_ANY, BS_NORM_TEXTS,
+    BS_ADD, BS_PEND_ADD, BS_SINCE, BS_SKETCH, BS_SKETCH_ID, BS_BUCKET_GET,
+    BS_BUCKET_PUT, BS_PEND_DROP, BS_BUCKETS_ANY, BS_NORM_TEXTS, BS_OLD_TABLE,
+    BS_OLD_BUCKETS,
     BS_COUNT
 };
 
 /* The band index of one connection: the pending level in memory, the
  * buckets read, and the statements. */
-typedef struct bands {
-    pend_pair *pairs;
-    size_t n_pairs, cap_pairs;
-    pend_text *texts;
+typedef struct band_index {
+    pend_slot *slots;           /* n_slots, a power of two, or NULL */
+    size_t n_slots, n_pairs;
+    long long *texts;           /* the ids of the pending texts, as held */
     size_t n_texts, cap_texts;
-    uint32_t *heads;            /* n_heads chain heads, a power of two */
-    size_t n_heads;
-    long long seen;             /* largest band_sets.text_id held */
+    long long seen;             /* largest text id held */
+    long long indexed;          /* "bands.indexed" as last read or written
+                                   here; -1 when unknown */
     int loaded;                 /* seen has been read from the settings */
     int merged;                 /* the open transaction merged into buckets */
     int empty;                  /* band_buckets had no rows at this write
                                    transaction's start and none were merged
                                    since (lookups and merges skip it) */
+    int repacked;               /* no schema-7 buckets are left to convert */
     bucket *cache;              /* N_BUCKETS, allocated on first use */
     size_t cache_bytes;
     size_t merge_keys;          /* pg_bands_set_merge_keys; 0: the default */
     pg_stmt *st[BS_COUNT];      /* kept by the store; NULL until first used */
-} bands;
+} band_index;
 
 /* The band index of s, made (and hooked to s's transactions) on first use. */
-pg_err pgb_of(pg_store *s, bands **out, pg_error *err);
+pg_err pgb_of(pg_store *s, band_index **out, pg_error *err);
 /* The kept statement id of the index. */
-pg_stmt *pgb_stmt(pg_store *s, bands *b, int id, pg_error *err);
+pg_stmt *pgb_stmt(pg_store *s, band_index *b, int id, pg_error *err);
 /* Pending keys that make a merge. */
-size_t pgb_merge_size(const bands *b);
+size_t pgb_merge_size(const band_index *b);
 /* Adds one text's keys to the in-memory level (PG_ERR_NOMEM). */
-pg_err pgb_pend_add(bands *b, long long id, pg_key key, const uint64_t *keys,
-                    size_t n, size_t expect);
-/* Reads bucket i from the database into *out (pairs owned by the caller;
- * none when the bucket has no row). */
-pg_err pgb_bucket_read(pg_store *s, bands *b, size_t i, bucket *out, pg_error *err);
-/* Keeps bucket i (taking its pairs) in the cache while there is room. */
-void pgb_cache_keep(bands *b, size_t i, bucket *bk);
+pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n,
+                    size_t expect);
+/* Reads bucket i from the database into *out (owned by the caller, freed
+ * with pgb_bucket_free; n 0 when the bucket has no row). */
+pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err);
+/* Keeps bucket i (taking its arrays) in the cache while there is room. */
+void pgb_cache_keep(band_index *b, size_t i, bucket *bk);
 
-/* The hash chain of a band in the pending level.  Band keys are already
+/* ---- the stored form of a bucket (band_pack.c) ---- */
+
+/* Allocates room for n pairs in bk (PG_ERR_NOMEM). */
+pg_err pgb_bucket_alloc(bucket *bk, size_t n);
+void pgb_bucket_free(bucket *bk);
+/* Appends the stored form of bk (bucket number i: the pairs' top bits) to
+ * out (PG_ERR_NOMEM). */
+pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out);
+/* Decodes the stored form p[0..len) of bucket i into *out (allocated;
+ * PG_ERR_FORMAT when p is not one, PG_ERR_NOMEM). */
+pg_err pgb_bucket_unpack(const unsigned char *p, size_t len, size_t i, bucket *out);
+/* Converts the schema-7 buckets (band_buckets_v7, 16-byte pairs) into
+ * band_buckets and drops them, inside the open write transaction. */
+pg_err pgb_repack_v7(pg_store *s, band_index *b, pg_error *err);
+
+/* The first pending slot to probe for a band.  Band keys are already
  * hashes: the low bits will do, mixed once so a caller's structured keys
- * cannot make chains long. */
-static inline size_t pgb_hash_slot(const bands *b, uint64_t band)
+ * cannot make runs long. */
+static inline size_t pgb_hash_slot(const band_index *b, uint64_t band)
 {
     band ^= band >> 29;
     band *= 0xbf58476d1ce4e5b9ULL;
-    return (size_t)(band >> 17) & (b->n_heads - 1);
+    return (size_t)(band >> 17) & (b->n_slots - 1);
 }
 
 static inline void pgb_put_le64(unsigned char *p, uint64_t v)
@@ -110,13 +139,6 @@ static inline uint64_t pgb_get_le64(const unsigned char *p)
 static inline size_t pgb_bucket_of(uint64_t band)
 {
     return (size_t)(band >> (64 - BUCKET_BITS));
-}
-
-static inline void pgb_pair_at(const unsigned char *p, size_t i, uint64_t *band,
-                               long long *id)
-{
-    *band = pgb_get_le64(p + PAIR_BYTES * i);
-    *id = (long long)pgb_get_le64(p + PAIR_BYTES * i + 8);
 }
 
 #endif

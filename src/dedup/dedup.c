@@ -691,6 +691,11 @@ static pg_err join_papers(pg_dedup *d, char (*papers)[PG_ID_HEX], size_t n,
  * candidates, verification and paper (own_row: see join_papers).  Then
  * keeps it in the cache, as the likely candidate of the next variant of the
  * same paper. */
+static int cand_key_order(const void *a, const void *b)   /* TODO(lead): use ids */
+{
+    return pg_key_cmp(*(const pg_key *)a, *(const pg_key *)b);
+}
+
 static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
                          pg_error *err)
 {
@@ -711,8 +716,32 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
     else
         memset(&d->self.sk, 0, sizeof d->self.sk);
     d->cand.n = 0;
-    pg_err e = pg_bands_candidates(d->s, text, d->self.info.norm_key, keys->bands,
-                                   keys->n_bands, &d->cand, err);
+    /* TODO(lead): use ids.  The candidates come as text ids; each is turned
+     * back into its key here, in key order as before, for the code below. */
+    static const char key_of_id[] = "SELECT key FROM texts WHERE id = ?1";
+    pg_idvec ids = PG_IDVEC_INIT;
+    long long self_id = 0;
+    pg_err e = pg_store_text_id(d->s, text, &self_id, err);
+    if (e == PG_OK)
+        e = pg_bands_candidates(d->s, self_id, d->self.info.norm_key, keys->bands,
+                                keys->n_bands, &ids, err);
+    for (size_t i = 0; i < ids.n && e == PG_OK; i++) {
+        pg_stmt *st = pg_store_stmt(d->s, key_of_id, err);
+        int rc = 0, row = 0;
+        pg_key k;
+        if (st == NULL) {
+            e = PG_ERR_DB;
+            break;
+        }
+        pg_stmt_bind_int(st, 1, ids.v[i], &rc);
+        e = pg_stmt_step(d->s, st, rc, &row, "cannot look up candidates", err);
+        if (e == PG_OK && row && pg_stmt_key(st, 0, &k) && pg_keyvec_push(&d->cand, k) != PG_OK)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        pg_stmt_done(st);
+    }
+    pg_idvec_release(&ids);
+    if (e == PG_OK && d->cand.n > 1)
+        qsort(d->cand.v, d->cand.n, sizeof *d->cand.v, cand_key_order);
     if (e == PG_OK)
         e = pg_bands_add(d->s, text, keys->bands, keys->n_bands,
                          keys->has_sketch ? keys->sketch : NULL,

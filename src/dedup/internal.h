@@ -248,22 +248,39 @@ typedef struct pg_keyvec {
 pg_err pg_keyvec_push(pg_keyvec *kv, pg_key k);
 void pg_keyvec_release(pg_keyvec *kv);
 
-/* The index lives in the store's tables band_sets and band_buckets and, for
- * each connection, in memory kept in step with its transactions (made on
- * first use).  Records the band keys of a stored text, and with them an
- * opaque sketch of it (NULL/0 for none) that pg_bands_sketch reads back.
- * Inside a write transaction; once per text (pg_bands_clear forgets them
- * all): a second call for the same text fails with PG_ERR_DB. */
+/* A growable array of text ids; caller-owned, released with
+ * pg_idvec_release. */
+typedef struct pg_idvec {
+    long long *v;
+    size_t n, cap;
+} pg_idvec;
+
+#define PG_IDVEC_INIT { NULL, 0, 0 }
+pg_err pg_idvec_push(pg_idvec *iv, long long id);
+void pg_idvec_release(pg_idvec *iv);
+
+/* The index lives in the store's tables band_pending, band_buckets and
+ * band_sets and, for each connection, in memory kept in step with its
+ * transactions (made on first use).  Records the band keys of a stored
+ * text, and with them an opaque sketch of it (NULL/0 for none) that
+ * pg_bands_sketch reads back.  Inside a write transaction; once per text
+ * (pg_bands_clear forgets them all): a second call for the same text fails
+ * with PG_ERR_DB. */
 pg_err pg_bands_add(pg_store *s, pg_key text, const uint64_t *keys, size_t n,
                     const void *sketch, size_t sketch_len, pg_error *err);
-/* Replaces out with the sketch stored with a text's band keys; *found is 0
- * when there is none. */
+/* Replaces out with the sketch stored with a text's band keys, the text
+ * named by its key or by its id (texts.id); *found is 0 when there is
+ * none. */
 pg_err pg_bands_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
                        pg_error *err);
-/* Appends to out every stored text other than self that shares one of the
- * band keys or has the normalised key norm_key; each text once. */
-pg_err pg_bands_candidates(pg_store *s, pg_key self, pg_key norm_key,
-                           const uint64_t *keys, size_t n, pg_keyvec *out,
+pg_err pg_bands_sketch_id(pg_store *s, long long text, pg_buf *out, int *found,
+                          pg_error *err);
+/* Appends to out the ids (texts.id) of every stored text other than text
+ * id self (0: none) that shares one of the band keys or has the normalised
+ * key norm_key: sorted, each once.  A key shared by more than 1024 texts
+ * gives 1024 of them. */
+pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
+                           const uint64_t *keys, size_t n, pg_idvec *out,
                            pg_error *err);
 /* Moves the band keys still held in the index's in-memory level into its
  * buckets now, in one transaction (this happens by itself at a commit

@@ -15,7 +15,7 @@
 #include "papergraph/store.h"
 
 /* The schema version this build writes. */
-#define PG_SCHEMA_VERSION 7
+#define PG_SCHEMA_VERSION 8
 
 /* The path the store was opened with, for messages. */
 const char *pg_store_path(const pg_store *s);

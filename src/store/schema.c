@@ -120,6 +120,23 @@
 ** rest of the digest together); every query that used occurrences_text
 ** (text_id) uses its prefix.
 **
+** Schema version 8 (see migration_8 below) stores a text's band keys once
+** and the merged ones packed (dedup/band_index.c, dedup/band_pack.c):
+** band_pending (text_id PRIMARY KEY, keys BLOB): the band keys, as
+**              little-endian 64-bit words, of the texts not merged into
+**              band_buckets yet; appended with the text, deleted by the
+**              merge that moves its keys into the buckets (version 7 kept
+**              them in band_sets.keys for good, beside the merged copy).
+** band_sets    loses `keys`: (text_id PRIMARY KEY, sketch BLOB), one row per
+**              placed text.
+** band_buckets (bucket INTEGER PRIMARY KEY, packed BLOB): as before one row
+**              per top 16 bits of a band key, but each distinct band's low
+**              48 bits once, followed by its text ids delta-coded as varints
+**              (band_pack.c), instead of 16 bytes a pair.  The migration
+**              renames version 7's table to band_buckets_v7; the band index
+**              converts it bucket by bucket and drops it in its first write
+**              transaction (SQL alone cannot write varints).
+**
 ** Every key column carries CHECK(length(...) = 16) so that a key bound the
 ** wrong way (as text, or truncated) fails at once instead of never matching.
 */
@@ -280,6 +297,26 @@ static const char migration_7[] =
     "CREATE INDEX occurrences_text ON occurrences(text_id, day);\n"
     "CREATE INDEX occurrences_day ON occurrences(day, text_id, upvotes);\n";
 
+/* Version 8: a text's band keys stored once, merged ones packed.  The keys
+ * still pending move to band_pending; merged ones are already in the
+ * buckets, whose conversion is the band index's (band_pack.c): the old
+ * buckets wait in band_buckets_v7 until then. */
+static const char migration_8[] =
+    "ALTER TABLE band_buckets RENAME TO band_buckets_v7;\n"
+    "CREATE TABLE band_buckets (\n"
+    "  bucket INTEGER PRIMARY KEY,\n"
+    "  packed BLOB NOT NULL\n"
+    ");\n"
+    "CREATE TABLE band_pending (\n"
+    "  text_id INTEGER PRIMARY KEY REFERENCES texts(id),\n"
+    "  keys    BLOB NOT NULL\n"
+    ");\n"
+    "INSERT INTO band_pending (text_id, keys)\n"
+    "  SELECT text_id, keys FROM band_sets WHERE length(keys) > 0 AND text_id >\n"
+    "    coalesce((SELECT CAST(value AS INTEGER) FROM settings\n"
+    "              WHERE key = 'bands.indexed'), 0);\n"
+    "ALTER TABLE band_sets DROP COLUMN keys;\n";
+
 /* migrations[v - 1] brings user_version v - 1 to v. */
 static const char *const migrations[] = {
     migration_1,
@@ -289,6 +326,7 @@ static const char *const migrations[] = {
     migration_5,
     migration_6,
     migration_7,
+    migration_8,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == PG_SCHEMA_VERSION,

@@ -82,11 +82,18 @@ run --db "$WORK/missing.db" new
 note "a database of schema 5 (occurrences_text on text_id alone, no occurrences_day) opens, migrates, gives the same digest"
 cp "$DB" "$WORK/v5.db"
 sqlite3 "$WORK/v5.db" "DROP INDEX occurrences_day; DROP INDEX occurrences_text; DROP INDEX files_path;
-    CREATE INDEX occurrences_text ON occurrences(text_id); PRAGMA user_version = 5;"
+    CREATE INDEX occurrences_text ON occurrences(text_id);
+    CREATE TABLE bs7 (text_id INTEGER PRIMARY KEY REFERENCES texts(id), keys BLOB NOT NULL, sketch BLOB);
+    INSERT INTO bs7 SELECT s.text_id, coalesce(p.keys, x''), s.sketch
+      FROM band_sets AS s LEFT JOIN band_pending AS p ON p.text_id = s.text_id;
+    DROP TABLE band_sets; DROP TABLE band_pending; DROP TABLE band_buckets;
+    ALTER TABLE bs7 RENAME TO band_sets;
+    CREATE TABLE band_buckets (bucket INTEGER PRIMARY KEY, pairs BLOB NOT NULL);
+    PRAGMA user_version = 5;"
 "$PAPERGRAPH" --db "$WORK/v5.db" new --format csv > "$WORK/v5.csv"
-"$PAPERGRAPH" --db "$DB" new --format csv > "$WORK/v7.csv"
-check "the migrated database gives the same digest" cmp "$WORK/v5.csv" "$WORK/v7.csv"
-check "user_version 7 after the migration" test "$(sql "$WORK/v5.db" 'PRAGMA user_version')" = 7
+"$PAPERGRAPH" --db "$DB" new --format csv > "$WORK/v8.csv"
+check "the migrated database gives the same digest" cmp "$WORK/v5.csv" "$WORK/v8.csv"
+check "user_version 8 after the migration" test "$(sql "$WORK/v5.db" 'PRAGMA user_version')" = 8
 check "occurrences_day (day, text_id, upvotes) and occurrences_text (text_id, day)" test \
     "$(sql "$WORK/v5.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM pragma_index_info('occurrences_day') UNION ALL SELECT '|' UNION ALL SELECT name FROM pragma_index_info('occurrences_text'))")" = "day text_id upvotes | text_id day"
 check "integrity_check ok after the migration" test "$(sql "$WORK/v5.db" 'pragma integrity_check')" = ok

@@ -1,0 +1,230 @@
+/*
+** band_pack.c: the stored form of a band bucket (a band_buckets row) and
+** its form in memory, and the one-time conversion of the buckets a
+** schema-7 database stored.
+**
+** A bucket holds the (band, text id) pairs whose band keys share their top
+** BUCKET_BITS bits.  Stored (schema 8), it is a run of groups in increasing
+** band order, one per distinct band:
+**
+**   rest    REST_BYTES bytes, little-endian: the band's low 48 bits (its
+**           top 16 are the bucket's number)
+**   count   varint, >= 1: texts under the band
+**   ids     count varints: the first text id, then each id's difference
+**           from the one before (ids increase, so each difference >= 1)
+**
+** Varints are LEB128 (7 bits a byte, low first).  Every band and id is kept
+** whole, so a bucket reads back exactly the pairs written.  Schema 7 stored
+** each pair as two little-endian 64-bit words (16 bytes); a band shared by
+** a few variants of one paper now costs its 6 bytes once and each text id
+** two or three bytes.
+**
+** In memory a bucket is two arrays, the bands and the ids (bands.h), so
+** that a lookup's binary search touches native 64-bit words only.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedup/bands.h"
+
+pg_err pgb_bucket_alloc(bucket *bk, size_t n)
+{
+    *bk = (bucket){ NULL, NULL, 0, 0 };
+    if (n == 0)
+        return PG_OK;
+    if (n > SIZE_MAX / PAIR_BYTES)
+        return PG_ERR_NOMEM;
+    uint64_t *p = malloc(n * PAIR_BYTES);
+    if (p == NULL)
+        return PG_ERR_NOMEM;
+    bk->bands = p;
+    bk->ids = (long long *)(void *)(p + n);
+    bk->n = n;
+    return PG_OK;
+}
+
+void pgb_bucket_free(bucket *bk)
+{
+    free(bk->bands);
+    *bk = (bucket){ NULL, NULL, 0, 0 };
+}
+
+static size_t put_varint(unsigned char *p, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (unsigned char)v;
+    return n;
+}
+
+/* Reads a varint at *at (below len); 0 when it runs past len or 64 bits. */
+static int get_varint(const unsigned char *p, size_t len, size_t *at, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (unsigned shift = 0; shift < 64 && *at < len; shift += 7) {
+        unsigned char c = p[(*at)++];
+        r |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            *v = r;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out)
+{
+    /* At most: a group per pair, each its rest, a count and an id. */
+    if (pg_buf_reserve(out, bk->n * (REST_BYTES + 20)) != PG_OK)
+        return PG_ERR_NOMEM;
+    unsigned char *p = (unsigned char *)out->data + out->len;
+    size_t w = 0;
+    for (size_t i = 0; i < bk->n;) {
+        size_t j = i + 1;
+        while (j < bk->n && bk->bands[j] == bk->bands[i])
+            j++;
+        for (int b = 0; b < REST_BYTES; b++)
+            p[w++] = (unsigned char)(bk->bands[i] >> (8 * b));
+        w += put_varint(p + w, j - i);
+        w += put_varint(p + w, (uint64_t)bk->ids[i]);
+        for (size_t k = i + 1; k < j; k++)
+            w += put_varint(p + w, (uint64_t)bk->ids[k] - (uint64_t)bk->ids[k - 1]);
+        i = j;
+    }
+    out->len += w;
+    out->data[out->len] = '\0';
+    return PG_OK;
+}
+
+/* Walks the groups of p[0..len): counts the pairs into *n, and when bk is
+ * not NULL (room for *n pairs) fills it.  0 when p is malformed: a group
+ * cut short, a count of 0, bands or ids out of order. */
+static int walk(const unsigned char *p, size_t len, size_t i, bucket *bk, size_t *n)
+{
+    size_t at = 0, k = 0;
+    uint64_t top = (uint64_t)i << (64 - BUCKET_BITS), last_band = 0;
+    while (at < len) {
+        uint64_t band = top, count = 0, id = 0, d = 0;
+        if (len - at < REST_BYTES)
+            return 0;
+        for (int b = 0; b < REST_BYTES; b++)
+            band |= (uint64_t)p[at++] << (8 * b);
+        if ((k > 0 && band <= last_band) || !get_varint(p, len, &at, &count) ||
+            count == 0 || count > len || !get_varint(p, len, &at, &id))
+            return 0;
+        last_band = band;
+        for (uint64_t c = 0; c < count; c++) {
+            if (c > 0 && (!get_varint(p, len, &at, &d) || d == 0 || id + d < id))
+                return 0;
+            id += d;
+            if (bk != NULL) {
+                bk->bands[k] = band;
+                bk->ids[k] = (long long)id;
+            }
+            k++;
+        }
+    }
+    *n = k;
+    return 1;
+}
+
+pg_err pgb_bucket_unpack(const unsigned char *p, size_t len, size_t i, bucket *out)
+{
+    size_t n = 0;
+    *out = (bucket){ NULL, NULL, 0, 0 };
+    if (!walk(p, len, i, NULL, &n))
+        return PG_ERR_FORMAT;
+    pg_err e = pgb_bucket_alloc(out, n);
+    if (e == PG_OK && n > 0)
+        walk(p, len, i, out, &n);
+    return e;
+}
+
+/* ---- schema 7's buckets ------------------------------------------------ */
+
+static int pair_cmp(const void *a, const void *b)
+{
+    const band_pair *x = a, *y = b;
+    if (x->band != y->band)
+        return x->band < y->band ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/* Writes one schema-7 bucket (p[0..len), 16-byte pairs) in the new form. */
+static pg_err repack_one(pg_store *s, band_index *b, long long i, const unsigned char *p,
+                         size_t len, pg_buf *out, pg_error *err)
+{
+    size_t n = len / 16, w = 0;
+    band_pair *v = malloc((n ? n : 1) * sizeof *v);
+    bucket bk;
+    if (v == NULL)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        v[k].band = pgb_get_le64(p + 16 * k);
+        v[k].id = (long long)pgb_get_le64(p + 16 * k + 8);
+    }
+    /* Schema 7 kept them in this order already, but the new form requires
+     * it, so it is made sure of rather than assumed. */
+    qsort(v, n, sizeof *v, pair_cmp);
+    pg_err e = pgb_bucket_alloc(&bk, n);
+    for (size_t k = 0; e == PG_OK && k < n; k++) {
+        if (w > 0 && bk.bands[w - 1] == v[k].band && bk.ids[w - 1] == v[k].id)
+            continue;
+        if (pgb_bucket_of(v[k].band) != (size_t)i)
+            continue;           /* cannot be found under this bucket anyway */
+        bk.bands[w] = v[k].band;
+        bk.ids[w++] = v[k].id;
+    }
+    free(v);
+    bk.n = w;
+    pg_buf_reset(out);
+    if (e == PG_OK)
+        e = pgb_bucket_pack(&bk, out);
+    pgb_bucket_free(&bk);
+    if (e != PG_OK)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    if (w == 0)
+        return PG_OK;
+    pg_stmt *st = pgb_stmt(s, b, BS_BUCKET_PUT, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    int rc = 0;
+    pg_stmt_bind_int(st, 1, i, &rc);
+    pg_stmt_bind_blob(st, 2, out->data, out->len, &rc);
+    return pg_stmt_exec(s, st, rc, "cannot convert band keys", err);
+}
+
+pg_err pgb_repack_v7(pg_store *s, band_index *b, pg_error *err)
+{
+    pg_stmt *st = pgb_stmt(s, b, BS_OLD_TABLE, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    int row = 0;
+    pg_err e = pg_stmt_step(s, st, 0, &row, "cannot read the schema", err);
+    pg_stmt_done(st);
+    if (e != PG_OK || !row) {
+        b->repacked = e == PG_OK;
+        return e;
+    }
+    pg_buf out = PG_BUF_INIT;
+    if ((st = pgb_stmt(s, b, BS_OLD_BUCKETS, err)) == NULL)
+        return PG_ERR_DB;
+    e = pg_stmt_step(s, st, 0, &row, "cannot read band keys", err);
+    for (; e == PG_OK && row;
+         e = pg_stmt_step(s, st, 0, &row, "cannot read band keys", err)) {
+        size_t n = 0;
+        const unsigned char *p = pg_stmt_blob(st, 1, &n);
+        e = repack_one(s, b, pg_stmt_int(st, 0), p, n, &out, err);
+        if (e != PG_OK)
+            break;
+    }
+    pg_stmt_done(st);
+    pg_buf_release(&out);
+    if (e == PG_OK)
+        e = pg_store_exec(s, "DROP TABLE band_buckets_v7", "cannot convert band keys", err);
+    b->repacked = e == PG_OK;
+    return e;
+}
