@@ -81,6 +81,18 @@ typedef struct prepared {
  * SKETCH_SLOTS * ~220 bytes. */
 #define SKETCH_SLOTS 32768
 
+/* A candidate: its text id, from the band index, and its key, by which the
+ * candidates are verified in an order that does not depend on the order in
+ * which texts were stored (ids do). */
+typedef struct candidate {
+    pg_key key;
+    long long id;
+} candidate;
+
+/* Text ids are dense row ids: a map from id to key is an array, up to this
+ * many ids (about 256 MB); ids above it are looked up each time. */
+#define KEY_OF_MAX ((size_t)1 << 24)
+
 typedef struct sketch_slot {
     pg_key key;
     sketch sk;                  /* sk.valid 0: the slot is empty */
@@ -94,7 +106,12 @@ struct pg_dedup {
     prepared *cache;            /* CACHE_SLOTS slots; info.key says which text */
     unsigned char *cached;      /* 1 when the slot holds a text */
     sketch_slot *sketches;      /* SKETCH_SLOTS, by the low bits of the key */
-    pg_keyvec cand;
+    candidate *cands;                /* the text being placed's candidates */
+    size_t cap_cands;
+    pg_idvec ids;
+    pg_key *key_of;             /* text id -> key, for the ids seen (a zero
+                                 * key: not seen); key_cap entries */
+    size_t key_cap;
     pg_buf sk_buf;              /* a candidate's stored sketch */
 };
 
@@ -398,7 +415,9 @@ void pg_dedup_free(pg_dedup *d)
     free(d->cache);
     free(d->cached);
     free(d->sketches);
-    pg_keyvec_release(&d->cand);
+    free(d->cands);
+    pg_idvec_release(&d->ids);
+    free(d->key_of);
     pg_buf_release(&d->sk_buf);
     free(d);
 }
@@ -576,8 +595,9 @@ static void sketch_keep(pg_dedup *d, pg_key key, const sketch *k)
 
 /* 1 when the candidate's sketch rules it out (read from a cache or the
  * store: much cheaper than loading the candidate). */
-static pg_err ruled_out(pg_dedup *d, pg_key cand, int *out, pg_error *err)
+static pg_err ruled_out(pg_dedup *d, const candidate *c, int *out, pg_error *err)
 {
+    pg_key cand = c->key;
     const prepared *p = cache_hit(d, cand);
     const sketch_slot *sl = sketch_slot_of(d, cand);
     sketch k;
@@ -590,7 +610,7 @@ static pg_err ruled_out(pg_dedup *d, pg_key cand, int *out, pg_error *err)
         k = sl->sk;
     } else {
         int found = 0;
-        pg_err e = pg_bands_sketch(d->s, cand, &d->sk_buf, &found, err);
+        pg_err e = pg_bands_sketch_id(d->s, c->id, &d->sk_buf, &found, err);
         if (e != PG_OK)
             return e;
         if (!found)
@@ -618,16 +638,17 @@ static int in_papers(char (*papers)[PG_ID_HEX], size_t n, const char *paper)
  * Variants of one paper are each other's candidates, so this saves most
  * verifications where papers have several texts; the papers come out the
  * same (the components of the match graph do not change). */
-static pg_err verify(pg_dedup *d, pg_key cand, char (*papers)[PG_ID_HEX],
-                     size_t *n_papers, pg_error *err)
+static pg_err verify(pg_dedup *d, long long self_id, const candidate *c,
+                     char (*papers)[PG_ID_HEX], size_t *n_papers, pg_error *err)
 {
+    pg_key cand = c->key;
     pg_match_result r;
     prepared *other = NULL;
     int skip = 0, have_paper = 0;
     pg_err e = PG_OK;
     /* Papers are not renamed until the loop over candidates ends. */
     if (*n_papers > 0) {
-        e = pg_store_paper_of(d->s, cand, papers[*n_papers], err);
+        e = pg_store_paper_of_id(d->s, c->id, papers[*n_papers], err);
         if (e != PG_OK)
             return e;
         have_paper = 1;
@@ -636,7 +657,7 @@ static pg_err verify(pg_dedup *d, pg_key cand, char (*papers)[PG_ID_HEX],
             return PG_OK;
         }
     }
-    e = ruled_out(d, cand, &skip, err);
+    e = ruled_out(d, c, &skip, err);
     if (e != PG_OK || skip) {
         d->st.ruled_out += skip;
         return e;
@@ -651,9 +672,9 @@ static pg_err verify(pg_dedup *d, pg_key cand, char (*papers)[PG_ID_HEX],
         return PG_OK;
     d->st.matches++;
     double score = r.abstract_jaccard >= 0 ? r.abstract_jaccard : r.title_sim;
-    e = pg_store_add_match(d->s, d->self.info.key, cand, r.rule, score, err);
+    e = pg_store_add_match_ids(d->s, self_id, c->id, r.rule, score, err);
     if (e == PG_OK && !have_paper)
-        e = pg_store_paper_of(d->s, cand, papers[*n_papers], err);
+        e = pg_store_paper_of_id(d->s, c->id, papers[*n_papers], err);
     if (e == PG_OK && papers[*n_papers][0] != '\0')
         (*n_papers)++;
     return e;
@@ -668,8 +689,8 @@ static int id_order(const void *a, const void *b)
  * and moves the other matched papers there.  own_row: the text's cluster
  * row already names its own id (pg_store_add_text writes it so), which
  * then needs no second write when that id stays the smallest. */
-static pg_err join_papers(pg_dedup *d, char (*papers)[PG_ID_HEX], size_t n,
-                          int own_row, pg_error *err)
+static pg_err join_papers(pg_dedup *d, long long self_id, char (*papers)[PG_ID_HEX],
+                          size_t n, int own_row, pg_error *err)
 {
     char own[PG_ID_HEX];
     pg_key_to_id(d->self.info.norm_key, own);
@@ -683,7 +704,7 @@ static pg_err join_papers(pg_dedup *d, char (*papers)[PG_ID_HEX], size_t n,
         d->st.merges++;
     }
     if (e == PG_OK && !(own_row && strcmp(papers[0], own) == 0))
-        e = pg_store_set_paper(d->s, d->self.info.key, papers[0], err);
+        e = pg_store_set_paper_id(d->s, self_id, papers[0], err);
     return e;
 }
 
@@ -691,11 +712,88 @@ static pg_err join_papers(pg_dedup *d, char (*papers)[PG_ID_HEX], size_t n,
  * candidates, verification and paper (own_row: see join_papers).  Then
  * keeps it in the cache, as the likely candidate of the next variant of the
  * same paper. */
-static int cand_key_order(const void *a, const void *b)   /* TODO(lead): use ids */
+static int cand_order(const void *a, const void *b)
 {
-    return pg_key_cmp(*(const pg_key *)a, *(const pg_key *)b);
+    return pg_key_cmp(((const candidate *)a)->key, ((const candidate *)b)->key);
 }
 
+/* Remembers that text id has key (no-op above KEY_OF_MAX, or when the map
+ * cannot grow: it is only a shortcut). */
+static void remember_key(pg_dedup *d, long long id, pg_key key)
+{
+    if (id <= 0 || (size_t)id >= KEY_OF_MAX)
+        return;
+    if ((size_t)id >= d->key_cap) {
+        size_t cap = d->key_cap ? d->key_cap : 4096;
+        while (cap <= (size_t)id)
+            cap *= 2;
+        pg_key *k = realloc(d->key_of, cap * sizeof *k);
+        if (k == NULL)
+            return;
+        memset(k + d->key_cap, 0, (cap - d->key_cap) * sizeof *k);
+        d->key_of = k;
+        d->key_cap = cap;
+    }
+    d->key_of[id] = key;
+}
+
+/* The key of text id, from the map or the store (then kept in the map);
+ * *found 0 when no such text is stored. */
+static pg_err key_of_id(pg_dedup *d, long long id, pg_key *key, int *found, pg_error *err)
+{
+    static const pg_key zero;
+    *found = 0;
+    if (id > 0 && (size_t)id < d->key_cap && pg_key_cmp(d->key_of[id], zero) != 0) {
+        *key = d->key_of[id];
+        *found = 1;
+        return PG_OK;
+    }
+    pg_stmt *st = pg_store_stmt(d->s, "SELECT key FROM texts WHERE id = ?1", err);
+    int rc = 0, row = 0;
+    if (st == NULL)
+        return PG_ERR_DB;
+    pg_stmt_bind_int(st, 1, id, &rc);
+    pg_err e = pg_stmt_step(d->s, st, rc, &row, "cannot look up candidates", err);
+    if (e == PG_OK && row && pg_stmt_key(st, 0, key))
+        *found = 1;
+    pg_stmt_done(st);
+    if (e == PG_OK && *found)
+        remember_key(d, id, *key);
+    return e;
+}
+
+/* The candidates of the text being placed (self_id, 0 when not stored) into
+ * d->cands, in key order: their ids from the band index, keys from the
+ * map. */
+static pg_err find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *keys,
+                              size_t *n, pg_error *err)
+{
+    d->ids.n = 0;
+    *n = 0;
+    pg_err e = pg_bands_candidates(d->s, self_id, d->self.info.norm_key, keys->bands,
+                                   keys->n_bands, &d->ids, err);
+    if (e == PG_OK && d->ids.n > d->cap_cands) {
+        candidate *c = realloc(d->cands, d->ids.n * sizeof *c);
+        if (c == NULL)
+            return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        d->cands = c;
+        d->cap_cands = d->ids.n;
+    }
+    for (size_t i = 0; i < d->ids.n && e == PG_OK; i++) {
+        int found = 0;
+        e = key_of_id(d, d->ids.v[i], &d->cands[*n].key, &found, err);
+        if (found)
+            d->cands[(*n)++].id = d->ids.v[i];
+    }
+    if (e == PG_OK && *n > 1)
+        qsort(d->cands, *n, sizeof *d->cands, cand_order);
+    return e;
+}
+
+/* Places the prepared self text: its keys (keys, or computed when NULL),
+ * candidates, verification and paper (own_row: see join_papers).  Then
+ * keeps it in the cache, as the likely candidate of the next variant of the
+ * same paper. */
 static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
                          pg_error *err)
 {
@@ -715,43 +813,23 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
         sketch_from_bytes(keys->sketch, sizeof keys->sketch, &d->self.sk);
     else
         memset(&d->self.sk, 0, sizeof d->self.sk);
-    d->cand.n = 0;
-    /* TODO(lead): use ids.  The candidates come as text ids; each is turned
-     * back into its key here, in key order as before, for the code below. */
-    static const char key_of_id[] = "SELECT key FROM texts WHERE id = ?1";
-    pg_idvec ids = PG_IDVEC_INIT;
     long long self_id = 0;
+    size_t n_cands = 0;
     pg_err e = pg_store_text_id(d->s, text, &self_id, err);
+    if (e == PG_OK && self_id > 0)
+        remember_key(d, self_id, text);
     if (e == PG_OK)
-        e = pg_bands_candidates(d->s, self_id, d->self.info.norm_key, keys->bands,
-                                keys->n_bands, &ids, err);
-    for (size_t i = 0; i < ids.n && e == PG_OK; i++) {
-        pg_stmt *st = pg_store_stmt(d->s, key_of_id, err);
-        int rc = 0, row = 0;
-        pg_key k;
-        if (st == NULL) {
-            e = PG_ERR_DB;
-            break;
-        }
-        pg_stmt_bind_int(st, 1, ids.v[i], &rc);
-        e = pg_stmt_step(d->s, st, rc, &row, "cannot look up candidates", err);
-        if (e == PG_OK && row && pg_stmt_key(st, 0, &k) && pg_keyvec_push(&d->cand, k) != PG_OK)
-            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-        pg_stmt_done(st);
-    }
-    pg_idvec_release(&ids);
-    if (e == PG_OK && d->cand.n > 1)
-        qsort(d->cand.v, d->cand.n, sizeof *d->cand.v, cand_key_order);
+        e = find_candidates(d, self_id, keys, &n_cands, err);
     if (e == PG_OK)
         e = pg_bands_add(d->s, text, keys->bands, keys->n_bands,
                          keys->has_sketch ? keys->sketch : NULL,
                          keys->has_sketch ? sizeof keys->sketch : 0, err);
-    if (e == PG_OK && (papers = malloc((d->cand.n + 1) * PG_ID_HEX)) == NULL)
+    if (e == PG_OK && (papers = malloc((n_cands + 1) * PG_ID_HEX)) == NULL)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < d->cand.n && e == PG_OK; i++)
-        e = verify(d, d->cand.v[i], papers, &n_papers, err);
+    for (size_t i = 0; i < n_cands && e == PG_OK; i++)
+        e = verify(d, self_id, &d->cands[i], papers, &n_papers, err);
     if (e == PG_OK)
-        e = join_papers(d, papers, n_papers, own_row, err);
+        e = join_papers(d, self_id, papers, n_papers, own_row, err);
     d->st.texts += e == PG_OK;
     free(papers);
     if (e == PG_OK) {
