@@ -102,8 +102,9 @@ struct pg_dedup {
     pg_store *s;
     pg_match_opts o;
     pg_dedup_stats st;
-    prepared self, other;
-    prepared *cache;            /* CACHE_SLOTS slots; info.key says which text */
+    prepared *self, *other;     /* allocated with the stage */
+    prepared **cache;           /* CACHE_SLOTS slots, each NULL until first
+                                 * used; info.key says which text */
     unsigned char *cached;      /* 1 when the slot holds a text */
     sketch_slot *sketches;      /* SKETCH_SLOTS, by the low bits of the key */
     candidate *cands;                /* the text being placed's candidates */
@@ -308,12 +309,17 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
         d->cache = calloc(CACHE_SLOTS, sizeof *d->cache);
         d->cached = calloc(CACHE_SLOTS, 1);
         d->sketches = calloc(SKETCH_SLOTS, sizeof *d->sketches);
+        d->self = calloc(1, sizeof *d->self);
+        d->other = calloc(1, sizeof *d->other);
     }
-    if (d == NULL || d->cache == NULL || d->cached == NULL || d->sketches == NULL) {
+    if (d == NULL || d->cache == NULL || d->cached == NULL || d->sketches == NULL
+        || d->self == NULL || d->other == NULL) {
         if (d != NULL) {
             free(d->cache);
             free(d->cached);
             free(d->sketches);
+            free(d->self);
+            free(d->other);
         }
         free(d);
         *out = NULL;
@@ -394,8 +400,8 @@ static size_t cache_slot(pg_key key)
 static prepared *cache_hit(pg_dedup *d, pg_key key)
 {
     size_t slot = cache_slot(key);
-    return d->cached[slot] && pg_key_cmp(d->cache[slot].info.key, key) == 0
-           ? &d->cache[slot] : NULL;
+    return d->cached[slot] && pg_key_cmp(d->cache[slot]->info.key, key) == 0
+           ? d->cache[slot] : NULL;
 }
 
 void pg_dedup_forget(pg_dedup *d, pg_key text)
@@ -408,10 +414,17 @@ void pg_dedup_free(pg_dedup *d)
 {
     if (d == NULL)
         return;
-    prepared_free(&d->self);
-    prepared_free(&d->other);
-    for (size_t i = 0; i < CACHE_SLOTS; i++)
-        prepared_free(&d->cache[i]);
+    if (d->self != NULL)
+        prepared_free(d->self);
+    if (d->other != NULL)
+        prepared_free(d->other);
+    free(d->self);
+    free(d->other);
+    for (size_t i = 0; d->cache != NULL && i < CACHE_SLOTS; i++) {
+        if (d->cache[i] != NULL)
+            prepared_free(d->cache[i]);
+        free(d->cache[i]);
+    }
     free(d->cache);
     free(d->cached);
     free(d->sketches);
@@ -567,11 +580,12 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
 static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *err)
 {
     size_t slot = cache_slot(key);
-    prepared *p = &d->cache[slot];
-    *out = p;
-    if (cache_hit(d, key) != NULL)
+    if ((*out = cache_hit(d, key)) != NULL)
         return PG_OK;
     d->cached[slot] = 0;
+    if (d->cache[slot] == NULL && (d->cache[slot] = calloc(1, sizeof(prepared))) == NULL)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    prepared *p = *out = d->cache[slot];
     pg_err e = prepare(d->s, key, p, err);
     if (e == PG_OK)
         pgd_feat_shrink(&p->feat);
@@ -602,7 +616,7 @@ static pg_err ruled_out(pg_dedup *d, const candidate *c, int *out, pg_error *err
     const sketch_slot *sl = sketch_slot_of(d, cand);
     sketch k;
     *out = 0;
-    if (!d->self.sk.valid)
+    if (!d->self->sk.valid)
         return PG_OK;
     if (p != NULL && p->sk.valid) {
         k = p->sk;
@@ -618,7 +632,7 @@ static pg_err ruled_out(pg_dedup *d, const candidate *c, int *out, pg_error *err
         sketch_from_bytes((const unsigned char *)d->sk_buf.data, d->sk_buf.len, &k);
         sketch_keep(d, cand, &k);
     }
-    *out = sketch_rules_out(&d->self.sk, &k, &d->o);
+    *out = sketch_rules_out(&d->self->sk, &k, &d->o);
     return PG_OK;
 }
 
@@ -664,7 +678,7 @@ static pg_err verify(pg_dedup *d, long long self_id, const candidate *c,
     }
     e = load_candidate(d, cand, &other, err);
     if (e == PG_OK)
-        e = pg_match_decide(item_of(&d->self), item_of(other), &d->o, &r);
+        e = pg_match_decide(item_of(d->self), item_of(other), &d->o, &r);
     if (e != PG_OK)
         return e == PG_ERR_NOMEM ? pg_error_set(err, e, "out of memory") : e;
     d->st.candidates++;
@@ -693,7 +707,7 @@ static pg_err join_papers(pg_dedup *d, long long self_id, char (*papers)[PG_ID_H
                           size_t n, int own_row, pg_error *err)
 {
     char own[PG_ID_HEX];
-    pg_key_to_id(d->self.info.norm_key, own);
+    pg_key_to_id(d->self->info.norm_key, own);
     memcpy(papers[n++], own, PG_ID_HEX);
     qsort(papers, n, PG_ID_HEX, id_order);
     pg_err e = PG_OK;
@@ -770,7 +784,7 @@ static pg_err find_candidates(pg_dedup *d, long long self_id, const pg_dedup_key
 {
     d->ids.n = 0;
     *n = 0;
-    pg_err e = pg_bands_candidates(d->s, self_id, d->self.info.norm_key, keys->bands,
+    pg_err e = pg_bands_candidates(d->s, self_id, d->self->info.norm_key, keys->bands,
                                    keys->n_bands, &d->ids, err);
     if (e == PG_OK && d->ids.n > d->cap_cands) {
         candidate *c = realloc(d->cands, d->ids.n * sizeof *c);
@@ -800,9 +814,9 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
     pg_dedup_keys own;
     char (*papers)[PG_ID_HEX] = NULL;
     size_t n_papers = 0;
-    pg_key text = d->self.info.key;
+    pg_key text = d->self->info.key;
     if (keys == NULL) {
-        const prepared *p = &d->self;
+        const prepared *p = d->self;
         pg_dedup_keys_of(p->title.data, p->title.len,
                          p->item.abstract != NULL ? p->abstract.data : NULL,
                          p->item.abstract != NULL ? p->abstract.len : 0,
@@ -810,9 +824,9 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
         keys = &own;
     }
     if (keys->has_sketch)
-        sketch_from_bytes(keys->sketch, sizeof keys->sketch, &d->self.sk);
+        sketch_from_bytes(keys->sketch, sizeof keys->sketch, &d->self->sk);
     else
-        memset(&d->self.sk, 0, sizeof d->self.sk);
+        memset(&d->self->sk, 0, sizeof d->self->sk);
     long long self_id = 0;
     size_t n_cands = 0;
     pg_err e = pg_store_text_id(d->s, text, &self_id, err);
@@ -833,20 +847,26 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
     d->st.texts += e == PG_OK;
     free(papers);
     if (e == PG_OK) {
-        sketch_keep(d, text, &d->self.sk);
+        sketch_keep(d, text, &d->self->sk);
         size_t slot = cache_slot(text);
-        prepared old = d->cache[slot];
-        pgd_feat_shrink(&d->self.feat);
+        prepared *old = d->cache[slot];
+        pgd_feat_shrink(&d->self->feat);
         d->cache[slot] = d->self;
-        d->self = old;          /* released by the next prepare */
         d->cached[slot] = 1;
+        /* The slot's old text is released by the next prepare. */
+        if (old == NULL && (old = calloc(1, sizeof *old)) == NULL) {
+            d->cache[slot] = NULL;      /* self stays self */
+            d->cached[slot] = 0;
+        } else {
+            d->self = old;
+        }
     }
     return e;
 }
 
 pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err)
 {
-    pg_err e = prepare(d->s, text, &d->self, err);
+    pg_err e = prepare(d->s, text, d->self, err);
     return e == PG_OK ? place_self(d, NULL, 0, err) : e;
 }
 
@@ -894,7 +914,7 @@ static pg_err prepare_from(const pg_dedup_text *t, prepared *p)
 
 pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err)
 {
-    pg_err e = prepare_from(t, &d->self);
+    pg_err e = prepare_from(t, d->self);
     if (e != PG_OK)
         return pg_error_set(err, e, "out of memory");
     return place_self(d, t->keys, 1, err);
@@ -903,11 +923,11 @@ pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err)
 pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,
                         pg_error *err)
 {
-    pg_err e = prepare(d->s, a, &d->self, err);
+    pg_err e = prepare(d->s, a, d->self, err);
     if (e == PG_OK)
-        e = prepare(d->s, b, &d->other, err);
+        e = prepare(d->s, b, d->other, err);
     if (e == PG_OK)
-        e = pg_match_decide(item_of(&d->self), item_of(&d->other), &d->o, r);
+        e = pg_match_decide(item_of(d->self), item_of(d->other), &d->o, r);
     if (e == PG_ERR_NOMEM)
         pg_error_set(err, e, "out of memory");
     return e;
