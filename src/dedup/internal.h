@@ -141,6 +141,10 @@ typedef struct pg_match_item {
                                  * ("Name: ...") */
     int strong_name;            /* a name of the title mixes case or digits
                                  * ("BEDTime", "EHR2Path") */
+    const uint64_t *vocab;      /* pgd_vocabulary of the abstract when the
+                                 * caller has it; NULL: the matcher computes
+                                 * it when a rule needs it */
+    size_t n_vocab;
 } pg_match_item;
 
 /* Decides whether a and b are the same paper.  Symmetric: swapping a and b

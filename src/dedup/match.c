@@ -71,6 +71,10 @@
 #define SCORE_NAME_TEXTS 4.0
 #define SCORE_PER_CONTAINMENT 20.0
 #define SCORE_ABSTRACT_MAX 8.0
+#define VOCAB_BASE 0.30
+#define SCORE_PER_VOCAB 10.0
+#define SCORE_VOCAB_MAX 3.0
+#define VOCAB_MAX 512           /* words of an abstract's vocabulary compared */
 #define RETITLED_JACCARD 0.60
 #define RETITLED_TITLE_SIM 0.30
 #define NAMED_CONTAINMENT 0.40
@@ -106,6 +110,7 @@ const char *const pg_match_rules[] = {
     "same-specific-title",
     "retitled-same-abstract",
     "retitled-shared-name",
+    "reworded-title",
     NULL
 };
 
@@ -144,7 +149,10 @@ typedef struct evidence {
     double names;           /* author overlap, -1 unknown */
     name_cmp nm;            /* coined names and identifiers */
     double score;           /* the scored rules' total, -1 when not scored */
-    double s_title, s_names, s_abstract;
+    double s_title, s_names, s_abstract, s_vocab;
+    double vocab;           /* pgd_vocabulary_share, -1 when not computed */
+    int reworded;           /* titles a reworded subtitle apart (scored) */
+    size_t rw_spec;         /* specific words of the reworded title's core */
     int count_conflict;
 } evidence;
 
@@ -156,7 +164,7 @@ static pg_err gather(evidence *e, const pg_match_item *a, const pg_match_item *b
     e->o = o;
     e->a = a;
     e->b = b;
-    e->jac = e->cont = -1.0;
+    e->jac = e->cont = e->vocab = -1.0;
     pgd_compare_titles(a, b, o->short_title_words, &e->t);
     e->year_gap = a->year > 0 && b->year > 0 ? abs(a->year - b->year) : -1;
     e->names = pgd_author_overlap(a, b);
@@ -196,6 +204,31 @@ static const char *metadata_conflict(const evidence *e, int slack)
     return NULL;
 }
 
+/* The share of the abstracts' vocabularies (computed here unless the items
+ * carry it). */
+static double vocabulary_share(const pg_match_item *a, const pg_match_item *b)
+{
+    uint64_t va[VOCAB_MAX], vb[VOCAB_MAX];
+    const uint64_t *pa = a->vocab, *pb = b->vocab;
+    size_t na = a->n_vocab, nb = b->n_vocab;
+    if (pa == NULL) {
+        na = pgd_vocabulary(a->abstract, a->abstract_len, va, VOCAB_MAX);
+        pa = va;
+    }
+    if (pb == NULL) {
+        nb = pgd_vocabulary(b->abstract, b->abstract_len, vb, VOCAB_MAX);
+        pb = vb;
+    }
+    return pgd_vocabulary_share(pa, na, pb, nb);
+}
+
+/* A title's score: its specific and common core words, capped. */
+static double title_score(size_t spec, size_t common, double bonus)
+{
+    double s = bonus + (double)spec + SCORE_COMMON_WORD * (double)common;
+    return s > SCORE_TITLE_MAX ? SCORE_TITLE_MAX : s;
+}
+
 /* The scored rules (see the top of this file); NULL when none fires.
  * Fills e's score fields for `why`. */
 static const char *scored_positive(evidence *e)
@@ -207,29 +240,43 @@ static const char *scored_positive(evidence *e)
     e->s_abstract = SCORE_PER_CONTAINMENT * e->cont;
     if (e->s_abstract > SCORE_ABSTRACT_MAX)
         e->s_abstract = SCORE_ABSTRACT_MAX;
+    size_t rw_common = 0;
+    e->reworded = !t->same_words && !t->is_short
+                  && pgd_title_reworded(e->a->title, e->a->title_len, e->b->title,
+                                        e->b->title_len, &e->rw_spec, &rw_common);
+    if ((t->same_words && !t->is_short) || e->reworded) {
+        e->vocab = vocabulary_share(e->a, e->b);
+        e->s_vocab = SCORE_PER_VOCAB * (e->vocab - VOCAB_BASE);
+        e->s_vocab = e->s_vocab < 0.0 ? 0.0
+                     : e->s_vocab > SCORE_VOCAB_MAX ? SCORE_VOCAB_MAX : e->s_vocab;
+    }
     if (t->same_words && !t->is_short) {
-        e->s_title = SCORE_SAME_TITLE + (double)t->spec + SCORE_COMMON_WORD * (double)t->common;
-        if (e->s_title > SCORE_TITLE_MAX)
-            e->s_title = SCORE_TITLE_MAX;
+        e->s_title = title_score(t->spec, t->common, SCORE_SAME_TITLE);
         if (t->strong_name)
             e->s_title += SCORE_STRONG_NAME;
-        e->score = e->s_title + e->s_names + e->s_abstract;
+        e->score = e->s_title + e->s_names + e->s_abstract + e->s_vocab;
         return e->score >= SCORE_MERGE ? "same-specific-title" : NULL;
     }
-    e->s_title = -1.0;          /* `why` prints no title score */
-    if (e->nm.in_titles && !e->nm.in_texts)
-        e->s_names = SCORE_NAME_TITLES;
-    e->score = e->s_names + e->s_abstract;
     /* Stricter settings (`dedup --revised`) hold for a new title too. */
     double need_jac = RETITLED_JACCARD > e->o->revised_abstract ? RETITLED_JACCARD
                                                                  : e->o->revised_abstract;
     double need_cont = NAMED_CONTAINMENT > e->o->revised_abstract ? NAMED_CONTAINMENT
                                                                    : e->o->revised_abstract;
+    const char *retitled = NULL;
     if (e->jac >= need_jac && (t->sim >= RETITLED_TITLE_SIM || e->nm.in_titles))
-        return "retitled-same-abstract";
-    if (e->nm.in_texts && e->cont >= need_cont)
-        return "retitled-shared-name";
-    return NULL;
+        retitled = "retitled-same-abstract";
+    else if (e->nm.in_texts && e->cont >= need_cont)
+        retitled = "retitled-shared-name";
+    if (e->reworded) {
+        e->s_title = title_score(e->rw_spec, rw_common, 0.0);
+        e->score = e->s_title + e->s_names + e->s_abstract + e->s_vocab;
+        return e->score >= SCORE_MERGE ? "reworded-title" : retitled;
+    }
+    e->s_title = -1.0;          /* `why` prints no title score */
+    if (e->nm.in_titles && !e->nm.in_texts)
+        e->s_names = SCORE_NAME_TITLES;
+    e->score = e->s_names + e->s_abstract;
+    return retitled;
 }
 
 /* The positive rules for two abstracts, strongest first; NULL when none. */
@@ -435,9 +482,12 @@ static void explain(const evidence *e, pg_match_result *r)
                  e->s_abstract);
     else if (e->score >= 0.0 && n > 0 && (size_t)n < sizeof r->why)
         snprintf(r->why + n, sizeof r->why - (size_t)n,
-                 "; score %.1f = title %.1f (%zu specific words) + names %.1f"
-                 " + abstract %.1f (merge at %.0f)", e->score + 0.0, e->s_title, e->t.spec,
-                 e->s_names, e->s_abstract, SCORE_MERGE);
+                 "; score %.1f = %stitle %.1f (%zu specific words) + names %.1f"
+                 " + abstract %.1f + vocabulary %.1f (%.0f%% of the smaller's words)"
+                 " (merge at %.0f)", e->score + 0.0,
+                 e->reworded ? "reworded " : "", e->s_title,
+                 e->reworded ? e->rw_spec : e->t.spec, e->s_names, e->s_abstract,
+                 e->s_vocab, e->vocab >= 0.0 ? 100.0 * e->vocab : 0.0, SCORE_MERGE);
 }
 
 pg_err pg_match_decide(const pg_match_item *a, const pg_match_item *b,

@@ -75,6 +75,24 @@ pg_err pgd_title_names(const char *raw, size_t len, pg_buf *out, int *has_head,
 /* 1 when the words phrase[0..n) occur, word-aligned, in key[0..len). */
 int pgd_phrase_in(const char *phrase, size_t n, const char *key, size_t len);
 
+/* The distinct content words of a normalised abstract (4+ letters, no
+ * numbers or stop words, a plural "s" aside) as sorted hashes, at most max:
+ * the vocabulary a rewritten version keeps when its sentences change.
+ * Returns how many.  Depends on the text alone, so it may be precomputed
+ * (pg_match_item.vocab). */
+size_t pgd_vocabulary(const char *s, size_t len, uint64_t *out, size_t max);
+/* Common hashes of two sorted vocabularies over the smaller one's size
+ * (0 when either is empty). */
+double pgd_vocabulary_share(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+/* Title words of one stem: pgd_word_eq, or the shorter (5+ letters) less its
+ * last letter starts the other ("image", "imaging"). */
+int pgd_stem_eq(pgd_span x, pgd_span y);
+/* 1 when every core word of one title has a stem-mate in the other (a
+ * subtitle reworded or cut: words dropped or respelt, none replaced);
+ * *spec and *common then get pgd_title_specificity of that title's core. */
+int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
+                       size_t *spec, size_t *common);
+
 /* ---- comparisons (compare.c) -------------------------------------------- */
 
 /* What two abstracts share. */

@@ -4,6 +4,7 @@
 ** core words, and word equality.  Shared by the key functions (keys.c) and
 ** the comparisons (compare.c).
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "dedup/internal.h"
@@ -411,4 +412,101 @@ int pgd_phrase_in(const char *phrase, size_t n, const char *key, size_t len)
         at = i + 1;
     }
     return 0;
+}
+
+/* ---- an abstract's vocabulary and reworded titles --------------------------- */
+
+#define SEED_VOCAB 0x70675f766f636162ULL  /* "pg_vocab" */
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+size_t pgd_vocabulary(const char *s, size_t len, uint64_t *out, size_t max)
+{
+    size_t pos = 0, n, k = 0;
+    if (s == NULL)
+        return 0;
+    while ((n = pgd_next_word(s, len, &pos)) > 0 && k < max) {
+        pgd_span w = { s + pos, n };
+        pos += n;
+        if (n < 4 || pgd_is_number(w) || pgd_is_stop(w))
+            continue;
+        /* A plural "s" aside, as for title words. */
+        if (w.n > 4 && w.p[w.n - 1] == 's')
+            w.n--;
+        out[k++] = pg_hash64(w.p, w.n, SEED_VOCAB);
+    }
+    qsort(out, k, sizeof *out, cmp_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || out[u - 1] != out[i])
+            out[u++] = out[i];
+    return u;
+}
+
+double pgd_vocabulary_share(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, common = 0;
+    if (na == 0 || nb == 0)
+        return 0.0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j]) {
+            common++;
+            i++;
+            j++;
+        } else if (a[i] < b[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return (double)common / (double)(na < nb ? na : nb);
+}
+
+/* One word of a reworded title: equal up to a plural "s", or the shorter
+ * word (5+ letters) without its last letter starts the other ("image" and
+ * "imaging", "finance" and "financial"). */
+int pgd_stem_eq(pgd_span x, pgd_span y)
+{
+    if (pgd_word_eq(x, y))
+        return 1;
+    pgd_span s = x.n <= y.n ? x : y, l = x.n <= y.n ? y : x;
+    return s.n >= 5 && memcmp(s.p, l.p, s.n - 1) == 0;
+}
+
+/* 1 when every word of s has a stem-mate in l. */
+static int words_within(const pgd_title_words *s, const pgd_title_words *l)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        int found = 0;
+        for (size_t j = 0; j < l->n && !found; j++)
+            found = pgd_stem_eq(s->w[i], l->w[j]);
+        if (!found)
+            return 0;
+    }
+    return s->n > 0;
+}
+
+int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
+                       size_t *spec, size_t *common)
+{
+    pgd_title_words ta, tb, ca, cb;
+    pgd_title_split(a, la, &ta);
+    pgd_title_split(b, lb, &tb);
+    pgd_title_core(&ta, &ca);
+    pgd_title_core(&tb, &cb);
+    *spec = *common = 0;
+    const pgd_title_words *s = ca.n <= cb.n ? &ca : &cb, *l = ca.n <= cb.n ? &cb : &ca;
+    if (!words_within(s, l)) {
+        const pgd_title_words *x = s;
+        s = l;
+        l = x;
+        if (!words_within(s, l))
+            return 0;
+    }
+    *spec = pgd_title_specificity(s, common);
+    return 1;
 }
