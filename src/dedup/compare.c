@@ -370,12 +370,37 @@ static pgd_span surname(const char *name)
     return best.n ? best : last;
 }
 
-static int name_has_word(const char *name, pgd_span w)
+/* 1 when two surnames of 6+ letters are one edit apart (a letter added,
+ * dropped, changed, or two swapped): "Goldring" and "Golding",
+ * "Rosenblatt" and "Rosneblatt" are one author misspelt by a catalogue. */
+static int surname_typo(pgd_span x, pgd_span y)
+{
+    if (x.n < 6 || y.n < 6 || (x.n > y.n ? x.n - y.n : y.n - x.n) > 1)
+        return 0;
+    size_t i = 0, j = 0;
+    while (i < x.n && j < y.n && x.p[i] == y.p[j]) {
+        i++;
+        j++;
+    }
+    if (i == x.n && j == y.n)
+        return 1;
+    if (x.n == y.n) {
+        if (i + 1 < x.n && x.p[i] == y.p[i + 1] && x.p[i + 1] == y.p[i]
+            && memcmp(x.p + i + 2, y.p + i + 2, x.n - i - 2) == 0)
+            return 1;
+        return memcmp(x.p + i + 1, y.p + i + 1, x.n - i - 1) == 0;
+    }
+    /* One letter more in the longer. */
+    pgd_span l = x.n > y.n ? x : y, sh = x.n > y.n ? y : x;
+    return memcmp(l.p + i + 1, sh.p + i, sh.n - i) == 0;
+}
+
+static int name_has_near_word(const char *name, pgd_span w)
 {
     size_t len = strlen(name), pos = 0, n;
     while ((n = pgd_next_word(name, len, &pos)) > 0) {
         pgd_span x = { name + pos, n };
-        if (pgd_span_eq(x, w))
+        if (pgd_span_eq(x, w) || surname_typo(x, w))
             return 1;
         pos += n;
     }
@@ -397,7 +422,7 @@ static double surnames_found(const char *const *x, size_t nx,
             continue;
         used++;
         for (size_t j = 0; j < ny && j < LIST_MAX; j++)
-            if (name_has_word(y[j], s)) {
+            if (name_has_near_word(y[j], s)) {
                 found++;
                 break;
             }

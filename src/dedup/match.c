@@ -62,6 +62,8 @@
 ** are two papers (fixtures/formats), as are gen_corpus's siblings. */
 #define SUBSET_TITLE_SIM 0.80
 #define SUBSET_AUTHORS 0.80
+#define TEAM_AUTHORS 2
+#define TEAM_TITLE_SIM 0.70
 #define SCORE_MERGE 10.0
 #define SCORE_SAME_TITLE 2.0
 #define SCORE_COMMON_WORD 0.5
@@ -111,6 +113,9 @@ const char *const pg_match_rules[] = {
     "retitled-same-abstract",
     "retitled-shared-name",
     "reworded-title",
+    "generic-title+team",
+    "generic-title+speaker",
+    "talk-and-paper",
     NULL
 };
 
@@ -370,6 +375,16 @@ static int decide_abstracts(evidence *e, pg_match_result *r)
     return 1;
 }
 
+/* The same team: TEAM_AUTHORS or more names on both sides, the counts
+ * at most one apart (a catalogue drops a name), nearly all surnames in
+ * common, the same year. */
+static int team_agrees(const evidence *e)
+{
+    int x = pgd_author_count(e->a), y = pgd_author_count(e->b);
+    return x >= TEAM_AUTHORS && y >= TEAM_AUTHORS && abs(x - y) <= 1
+           && e->names >= SUBSET_AUTHORS && e->year_gap == 0;
+}
+
 /* Titles that differ by more than typos may still be one paper's when one
  * has words the other lacks and the metadata says so. */
 static int subtitle_ok(const evidence *e)
@@ -390,9 +405,14 @@ static int subtitle_ok(const evidence *e)
      * DBLP and ACM shorten titles so.  Nothing may be added, the authors
      * must be nearly the same and the year equal; short titles are left to
      * their stricter rule. */
-    return t->subset && t->sim >= SUBSET_TITLE_SIM && !t->is_short
-           && e->names >= SUBSET_AUTHORS && e->year_gap == 0;
+    if (t->subset && t->sim >= SUBSET_TITLE_SIM && !t->is_short
+        && e->names >= SUBSET_AUTHORS && e->year_gap == 0)
+        return 1;
+    /* A word or two respelt or replaced ("GridDB: a relational / database
+     * interface for / to the grid") under one team's whole author list. */
+    return t->sim >= TEAM_TITLE_SIM && team_agrees(e);
 }
+
 
 /* At least one record has no usable abstract: title and metadata only. */
 static void decide_title(const evidence *e, pg_match_result *r)
@@ -406,8 +426,29 @@ static void decide_title(const evidence *e, pg_match_result *r)
         verdict(r, 0, "no-title");
         return;
     }
+    /* A heading recurs: one author's column in every issue of a year.
+     * A team's heading (guest editors of one special issue) does not, nor
+     * one speaker's at a meeting held once a year ("Keynote address"). */
     if (t->generic) {
-        verdict(r, 0, "generic-title-no-abstract");
+        int counts_equal = pgd_author_count(e->a) == pgd_author_count(e->b);
+        int team = t->sim >= o->title_only && team_agrees(e) && counts_equal;
+        int speaker = t->sim >= o->title_only && counts_equal && pgd_author_count(e->a) == 1
+                      && e->names >= SUBSET_AUTHORS && e->year_gap == 0
+                      && pgd_is_meeting_venue(e->a->venue, e->a->venue_len)
+                      && pgd_is_meeting_venue(e->b->venue, e->b->venue_len);
+        verdict(r, team || speaker, team ? "generic-title+team"
+                                    : speaker ? "generic-title+speaker"
+                                              : "generic-title-no-abstract");
+        return;
+    }
+    /* A talk and its paper are two works: one catalogue's record of the
+     * talk ("X (tutorial)", "X") keeps its author list, another version's
+     * list differs in length. */
+    if (pgd_is_talk_title(e->a->title, e->a->title_len)
+            != pgd_is_talk_title(e->b->title, e->b->title_len)
+        && pgd_author_count(e->a) >= 1 && pgd_author_count(e->b) >= 1
+        && pgd_author_count(e->a) != pgd_author_count(e->b)) {
+        verdict(r, 0, "talk-and-paper");
         return;
     }
     if (t->marks_conflict) {

@@ -93,6 +93,13 @@ int pgd_stem_eq(pgd_span x, pgd_span y);
 int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
                        size_t *spec, size_t *common);
 
+/* 1 when a normalised title names a talk ("tutorial", "panel", "demo",
+ * "keynote", "poster"). */
+int pgd_is_talk_title(const char *title, size_t len);
+/* 1 when a normalised venue names a meeting held once a year
+ * ("conference", "symposium", "workshop", "proceedings"), not a periodical. */
+int pgd_is_meeting_venue(const char *venue, size_t len);
+
 /* ---- comparisons (compare.c) -------------------------------------------- */
 
 /* What two abstracts share. */

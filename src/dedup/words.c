@@ -510,3 +510,40 @@ int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
     *spec = pgd_title_specificity(s, common);
     return 1;
 }
+
+/* ---- talks and meetings ------------------------------------------------------ */
+
+/* Words that make a title a talk's (sorted). */
+static const char *const talk_words[] = {
+    "demo", "demonstration", "demonstrations", "demos", "keynote", "panel", "poster",
+    "tutorial",
+};
+
+/* Words of a venue that meets once a year (sorted). */
+static const char *const meeting_words[] = {
+    "conf", "conference", "congress", "meeting", "proceedings", "symposium", "workshop",
+};
+
+static int has_word_of(const char *s, size_t len, const char *const *list, size_t n)
+{
+    size_t pos = 0, w;
+    if (s == NULL)
+        return 0;
+    while ((w = pgd_next_word(s, len, &pos)) > 0) {
+        pgd_span x = { s + pos, w };
+        if (pgd_in_list(x, list, n))
+            return 1;
+        pos += w;
+    }
+    return 0;
+}
+
+int pgd_is_talk_title(const char *title, size_t len)
+{
+    return has_word_of(title, len, talk_words, NELEM(talk_words));
+}
+
+int pgd_is_meeting_venue(const char *venue, size_t len)
+{
+    return has_word_of(venue, len, meeting_words, NELEM(meeting_words));
+}
