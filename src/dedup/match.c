@@ -115,7 +115,9 @@ const char *const pg_match_rules[] = {
     "reworded-title",
     "generic-title+team",
     "generic-title+speaker",
-    "talk-and-paper",
+    "other-work",
+    "title+team",
+    "venue-conflict",
     NULL
 };
 
@@ -386,7 +388,8 @@ static int team_agrees(const evidence *e)
 }
 
 /* Titles that differ by more than typos may still be one paper's when one
- * has words the other lacks and the metadata says so. */
+ * has words the other lacks and the metadata says so: 1 for a cut or added
+ * subtitle, 2 for a team's whole author list (title+team), 0 otherwise. */
 static int subtitle_ok(const evidence *e)
 {
     const title_cmp *t = &e->t;
@@ -410,9 +413,23 @@ static int subtitle_ok(const evidence *e)
         return 1;
     /* A word or two respelt or replaced ("GridDB: a relational / database
      * interface for / to the grid") under one team's whole author list. */
-    return t->sim >= TEAM_TITLE_SIM && team_agrees(e);
+    return t->sim >= TEAM_TITLE_SIM && team_agrees(e) ? 2 : 0;
 }
 
+
+/* A talk and its paper, or a system's paper and the group's other one, are
+ * two works: one title names a talk ("X (tutorial)", "X") or a system the
+ * other lacks ("Prospector: a content-based ...", "A content-based ...")
+ * and the author lists differ in length.  Catalogues' records of one work
+ * keep the list's length (DBLP-ACM: all 9 pairs with a talk word on one
+ * side, all 7 with a head name on one side). */
+static int other_work(const evidence *e)
+{
+    int x = pgd_author_count(e->a), y = pgd_author_count(e->b);
+    int talk = pgd_is_talk_title(e->a->title, e->a->title_len)
+               != pgd_is_talk_title(e->b->title, e->b->title_len);
+    return (talk || e->nm.head_missing) && x >= 1 && y >= 1 && x != y;
+}
 
 /* At least one record has no usable abstract: title and metadata only. */
 static void decide_title(const evidence *e, pg_match_result *r)
@@ -441,26 +458,25 @@ static void decide_title(const evidence *e, pg_match_result *r)
                                               : "generic-title-no-abstract");
         return;
     }
-    /* A talk and its paper are two works: one catalogue's record of the
-     * talk ("X (tutorial)", "X") keeps its author list, another version's
-     * list differs in length. */
-    if (pgd_is_talk_title(e->a->title, e->a->title_len)
-            != pgd_is_talk_title(e->b->title, e->b->title_len)
-        && pgd_author_count(e->a) >= 1 && pgd_author_count(e->b) >= 1
-        && pgd_author_count(e->a) != pgd_author_count(e->b)) {
-        verdict(r, 0, "talk-and-paper");
+    if (other_work(e)) {
+        verdict(r, 0, "other-work");
         return;
     }
     if (t->marks_conflict) {
         verdict(r, 0, "title-marker-conflict");
         return;
     }
+    int by_team = t->sim < o->title_only && subtitle_ok(e) == 2;
     int title_ok = t->sim >= o->title_only || subtitle_ok(e);
     if (!title_ok) {
         verdict(r, 0, "different-title");
         return;
     }
     conflict = metadata_conflict(e, o->title_only_year_slack);
+    /* One text in two venues of a year is a reprint, two records: a title
+     * alone cannot say they are one. */
+    if (conflict == NULL && pgd_venues_differ(e->a, e->b))
+        conflict = "venue-conflict";
     if (conflict) {
         verdict(r, 0, conflict);
         return;
@@ -477,12 +493,12 @@ static void decide_title(const evidence *e, pg_match_result *r)
         verdict(r, ok, ok ? "short-title+metadata" : "short-title-no-metadata");
         return;
     }
-    verdict(r, 1, "title+metadata");
+    verdict(r, 1, by_team ? "title+team" : "title+metadata");
 }
 
 static void explain(const evidence *e, pg_match_result *r)
 {
-    char abs[96] = "", meta[160] = "";
+    char abs[96] = "", meta[200] = "";
 
     if (e->have_abs && e->ab.equal)
         snprintf(abs, sizeof abs, "identical abstracts (%zu words)", e->ab.words_a);
@@ -513,6 +529,18 @@ static void explain(const evidence *e, pg_match_result *r)
     else if (e->nm.in_titles)
         snprintf(meta + strlen(meta), sizeof meta - strlen(meta), ", a coined name in both %s",
                  e->nm.in_texts ? "titles and abstracts" : "titles");
+    if (strcmp(r->rule, "other-work") == 0 || strcmp(r->rule, "generic-title+team") == 0
+        || strcmp(r->rule, "title+team") == 0)
+        snprintf(meta + strlen(meta), sizeof meta - strlen(meta), ", %s%d and %d authors",
+                 r->rule[0] != 'o' ? "one team, "
+                 : e->nm.head_missing ? "a name in one title only, "
+                                      : "a talk and a paper, ",
+                 pgd_author_count(e->a), pgd_author_count(e->b));
+    if (strcmp(r->rule, "venue-conflict") == 0)
+        snprintf(meta + strlen(meta), sizeof meta - strlen(meta), ", other venues");
+    else if (strcmp(r->rule, "generic-title+speaker") == 0)
+        snprintf(meta + strlen(meta), sizeof meta - strlen(meta),
+                 ", one speaker at a yearly meeting");
     int n = snprintf(r->why, sizeof r->why, "%s: %s; titles %s (%.0f%% similar)%s%s",
                      r->same ? "same paper" : "different papers", abs,
                      e->t.equal ? "identical" : "differ", 100.0 * e->t.sim, meta,

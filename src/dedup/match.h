@@ -135,6 +135,9 @@ typedef struct name_cmp {
     int in_texts;           /* ... and in both abstracts */
     int head_conflict;      /* both titles have a head name, and they differ
                              * ("Foo" and "Foo-VL", "BePo" and "ODG") */
+    int head_missing;       /* one title's head name is not in the other
+                             * title ("Prospector: a content-based ...",
+                             * "A content-based ...") */
     int ids_a, ids_b;       /* arXiv ids and DOIs each has (capped) */
     int ids_shared;         /* how many of them both have */
 } name_cmp;
@@ -151,6 +154,10 @@ int pgd_author_count(const pg_match_item *x);
 /* 1 when the counts cannot be one author list. */
 int pgd_authors_conflict(const pg_match_item *a, const pg_match_item *b);
 size_t pgd_shared_urls(const pg_match_item *a, const pg_match_item *b);
+/* 1 when both venues are known and share no word, abbreviation or acronym
+ * ("Very Large Data Bases" and "VLDB" agree; "SIGMOD Record" and "VLDB"
+ * differ); preprint servers agree with any venue. */
+int pgd_venues_differ(const pg_match_item *a, const pg_match_item *b);
 void pgd_compare_names(const pg_match_item *a, const pg_match_item *b, name_cmp *c);
 
 #endif
