@@ -62,7 +62,7 @@
 ** are two papers (fixtures/formats), as are gen_corpus's siblings. */
 #define SUBSET_TITLE_SIM 0.80
 #define SUBSET_AUTHORS 0.80
-#define TEAM_AUTHORS 2
+#define TEAM_AUTHORS 3
 #define TEAM_TITLE_SIM 0.70
 #define SCORE_MERGE 10.0
 #define SCORE_SAME_TITLE 2.0
