@@ -499,15 +499,16 @@ int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
     pgd_title_core(&ta, &ca);
     pgd_title_core(&tb, &cb);
     *spec = *common = 0;
-    const pgd_title_words *s = ca.n <= cb.n ? &ca : &cb, *l = ca.n <= cb.n ? &cb : &ca;
-    if (!words_within(s, l)) {
-        const pgd_title_words *x = s;
-        s = l;
-        l = x;
-        if (!words_within(s, l))
-            return 0;
-    }
-    *spec = pgd_title_specificity(s, common);
+    int a_in = words_within(&ca, &cb), b_in = words_within(&cb, &ca);
+    if (!a_in && !b_in)
+        return 0;
+    /* Both ways (respellings only): the lower, so that the order of a and
+     * b does not matter. */
+    size_t ka = 0, kb = 0;
+    size_t sa = a_in ? pgd_title_specificity(&ca, &ka) : (size_t)-1;
+    size_t sb = b_in ? pgd_title_specificity(&cb, &kb) : (size_t)-1;
+    *spec = sa < sb || (sa == sb && ka <= kb) ? sa : sb;
+    *common = sa < sb || (sa == sb && ka <= kb) ? ka : kb;
     return 1;
 }
 
