@@ -580,8 +580,10 @@ static void explain(const evidence *e, pg_match_result *r)
         || strcmp(r->rule, "title+team") == 0)
         snprintf(meta + strlen(meta), sizeof meta - strlen(meta), ", %s%d and %d authors",
                  r->rule[0] != 'o' ? "one team, "
-                 : e->nm.head_missing ? "a name in one title only, "
-                                      : "a talk and a paper, ",
+                 : pgd_is_talk_title(e->a->title, e->a->title_len)
+                           != pgd_is_talk_title(e->b->title, e->b->title_len)
+                     ? "a talk and a paper, "
+                     : "a name in one title only, ",
                  pgd_author_count(e->a), pgd_author_count(e->b));
     if (strcmp(r->rule, "venue-conflict") == 0)
         snprintf(meta + strlen(meta), sizeof meta - strlen(meta), ", other venues");
