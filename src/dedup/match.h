@@ -88,7 +88,8 @@ double pgd_vocabulary_share(const uint64_t *a, size_t na, const uint64_t *b, siz
  * last letter starts the other ("image", "imaging"). */
 int pgd_stem_eq(pgd_span x, pgd_span y);
 /* 1 when every core word of one title has a stem-mate in the other (a
- * subtitle reworded or cut: words dropped or respelt, none replaced);
+ * subtitle reworded or cut: words dropped or respelt, none replaced, at
+ * least half of the longer's words kept);
  * *spec and *common then get pgd_title_specificity of that title's core. */
 int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
                        size_t *spec, size_t *common);

@@ -477,9 +477,12 @@ int pgd_stem_eq(pgd_span x, pgd_span y)
     return s.n >= 5 && memcmp(s.p, l.p, s.n - 1) == 0;
 }
 
-/* 1 when every word of s has a stem-mate in l. */
+/* 1 when every word of s has a stem-mate in l, and s keeps at least half
+ * of l's words (a rewording, not a title quoted inside a longer one). */
 static int words_within(const pgd_title_words *s, const pgd_title_words *l)
 {
+    if (2 * s->n < l->n)
+        return 0;
     for (size_t i = 0; i < s->n; i++) {
         int found = 0;
         for (size_t j = 0; j < l->n && !found; j++)
