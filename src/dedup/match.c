@@ -467,9 +467,8 @@ static int subtitle_ok(const evidence *e)
 /* A talk and its paper, or a system's paper and the group's other one, are
  * two works: one title names a talk ("X (tutorial)", "X") or a system the
  * other lacks ("Prospector: a content-based ...", "A content-based ...")
- * and the author lists differ in length.  Catalogues' records of one work
- * keep the list's length (DBLP-ACM: all 9 pairs with a talk word on one
- * side, all 7 with a head name on one side). */
+ * and the author lists differ in length: catalogues' records of one work
+ * keep the list's length (measured at the top of this file). */
 static int other_work(const evidence *e)
 {
     int x = pgd_author_count(e->a), y = pgd_author_count(e->b);
