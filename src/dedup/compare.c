@@ -296,12 +296,37 @@ static pgd_span surname(const char *name)
     return best.n ? best : last;
 }
 
-static int name_has_word(const char *name, pgd_span w)
+/* 1 when two surnames of 6+ letters are one edit apart (a letter added,
+ * dropped, changed, or two swapped): "Goldring" and "Golding",
+ * "Rosenblatt" and "Rosneblatt" are one author misspelt by a catalogue. */
+static int surname_typo(pgd_span x, pgd_span y)
+{
+    if (x.n < 6 || y.n < 6 || (x.n > y.n ? x.n - y.n : y.n - x.n) > 1)
+        return 0;
+    size_t i = 0, j = 0;
+    while (i < x.n && j < y.n && x.p[i] == y.p[j]) {
+        i++;
+        j++;
+    }
+    if (i == x.n && j == y.n)
+        return 1;
+    if (x.n == y.n) {
+        if (i + 1 < x.n && x.p[i] == y.p[i + 1] && x.p[i + 1] == y.p[i]
+            && memcmp(x.p + i + 2, y.p + i + 2, x.n - i - 2) == 0)
+            return 1;
+        return memcmp(x.p + i + 1, y.p + i + 1, x.n - i - 1) == 0;
+    }
+    /* One letter more in the longer. */
+    pgd_span l = x.n > y.n ? x : y, sh = x.n > y.n ? y : x;
+    return memcmp(l.p + i + 1, sh.p + i, sh.n - i) == 0;
+}
+
+static int name_has_near_word(const char *name, pgd_span w)
 {
     size_t len = strlen(name), pos = 0, n;
     while ((n = pgd_next_word(name, len, &pos)) > 0) {
         pgd_span x = { name + pos, n };
-        if (pgd_span_eq(x, w))
+        if (pgd_span_eq(x, w) || surname_typo(x, w))
             return 1;
         pos += n;
     }
@@ -323,7 +348,7 @@ static double surnames_found(const char *const *x, size_t nx,
             continue;
         used++;
         for (size_t j = 0; j < ny && j < LIST_MAX; j++)
-            if (name_has_word(y[j], s)) {
+            if (name_has_near_word(y[j], s)) {
                 found++;
                 break;
             }
@@ -355,6 +380,86 @@ int pgd_authors_conflict(const pg_match_item *a, const pg_match_item *b)
         return 0;
     int lo = x < y ? x : y, hi = x < y ? y : x;
     return hi - lo >= 3 && 2 * hi >= 3 * lo;
+}
+
+/* ---- venues ---------------------------------------------------------------- */
+
+#define VENUE_WORDS 24
+
+/* The words of a normalised venue, stop words and numbers aside. */
+static size_t venue_words(const char *v, size_t len, pgd_span *w)
+{
+    size_t pos = 0, n, k = 0;
+    while (v && (n = pgd_next_word(v, len, &pos)) > 0 && k < VENUE_WORDS) {
+        pgd_span x = { v + pos, n };
+        pos += n;
+        if (!pgd_is_stop(x) && !pgd_is_number(x))
+            w[k++] = x;
+    }
+    return k;
+}
+
+static int span_in(pgd_span needle, pgd_span hay)
+{
+    if (needle.n == 0 || needle.n > hay.n)
+        return 0;
+    for (size_t i = 0; i + needle.n <= hay.n; i++)
+        if (memcmp(hay.p + i, needle.p, needle.n) == 0)
+            return 1;
+    return 0;
+}
+
+/* One venue word stands for another: equal, an abbreviation ("trans",
+ * "transactions"), or inside it ("vldb", "pvldb"). */
+static int venue_word_match(pgd_span x, pgd_span y)
+{
+    pgd_span s = x.n <= y.n ? x : y, l = x.n <= y.n ? y : x;
+    if (pgd_span_eq(x, y))
+        return 1;
+    if (s.n >= 3 && memcmp(s.p, l.p, s.n) == 0)
+        return 1;
+    return s.n >= 4 && span_in(s, l);
+}
+
+/* The initials of 3 or more venue words ("very large data bases": "vldb")
+ * found inside a word of the other venue. */
+static int acronym_in(const pgd_span *w, size_t n, const pgd_span *o, size_t no)
+{
+    char acr[VENUE_WORDS];
+    if (n < 3)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        acr[i] = w[i].p[0];
+    pgd_span a = { acr, n };
+    for (size_t j = 0; j < no; j++)
+        if (span_in(a, o[j]))
+            return 1;
+    return 0;
+}
+
+/* Venues where any paper appears before its publication. */
+static int is_preprint_venue(const pgd_span *w, size_t n)
+{
+    static const char *const pre[] = { "arxiv", "biorxiv", "chemrxiv", "corr", "medrxiv",
+                                       "preprint", "preprints", "ssrn" };
+    for (size_t i = 0; i < n; i++)
+        if (pgd_in_list(w[i], pre, NELEM(pre)))
+            return 1;
+    return 0;
+}
+
+int pgd_venues_differ(const pg_match_item *a, const pg_match_item *b)
+{
+    pgd_span wa[VENUE_WORDS], wb[VENUE_WORDS];
+    size_t na = venue_words(a->venue, a->venue_len, wa);
+    size_t nb = venue_words(b->venue, b->venue_len, wb);
+    if (na == 0 || nb == 0 || is_preprint_venue(wa, na) || is_preprint_venue(wb, nb))
+        return 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (venue_word_match(wa[i], wb[j]))
+                return 0;
+    return !acronym_in(wa, na, wb, nb) && !acronym_in(wb, nb, wa, na);
 }
 
 size_t pgd_shared_urls(const pg_match_item *a, const pg_match_item *b)
@@ -428,12 +533,39 @@ static int is_identifier(const char *url)
            || strncmp(url, "https://doi.org/", 16) == 0;
 }
 
+/* 1 when the words h[0..n) occur in key at a word start, spaces aside in
+ * both ("video anywhere" is in "videoanywhere a system ..."). */
+static int glued_phrase_in(const char *h, size_t n, const char *key, size_t len)
+{
+    for (size_t i = 0; key && i < len; i++) {
+        if (i > 0 && key[i - 1] != ' ')
+            continue;
+        size_t j = i, k = 0;
+        while (k < n && j < len) {
+            if (h[k] == ' ')
+                k++;
+            else if (key[j] == ' ')
+                j++;
+            else if (h[k] == key[j]) {
+                k++;
+                j++;
+            } else
+                break;
+        }
+        if (k == n && (j == len || key[j] == ' '))
+            return 1;
+    }
+    return 0;
+}
+
 void pgd_compare_names(const pg_match_item *a, const pg_match_item *b, name_cmp *c)
 {
     memset(c, 0, sizeof *c);
     names_found(a, b, c);
     names_found(b, a, c);
     size_t ha = a->has_head ? head_len(a) : 0, hb = b->has_head ? head_len(b) : 0;
+    c->head_missing = (ha > 0 && !glued_phrase_in(a->title_names, ha, b->title, b->title_len))
+                      || (hb > 0 && !glued_phrase_in(b->title_names, hb, a->title, a->title_len));
     c->head_conflict = ha > 0 && hb > 0
                        && !same_name(a->title_names, ha, b->title_names, hb);
     for (size_t i = 0; a->urls && i < a->n_urls && i < LIST_MAX; i++) {

@@ -294,7 +294,7 @@ static pg_err make_item(prepared *p, const pg_dedup_shingles *sh)
         p->venue.len ? p->venue.data : NULL, p->venue.len,
         t->n_urls ? (const char *const *)t->urls : NULL, t->n_urls,
         p->title_names.len ? p->title_names.data : NULL, p->title_names.len,
-        p->has_head, p->strong_name, &p->feat,
+        p->has_head, p->strong_name, NULL, 0, &p->feat,
     };
     p->item = it;
     return sh != NULL ? pgd_feat_adopt(&p->item, sh, &p->feat)

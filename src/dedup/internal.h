@@ -145,6 +145,10 @@ typedef struct pg_match_item {
                                  * ("Name: ...") */
     int strong_name;            /* a name of the title mixes case or digits
                                  * ("BEDTime", "EHR2Path") */
+    const uint64_t *vocab;      /* pgd_vocabulary of the abstract when the
+                                 * caller has it; NULL: the matcher computes
+                                 * it when a rule needs it */
+    size_t n_vocab;
     const struct pgd_feat *feat;    /* the item's features computed once
                                      * (dedup/match.h), or NULL: the
                                      * comparison then computes them */

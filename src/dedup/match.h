@@ -123,6 +123,32 @@ void pgd_feat_title(const pg_match_item *it, pgd_feat *f);
 void pgd_feat_shrink(pgd_feat *f);
 void pgd_feat_release(pgd_feat *f);
 
+/* The distinct content words of a normalised abstract (4+ letters, no
+ * numbers or stop words, a plural "s" aside) as sorted hashes, at most max:
+ * the vocabulary a rewritten version keeps when its sentences change.
+ * Returns how many.  Depends on the text alone, so it may be precomputed
+ * (pg_match_item.vocab). */
+size_t pgd_vocabulary(const char *s, size_t len, uint64_t *out, size_t max);
+/* Common hashes of two sorted vocabularies over the smaller one's size
+ * (0 when either is empty). */
+double pgd_vocabulary_share(const uint64_t *a, size_t na, const uint64_t *b, size_t nb);
+/* Title words of one stem: pgd_word_eq, or the shorter (5+ letters) less its
+ * last letter starts the other ("image", "imaging"). */
+int pgd_stem_eq(pgd_span x, pgd_span y);
+/* 1 when every core word of one title has a stem-mate in the other (a
+ * subtitle reworded or cut: words dropped or respelt, none replaced, at
+ * least half of the longer's words kept);
+ * *spec and *common then get pgd_title_specificity of that title's core. */
+int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
+                       size_t *spec, size_t *common);
+
+/* 1 when a normalised title names a talk ("tutorial", "panel", "demo",
+ * "keynote", "poster"). */
+int pgd_is_talk_title(const char *title, size_t len);
+/* 1 when a normalised venue names a meeting held once a year
+ * ("conference", "symposium", "workshop", "proceedings"), not a periodical. */
+int pgd_is_meeting_venue(const char *venue, size_t len);
+
 /* ---- comparisons (compare.c) -------------------------------------------- */
 
 /* What two abstracts share. */
@@ -158,6 +184,9 @@ typedef struct name_cmp {
     int in_texts;           /* ... and in both abstracts */
     int head_conflict;      /* both titles have a head name, and they differ
                              * ("Foo" and "Foo-VL", "BePo" and "ODG") */
+    int head_missing;       /* one title's head name is not in the other
+                             * title ("Prospector: a content-based ...",
+                             * "A content-based ...") */
     int ids_a, ids_b;       /* arXiv ids and DOIs each has (capped) */
     int ids_shared;         /* how many of them both have */
 } name_cmp;
@@ -174,6 +203,10 @@ int pgd_author_count(const pg_match_item *x);
 /* 1 when the counts cannot be one author list. */
 int pgd_authors_conflict(const pg_match_item *a, const pg_match_item *b);
 size_t pgd_shared_urls(const pg_match_item *a, const pg_match_item *b);
+/* 1 when both venues are known and share no word, abbreviation or acronym
+ * ("Very Large Data Bases" and "VLDB" agree; "SIGMOD Record" and "VLDB"
+ * differ); preprint servers agree with any venue. */
+int pgd_venues_differ(const pg_match_item *a, const pg_match_item *b);
 void pgd_compare_names(const pg_match_item *a, const pg_match_item *b, name_cmp *c);
 
 #endif

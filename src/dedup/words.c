@@ -4,6 +4,7 @@
 ** core words, and word equality.  Shared by the key functions (keys.c) and
 ** the comparisons (compare.c).
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include "dedup/internal.h"
@@ -411,4 +412,142 @@ int pgd_phrase_in(const char *phrase, size_t n, const char *key, size_t len)
         at = i + 1;
     }
     return 0;
+}
+
+/* ---- an abstract's vocabulary and reworded titles --------------------------- */
+
+#define SEED_VOCAB 0x70675f766f636162ULL  /* "pg_vocab" */
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+size_t pgd_vocabulary(const char *s, size_t len, uint64_t *out, size_t max)
+{
+    size_t pos = 0, n, k = 0;
+    if (s == NULL)
+        return 0;
+    while ((n = pgd_next_word(s, len, &pos)) > 0 && k < max) {
+        pgd_span w = { s + pos, n };
+        pos += n;
+        if (n < 4 || pgd_is_number(w) || pgd_is_stop(w))
+            continue;
+        /* A plural "s" aside, as for title words. */
+        if (w.n > 4 && w.p[w.n - 1] == 's')
+            w.n--;
+        out[k++] = pg_hash64(w.p, w.n, SEED_VOCAB);
+    }
+    qsort(out, k, sizeof *out, cmp_u64);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || out[u - 1] != out[i])
+            out[u++] = out[i];
+    return u;
+}
+
+double pgd_vocabulary_share(const uint64_t *a, size_t na, const uint64_t *b, size_t nb)
+{
+    size_t i = 0, j = 0, common = 0;
+    if (na == 0 || nb == 0)
+        return 0.0;
+    while (i < na && j < nb) {
+        if (a[i] == b[j]) {
+            common++;
+            i++;
+            j++;
+        } else if (a[i] < b[j]) {
+            i++;
+        } else {
+            j++;
+        }
+    }
+    return (double)common / (double)(na < nb ? na : nb);
+}
+
+/* One word of a reworded title: equal up to a plural "s", or the shorter
+ * word (5+ letters) without its last letter starts the other ("image" and
+ * "imaging", "finance" and "financial"). */
+int pgd_stem_eq(pgd_span x, pgd_span y)
+{
+    if (pgd_word_eq(x, y))
+        return 1;
+    pgd_span s = x.n <= y.n ? x : y, l = x.n <= y.n ? y : x;
+    return s.n >= 5 && memcmp(s.p, l.p, s.n - 1) == 0;
+}
+
+/* 1 when every word of s has a stem-mate in l, and s keeps at least half
+ * of l's words (a rewording, not a title quoted inside a longer one). */
+static int words_within(const pgd_title_words *s, const pgd_title_words *l)
+{
+    if (2 * s->n < l->n)
+        return 0;
+    for (size_t i = 0; i < s->n; i++) {
+        int found = 0;
+        for (size_t j = 0; j < l->n && !found; j++)
+            found = pgd_stem_eq(s->w[i], l->w[j]);
+        if (!found)
+            return 0;
+    }
+    return s->n > 0;
+}
+
+int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
+                       size_t *spec, size_t *common)
+{
+    pgd_title_words ta, tb, ca, cb;
+    pgd_title_split(a, la, &ta);
+    pgd_title_split(b, lb, &tb);
+    pgd_title_core(&ta, &ca);
+    pgd_title_core(&tb, &cb);
+    *spec = *common = 0;
+    int a_in = words_within(&ca, &cb), b_in = words_within(&cb, &ca);
+    if (!a_in && !b_in)
+        return 0;
+    /* Both ways (respellings only): the lower, so that the order of a and
+     * b does not matter. */
+    size_t ka = 0, kb = 0;
+    size_t sa = a_in ? pgd_title_specificity(&ca, &ka) : (size_t)-1;
+    size_t sb = b_in ? pgd_title_specificity(&cb, &kb) : (size_t)-1;
+    *spec = sa < sb || (sa == sb && ka <= kb) ? sa : sb;
+    *common = sa < sb || (sa == sb && ka <= kb) ? ka : kb;
+    return 1;
+}
+
+/* ---- talks and meetings ------------------------------------------------------ */
+
+/* Words that make a title a talk's (sorted). */
+static const char *const talk_words[] = {
+    "demo", "demonstration", "demonstrations", "demos", "keynote", "panel", "poster",
+    "tutorial",
+};
+
+/* Words of a venue that meets once a year (sorted). */
+static const char *const meeting_words[] = {
+    "conf", "conference", "congress", "meeting", "proceedings", "symposium", "workshop",
+};
+
+static int has_word_of(const char *s, size_t len, const char *const *list, size_t n)
+{
+    size_t pos = 0, w;
+    if (s == NULL)
+        return 0;
+    while ((w = pgd_next_word(s, len, &pos)) > 0) {
+        pgd_span x = { s + pos, w };
+        if (pgd_in_list(x, list, n))
+            return 1;
+        pos += w;
+    }
+    return 0;
+}
+
+int pgd_is_talk_title(const char *title, size_t len)
+{
+    return has_word_of(title, len, talk_words, NELEM(talk_words));
+}
+
+int pgd_is_meeting_venue(const char *venue, size_t len)
+{
+    return has_word_of(venue, len, meeting_words, NELEM(meeting_words));
 }

@@ -385,9 +385,9 @@ static void test_decisions(void)
         x.names = y.names = hh;
         x.n_names = y.n_names = 2;
         CASE("short title, heading word added", x, y, 1, "short-title+metadata");
-        y.authors = 3;      /* a column's other issue: another author count */
-        CASE("short title, heading word, other author count", x, y, 0,
-             "short-title-no-metadata");
+        y.authors = 3;      /* a talk's paper, or a column's other issue:
+                             * another author count */
+        CASE("short title, heading word, other author count", x, y, 0, "other-work");
     }
     {
         pg_match_item x = item("llama 2 open foundation and fine tuned chat models", NULL);

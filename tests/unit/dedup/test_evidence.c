@@ -204,11 +204,163 @@ static void test_identifiers(void)
     titem_free(&a); titem_free(&b);
 }
 
+/* Two versions of one abstract rewritten sentence by sentence: few
+ * shingles in common, most words. */
+static const char *const g1 =
+    "Predicting where meltwater travels beneath a glacier matters for forecasting outburst "
+    "floods, yet the drainage network cannot be observed directly. We infer the subglacial "
+    "routing from tracer injections in boreholes, treating arrival times at the glacier snout "
+    "as noisy observations of travel paths through conduits and cavities. A Bayesian sampler "
+    "proposes conduit geometries scored by a hydraulic model calibrated on discharge records.";
+static const char *const g2 =
+    "Glacier outburst floods remain difficult to anticipate since meltwater drains through "
+    "channels hidden beneath the ice. Our approach reconstructs this hidden drainage from "
+    "borehole tracer arrivals: each arrival at the snout is read as a noisy travel time along "
+    "conduits and cavities. Candidate conduit geometries are drawn by Bayesian sampling, and a "
+    "hydraulic model fitted to discharge records supplies their likelihood.";
+
+static void test_vocabulary(void)
+{
+    uint64_t va[64], vb[64];
+    pg_buf a = PG_BUF_INIT, b = PG_BUF_INIT;
+    CHECK_INT(pg_normalize_key(g1, strlen(g1), &a), PG_OK);
+    CHECK_INT(pg_normalize_key(g2, strlen(g2), &b), PG_OK);
+    size_t na = pgd_vocabulary(a.data, a.len, va, 64);
+    size_t nb = pgd_vocabulary(b.data, b.len, vb, 64);
+    CHECK(na > 20 && nb > 20);
+    for (size_t i = 1; i < na; i++)
+        CHECK(va[i - 1] < va[i]);           /* sorted, each once */
+    double ab = pgd_vocabulary_share(va, na, vb, nb);
+    CHECK(ab == pgd_vocabulary_share(vb, nb, va, na));
+    CHECK(ab > 0.4 && ab < 0.9);
+    CHECK(pgd_vocabulary_share(va, na, va, na) == 1.0);
+    CHECK(pgd_vocabulary_share(va, 0, vb, nb) == 0.0);
+    /* A cap keeps the first words only, and never overruns. */
+    CHECK_INT(pgd_vocabulary(a.data, a.len, va, 3), 3);
+    pg_buf_release(&a);
+    pg_buf_release(&b);
+
+    /* The same specific title: the words kept tip the score. */
+    titem x, y;
+    titem_make(&x, "Glacier Meltwater Routing Inferred from Borehole Tracer Chronologies", g1);
+    titem_make(&y, "Glacier Meltwater Routing Inferred from Borehole Tracer Chronologies", g2);
+    expect("same title, rewritten, words kept", &x.it, &y.it, 1, "same-specific-title");
+    titem_free(&x);
+    titem_free(&y);
+}
+
+static void test_reworded(void)
+{
+    pgd_span im = { "image", 5 }, img = { "imaging", 7 }, fin = { "finance", 7 },
+             fil = { "financial", 9 }, dat = { "data", 4 }, dte = { "date", 4 };
+    CHECK(pgd_stem_eq(im, img) && pgd_stem_eq(img, im));
+    CHECK(pgd_stem_eq(fin, fil));
+    CHECK(!pgd_stem_eq(dat, dte));          /* too short to say */
+    size_t sp, co;
+    const char *t1 = "tidal sediment transport meets graph kernels with applications to "
+                     "estuary mapping and harbour dredging";
+    const char *t2 = "tidal sediment transport meets graph kernels with applications to "
+                     "estuaries and harbours";
+    const char *t3 = "tidal sediment transport meets graph wavelets with applications to "
+                     "estuaries and harbours";
+    CHECK(pgd_title_reworded(t1, strlen(t1), t2, strlen(t2), &sp, &co));
+    size_t sp2, co2;
+    CHECK(pgd_title_reworded(t2, strlen(t2), t1, strlen(t1), &sp2, &co2));
+    CHECK(sp == sp2 && co == co2 && sp >= 5);
+    /* A word replaced is a sibling's title, not a rewording. */
+    CHECK(!pgd_title_reworded(t1, strlen(t1), t3, strlen(t3), &sp, &co));
+    CHECK(!pgd_title_reworded(t2, strlen(t2), t3, strlen(t3), &sp, &co));
+}
+
+/* A record without abstract: title, author names, venue, year. */
+static void record(titem *t, const char *title, const char *const *names, size_t n,
+                   const char *venue, int year)
+{
+    titem_make(t, title, NULL);
+    t->it.names = names;
+    t->it.n_names = n;
+    t->it.venue = venue;
+    t->it.venue_len = venue ? strlen(venue) : 0;
+    t->it.year = year;
+}
+
+static void test_title_only(void)
+{
+    static const char *const team3[] = { "ivo tarrant", "uma vell", "wes yorke" };
+    static const char *const team3b[] = { "uma vell", "wes yorke", "ivo tarrant" };
+    static const char *const pair[] = { "ivy nu", "jon oak" };
+    static const char *const trio[] = { "ivy nu", "jon oak", "ruth sallow" };
+    static const char *const typo_a[] = { "rob goldring" };
+    static const char *const typo_b[] = { "rob golding" };
+    static const char *const stranger[] = { "rob gelding" };
+    titem a, b;
+
+    record(&a, "LedgerDB: a relational interface for sparse ledger grids", team3, 3,
+           "invented data conference", 2005);
+    record(&b, "LedgerDB: a database interface for sparse ledger grids", team3b, 3,
+           "proc invented data conf", 2005);
+    expect("a team, a word replaced", &a.it, &b.it, 1, "title+team");
+    /* Two co-authors are no team: their two papers a word apart. */
+    a.it.names = b.it.names = pair;
+    a.it.n_names = b.it.n_names = 2;
+    expect("two co-authors, a word replaced", &a.it, &b.it, 0, "different-title");
+    titem_free(&a); titem_free(&b);
+
+    record(&a, "Tutorial: Designing Sparse Ledger Indexes", pair, 2, "invented data conference", 2004);
+    record(&b, "Designing Sparse Ledger Indexes", trio, 3, "invented systems symposium", 2004);
+    expect("a tutorial and the paper", &a.it, &b.it, 0, "other-work");
+    b.it.names = pair;
+    b.it.n_names = 2;
+    expect("a tutorial's two records", &a.it, &b.it, 1, "title+metadata");
+    titem_free(&a); titem_free(&b);
+
+    record(&a, "Prospector: a content-based ledger server for parallel machines", trio, 3,
+           "invented data conference", 2004);
+    record(&b, "A content-based ledger server for parallel machines", pair, 2,
+           "invented data conference", 2004);
+    expect("a name in one title only, other authors", &a.it, &b.it, 0, "other-work");
+    titem_free(&a); titem_free(&b);
+
+    record(&a, "Sparse ledger indexes: the challenges and results", pair, 2,
+           "very large data bases", 1996);
+    record(&b, "Sparse ledger indexes: the challenges and results", pair, 2, "vldb", 1996);
+    expect("one venue spelt two ways", &a.it, &b.it, 1, "title+metadata");
+    titem_free(&b);
+    record(&b, "Sparse ledger indexes: the challenges and results", pair, 2, "sigmod record", 1996);
+    expect("one text in two venues", &a.it, &b.it, 0, "venue-conflict");
+    titem_free(&b);
+    record(&b, "Sparse ledger indexes: the challenges and results", pair, 2, "arxiv", 1996);
+    expect("a preprint and its venue", &a.it, &b.it, 1, "title+metadata");
+    titem_free(&a); titem_free(&b);
+
+    record(&a, "Things every ledger operator should know", typo_a, 1, NULL, 2006);
+    record(&b, "Things every ledger operator should know", typo_b, 1, NULL, 2006);
+    expect("a surname misspelt", &a.it, &b.it, 1, "title+metadata");
+    b.it.names = stranger;
+    expect("another surname", &a.it, &b.it, 0, "authors-conflict");
+    titem_free(&a); titem_free(&b);
+
+    record(&a, "Keynote address", typo_a, 1, "invented data conference", 2006);
+    record(&b, "Keynote Address", typo_a, 1, "proc invented data conf", 2006);
+    expect("one speaker at a yearly meeting", &a.it, &b.it, 1, "generic-title+speaker");
+    titem_free(&a); titem_free(&b);
+    record(&a, "Book review column", typo_a, 1, "invented record", 2006);
+    record(&b, "Book Review Column", typo_a, 1, "invented record", 2006);
+    expect("a column in a periodical", &a.it, &b.it, 0, "generic-title-no-abstract");
+    a.it.names = b.it.names = team3;
+    a.it.n_names = b.it.n_names = 3;
+    expect("a team's heading", &a.it, &b.it, 1, "generic-title+team");
+    titem_free(&a); titem_free(&b);
+}
+
 int main(void)
 {
     test_names();
     test_specificity();
     test_scored();
     test_identifiers();
+    test_vocabulary();
+    test_reworded();
+    test_title_only();
     CHECK_DONE();
 }
