@@ -214,8 +214,10 @@ pg_err pgd_feat_adopt(const pg_match_item *it, const pg_dedup_shingles *sh, pgd_
     pgd_feat_title(it, f);
     if (reserve(f, sh->n_seq + sh->n_set) != PG_OK)
         return PG_ERR_NOMEM;
-    memcpy(f->mem, sh->seq, sh->n_seq * sizeof *f->mem);
-    memcpy(f->mem + sh->n_seq, sh->set, sh->n_set * sizeof *f->mem);
+    if (sh->n_seq > 0)
+        memcpy(f->mem, sh->seq, sh->n_seq * sizeof *f->mem);
+    if (sh->n_set > 0)
+        memcpy(f->mem + sh->n_seq, sh->set, sh->n_set * sizeof *f->mem);
     f->seq = f->mem;
     f->set = f->mem + sh->n_seq;
     f->n_seq = sh->n_seq;
