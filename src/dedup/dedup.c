@@ -646,15 +646,15 @@ static pg_err join_papers(pg_dedup *d, char (*papers)[PG_ID_HEX], size_t n,
     return e;
 }
 
-/* Places the prepared self text: its keys (keys, or computed when NULL),
- * candidates, verification and paper (own_row: see join_papers).  Then
- * keeps it in the cache, as the likely candidate of the next variant of the
- * same paper. */
 static int cand_key_order(const void *a, const void *b)   /* TODO(lead): use ids */
 {
     return pg_key_cmp(*(const pg_key *)a, *(const pg_key *)b);
 }
 
+/* Places the prepared self text: its keys (keys, or computed when NULL),
+ * candidates, verification and paper (own_row: see join_papers).  Then
+ * keeps it in the cache, as the likely candidate of the next variant of the
+ * same paper. */
 static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
                          pg_error *err)
 {
