@@ -53,7 +53,7 @@
 #include "dedup/bands.h"
 
 /* Keys held before they are merged into the buckets, by default: 512K keys
- * are about 16,000 texts and 16 MB in memory (the slots).  Larger batches
+ * are about 16,000 texts and up to 32 MB in memory (the slots).  Larger batches
  * make bulk ingests cheaper (fewer merges) and the first ingest of a
  * session dearer (a new connection reads them back). */
 #define MERGE_KEYS_DEFAULT ((size_t)1 << 19)
@@ -145,23 +145,23 @@ static pg_err reserve(void **v, size_t *cap, size_t want, size_t size)
     return PG_OK;
 }
 
-/* The table is sized for `expect` pairs (the merge size) at once, twice as
- * many slots as pairs, and grows only when the pairs pass half of it (a
- * file's keys can pass the merge size before its commit merges them):
- * each doubling moves every pair. */
-pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n,
-                    size_t expect)
+/* The table grows by doubling, from small, when the pairs would pass half
+ * of it: a day's ingest holds a few thousand keys and should not pay for
+ * the merge size's table up front; a bulk load moves each pair a few times
+ * in all. */
+pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n)
 {
     if (b->n_texts >= NONE || b->n_pairs + n >= NONE / 2)
         return PG_ERR_NOMEM;
     pg_err e = reserve((void **)&b->texts, &b->cap_texts, b->n_texts + 1,
                        sizeof *b->texts);
-    size_t want = b->n_pairs + n > expect ? b->n_pairs + n : expect;
-    if (e == PG_OK && b->n_slots < 2 * want) {
-        size_t sz = b->n_slots ? b->n_slots : 2048;
-        while (sz < 2 * want)
+    size_t want = b->n_pairs + n;
+    if (e == PG_OK && b->n_slots < 2 * want + 2) {
+        size_t sz = b->n_slots ? b->n_slots : 4096;
+        while (sz < 2 * want + 2)
             sz *= 2;
-        e = rehash(b, sz);
+        if (sz != b->n_slots)
+            e = rehash(b, sz);
     }
     if (e != PG_OK)
         return e;
@@ -226,7 +226,7 @@ static pg_err load_pending(pg_store *s, band_index *b, pg_error *err)
             continue;
         for (size_t i = 0; i < n; i++)
             keys[i] = pgb_get_le64(p + 8 * i);
-        if (pgb_pend_add(b, pg_stmt_int(st, 0), keys, n, pgb_merge_size(b)) != PG_OK) {
+        if (pgb_pend_add(b, pg_stmt_int(st, 0), keys, n) != PG_OK) {
             e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
             break;
         }

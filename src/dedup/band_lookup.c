@@ -106,7 +106,7 @@ pg_err pg_bands_add(pg_store *s, pg_key text, const uint64_t *keys, size_t n,
         pg_stmt_bind_blob(pst, 2, blob, 8 * n, &rc);
         e = pg_stmt_exec(s, pst, rc, "cannot store band keys", err);
     }
-    if (e == PG_OK && pgb_pend_add(b, id, keys, n, pgb_merge_size(b)) != PG_OK)
+    if (e == PG_OK && pgb_pend_add(b, id, keys, n) != PG_OK)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     return e;
 }

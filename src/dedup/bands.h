@@ -89,8 +89,7 @@ pg_stmt *pgb_stmt(pg_store *s, band_index *b, int id, pg_error *err);
 /* Pending keys that make a merge. */
 size_t pgb_merge_size(const band_index *b);
 /* Adds one text's keys to the in-memory level (PG_ERR_NOMEM). */
-pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n,
-                    size_t expect);
+pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n);
 /* Reads bucket i from the database into *out (owned by the caller, freed
  * with pgb_bucket_free; n 0 when the bucket has no row). */
 pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err);
@@ -102,8 +101,8 @@ void pgb_cache_keep(band_index *b, size_t i, bucket *bk);
 /* Allocates room for n pairs in bk (PG_ERR_NOMEM). */
 pg_err pgb_bucket_alloc(bucket *bk, size_t n);
 void pgb_bucket_free(bucket *bk);
-/* Appends the stored form of bk (bucket number i: the pairs' top bits) to
- * out (PG_ERR_NOMEM). */
+/* Appends the stored form of bk (pairs of one bucket, in (band, id) order,
+ * each once) to out (PG_ERR_NOMEM). */
 pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out);
 /* Decodes the stored form p[0..len) of bucket i into *out (allocated;
  * PG_ERR_FORMAT when p is not one, PG_ERR_NOMEM). */
