@@ -354,6 +354,8 @@ typedef struct cw {
                                    dates, URLs (offsets: the buffer moves) */
     size_t *days;               /* distinct non-empty days, sorted */
     size_t n_days, days_cap;
+    int last_rank;              /* rank of the day of the previous row, -1:
+                                   rows come file by file, one day each */
     uint64_t *pairs;            /* scratch: (paper << 32 | day or URL) */
     size_t n_pairs, pairs_cap;
     size_t *urls;               /* offsets in strings, grouped by paper */
@@ -513,7 +515,9 @@ static int occ_agg_row(cw *c, sqlite3_stmt *st)
     const char *day = pgs_col_str(st, 1);
     if (day[0] == '\0')
         return 0;
-    int r = day_rank(c, day);
+    int r = c->last_rank;
+    if (r < 0 || strcmp(c->strings.data + c->days[r], day) != 0)
+        r = c->last_rank = day_rank(c, day);
     if (r < 0)
         return 0;
     if (t->d0 < 0 || r < t->d0)
@@ -744,7 +748,19 @@ static pg_err pgs_walk_canonical(pg_store *s, int min_days, const pg_paper_walk 
     pg_buf z = PG_BUF_INIT;
     memset(&c, 0, sizeof c);
     c.strings = (pg_buf)PG_BUF_INIT;
+    c.last_rank = -1;
     sqlite3_stmt *text_st = NULL;
+    /* A statement left on its first row holds one read transaction over
+     * the whole walk: every scan and look-up sees one snapshot, and the
+     * look-ups do not take and drop the file's lock one by one. */
+    sqlite3_stmt *hold = prepare(s, "SELECT 1 FROM texts", err);
+    if (hold == NULL)
+        return PG_ERR_DB;
+    int hrc = pgs_step_retry(hold);
+    if (hrc != SQLITE_ROW && hrc != SQLITE_DONE) {
+        sqlite3_finalize(hold);
+        return pgs_db_fail(s, hrc, "cannot read texts", err);
+    }
     pg_err e = cw_read(s, &c, w->url != NULL, err);
     if (e == PG_OK && (text_st = prepare(s, canon_text_sql, err)) == NULL)
         e = PG_ERR_DB;
@@ -753,6 +769,7 @@ static pg_err pgs_walk_canonical(pg_store *s, int min_days, const pg_paper_walk 
         if (c.papers[i].days >= min_days)
             e = cw_emit(s, &c, &c.papers[i], w, text_st, &z, &stop, err);
     sqlite3_finalize(text_st);
+    sqlite3_finalize(hold);
     pg_buf_release(&z);
     cw_release(&c);
     return e;
