@@ -319,7 +319,7 @@ out:
 ** of them compressed) and aggregating through indexed joins cost more than
 ** all the rest of a graph; here each table is scanned once in its stored
 ** order, the aggregates are summed in arrays indexed by text id, and one
-** kept statement fetches the chosen text of each paper by its id.  The
+** statement, prepared once, fetches the chosen text of each paper by id.  The
 ** rows handed on are those the three-statement walk gives (the same SQL
 ** aggregates: counts, max, min over non-NULL values, distinct days). */
 
