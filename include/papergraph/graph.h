@@ -1,8 +1,8 @@
 /*
 ** graph.h: the paper graph: nodes are canonical papers, edges come from
 ** evidence (shared links, shared terms, author counts); analysed with igraph
-** (components, Leiden communities, PageRank, degree, betweenness,
-** layout).  Only src/graph/ includes igraph.h.
+** (components, Leiden communities, the layout's steps) and plain C
+** (PageRank, degree, betweenness).  Only src/graph/ includes igraph.h.
 **
 ** pg_graph is a plain result structure so that exporters (GraphML, CSV), the
 ** drawing and the report read it directly; it is built and freed only by this

@@ -159,6 +159,8 @@ typedef struct pg_variant_row {
     int authors;            /* largest; -1 */
     const char *first_day;  /* "" when none */
     const char *last_day;
+    int has_abstract;       /* abstract is not "" (also set where title and
+                               abstract are not read: see pg_paper_walk) */
 } pg_variant_row;
 
 typedef int (*pg_variant_row_fn)(void *ctx, const pg_variant_row *v);
@@ -173,13 +175,21 @@ pg_err pg_store_paper_urls(pg_store *s, const char *paper_id, pg_buf *out,
  * for each paper, variant() for each of its texts (in key order), then url()
  * for each of its canonical URLs (sorted), then paper() with its
  * aggregates.  Strings are valid during each callback only.  A non-zero
- * return from any callback stops the walk (PG_OK). */
+ * return from any callback stops the walk (PG_OK).
+ *
+ * With better non-NULL, variant() is called once per paper, for the text
+ * that better() puts first (better(a, b) < 0: a goes first; a total order),
+ * and only that text's title and abstract are read and decompressed: the
+ * rows better() compares have title and abstract NULL and every other field
+ * set.  The aggregates are then gathered from plain scans of the tables
+ * (each read once, joined in memory), which gives the same rows. */
 typedef int (*pg_url_row_fn)(void *ctx, const char *url);
 typedef struct pg_paper_walk {
     pg_paper_row_fn paper;
     pg_variant_row_fn variant;
     pg_url_row_fn url;          /* may be NULL: URLs not read */
     void *ctx;
+    int (*better)(const pg_variant_row *a, const pg_variant_row *b);
 } pg_paper_walk;
 pg_err pg_store_walk_papers(pg_store *s, int min_days, const pg_paper_walk *w,
                             pg_error *err);

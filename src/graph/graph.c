@@ -17,7 +17,7 @@
 **    by pair and merged into one edge per pair.
 **
 ** 2. Analysis with igraph: components, Leiden communities (modularity),
-**    PageRank, assortativity by author count; betweenness (centrality.c)
+**    assortativity by author count; PageRank and betweenness (centrality.c)
 **    and, when asked, the layout (layout.c) with the handlers below held.
 **
 ** igraph keeps its error handler, warning handler and default random number
@@ -636,34 +636,6 @@ out:
     return rc;
 }
 
-/* Weighted PageRank (PRPACK), normalised to sum to 1: PRPACK spreads the
- * rank of isolated nodes uniformly, so they keep a share. */
-static pg_err ig_pagerank(pg_graph *g, const igraph_t *ig,
-                          const igraph_vector_t *w, pg_error *err)
-{
-    pg_err rc = PG_OK;
-    igraph_vector_t pr;
-    igraph_error_t e = igraph_vector_init(&pr, 0);
-    if (e != IGRAPH_SUCCESS)
-        return ig_fail(err, "igraph_vector_init", e);
-    e = igraph_pagerank(ig, IGRAPH_PAGERANK_ALGO_PRPACK, &pr, NULL,
-                        igraph_vss_all(), 0, PAGERANK_DAMPING,
-                        g->n_edges ? w : NULL, NULL);
-    if (e != IGRAPH_SUCCESS) {
-        rc = ig_fail(err, "igraph_pagerank", e);
-        goto out;
-    }
-    double sum = 0;
-    for (size_t i = 0; i < g->n_nodes; i++)
-        sum += VECTOR(pr)[i];
-    for (size_t i = 0; i < g->n_nodes; i++)
-        g->nodes[i].pagerank = sum > 0 ? VECTOR(pr)[i] / sum
-                                       : 1.0 / (double)g->n_nodes;
-out:
-    igraph_vector_destroy(&pr);
-    return rc;
-}
-
 /* Newman's assortativity of the author count over the edges whose two
  * papers have a known count (a graph of only those edges; papers with an
  * unknown count stay isolated there and do not count).  NaN when no such
@@ -746,7 +718,7 @@ static pg_err ig_steps(pg_graph *g, const igraph_t *ig, const igraph_vector_t *w
     if (rc == PG_OK)
         rc = ig_communities(g, ig, w, o, lab, err);
     if (rc == PG_OK)
-        rc = ig_pagerank(g, ig, w, err);
+        rc = pgg_pagerank(g, PAGERANK_DAMPING, err);
     if (rc == PG_OK)
         rc = ig_assortativity(g, err);
     if (rc == PG_OK)

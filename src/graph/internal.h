@@ -192,6 +192,11 @@ size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o);
  * g's nodes and edges only.  PG_ERR_NOMEM. */
 pg_err pgg_betweenness(pg_graph *g, const pg_graph_opts *o, pg_error *err);
 
+/* Weighted PageRank of g with the given damping (centrality.c), summing to
+ * 1: a paper without edges spreads its rank over all papers, as igraph's
+ * PRPACK does.  Needs the edges and each node's strength.  PG_ERR_NOMEM. */
+pg_err pgg_pagerank(pg_graph *g, double damping, pg_error *err);
+
 /* One piece of evidence for a pair of nodes, merged per pair into an edge
  * by graph.c. */
 typedef struct evidence {

@@ -3,9 +3,11 @@
 **
 ** The papers come from one pass over the store (pg_papers_foreach in id
 ** order, whose strings live only during each callback) and are copied once,
-** all of them into one arena, and handed to pg_graph_build as the records it
-** takes, whose strings point into that arena: no string is allocated on its
-** own.  The same database always gives the same graph.
+** into an arena of large blocks that never move (a buffer grown by realloc
+** would copy tens of megabytes of abstracts again and again), and handed to
+** pg_graph_build as the records it takes, whose strings point into those
+** blocks: no string is allocated on its own.  The same database always
+** gives the same graph.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -13,36 +15,80 @@
 #include "papergraph/graph.h"
 #include "graph/internal.h"
 
-/* Where one paper's strings start in the arena (offsets: the arena moves
- * while it grows). */
+/* One paper's strings, in the arena. */
 typedef struct rec {
-    size_t id, title, text, first, last;
+    const char *id, *title, *text, *first, *last;
     size_t url0, n_urls;        /* its URLs: url_at[url0 .. url0 + n_urls) */
     int authors, days, occurrences;
 } rec;
 
+/* A block of the arena; blocks are chained, newest first. */
+typedef struct block {
+    struct block *prev;
+    size_t used, size;
+    char data[];
+} block;
+
+#define BLOCK_SIZE ((size_t)4 << 20)
+
 typedef struct collect {
-    pg_buf arena;
+    block *arena;
     rec *v;
     size_t n, cap;
-    size_t *url_at;             /* arena offsets of all URLs */
+    const char **url_at;        /* all URLs */
     size_t n_url, url_cap;
     pg_err rc;
 } collect;
 
-/* Appends len bytes and a NUL; *at = where they start. */
-static pg_err put(collect *c, const char *s, size_t len, size_t *at)
+/* Room for n more bytes in the newest block (a new block when it is full);
+ * NULL when out of memory. */
+static char *room(collect *c, size_t n)
 {
-    *at = c->arena.len;
-    pg_err rc = pg_buf_append(&c->arena, s, len);
-    return rc == PG_OK ? pg_buf_putc(&c->arena, '\0') : rc;
+    block *b = c->arena;
+    if (b == NULL || b->size - b->used < n) {
+        size_t size = n > BLOCK_SIZE ? n : BLOCK_SIZE;
+        block *nb = malloc(sizeof *nb + size);
+        if (nb == NULL)
+            return NULL;
+        nb->prev = b;
+        nb->used = 0;
+        nb->size = size;
+        c->arena = b = nb;
+    }
+    return b->data + b->used;
+}
+
+/* Copies the n strings s[i] (len[i] bytes) one after the other into one
+ * NUL-terminated string; *at = where it starts. */
+static pg_err put_joined(collect *c, const char *const *s, const size_t *len, int n,
+                         const char **at)
+{
+    size_t total = 1;
+    for (int i = 0; i < n; i++)
+        total += len[i];
+    char *p = room(c, total);
+    if (p == NULL)
+        return PG_ERR_NOMEM;
+    *at = p;
+    for (int i = 0; i < n; i++) {
+        memcpy(p, s[i], len[i]);
+        p += len[i];
+    }
+    *p = '\0';
+    c->arena->used += total;
+    return PG_OK;
+}
+
+static pg_err put(collect *c, const char *s, size_t len, const char **at)
+{
+    return put_joined(c, &s, &len, 1, at);
 }
 
 static pg_err put_url(collect *c, const char *s, size_t len)
 {
     if (c->n_url == c->url_cap) {
         size_t cap = c->url_cap ? 2 * c->url_cap : 1024;
-        size_t *v = realloc(c->url_at, cap * sizeof *v);
+        const char **v = realloc(c->url_at, cap * sizeof *v);
         if (v == NULL)
             return PG_ERR_NOMEM;
         c->url_at = v;
@@ -69,12 +115,10 @@ static int add_paper(void *ctx, const pg_paper *p)
         rc = put(c, p->title, tl, &r->title);
     /* The text is title and abstract with a blank line between them, which
      * keeps a bigram from spanning the two. */
-    if (rc == PG_OK && (rc = put(c, p->title, tl, &r->text)) == PG_OK) {
-        c->arena.len--;                     /* continue after the title */
-        rc = pg_buf_append(&c->arena, "\n\n", 2);
-        if (rc == PG_OK)
-            rc = pg_buf_append(&c->arena, p->abstract, strlen(p->abstract) + 1);
-    }
+    const char *parts[3] = { p->title, "\n\n", p->abstract };
+    size_t lens[3] = { tl, 2, strlen(p->abstract) };
+    if (rc == PG_OK)
+        rc = put_joined(c, parts, lens, 3, &r->text);
     if (rc == PG_OK)
         rc = put(c, p->first_day, strlen(p->first_day), &r->first);
     if (rc == PG_OK)
@@ -103,38 +147,35 @@ nomem:
 pg_err pg_papers_graph(pg_store *s, const pg_graph_opts *o, pg_graph **out,
                        pg_error *err)
 {
-    collect c = { PG_BUF_INIT, NULL, 0, 0, NULL, 0, 0, PG_OK };
+    collect c = { NULL, NULL, 0, 0, NULL, 0, 0, PG_OK };
     pg_graph_paper *papers = NULL;
-    const char **urls = NULL;
     *out = NULL;
     pg_err rc = pg_papers_foreach(s, 0, PG_PAPERS_BY_ID, NULL, add_paper, &c, err);
     if (rc == PG_OK && c.rc != PG_OK)
         rc = pg_error_set(err, c.rc, "out of memory");
     if (rc != PG_OK)
         goto out;
-    /* The arena has stopped moving: offsets become pointers. */
     papers = calloc(c.n ? c.n : 1, sizeof *papers);
-    urls = malloc((c.n_url ? c.n_url : 1) * sizeof *urls);
-    if (papers == NULL || urls == NULL) {
+    if (papers == NULL) {
         rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
         goto out;
     }
-    const char *a = c.arena.data;
-    for (size_t i = 0; i < c.n_url; i++)
-        urls[i] = a + c.url_at[i];
     for (size_t i = 0; i < c.n; i++) {
         const rec *r = &c.v[i];
         papers[i] = (pg_graph_paper){
-            a + r->id, a + r->title, a + r->text, r->authors, r->days, r->occurrences,
-            a + r->first, a + r->last, urls + r->url0, r->n_urls,
+            r->id, r->title, r->text, r->authors, r->days, r->occurrences,
+            r->first, r->last, c.url_at + r->url0, r->n_urls,
         };
     }
     rc = pg_graph_build(papers, c.n, o, out, err);
 out:
     free(papers);
-    free(urls);
     free(c.v);
     free(c.url_at);
-    pg_buf_release(&c.arena);
+    while (c.arena != NULL) {
+        block *prev = c.arena->prev;
+        free(c.arena);
+        c.arena = prev;
+    }
     return rc;
 }

@@ -33,14 +33,25 @@ static int scored_by_score(const void *a, const void *b)
     return (x->term > y->term) - (x->term < y->term);
 }
 
+/* The sublinear tf (1 + ln tf) of entry j of document d's vector,
+ * recovered from its weight. */
+static float sublinear_tf(const pg_terms *t, uint32_t d, size_t j)
+{
+    float idf = t->terms[t->vec[j].id].idf;
+    return idf > 0 ? t->vec[j].w * t->doc_norm[d] / idf : 0;
+}
+
 /* Collects the terms of the group's distinct documents (*g of them): one
  * entry per term, sorted by term, with the group df and the sum of the
- * sublinear tf (1 + ln tf, recovered from the weight). */
+ * sublinear tf.  Each term's sum is taken in document order whichever road
+ * is taken (the merge sort of the small road is stable), so both give the
+ * same floats.  A large group sums into an array by term id instead of
+ * sorting all its entries. */
 static pg_err collect_group(const pg_terms *t, uint32_t *docs, size_t nd,
                             scored **out, size_t *n, size_t *g)
 {
     size_t total = 0, m = 0, k = 0;
-    sort_n(docs, nd, sizeof *docs, u32_cmp);
+    sort_u32(docs, nd);
     *g = 0;
     for (size_t i = 0; i < nd; i++) {
         if (i == 0 || docs[i] != docs[i - 1]) {
@@ -51,12 +62,41 @@ static pg_err collect_group(const pg_terms *t, uint32_t *docs, size_t nd,
     scored *v = malloc((total + 1) * sizeof *v);
     if (v == NULL)
         return PG_ERR_NOMEM;
+    if (total >= 4096 && total * 4 >= t->n_terms) {
+        scored *by_term = calloc(t->n_terms + 1, sizeof *by_term);
+        uint32_t *seen = malloc((total + 1) * sizeof *seen);
+        if (by_term == NULL || seen == NULL) {
+            free(by_term);
+            free(seen);
+            free(v);
+            return PG_ERR_NOMEM;
+        }
+        for (size_t i = 0; i < nd; i++) {
+            if (i > 0 && docs[i] == docs[i - 1])
+                continue;
+            for (size_t j = t->vec_start[docs[i]]; j < t->vec_start[docs[i] + 1]; j++) {
+                scored *x = &by_term[t->vec[j].id];
+                if (x->df++ == 0)
+                    seen[m++] = t->vec[j].id;
+                x->w += sublinear_tf(t, docs[i], j);
+            }
+        }
+        sort_u32(seen, m);
+        for (size_t i = 0; i < m; i++) {
+            scored x = { seen[i], by_term[seen[i]].df, by_term[seen[i]].w, 0 };
+            v[k++] = x;
+        }
+        free(by_term);
+        free(seen);
+        *out = v;
+        *n = k;
+        return PG_OK;
+    }
     for (size_t i = 0; i < nd; i++) {
         if (i > 0 && docs[i] == docs[i - 1])
             continue;
         for (size_t j = t->vec_start[docs[i]]; j < t->vec_start[docs[i] + 1]; j++) {
-            float idf = t->terms[t->vec[j].id].idf;
-            scored s = { t->vec[j].id, 1, idf > 0 ? t->vec[j].w * t->doc_norm[docs[i]] / idf : 0, 0 };
+            scored s = { t->vec[j].id, 1, sublinear_tf(t, docs[i], j), 0 };
             v[m++] = s;
         }
     }

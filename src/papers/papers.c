@@ -29,13 +29,27 @@ static int day_number(const char *d)
     return y * 10000 + m * 100 + dd;
 }
 
+/* What pg_variant_cmp knows of a text (only whether it has an abstract,
+ * so the store can choose before reading any). */
+static pg_variant as_variant(const pg_variant_row *v)
+{
+    pg_variant x = {
+        v->key, (size_t)(v->has_abstract != 0), v->truncated, day_number(v->last_day),
+        v->authors, v->upvotes, (long)v->occurrences,
+    };
+    return x;
+}
+
+static int better_variant(const pg_variant_row *a, const pg_variant_row *b)
+{
+    pg_variant x = as_variant(a), y = as_variant(b);
+    return pg_variant_cmp(&x, &y);
+}
+
 static int keep_variant(void *ctx, const pg_variant_row *v)
 {
     walk *w = ctx;
-    pg_variant cand = {
-        v->key, strlen(v->abstract), v->truncated, day_number(v->last_day),
-        v->authors, v->upvotes, (long)v->occurrences,
-    };
+    pg_variant cand = as_variant(v);
     if (w->have_best && pg_variant_cmp(&cand, &w->best) >= 0)
         return 0;
     w->best = cand;
@@ -196,9 +210,10 @@ pg_err pg_papers_foreach(pg_store *s, int min_days, pg_paper_order order,
                { { 0, 0 }, 0, 0, 0, 0, 0, 0 }, 0, PG_OK, err };
     pg_err rc;
     if (only_id == NULL && order == PG_PAPERS_BY_ID) {
-        /* Every paper: one pass, not three statements per paper (the walk
-         * goes in id order, so the other orders take the slower road). */
-        pg_paper_walk pw = { walked_paper, keep_variant, add_url, &w };
+        /* Every paper: one pass, not three statements per paper, reading
+         * only each paper's canonical text (the walk goes in id order, so
+         * the other orders take the slower road). */
+        pg_paper_walk pw = { walked_paper, keep_variant, add_url, &w, better_variant };
         rc = pg_store_walk_papers(s, min_days, &pw, err);
     } else {
         rc = pg_store_foreach_paper(s, min_days, order, only_id, one_paper, &w, err);

@@ -5,8 +5,12 @@
 **
 ** A paper is the set of texts that share a clusters.paper_id; everything
 ** about it is aggregated over the occurrences of those texts at read time,
-** so nothing derived can go stale when clusters merge.
+** so nothing derived can go stale when clusters merge.  The walk that wants
+** only each paper's canonical text scans the tables once each and joins them
+** in memory (see "canonical walk" below).
 */
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +155,7 @@ static int variant_row(sqlite3_stmt *st, void *ctx)
         c->corrupt = 1;
         return 1;
     }
+    v.has_abstract = v.abstract[0] != '\0';
     v.truncated = sqlite3_column_int(st, 3);
     v.occurrences = sqlite3_column_int64(st, 4);
     v.upvotes = pgs_col_count(st, 5);
@@ -204,6 +209,9 @@ pg_err pg_store_paper_urls(pg_store *s, const char *paper_id, pg_buf *out,
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     return e;
 }
+
+static pg_err pgs_walk_canonical(pg_store *s, int min_days, const pg_paper_walk *w,
+                                 pg_error *err);
 
 /* The one-pass walk: the texts and URLs of every paper, ordered by paper id
  * like paper_sql[PG_PAPERS_BY_ID], merged with it as they are stepped. */
@@ -263,6 +271,8 @@ static int all_url_row(sqlite3_stmt *st, void *ctx)
 pg_err pg_store_walk_papers(pg_store *s, int min_days, const pg_paper_walk *w,
                             pg_error *err)
 {
+    if (w->better != NULL)
+        return pgs_walk_canonical(s, min_days, w, err);
     pg_err e = PG_OK;
     cursor p = { NULL, SQLITE_OK, 0 }, v = { NULL, SQLITE_OK, 9 }, u = { NULL, SQLITE_OK, 0 };
     merge_ctx m = { w, { .variant = w->variant, .ctx = w->ctx, .s = s }, 0 };
@@ -300,6 +310,468 @@ out:
     sqlite3_finalize(v.st);
     sqlite3_finalize(u.st);
     pg_buf_release(&m.var.z);
+    return e;
+}
+
+/* ---- canonical walk ------------------------------------------------------
+** pg_store_walk_papers with a better() order: only each paper's canonical
+** text's title and abstract are read.  Reading every text's abstract (most
+** of them compressed) and aggregating through indexed joins cost more than
+** all the rest of a graph; here each table is scanned once in its stored
+** order, the aggregates are summed in arrays indexed by text id, and one
+** statement, prepared once, fetches the chosen text of each paper by id.  The
+** rows handed on are those the three-statement walk gives (the same SQL
+** aggregates: counts, max, min over non-NULL values, distinct days). */
+
+typedef struct ctext {          /* one text and its occurrence aggregates */
+    pg_key key;
+    int key_ok;                 /* the stored key has 16 bytes */
+    int has_abstract, truncated;
+    uint32_t paper;             /* index in cw.papers, or UINT32_MAX */
+    long long n;                /* occurrences */
+    long long up, au;           /* largest upvotes and authors seen */
+    int have_up, have_au;
+    int d0, d1;                 /* first and last day as ranks in cw.days,
+                                   -1 when none */
+    size_t pub;                 /* earliest pub_date + 1 in cw.strings, 0 none */
+} ctext;
+
+typedef struct cpaper {
+    size_t id;                  /* offset of its id in cw.strings */
+    size_t t0, nt;              /* its texts: cw.ptexts[t0 .. t0 + nt) */
+    size_t u0, nu;              /* its URLs: cw.urls[u0 .. u0 + nu) */
+    int days;
+} cpaper;
+
+typedef struct cw {
+    ctext *texts;               /* by text id */
+    size_t n_texts;             /* 1 + the largest id */
+    cpaper *papers;             /* in paper id order */
+    size_t n_papers, papers_cap;
+    int64_t *ptexts;            /* text ids, grouped by paper */
+    size_t n_ptexts, ptexts_cap;
+    pg_buf strings;             /* NUL-terminated: paper ids, days, pub
+                                   dates, URLs (offsets: the buffer moves) */
+    size_t *days;               /* distinct non-empty days, sorted */
+    size_t n_days, days_cap;
+    int last_rank;              /* rank of the day of the previous row, -1:
+                                   rows come file by file, one day each */
+    uint64_t *pairs;            /* scratch: (paper << 32 | day or URL) */
+    size_t n_pairs, pairs_cap;
+    size_t *urls;               /* offsets in strings, grouped by paper */
+} cw;
+
+static pg_err cw_nomem(pg_error *err)
+{
+    return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+}
+
+/* Grows *v (elements of size elem, capacity *cap) to hold need. */
+static int cw_grow(void *v, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 1024;
+    while (c < need)
+        c *= 2;
+    void *p = realloc(*(void **)v, c * elem);
+    if (p == NULL)
+        return -1;
+    *(void **)v = p;
+    *cap = c;
+    return 0;
+}
+
+static pg_err cw_str(cw *c, const char *p, size_t *at)
+{
+    *at = c->strings.len;
+    pg_err rc = pg_buf_puts(&c->strings, p);
+    return rc == PG_OK ? pg_buf_putc(&c->strings, '\0') : rc;
+}
+
+/* Steps st to its end, calling row(c, st) on each row (non-zero: out of
+ * memory); finalizes st. */
+static pg_err cw_scan(pg_store *s, cw *c, sqlite3_stmt *st, int (*row)(cw *, sqlite3_stmt *),
+                      const char *what, pg_error *err)
+{
+    pg_err e = PG_OK;
+    int rc = pgs_step_retry(st);
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(st))
+        if (row(c, st) != 0) {
+            e = cw_nomem(err);
+            goto out;
+        }
+    if (rc != SQLITE_DONE)
+        e = pgs_db_fail(s, rc, what, err);
+out:
+    sqlite3_finalize(st);
+    return e;
+}
+
+static int text_row(cw *c, sqlite3_stmt *st)
+{
+    sqlite3_int64 id = sqlite3_column_int64(st, 0);
+    if (id < 0 || (uint64_t)id >= UINT32_MAX)
+        return 0;               /* not one of ours: ids count from 1 */
+    size_t cap = c->n_texts;
+    if ((size_t)id >= c->n_texts) {
+        if (cw_grow(&c->texts, &cap, (size_t)id + 1, sizeof *c->texts) != 0)
+            return 1;
+        memset(c->texts + c->n_texts, 0, (cap - c->n_texts) * sizeof *c->texts);
+        for (size_t i = c->n_texts; i < cap; i++)
+            c->texts[i].paper = UINT32_MAX;
+        c->n_texts = cap;
+    }
+    ctext *t = &c->texts[id];
+    t->key_ok = pgs_col_key(st, 1, &t->key);
+    t->has_abstract = sqlite3_column_int(st, 2);
+    t->truncated = sqlite3_column_int(st, 3);
+    t->d0 = t->d1 = -1;
+    return 0;
+}
+
+static int cluster_row(cw *c, sqlite3_stmt *st)
+{
+    const char *pid = pgs_col_str(st, 1);
+    sqlite3_int64 id = sqlite3_column_int64(st, 0);
+    if (c->n_papers == 0
+        || strcmp(c->strings.data + c->papers[c->n_papers - 1].id, pid) != 0) {
+        if (cw_grow(&c->papers, &c->papers_cap, c->n_papers + 1, sizeof *c->papers) != 0)
+            return 1;
+        cpaper *p = &c->papers[c->n_papers++];
+        memset(p, 0, sizeof *p);
+        p->t0 = c->n_ptexts;
+        if (cw_str(c, pid, &p->id) != PG_OK)
+            return 1;
+    }
+    if (cw_grow(&c->ptexts, &c->ptexts_cap, c->n_ptexts + 1, sizeof *c->ptexts) != 0)
+        return 1;
+    c->ptexts[c->n_ptexts++] = id;
+    c->papers[c->n_papers - 1].nt++;
+    if (id >= 0 && (size_t)id < c->n_texts)
+        c->texts[id].paper = (uint32_t)(c->n_papers - 1);
+    return 0;
+}
+
+static int day_row(cw *c, sqlite3_stmt *st)
+{
+    if (cw_grow(&c->days, &c->days_cap, c->n_days + 1, sizeof *c->days) != 0
+        || cw_str(c, pgs_col_str(st, 0), &c->days[c->n_days]) != PG_OK)
+        return 1;
+    c->n_days++;
+    return 0;
+}
+
+static int day_rank(const cw *c, const char *d)
+{
+    size_t lo = 0, hi = c->n_days;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int k = strcmp(c->strings.data + c->days[mid], d);
+        if (k == 0)
+            return (int)mid;
+        if (k < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;                  /* cannot happen: the days come from this table */
+}
+
+static int pair_push(cw *c, uint64_t x)
+{
+    if (cw_grow(&c->pairs, &c->pairs_cap, c->n_pairs + 1, sizeof *c->pairs) != 0)
+        return 1;
+    c->pairs[c->n_pairs++] = x;
+    return 0;
+}
+
+static int occ_agg_row(cw *c, sqlite3_stmt *st)
+{
+    sqlite3_int64 id = sqlite3_column_int64(st, 0);
+    if (id < 0 || (size_t)id >= c->n_texts || c->texts[id].paper == UINT32_MAX)
+        return 0;               /* like the join: a text of no paper */
+    ctext *t = &c->texts[id];
+    t->n++;
+    if (sqlite3_column_type(st, 2) != SQLITE_NULL) {
+        long long v = sqlite3_column_int64(st, 2);
+        t->au = t->have_au && t->au > v ? t->au : v;
+        t->have_au = 1;
+    }
+    if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+        long long v = sqlite3_column_int64(st, 3);
+        t->up = t->have_up && t->up > v ? t->up : v;
+        t->have_up = 1;
+    }
+    if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+        const char *pub = pgs_col_str(st, 4);
+        if (t->pub == 0 || strcmp(pub, c->strings.data + t->pub - 1) < 0) {
+            size_t at;
+            if (cw_str(c, pub, &at) != PG_OK)
+                return 1;
+            t->pub = at + 1;
+        }
+    }
+    const char *day = pgs_col_str(st, 1);
+    if (day[0] == '\0')
+        return 0;
+    int r = c->last_rank;
+    if (r < 0 || strcmp(c->strings.data + c->days[r], day) != 0)
+        r = c->last_rank = day_rank(c, day);
+    if (r < 0)
+        return 0;
+    if (t->d0 < 0 || r < t->d0)
+        t->d0 = r;
+    if (r > t->d1)
+        t->d1 = r;
+    return pair_push(c, (uint64_t)t->paper << 32 | (uint32_t)r);
+}
+
+static int url_agg_row(cw *c, sqlite3_stmt *st)
+{
+    sqlite3_int64 id = sqlite3_column_int64(st, 0);
+    if (id < 0 || (size_t)id >= c->n_texts || c->texts[id].paper == UINT32_MAX)
+        return 0;
+    size_t at;
+    if (cw_str(c, pgs_col_str(st, 1), &at) != PG_OK || at > UINT32_MAX)
+        return 1;
+    return pair_push(c, (uint64_t)c->texts[id].paper << 32 | at);
+}
+
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* qsort's comparison cannot take a context: the string base travels in a
+ * pair array sorted by (paper, URL text) through this wrapper. */
+typedef struct url_pair {
+    uint32_t paper;
+    const char *url;
+    size_t at;
+} url_pair;
+
+static int cmp_url_pair(const void *x, const void *y)
+{
+    const url_pair *a = x, *b = y;
+    if (a->paper != b->paper)
+        return a->paper < b->paper ? -1 : 1;
+    return strcmp(a->url, b->url);
+}
+
+/* Distinct days per paper from the (paper, day) pairs. */
+static void count_days(cw *c)
+{
+    if (c->n_pairs > 1)
+        qsort(c->pairs, c->n_pairs, sizeof *c->pairs, cmp_u64);
+    for (size_t i = 0; i < c->n_pairs; i++)
+        if (i == 0 || c->pairs[i] != c->pairs[i - 1])
+            c->papers[c->pairs[i] >> 32].days++;
+    c->n_pairs = 0;
+}
+
+/* Sorted distinct URLs per paper from the (paper, URL) pairs. */
+static pg_err group_urls(cw *c, pg_error *err)
+{
+    url_pair *v = malloc((c->n_pairs ? c->n_pairs : 1) * sizeof *v);
+    c->urls = malloc((c->n_pairs ? c->n_pairs : 1) * sizeof *c->urls);
+    if (v == NULL || c->urls == NULL) {
+        free(v);
+        return cw_nomem(err);
+    }
+    for (size_t i = 0; i < c->n_pairs; i++) {
+        size_t at = (size_t)(c->pairs[i] & UINT32_MAX);
+        v[i] = (url_pair){ (uint32_t)(c->pairs[i] >> 32), c->strings.data + at, at };
+    }
+    if (c->n_pairs > 1)
+        qsort(v, c->n_pairs, sizeof *v, cmp_url_pair);
+    size_t m = 0;
+    for (size_t i = 0; i < c->n_pairs; i++) {
+        if (i > 0 && v[i].paper == v[i - 1].paper && strcmp(v[i].url, v[i - 1].url) == 0)
+            continue;
+        cpaper *p = &c->papers[v[i].paper];
+        if (p->nu == 0)
+            p->u0 = m;
+        p->nu++;
+        c->urls[m++] = v[i].at;
+    }
+    free(v);
+    c->n_pairs = 0;
+    return PG_OK;
+}
+
+static int clamp_count(int have, long long v)
+{
+    return !have || v < 0 ? -1 : v > INT_MAX ? INT_MAX : (int)v;
+}
+
+/* The variant row of text id, without title and abstract. */
+static pg_variant_row cw_variant(const cw *c, int64_t id)
+{
+    const ctext *t = &c->texts[id];
+    pg_variant_row v = {
+        t->key, NULL, NULL, t->truncated, t->n, clamp_count(t->have_up, t->up),
+        clamp_count(t->have_au, t->au), t->d0 >= 0 ? c->strings.data + c->days[t->d0] : "",
+        t->d1 >= 0 ? c->strings.data + c->days[t->d1] : "", t->has_abstract,
+    };
+    return v;
+}
+
+static const char canon_texts_sql[] =
+    "SELECT id, key, length(abstract) > 0, truncated FROM texts";
+static const char canon_clusters_sql[] =
+    "SELECT text_id, paper_id FROM clusters ORDER BY paper_id, text_id";
+static const char canon_days_sql[] =
+    "SELECT DISTINCT day FROM occurrences WHERE day <> '' ORDER BY day";
+static const char canon_occ_sql[] =
+    "SELECT text_id, day, authors, upvotes, pub_date FROM occurrences";
+static const char canon_urls_sql[] =
+    "SELECT t.id, u.url FROM text_urls AS u JOIN texts AS t ON t.key = u.text_key";
+static const char canon_text_sql[] =
+    "SELECT title, abstract FROM texts WHERE id = ?1";
+
+/* Reads every table into c. */
+static pg_err cw_read(pg_store *s, cw *c, int urls, pg_error *err)
+{
+    sqlite3_stmt *st;
+    pg_err e = PG_OK;
+#define SCAN(sql, row, what)                                                \
+    if (e == PG_OK)                                                         \
+        e = (st = prepare(s, sql, err)) == NULL ? PG_ERR_DB                 \
+                                                : cw_scan(s, c, st, row, what, err)
+    SCAN(canon_texts_sql, text_row, "cannot read texts");
+    SCAN(canon_clusters_sql, cluster_row, "cannot read clusters");
+    SCAN(canon_days_sql, day_row, "cannot read days");
+    SCAN(canon_occ_sql, occ_agg_row, "cannot read occurrences");
+    if (e != PG_OK)
+        return e;
+    count_days(c);
+    if (urls)
+        SCAN(canon_urls_sql, url_agg_row, "cannot read URLs");
+#undef SCAN
+    return e == PG_OK ? group_urls(c, err) : e;
+}
+
+static void cw_release(cw *c)
+{
+    free(c->texts);
+    free(c->papers);
+    free(c->ptexts);
+    free(c->days);
+    free(c->pairs);
+    free(c->urls);
+    pg_buf_release(&c->strings);
+}
+
+/* Hands paper p on: its canonical text, its URLs, its aggregates.  *stop
+ * set when a callback asks to stop. */
+static pg_err cw_emit(pg_store *s, cw *c, const cpaper *p, const pg_paper_walk *w,
+                      sqlite3_stmt *text_st, pg_buf *z, int *stop, pg_error *err)
+{
+    long long n = 0;
+    int variants = 0, d0 = -1, d1 = -1, have_up = 0, have_au = 0;
+    long long up = 0, au = 0;
+    size_t pub = 0;
+    int64_t best = -1;
+    pg_variant_row bv;
+    for (size_t i = p->t0; i < p->t0 + p->nt; i++) {
+        int64_t id = c->ptexts[i];
+        if (id < 0 || (size_t)id >= c->n_texts || c->texts[id].n == 0)
+            continue;
+        const ctext *t = &c->texts[id];
+        n += t->n;
+        variants++;
+        if (t->d0 >= 0 && (d0 < 0 || t->d0 < d0))
+            d0 = t->d0;
+        if (t->d1 > d1)
+            d1 = t->d1;
+        if (t->have_up && (!have_up || t->up > up)) {
+            up = t->up;
+            have_up = 1;
+        }
+        if (t->have_au && (!have_au || t->au > au)) {
+            au = t->au;
+            have_au = 1;
+        }
+        if (t->pub && (!pub || strcmp(c->strings.data + t->pub - 1,
+                                      c->strings.data + pub - 1) < 0))
+            pub = t->pub;
+        if (!t->key_ok)
+            continue;           /* as variant_row: never a variant */
+        pg_variant_row v = cw_variant(c, id);
+        if (best < 0 || w->better(&v, &bv) < 0) {
+            best = id;
+            bv = v;
+        }
+    }
+    if (n == 0)
+        return PG_OK;           /* no occurrence: the join has no such paper */
+    const char *pid = c->strings.data + p->id;
+    if (best >= 0) {
+        int rc = sqlite3_reset(text_st);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_int64(text_st, 1, best);
+        if (rc == SQLITE_OK)
+            rc = pgs_step_retry(text_st);
+        if (rc != SQLITE_ROW)
+            return pgs_db_fail(s, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc,
+                               "cannot read a paper's text", err);
+        bv.title = pgs_col_str(text_st, 0);
+        bv.abstract = pgs_col_abstract(s, text_st, 1, z);
+        if (bv.abstract == NULL)
+            return pg_error_set(err, PG_ERR_DB, "%s: a stored abstract is corrupt", s->path);
+        bv.has_abstract = bv.abstract[0] != '\0';
+        if (w->variant(w->ctx, &bv) != 0) {
+            *stop = 1;
+            return PG_OK;
+        }
+    }
+    for (size_t i = p->u0; w->url != NULL && i < p->u0 + p->nu; i++)
+        if (w->url(w->ctx, c->strings.data + c->urls[i]) != 0) {
+            *stop = 1;
+            return PG_OK;
+        }
+    pg_paper_row row = {
+        pid, n, p->days, d0 >= 0 ? c->strings.data + c->days[d0] : "",
+        d1 >= 0 ? c->strings.data + c->days[d1] : "", clamp_count(have_au, au),
+        pub ? c->strings.data + pub - 1 : "", clamp_count(have_up, up), variants,
+    };
+    *stop = w->paper(w->ctx, &row) != 0;
+    return PG_OK;
+}
+
+static pg_err pgs_walk_canonical(pg_store *s, int min_days, const pg_paper_walk *w,
+                                 pg_error *err)
+{
+    cw c;
+    pg_buf z = PG_BUF_INIT;
+    memset(&c, 0, sizeof c);
+    c.strings = (pg_buf)PG_BUF_INIT;
+    c.last_rank = -1;
+    sqlite3_stmt *text_st = NULL;
+    /* A statement left on its first row holds one read transaction over
+     * the whole walk: every scan and look-up sees one snapshot, and the
+     * look-ups do not take and drop the file's lock one by one. */
+    sqlite3_stmt *hold = prepare(s, "SELECT 1 FROM texts", err);
+    if (hold == NULL)
+        return PG_ERR_DB;
+    int hrc = pgs_step_retry(hold);
+    if (hrc != SQLITE_ROW && hrc != SQLITE_DONE) {
+        sqlite3_finalize(hold);
+        return pgs_db_fail(s, hrc, "cannot read texts", err);
+    }
+    pg_err e = cw_read(s, &c, w->url != NULL, err);
+    if (e == PG_OK && (text_st = prepare(s, canon_text_sql, err)) == NULL)
+        e = PG_ERR_DB;
+    int stop = 0;
+    for (size_t i = 0; e == PG_OK && !stop && i < c.n_papers; i++)
+        if (c.papers[i].days >= min_days)
+            e = cw_emit(s, &c, &c.papers[i], w, text_st, &z, &stop, err);
+    sqlite3_finalize(text_st);
+    sqlite3_finalize(hold);
+    pg_buf_release(&z);
+    cw_release(&c);
     return e;
 }
 
