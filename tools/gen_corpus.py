@@ -39,8 +39,8 @@ Usage:
   --shared-sentences  (either mode) abstracts built partly from a shared
                   pool of boilerplate sentences, as in boilerplate-heavy
                   listings: the pool is cut into templates of SHARED_BODY + 1
-                  sentences, one template per SHARED_PAPERS papers (a group of
-                  hard negatives shares one); every abstract opens with its
+                  sentences, one template per SHARED_PAPERS papers (each
+                  paper draws one at random); every abstract opens with its
                   template's opening sentence (so all texts of a template share
                   their first words: dozens of blocking candidates each) and
                   about SHARED_FRACTION of its other sentences are replaced by
@@ -594,7 +594,7 @@ def negative_group(rng, kind, labels, start):
 # ---------------------------------------------------------------- shared pool
 
 SHARED_BODY = 7         # body sentences of a template, besides its opening
-SHARED_PAPERS = 20      # papers per template (about 3 distinct texts each)
+SHARED_PAPERS = 10      # papers per template (about 3 distinct texts each)
 SHARED_FRACTION = 0.5   # share of an abstract's other sentences from the pool
 POOL_NAMES = ("our method", "our approach", "the proposed model",
               "our framework", "the proposed system")
@@ -610,14 +610,15 @@ def make_template(rng):
     return opening, body
 
 
-def share_sentences(rng, group, template):
+def share_sentences(rng, group, templates):
     """Rewrites the abstracts of one group's papers (every version) with the
-    template's sentences.  A sentence is replaced the same way wherever it
-    occurs in the group, so a revised version, a companion or a sibling keeps
-    the sentences it had in common with the others."""
-    opening, body = template
+    sentences of each paper's template.  A sentence is replaced the same way
+    wherever it occurs in the group, so a revised version, a companion or a
+    sibling keeps the sentences it had in common with the others; the
+    papers of a group of hard negatives have templates of their own, so
+    they share no more than they do in the plain corpus."""
     repl = {}
-    for p in group:
+    for p, (opening, body) in zip(group, templates):
         versions = []
         for title, sents, ctx in p.versions:
             out = []
@@ -811,10 +812,13 @@ def build(args):
             grp, prs = [new_paper(rng, labels[0], start)], []
         label_no += len(labels)
         if templates is not None:
-            t = pool_rng.randrange(n_templates)
-            if t not in templates:
-                templates[t] = make_template(pool_rng)
-            share_sentences(pool_rng, grp, templates[t])
+            picked = []
+            for _ in grp:
+                t = pool_rng.randrange(n_templates)
+                if t not in templates:
+                    templates[t] = make_template(pool_rng)
+                picked.append(templates[t])
+            share_sentences(pool_rng, grp, picked)
         papers += grp
         pairs += prs
         for p in grp:
