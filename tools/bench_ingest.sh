@@ -248,10 +248,14 @@ echo
 echo "scaling and issue 13's targets:"
 for tag in new prev; do
     [ "$tag" = prev ] && [ "$PREV" = none ] && continue
-    printf '  %-4s shared/variants time %s; exact %.1f MB/s' "$tag" \
-        "$(ratio "${T[shared.$tag]}" "${T[variants.$tag]}")" "$(calc "${MB[exact]} / ${T[exact.$tag]}")"
+    # CPU ratios beside the wall-time ones: on a loaded machine they are
+    # the steadier of the two.
+    printf '  %-4s shared/variants time %s (cpu %s); exact %.1f MB/s' "$tag" \
+        "$(ratio "${T[shared.$tag]}" "${T[variants.$tag]}")" \
+        "$(ratio "${CPU[shared.$tag]}" "${CPU[variants.$tag]}")" "$(calc "${MB[exact]} / ${T[exact.$tag]}")"
     if [ "$BENCH_1M" = 1 ]; then
-        printf '; 1M/100k variants time %s' "$(ratio "${T[variants1m.$tag]}" "${T[variants.$tag]}")"
+        printf '; 1M/100k variants time %s (cpu %s)' "$(ratio "${T[variants1m.$tag]}" "${T[variants.$tag]}")" \
+            "$(ratio "${CPU[variants1m.$tag]}" "${CPU[variants.$tag]}")"
     fi
     echo
 done
