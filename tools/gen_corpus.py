@@ -36,6 +36,17 @@ Usage:
   gen_corpus.py --entries N [--days D] --seed S --out DIR   (scale mode:
                   about N/5 papers listed 5 times on average; 100,000 entries
                   make about 170 MB)
+  --shared-sentences  (either mode) abstracts built partly from a shared
+                  pool of boilerplate sentences, as in boilerplate-heavy
+                  listings: the pool is cut into templates of SHARED_BODY + 1
+                  sentences, one template per SHARED_PAPERS papers (each
+                  paper draws one at random); every abstract opens with its
+                  template's opening sentence (so all texts of a template share
+                  their first words: dozens of blocking candidates each) and
+                  about SHARED_FRACTION of its other sentences are replaced by
+                  sentences of the template.  Titles, the code sentence and
+                  the remaining sentences stay the paper's own, so papers stay
+                  distinguishable; truth.tsv and negatives.tsv as above.
 """
 
 import argparse
@@ -580,6 +591,52 @@ def negative_group(rng, kind, labels, start):
     return papers, pairs
 
 
+# ---------------------------------------------------------------- shared pool
+
+SHARED_BODY = 7         # body sentences of a template, besides its opening
+SHARED_PAPERS = 10      # papers per template (about 3 distinct texts each)
+SHARED_FRACTION = 0.5   # share of an abstract's other sentences from the pool
+POOL_NAMES = ("our method", "our approach", "the proposed model",
+              "our framework", "the proposed system")
+
+
+def make_template(rng):
+    """One template of the shared pool: an opening and SHARED_BODY body
+    sentences, filled with the vocabulary alone (no paper's name or terms)."""
+    ctx = {"Name": rng.choice(POOL_NAMES)}
+    opening = fill(rng, BODY_SENTS[rng.randrange(3)], ctx)
+    body = [fill(rng, BODY_SENTS[t], ctx)
+            for t in rng.sample(range(3, len(BODY_SENTS)), SHARED_BODY)]
+    return opening, body
+
+
+def share_sentences(rng, group, templates):
+    """Rewrites the abstracts of one group's papers (every version) with the
+    sentences of each paper's template.  A sentence is replaced the same way
+    wherever it occurs in the group, so a revised version, a companion or a
+    sibling keeps the sentences it had in common with the others; the
+    papers of a group of hard negatives have templates of their own, so
+    they share no more than they do in the plain corpus."""
+    repl = {}
+    for p, (opening, body) in zip(group, templates):
+        versions = []
+        for title, sents, ctx in p.versions:
+            out = []
+            for i, s in enumerate(sents):
+                if i == 0:
+                    out.append(opening)
+                    continue
+                if "://" in s:              # the code sentence stays own
+                    out.append(s)
+                    continue
+                if s not in repl:
+                    repl[s] = rng.choice(body) if rng.random() < SHARED_FRACTION else s
+                r = repl[s]
+                out.append(s if r in out else r)
+            versions.append((title, out, ctx))
+        p.versions = versions
+
+
 # ---------------------------------------------------------------- variation
 
 LIG = (("ffi", "\ufb03"), ("fi", "\ufb01"), ("fl", "\ufb02"), ("ff", "\ufb00"))
@@ -730,6 +787,14 @@ def build(args):
             return len(papers) < want_papers
         return entries < want_entries
 
+    # The shared pool (--shared-sentences) draws from its own generator, so
+    # that papers, titles and days are those of the plain corpus of the same
+    # seed (spellings drawn while writing the files differ).
+    templates, pool_rng, n_templates = None, None, 0
+    if args.shared_sentences:
+        templates, pool_rng = {}, random.Random(args.seed * 1000003 + 17)
+        n_templates = max(1, (want_papers or want_entries // 5) // SHARED_PAPERS)
+
     # One group of look-alikes every 25 papers.
     kinds = ("generic-title", "related", "same-title-year", "companion", "sibling")
     groups = 0
@@ -746,6 +811,14 @@ def build(args):
             labels = ["P%06d" % label_no]
             grp, prs = [new_paper(rng, labels[0], start)], []
         label_no += len(labels)
+        if templates is not None:
+            picked = []
+            for _ in grp:
+                t = pool_rng.randrange(n_templates)
+                if t not in templates:
+                    templates[t] = make_template(pool_rng)
+                picked.append(templates[t])
+            share_sentences(pool_rng, grp, picked)
         papers += grp
         pairs += prs
         for p in grp:
@@ -777,6 +850,8 @@ def main():
                     help="scale mode: about this many entries")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--shared-sentences", action="store_true",
+                    help="abstracts partly built from a shared pool of sentences")
     args = ap.parse_args()
     if not args.entries and not args.days:
         args.days = 20
