@@ -722,10 +722,6 @@ static pg_err join_papers(pg_dedup *d, long long self_id, char (*papers)[PG_ID_H
     return e;
 }
 
-/* Places the prepared self text: its keys (keys, or computed when NULL),
- * candidates, verification and paper (own_row: see join_papers).  Then
- * keeps it in the cache, as the likely candidate of the next variant of the
- * same paper. */
 static int cand_order(const void *a, const void *b)
 {
     return pg_key_cmp(((const candidate *)a)->key, ((const candidate *)b)->key);
