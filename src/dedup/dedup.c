@@ -36,9 +36,16 @@
  * content words; 2: a shorter title, or none), words (LE32), hash of the
  * opening
  * SKETCH_OPENING_WORDS words (LE64), then the low 16 bits of each MinHash
- * value (LE16; the top bits of a value name its bin). */
-#define SKETCH_VERSION 1
+ * value (LE16; the top bits of a value name its bin), then (version 2) 32
+ * bits of the hash of the first 16, 32, 64 and 128 words (LE32 each, 0 when
+ * the text is shorter): two texts that open alike may still be told apart
+ * as no prefix of each other without reading them, which matters where
+ * abstracts open with boilerplate.  Version 1 sketches (without those
+ * hashes) are still read. */
+#define SKETCH_VERSION 2
+#define SKETCH_V1_BYTES (16 + 2 * PG_MINHASH_K)
 #define SKETCH_OPENING_WORDS 8
+#define SKETCH_PREFIXES 4       /* prefix hashes at 16 << i words */
 #define SKETCH_BYTES PG_DEDUP_SKETCH_BYTES
 #define SKETCH_SEED 0x736b65746368ULL
 
@@ -49,6 +56,8 @@ typedef struct sketch {
     uint32_t words;
     uint64_t opening;
     uint16_t v[PG_MINHASH_K];
+    int has_prefixes;           /* 0: a version 1 sketch */
+    uint32_t prefix[SKETCH_PREFIXES];
 } sketch;
 
 /* A text made ready for pg_match_decide: normalised keys and lists. */
@@ -59,9 +68,12 @@ typedef struct prepared {
     int has_head, strong_name;
     const char **names;
     size_t n_names;
-    pg_match_item item;         /* item.feat is set by item_of: the
-                                 * struct moves between cache slots */
-    pgd_feat feat;              /* its buffer is kept across texts */
+    pg_match_item item;         /* item.feat is set by item_of */
+    pgd_feat *feat;             /* made when the text is first compared
+                                 * (most texts never are), then kept with
+                                 * the struct, its buffer across texts */
+    const pg_dedup_shingles *sh;    /* the abstract's shingles from the
+                                     * producer, while they live */
     sketch sk;
 } prepared;
 
@@ -72,7 +84,7 @@ typedef struct prepared {
  * text's slot when it adds an occurrence of it (pg_dedup_forget).  The
  * ingest's dedup lives as long as the connection (pg_dedup_attached), so
  * the variants of earlier files stay cached.  A slot keeps the normalised
- * text and its features, not the raw text: about 5 KB. */
+ * text (and its features once compared), not the raw text. */
 #define CACHE_SLOTS 32768
 /* Most candidates are ruled out by their sketch alone, and a text placed
  * long ago (out of the cache above) is still a candidate of later ones:
@@ -181,7 +193,7 @@ pg_err pg_dedup_keys_current(pg_dedup *d, int *current, pg_error *err)
     return e;
 }
 
-/* Empties p for the next text, keeping its feature buffer. */
+/* Empties p for the next text, keeping its features' memory. */
 static void prepared_release(prepared *p)
 {
     pg_text_info_release(&p->info);
@@ -191,24 +203,53 @@ static void prepared_release(prepared *p)
     pg_buf_release(&p->names_buf);
     pg_buf_release(&p->title_names);
     free(p->names);
-    uint32_t *mem = p->feat.mem;
-    size_t cap = p->feat.cap;
+    pgd_feat *f = p->feat;
     memset(p, 0, sizeof *p);
-    p->feat.mem = mem;
-    p->feat.cap = cap;
+    if (f != NULL)
+        f->ready = 0;
+    p->feat = f;
 }
 
 static void prepared_free(prepared *p)
 {
     prepared_release(p);
-    pgd_feat_release(&p->feat);
+    if (p->feat != NULL)
+        pgd_feat_release(p->feat);
+    free(p->feat);
+    p->feat = NULL;
 }
 
-/* p's match item, pointing at p's features where they are. */
-static const pg_match_item *item_of(prepared *p)
+/* p's match item with its features, made now when they are not yet (from
+ * the producer's shingles when p still has them).  PG_ERR_NOMEM. */
+static pg_err item_of(prepared *p, const pg_match_item **out)
 {
-    p->item.feat = &p->feat;
-    return &p->item;
+    *out = &p->item;
+    if (p->feat == NULL && (p->feat = calloc(1, sizeof *p->feat)) == NULL)
+        return PG_ERR_NOMEM;
+    pg_err e = PG_OK;
+    if (!p->feat->ready)
+        e = p->sh != NULL ? pgd_feat_adopt(&p->item, p->sh, p->feat)
+                          : pgd_feat_make(&p->item, p->feat);
+    p->item.feat = p->feat->ready ? p->feat : NULL;
+    return e;
+}
+
+/* pg_match_decide over two prepared texts.  PG_ERR_NOMEM. */
+static pg_err decide(pg_dedup *d, prepared *a, prepared *b, pg_match_result *r)
+{
+    const pg_match_item *x = NULL, *y = NULL;
+    pg_err e = item_of(a, &x);
+    if (e == PG_OK)
+        e = item_of(b, &y);
+    return e == PG_OK ? pg_match_decide(x, y, &d->o, r) : e;
+}
+
+/* Gives back the scratch of p's features before p is kept. */
+static void keep_lean(prepared *p)
+{
+    p->sh = NULL;
+    if (p->feat != NULL)
+        pgd_feat_shrink(p->feat);
 }
 
 /* Splits the normalised names (one per line in names_buf) into p->names. */
@@ -281,8 +322,9 @@ static pg_err prepare(pg_store *s, pg_key key, prepared *p, pg_error *err)
     return PG_OK;
 }
 
-/* The match item over p's normalised fields, and its features (with the
- * abstract's shingles sh when the caller has them). */
+/* The match item over p's normalised fields; sh: the abstract's shingles
+ * when the caller has them, for item_of (they must live while p is the
+ * text being placed). */
 static pg_err make_item(prepared *p, const pg_dedup_shingles *sh)
 {
     const pg_text_info *t = &p->info;
@@ -294,11 +336,11 @@ static pg_err make_item(prepared *p, const pg_dedup_shingles *sh)
         p->venue.len ? p->venue.data : NULL, p->venue.len,
         t->n_urls ? (const char *const *)t->urls : NULL, t->n_urls,
         p->title_names.len ? p->title_names.data : NULL, p->title_names.len,
-        p->has_head, p->strong_name, NULL, 0, &p->feat,
+        p->has_head, p->strong_name, NULL, 0, NULL,
     };
     p->item = it;
-    return sh != NULL ? pgd_feat_adopt(&p->item, sh, &p->feat)
-                      : pgd_feat_make(&p->item, &p->feat);
+    p->sh = sh;
+    return PG_OK;
 }
 
 pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
@@ -459,6 +501,25 @@ static uint64_t opening_hash(const char *key, size_t len, size_t n)
     return pg_hash64(key, i, SKETCH_SEED);
 }
 
+/* The hashes of the first 16 << i words of key, 0 past its end. */
+static void prefix_hashes(const char *key, size_t len, uint32_t *out)
+{
+    size_t i = 0, words = 0, next = 0;
+    memset(out, 0, SKETCH_PREFIXES * sizeof *out);
+    while (i < len && next < SKETCH_PREFIXES) {
+        while (i < len && key[i] == ' ')
+            i++;
+        if (i == len)
+            break;
+        while (i < len && key[i] != ' ')
+            i++;
+        if (++words == (size_t)16 << next) {
+            uint32_t h = (uint32_t)pg_hash64(key, i, SKETCH_SEED + 1 + next);
+            out[next++] = h ? h : 1;
+        }
+    }
+}
+
 static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
                         int truncated, sketch *out)
 {
@@ -471,6 +532,8 @@ static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
     out->opening = opening_hash(abstract, len, SKETCH_OPENING_WORDS);
     for (size_t i = 0; i < PG_MINHASH_K; i++)
         out->v[i] = (uint16_t)m->v[i];
+    out->has_prefixes = 1;
+    prefix_hashes(abstract, len, out->prefix);
 }
 
 static void sketch_to_bytes(const sketch *k, unsigned char *b)
@@ -488,12 +551,15 @@ static void sketch_to_bytes(const sketch *k, unsigned char *b)
         b[16 + 2 * i] = (unsigned char)k->v[i];
         b[17 + 2 * i] = (unsigned char)(k->v[i] >> 8);
     }
+    for (size_t i = 0; i < SKETCH_PREFIXES; i++)
+        for (int j = 0; j < 4; j++)
+            b[SKETCH_V1_BYTES + 4 * i + j] = (unsigned char)(k->prefix[i] >> (8 * j));
 }
 
 static void sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
 {
     memset(k, 0, sizeof *k);
-    if (n != SKETCH_BYTES || b[0] != SKETCH_VERSION)
+    if (!(n == SKETCH_BYTES && b[0] == SKETCH_VERSION) && !(n == SKETCH_V1_BYTES && b[0] == 1))
         return;
     k->valid = 1;
     k->truncated = b[1] & 1;
@@ -504,11 +570,32 @@ static void sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
         k->opening = k->opening << 8 | b[8 + i];
     for (size_t i = 0; i < PG_MINHASH_K; i++)
         k->v[i] = (uint16_t)(b[16 + 2 * i] | b[17 + 2 * i] << 8);
+    if (n == SKETCH_BYTES) {
+        k->has_prefixes = 1;
+        for (size_t i = 0; i < SKETCH_PREFIXES; i++)
+            for (int j = 3; j >= 0; j--)
+                k->prefix[i] = k->prefix[i] << 8 | b[SKETCH_V1_BYTES + 4 * i + j];
+    }
+}
+
+/* 1 when neither abstract can be a word prefix of the other: they differ in
+ * their first 16 << i words for the largest such count both have (full
+ * texts: what is judged is the whole text). */
+static int no_prefix(const sketch *a, const sketch *b)
+{
+    if (!a->has_prefixes || !b->has_prefixes)
+        return 0;
+    size_t k = a->words < b->words ? a->words : b->words;
+    for (int i = SKETCH_PREFIXES - 1; i >= 0; i--)
+        if (((size_t)16 << i) <= k)
+            return a->prefix[i] != b->prefix[i];
+    return 0;
 }
 
 /* 1 when no rule of pg_match_decide can find a and b the same: both have
  * full abstracts (so the abstracts decide), neither is cut off, their
- * titles differ, they do not open alike (no prefix rule), and the MinHash
+ * titles differ, neither is a prefix of the other (no prefix rule: they
+ * open differently, or differ later on), and the MinHash
  * estimate of their Jaccard is
  * far below the lowest Jaccard any rule accepts.  "Far": 0.15 under it,
  * about 3.4 standard deviations of the estimate at K = 96, so a pair at the
@@ -523,7 +610,8 @@ static int sketch_rules_out(const sketch *a, const sketch *b, const pg_match_opt
         return 0;
     size_t min_words = o->min_abstract_words > 20 ? o->min_abstract_words : 20;
     if (a->words < min_words || b->words < min_words
-        || o->min_prefix_words < SKETCH_OPENING_WORDS || a->opening == b->opening)
+        || o->min_prefix_words < SKETCH_OPENING_WORDS
+        || (a->opening == b->opening && !no_prefix(a, b)))
         return 0;
     double floor = o->same_title_abstract;
     if (o->revised_abstract < floor)
@@ -588,7 +676,7 @@ static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *
     prepared *p = *out = d->cache[slot];
     pg_err e = prepare(d->s, key, p, err);
     if (e == PG_OK)
-        pgd_feat_shrink(&p->feat);
+        keep_lean(p);
     d->cached[slot] = e == PG_OK;
     return e;
 }
@@ -678,7 +766,7 @@ static pg_err verify(pg_dedup *d, long long self_id, const candidate *c,
     }
     e = load_candidate(d, cand, &other, err);
     if (e == PG_OK)
-        e = pg_match_decide(item_of(d->self), item_of(other), &d->o, &r);
+        e = decide(d, d->self, other, &r);
     if (e != PG_OK)
         return e == PG_ERR_NOMEM ? pg_error_set(err, e, "out of memory") : e;
     d->st.candidates++;
@@ -846,7 +934,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
         sketch_keep(d, text, &d->self->sk);
         size_t slot = cache_slot(text);
         prepared *old = d->cache[slot];
-        pgd_feat_shrink(&d->self->feat);
+        keep_lean(d->self);
         d->cache[slot] = d->self;
         d->cached[slot] = 1;
         /* The slot's old text is released by the next prepare. */
@@ -923,7 +1011,7 @@ pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,
     if (e == PG_OK)
         e = prepare(d->s, b, d->other, err);
     if (e == PG_OK)
-        e = pg_match_decide(item_of(d->self), item_of(d->other), &d->o, r);
+        e = decide(d, d->self, d->other, r);
     if (e == PG_ERR_NOMEM)
         pg_error_set(err, e, "out of memory");
     return e;

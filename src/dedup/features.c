@@ -103,10 +103,9 @@ static size_t judged(const char *s, size_t len, int truncated, size_t *words,
     return *words > PG_SHINGLE_WORDS ? *words : PG_SHINGLE_WORDS;
 }
 
-/* The shingle hashes of s[0..len) in text order into seq (at most `most`),
- * and sorted without repeats into set (tmp: most words of scratch). */
-static void shingle(const char *s, size_t len, size_t most, uint32_t *seq, uint32_t *set,
-                    uint32_t *tmp, size_t *n_seq, size_t *n_set)
+/* The shingle hashes of s[0..len) in text order into seq (at most `most`);
+ * returns how many. */
+static size_t shingle_seq(const char *s, size_t len, size_t most, uint32_t *seq)
 {
     size_t n = 0;
     pgd_shingler sh;
@@ -114,14 +113,21 @@ static void shingle(const char *s, size_t len, size_t most, uint32_t *seq, uint3
     pgd_shingler_init(&sh, s, len);
     while (n < most && pgd_shingler_next(&sh, &h))
         seq[n++] = (uint32_t)h;
-    memcpy(set, seq, n * sizeof *set);
+    return n;
+}
+
+/* seq[0..n) sorted without repeats into set (tmp: n words of scratch);
+ * returns the set's size. */
+static size_t make_set(const uint32_t *seq, size_t n, uint32_t *set, uint32_t *tmp)
+{
+    if (n > 0)
+        memcpy(set, seq, n * sizeof *set);
     sort_u32(set, tmp, n);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
         if (u == 0 || set[u - 1] != set[i])
             set[u++] = set[i];
-    *n_seq = n;
-    *n_set = u;
+    return u;
 }
 
 static pg_err reserve(pgd_feat *f, size_t words)
@@ -144,8 +150,8 @@ static pg_err abstract_feat(const pg_match_item *it, pgd_feat *f)
     if (reserve(f, 3 * most) != PG_OK)
         return PG_ERR_NOMEM;
     uint32_t *seq = f->mem, *set = f->mem + most;
-    shingle(it->abstract, f->judged_len, most, seq, set, f->mem + 2 * most, &f->n_seq,
-            &f->n_set);
+    f->n_seq = shingle_seq(it->abstract, f->judged_len, most, seq);
+    f->n_set = make_set(seq, f->n_seq, set, f->mem + 2 * most);
     f->seq = seq;
     f->set = set;
     return PG_OK;
@@ -160,20 +166,17 @@ pg_err pg_dedup_shingles_append(const char *abstract, size_t len, int truncated,
     size_t off = inside ? (size_t)(abstract - arena->data) : 0;
     size_t most = judged(abstract, len, truncated, &sh->words, &sh->judged_len);
     size_t pad = (4 - arena->len % 4) % 4;
-    if (pg_buf_reserve(arena, pad + 3 * most * sizeof(uint32_t)) != PG_OK)
+    if (pg_buf_reserve(arena, pad + most * sizeof(uint32_t)) != PG_OK)
         return PG_ERR_NOMEM;
     if (inside)
         abstract = arena->data + off;
     arena->len += pad;
     *at = arena->len;
     uint32_t *seq = (uint32_t *)(void *)(arena->data + *at);
-    shingle(abstract, sh->judged_len, most, seq, seq + most, seq + 2 * most, &sh->n_seq,
-            &sh->n_set);
-    /* The set right after the sequence, the scratch given back. */
-    memmove(seq + sh->n_seq, seq + most, sh->n_set * sizeof *seq);
-    arena->len += (sh->n_seq + sh->n_set) * sizeof *seq;
+    sh->n_seq = shingle_seq(abstract, sh->judged_len, most, seq);
+    arena->len += sh->n_seq * sizeof *seq;
     arena->data[arena->len] = '\0';
-    sh->seq = sh->set = NULL;
+    sh->seq = NULL;
     return PG_OK;
 }
 
@@ -187,24 +190,17 @@ pg_err pg_dedup_shingles_reuse(const char *abstract, size_t len, int truncated,
     if (n_full > most)
         return PG_ERR_INTERNAL;     /* not the hashes of this abstract */
     size_t pad = (4 - arena->len % 4) % 4;
-    if (pg_buf_reserve(arena, pad + 3 * most * sizeof(uint32_t)) != PG_OK)
+    if (pg_buf_reserve(arena, pad + n_full * sizeof(uint32_t)) != PG_OK)
         return PG_ERR_NOMEM;
     arena->len += pad;
     *at = arena->len;
     uint32_t *seq = (uint32_t *)(void *)(arena->data + *at);
-    uint32_t *set = seq + n_full, *tmp = set + n_full;
     for (size_t i = 0; i < n_full; i++)
-        seq[i] = set[i] = (uint32_t)full[i];
-    sort_u32(set, tmp, n_full);
-    size_t u = 0;
-    for (size_t i = 0; i < n_full; i++)
-        if (u == 0 || set[u - 1] != set[i])
-            set[u++] = set[i];
+        seq[i] = (uint32_t)full[i];
     sh->n_seq = n_full;
-    sh->n_set = u;
-    arena->len += (sh->n_seq + sh->n_set) * sizeof *seq;
+    arena->len += sh->n_seq * sizeof *seq;
     arena->data[arena->len] = '\0';
-    sh->seq = sh->set = NULL;
+    sh->seq = NULL;
     return PG_OK;
 }
 
@@ -212,16 +208,15 @@ pg_err pgd_feat_adopt(const pg_match_item *it, const pg_dedup_shingles *sh, pgd_
 {
     f->ready = 0;
     pgd_feat_title(it, f);
-    if (reserve(f, sh->n_seq + sh->n_set) != PG_OK)
+    size_t n = sh->n_seq;
+    if (reserve(f, 3 * (n ? n : 1)) != PG_OK)
         return PG_ERR_NOMEM;
-    if (sh->n_seq > 0)
-        memcpy(f->mem, sh->seq, sh->n_seq * sizeof *f->mem);
-    if (sh->n_set > 0)
-        memcpy(f->mem + sh->n_seq, sh->set, sh->n_set * sizeof *f->mem);
+    if (n > 0)
+        memcpy(f->mem, sh->seq, n * sizeof *f->mem);
     f->seq = f->mem;
-    f->set = f->mem + sh->n_seq;
-    f->n_seq = sh->n_seq;
-    f->n_set = sh->n_set;
+    f->set = f->mem + n;
+    f->n_seq = n;
+    f->n_set = make_set(f->mem, n, f->mem + n, f->mem + 2 * n);
     f->words = sh->words;
     f->judged_len = sh->judged_len;
     f->ready = 1;
