@@ -90,8 +90,8 @@ int cmd_dedup(cli_ctx *ctx, int argc, char **argv)
         rc = pg_store_stats(s, &after, &err);
     if (rc == PG_OK) {
         printf("texts        %lld\ncandidates   %lld pairs verified, %lld in a paper"
-               " matched already\nmatches      %lld\n",
-               st.texts, st.candidates, st.same_paper, st.matches);
+               " matched already, %lld ruled out by their sketches\nmatches      %lld\n",
+               st.texts, st.candidates, st.same_paper, st.ruled_out, st.matches);
         print_count("papers", before.papers, after.papers);
         printf("settings     threshold %.2f, revised %.2f, title-threshold %.2f\n",
                o.same_abstract, o.revised_abstract, o.title_only);
