@@ -52,4 +52,9 @@ uint32_t pgr_utf8_decode(const char *s, size_t n, size_t *len);
  * count; a surrogate or a value beyond U+10FFFF is written as U+FFFD. */
 size_t pgr_utf8_encode(uint32_t cp, char *out);
 
+/* ---- sorting (sort.c) ------------------------------------------------- */
+
+/* Sorts v[0..n) ascending, in place (quicksort, insertion below 17). */
+void pg_sort_u32(uint32_t *v, size_t n);
+
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/internal.h"
 #include "dedup/internal.h"
 #include "dedup/match.h"
 
@@ -46,48 +47,6 @@ static size_t title_marks(const char *s, size_t len, pgd_mark *out, size_t max)
     return k;
 }
 
-/* Sorts v[0..n) with tmp[0..n) as scratch: a least-significant-digit radix
- * sort, a byte a pass.  Every text is sorted once, and qsort's call per
- * comparison cost more than the rest of the features together. */
-static void radix_sort(uint32_t *v, uint32_t *tmp, size_t n)
-{
-    uint32_t count[256];
-    uint32_t *from = v, *to = tmp;
-    for (int shift = 0; shift < 32; shift += 8) {
-        memset(count, 0, sizeof count);
-        for (size_t i = 0; i < n; i++)
-            count[(from[i] >> shift) & 255]++;
-        uint32_t sum = 0;
-        for (size_t d = 0; d < 256; d++) {
-            uint32_t c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            to[count[(from[i] >> shift) & 255]++] = from[i];
-        uint32_t *t = from;
-        from = to;
-        to = t;
-    }
-    /* Four passes leave the result back in v. */
-}
-
-/* Sorts v[0..n) (tmp: n words of scratch): small arrays by insertion. */
-static void sort_u32(uint32_t *v, uint32_t *tmp, size_t n)
-{
-    if (n > 64) {
-        radix_sort(v, tmp, n);
-        return;
-    }
-    for (size_t i = 1; i < n; i++) {
-        uint32_t x = v[i];
-        size_t j = i;
-        for (; j > 0 && v[j - 1] > x; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
-}
-
 /* Shingles of the judged part of an abstract (a cut-off one without its
  * last word): *words and *judged_len, and room enough for them (the number
  * of words, at least one shingle's). */
@@ -116,13 +75,12 @@ static size_t shingle_seq(const char *s, size_t len, size_t most, uint32_t *seq)
     return n;
 }
 
-/* seq[0..n) sorted without repeats into set (tmp: n words of scratch);
- * returns the set's size. */
-static size_t make_set(const uint32_t *seq, size_t n, uint32_t *set, uint32_t *tmp)
+/* seq[0..n) sorted without repeats into set; returns the set's size. */
+static size_t make_set(const uint32_t *seq, size_t n, uint32_t *set)
 {
     if (n > 0)
         memcpy(set, seq, n * sizeof *set);
-    sort_u32(set, tmp, n);
+    pg_sort_u32(set, n);
     size_t u = 0;
     for (size_t i = 0; i < n; i++)
         if (u == 0 || set[u - 1] != set[i])
@@ -147,11 +105,11 @@ static pg_err abstract_feat(const pg_match_item *it, pgd_feat *f)
 {
     size_t most = judged(it->abstract, it->abstract_len, it->truncated, &f->words,
                          &f->judged_len);
-    if (reserve(f, 3 * most) != PG_OK)
+    if (reserve(f, 2 * most) != PG_OK)
         return PG_ERR_NOMEM;
     uint32_t *seq = f->mem, *set = f->mem + most;
     f->n_seq = shingle_seq(it->abstract, f->judged_len, most, seq);
-    f->n_set = make_set(seq, f->n_seq, set, f->mem + 2 * most);
+    f->n_set = make_set(seq, f->n_seq, set);
     f->seq = seq;
     f->set = set;
     return PG_OK;
@@ -209,14 +167,14 @@ pg_err pgd_feat_adopt(const pg_match_item *it, const pg_dedup_shingles *sh, pgd_
     f->ready = 0;
     pgd_feat_title(it, f);
     size_t n = sh->n_seq;
-    if (reserve(f, 3 * (n ? n : 1)) != PG_OK)
+    if (reserve(f, 2 * (n ? n : 1)) != PG_OK)
         return PG_ERR_NOMEM;
     if (n > 0)
         memcpy(f->mem, sh->seq, n * sizeof *f->mem);
     f->seq = f->mem;
     f->set = f->mem + n;
     f->n_seq = n;
-    f->n_set = make_set(f->mem, n, f->mem + n, f->mem + 2 * n);
+    f->n_set = make_set(f->mem, n, f->mem + n);
     f->words = sh->words;
     f->judged_len = sh->judged_len;
     f->ready = 1;

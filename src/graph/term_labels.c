@@ -51,7 +51,7 @@ static pg_err collect_group(const pg_terms *t, uint32_t *docs, size_t nd,
                             scored **out, size_t *n, size_t *g)
 {
     size_t total = 0, m = 0, k = 0;
-    sort_u32(docs, nd);
+    pg_sort_u32(docs, nd);
     *g = 0;
     for (size_t i = 0; i < nd; i++) {
         if (i == 0 || docs[i] != docs[i - 1]) {
@@ -81,7 +81,7 @@ static pg_err collect_group(const pg_terms *t, uint32_t *docs, size_t nd,
                 x->w += sublinear_tf(t, docs[i], j);
             }
         }
-        sort_u32(seen, m);
+        pg_sort_u32(seen, m);
         for (size_t i = 0; i < m; i++) {
             scored x = { seen[i], by_term[seen[i]].df, by_term[seen[i]].w, 0 };
             v[k++] = x;

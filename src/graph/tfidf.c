@@ -200,7 +200,7 @@ static pg_err build_vector(pg_terms *t, size_t d, vec_builder *vb)
             return PG_ERR_NOMEM;
         t->vec = v;
     }
-    sort_u32(vb->touched, n);
+    pg_sort_u32(vb->touched, n);
     double norm = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t tid = vb->touched[i];
