@@ -124,7 +124,7 @@ pg_err pg_dedup_shingles_append(const char *abstract, size_t len, int truncated,
     size_t off = inside ? (size_t)(abstract - arena->data) : 0;
     size_t most = judged(abstract, len, truncated, &sh->words, &sh->judged_len);
     size_t pad = (4 - arena->len % 4) % 4;
-    if (pg_buf_reserve(arena, pad + most * sizeof(uint32_t)) != PG_OK)
+    if (pg_buf_reserve(arena, pad + 2 * most * sizeof(uint32_t)) != PG_OK)
         return PG_ERR_NOMEM;
     if (inside)
         abstract = arena->data + off;
@@ -132,9 +132,10 @@ pg_err pg_dedup_shingles_append(const char *abstract, size_t len, int truncated,
     *at = arena->len;
     uint32_t *seq = (uint32_t *)(void *)(arena->data + *at);
     sh->n_seq = shingle_seq(abstract, sh->judged_len, most, seq);
-    arena->len += sh->n_seq * sizeof *seq;
+    sh->n_set = make_set(seq, sh->n_seq, seq + sh->n_seq);
+    arena->len += (sh->n_seq + sh->n_set) * sizeof *seq;
     arena->data[arena->len] = '\0';
-    sh->seq = NULL;
+    sh->seq = sh->set = NULL;
     return PG_OK;
 }
 
@@ -148,7 +149,7 @@ pg_err pg_dedup_shingles_reuse(const char *abstract, size_t len, int truncated,
     if (n_full > most)
         return PG_ERR_INTERNAL;     /* not the hashes of this abstract */
     size_t pad = (4 - arena->len % 4) % 4;
-    if (pg_buf_reserve(arena, pad + n_full * sizeof(uint32_t)) != PG_OK)
+    if (pg_buf_reserve(arena, pad + 2 * n_full * sizeof(uint32_t)) != PG_OK)
         return PG_ERR_NOMEM;
     arena->len += pad;
     *at = arena->len;
@@ -156,9 +157,10 @@ pg_err pg_dedup_shingles_reuse(const char *abstract, size_t len, int truncated,
     for (size_t i = 0; i < n_full; i++)
         seq[i] = (uint32_t)full[i];
     sh->n_seq = n_full;
-    arena->len += sh->n_seq * sizeof *seq;
+    sh->n_set = make_set(seq, n_full, seq + n_full);
+    arena->len += (sh->n_seq + sh->n_set) * sizeof *seq;
     arena->data[arena->len] = '\0';
-    sh->seq = NULL;
+    sh->seq = sh->set = NULL;
     return PG_OK;
 }
 
@@ -166,15 +168,17 @@ pg_err pgd_feat_adopt(const pg_match_item *it, const pg_dedup_shingles *sh, pgd_
 {
     f->ready = 0;
     pgd_feat_title(it, f);
-    size_t n = sh->n_seq;
-    if (reserve(f, 2 * (n ? n : 1)) != PG_OK)
+    size_t n = sh->n_seq, u = sh->n_set;
+    if (reserve(f, n + u ? n + u : 1) != PG_OK)
         return PG_ERR_NOMEM;
     if (n > 0)
         memcpy(f->mem, sh->seq, n * sizeof *f->mem);
+    if (u > 0)
+        memcpy(f->mem + n, sh->set, u * sizeof *f->mem);
     f->seq = f->mem;
     f->set = f->mem + n;
     f->n_seq = n;
-    f->n_set = make_set(f->mem, n, f->mem + n);
+    f->n_set = u;
     f->words = sh->words;
     f->judged_len = sh->judged_len;
     f->ready = 1;

@@ -342,20 +342,20 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
  * needs no read-back, decompression or second normalisation.  The fields
  * are what pg_store_text_info() would give for a text seen once. */
 /* A new text's abstract shingles as verification uses them (dedup/match.h's
- * pgd_feat), taken where the text is prepared, off the writing thread, from
- * the shingling the keys need anyway: the judged part's words and bytes and
- * its shingle hashes (low 32 bits) in text order.  The sorted set is made
- * only when the text is first compared: most texts never are. */
+ * pgd_feat), made where the text is prepared, off the writing thread (the
+ * bottleneck of an ingest), from the shingling the keys need anyway: the
+ * judged part's words and bytes, its shingle hashes (low 32 bits) in text
+ * order and sorted without repeats. */
 typedef struct pg_dedup_shingles {
     size_t words, judged_len;
-    size_t n_seq;
-    const uint32_t *seq;
+    size_t n_seq, n_set;
+    const uint32_t *seq, *set;
 } pg_dedup_shingles;
 
 /* Appends the shingles of a normalised abstract (which may lie in arena) to
- * arena, 4-byte aligned, at *at.  Fills *sh, whose seq is left NULL: the
- * arena may move; point it at arena->data + *at once it is done.
- * PG_ERR_NOMEM. */
+ * arena, 4-byte aligned: the sequence at *at, the set after it.  Fills *sh,
+ * whose seq and set are left NULL: the arena may move; point them at
+ * arena->data + *at once it is done.  PG_ERR_NOMEM. */
 pg_err pg_dedup_shingles_append(const char *abstract, size_t len, int truncated,
                                 pg_buf *arena, size_t *at, pg_dedup_shingles *sh);
 /* The same from the whole abstract's shingle hashes full[0..n_full) (as

@@ -124,6 +124,7 @@ static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
     if (pre->has_shingles) {
         w->sh = pre->shingles;
         w->sh.seq = (const uint32_t *)(const void *)(base + pre->shingles_at);
+        w->sh.set = w->sh.seq + w->sh.n_seq;
         d.shingles = &w->sh;
     }
     *dt = d;
@@ -174,7 +175,7 @@ static pg_err write_record(file_ctx *f, pg_dedup *d, scratch *w, const pg_record
 /* Reads every record of the source into the open file transaction. */
 static pg_err ingest_records(file_ctx *f, pg_ingest_result *res, pg_error *err)
 {
-    scratch w = { PG_BUF_INIT, NULL, 0, 0, { 0, 0, 0, NULL } };
+    scratch w = { PG_BUF_INIT, NULL, 0, 0, { 0, 0, 0, 0, NULL, NULL } };
     pg_dedup *d = NULL;
     int current = 1;
     pg_err rc = pg_dedup_attached(f->s, &d, err);
