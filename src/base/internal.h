@@ -54,7 +54,8 @@ size_t pgr_utf8_encode(uint32_t cp, char *out);
 
 /* ---- sorting (sort.c) ------------------------------------------------- */
 
-/* Sorts v[0..n) ascending, in place (quicksort, insertion below 17). */
+/* Sorts v[0..n) ascending, in place (a radix sort for a few hundred
+ * values, else quicksort, insertion below 17). */
 void pg_sort_u32(uint32_t *v, size_t n);
 
 #endif
