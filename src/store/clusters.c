@@ -8,18 +8,8 @@
 
 #include "store/db.h"
 
-static const char add_match_sql[] =
-    "INSERT OR REPLACE INTO matches (a, b, rule, score)"
-    " SELECT min(x.id, y.id), max(x.id, y.id), ?3, ?4"
-    " FROM texts AS x, texts AS y WHERE x.key = ?1 AND y.key = ?2";
-static const char set_paper_sql[] =
-    "INSERT OR REPLACE INTO clusters (text_id, paper_id)"
-    " SELECT id, ?2 FROM texts WHERE key = ?1";
 static const char rename_paper_sql[] =
     "UPDATE clusters SET paper_id = ?2 WHERE paper_id = ?1";
-static const char paper_of_sql[] =
-    "SELECT c.paper_id FROM texts AS t JOIN clusters AS c ON c.text_id = t.id"
-    " WHERE t.key = ?1";
 static const char add_match_ids_sql[] =
     "INSERT OR REPLACE INTO matches (a, b, rule, score)"
     " VALUES (min(?1, ?2), max(?1, ?2), ?3, ?4)";
@@ -55,55 +45,6 @@ static pg_err exec_bound(pg_store *s, sqlite3_stmt *st, int rc, const char *what
     if (rc == SQLITE_OK)
         rc = pgs_step_retry(st);
     pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
-    pgs_stmt_done(st);
-    return e;
-}
-
-pg_err pg_store_add_match(pg_store *s, pg_key a, pg_key b, const char *rule,
-                          double score, pg_error *err)
-{
-    unsigned char ab[16], bb[16];
-    sqlite3_stmt *st = NULL;
-    pg_err e = write_stmt(s, add_match_sql, &st, err);
-    if (e != PG_OK)
-        return e;
-    int rc = SQLITE_OK;
-    pgs_bind_key(st, 1, a, ab, &rc);
-    pgs_bind_key(st, 2, b, bb, &rc);
-    pgs_bind_str(st, 3, rule, &rc);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_double(st, 4, score);
-    return exec_bound(s, st, rc, "cannot record a match", err);
-}
-
-pg_err pg_store_set_paper(pg_store *s, pg_key text, const char *paper_id,
-                          pg_error *err)
-{
-    unsigned char kb[16];
-    sqlite3_stmt *st = NULL;
-    pg_err e = write_stmt(s, set_paper_sql, &st, err);
-    if (e != PG_OK)
-        return e;
-    int rc = SQLITE_OK;
-    pgs_bind_key(st, 1, text, kb, &rc);
-    pgs_bind_str(st, 2, paper_id, &rc);
-    return exec_bound(s, st, rc, "cannot record a paper", err);
-}
-
-pg_err pg_store_paper_of(pg_store *s, pg_key text, char id[PG_ID_HEX],
-                         pg_error *err)
-{
-    unsigned char kb[16];
-    int rc;
-    pg_err e = PG_OK;
-    id[0] = '\0';
-    sqlite3_stmt *st = pgs_key_step(s, paper_of_sql, text, kb, &rc, err);
-    if (st == NULL)
-        return PG_ERR_DB;
-    if (rc == SQLITE_ROW)
-        snprintf(id, PG_ID_HEX, "%s", pgs_col_str(st, 0));
-    else if (rc != SQLITE_DONE)
-        e = pgs_db_fail(s, rc, "cannot read a paper", err);
     pgs_stmt_done(st);
     return e;
 }

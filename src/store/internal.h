@@ -205,24 +205,17 @@ pg_err pg_store_text_id(pg_store *s, pg_key text, long long *id, pg_error *err);
 typedef int (*pg_key_fn)(void *ctx, pg_key key);
 pg_err pg_store_foreach_text(pg_store *s, pg_key_fn fn, void *ctx, pg_error *err);
 
-/* Records a verified "same paper" decision between two stored texts. */
-pg_err pg_store_add_match(pg_store *s, pg_key a, pg_key b, const char *rule,
-                          double score, pg_error *err);
-/* The paper of a stored text, or "" when it has none. */
-pg_err pg_store_paper_of(pg_store *s, pg_key text, char id[PG_ID_HEX],
-                         pg_error *err);
-/* Puts a text in a paper (insert or replace). */
-pg_err pg_store_set_paper(pg_store *s, pg_key text, const char *paper_id,
-                          pg_error *err);
-/* Moves every text of paper `from` into paper `to`. */
-/* The same three by text id (texts.id), which the dedup stage has at hand:
- * no look-up of a key. */
+/* Records a verified "same paper" decision between two stored texts, by
+ * text id (texts.id). */
 pg_err pg_store_add_match_ids(pg_store *s, long long a, long long b, const char *rule,
                               double score, pg_error *err);
-pg_err pg_store_set_paper_id(pg_store *s, long long text, const char *paper_id,
-                             pg_error *err);
+/* The paper of a stored text, or "" when it has none. */
 pg_err pg_store_paper_of_id(pg_store *s, long long text, char id[PG_ID_HEX],
                             pg_error *err);
+/* Puts a text in a paper (insert or replace). */
+pg_err pg_store_set_paper_id(pg_store *s, long long text, const char *paper_id,
+                             pg_error *err);
+/* Moves every text of paper `from` into paper `to`. */
 pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,
                              pg_error *err);
 /* Forgets all matches and clusters (inside pg_store_tx_begin), before

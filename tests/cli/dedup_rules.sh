@@ -19,13 +19,7 @@ note "a model and its -VL variant, one title in two years: apart"
 run --db "$WORK/pg.db" why "$D/sibling.txt:13" "$D/sibling.txt:21"
 run --db "$WORK/pg.db" why "$D/sibling.txt:29" "$D/sibling.txt:37"
 note "reverse order and a full dedup give the same papers"
-"$PAPERGRAPH" --db "$WORK/pg.db" export --what occurrences -o "$WORK/a.csv"
 "$PAPERGRAPH" --db "$WORK/rev.db" ingest --quiet --year 2025 "$D/sibling.txt" "$D/day2.txt" "$D/day1.txt"
-"$PAPERGRAPH" --db "$WORK/rev.db" export --what occurrences -o "$WORK/b.csv"
-"$PAPERGRAPH" --db "$WORK/pg.db" dedup > /dev/null
-"$PAPERGRAPH" --db "$WORK/pg.db" export --what occurrences -o "$WORK/c.csv"
-papers() { cut -d, -f1,2,4 "$1" | sed 's#^.*/##' | sort; }
-check "reverse order: same papers" test "$(papers "$WORK/a.csv")" = "$(papers "$WORK/b.csv")"
-check "dedup: same papers" test "$(papers "$WORK/a.csv")" = "$(papers "$WORK/c.csv")"
+check_same_papers "$WORK/pg.db" "$WORK/rev.db"
 check "10 papers" test "$(sql "$WORK/pg.db" 'select count(distinct paper_id) from clusters')" = 10
 finish

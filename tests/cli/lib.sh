@@ -62,6 +62,20 @@ check() {
 # sql DB QUERY: runs a query with the sqlite3 shell (read-only).
 sql() { sqlite3 -readonly -batch "$1" "$2"; }
 
+# papers_of CSV: an occurrences export's (file, line, paper) rows, sorted.
+papers_of() { cut -d, -f1,2,4 "$1" | sed 's#^.*/##' | sort; }
+
+# check_same_papers DB REV: DB's papers are those of REV (the same files
+# ingested in another order) and those of DB after a full `dedup`.
+check_same_papers() {
+    "$PAPERGRAPH" --db "$1" export --what occurrences -o "$WORK/a.csv"
+    "$PAPERGRAPH" --db "$2" export --what occurrences -o "$WORK/b.csv"
+    "$PAPERGRAPH" --db "$1" dedup > /dev/null
+    "$PAPERGRAPH" --db "$1" export --what occurrences -o "$WORK/c.csv"
+    check "reverse order: same papers" test "$(papers_of "$WORK/a.csv")" = "$(papers_of "$WORK/b.csv")"
+    check "dedup: same papers" test "$(papers_of "$WORK/a.csv")" = "$(papers_of "$WORK/c.csv")"
+}
+
 finish() {
     local expected="$CLI_DIR/$NAME.expected"
     if [ "${UPDATE:-0}" = 1 ]; then
