@@ -1,13 +1,33 @@
 /*
-** buf.c: the growable byte buffer (see buf.h).
+** buf.c: the growable byte buffer (see buf.h), and the one growth rule of
+** every growable array (pg_grow).
 */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "papergraph/base.h"
 #include "base/internal.h"
+
+pg_err pg_grow(void **v, size_t *cap, size_t want, size_t size)
+{
+    if (want <= *cap)
+        return PG_OK;
+    size_t c = *cap ? *cap : 16;
+    while (c < want) {
+        if (c > SIZE_MAX / 2 / size)
+            return PG_ERR_NOMEM;
+        c *= 2;
+    }
+    void *p = realloc(*v, c * size);
+    if (p == NULL)
+        return PG_ERR_NOMEM;
+    *v = p;
+    *cap = c;
+    return PG_OK;
+}
 
 void pg_buf_init(pg_buf *b)
 {

@@ -52,6 +52,14 @@ uint32_t pgr_utf8_decode(const char *s, size_t n, size_t *len);
  * count; a surrogate or a value beyond U+10FFFF is written as U+FFFD. */
 size_t pgr_utf8_encode(uint32_t cp, char *out);
 
+/* ---- growable arrays (buf.c) ------------------------------------------- */
+
+/* Makes *v, an array of *cap elements of size bytes each, hold at least want
+ * of them, doubling its capacity (from 16) so that appending one at a time
+ * costs amortised constant time.  *v and *cap are unchanged on
+ * PG_ERR_NOMEM. */
+pg_err pg_grow(void **v, size_t *cap, size_t want, size_t size);
+
 /* ---- sorting (sort.c) ------------------------------------------------- */
 
 /* Sorts v[0..n) ascending, in place (a radix sort for a few hundred

@@ -50,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/internal.h"
 #include "dedup/bands.h"
 
 /* Keys held before they are merged into the buckets, by default: 512K keys
@@ -130,21 +131,6 @@ static pg_err rehash(band_index *b, size_t n)
     return PG_OK;
 }
 
-static pg_err reserve(void **v, size_t *cap, size_t want, size_t size)
-{
-    if (want <= *cap)
-        return PG_OK;
-    size_t c = *cap ? *cap : 256;
-    while (c < want)
-        c *= 2;
-    void *n = realloc(*v, c * size);
-    if (n == NULL)
-        return PG_ERR_NOMEM;
-    *v = n;
-    *cap = c;
-    return PG_OK;
-}
-
 /* The table grows by doubling, from small, when the pairs would pass half
  * of it: a day's ingest holds a few thousand keys and should not pay for
  * the merge size's table up front; a bulk load moves each pair a few times
@@ -153,7 +139,7 @@ pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n)
 {
     if (b->n_texts >= NONE || b->n_pairs + n >= NONE / 2)
         return PG_ERR_NOMEM;
-    pg_err e = reserve((void **)&b->texts, &b->cap_texts, b->n_texts + 1,
+    pg_err e = pg_grow((void **)&b->texts, &b->cap_texts, b->n_texts + 1,
                        sizeof *b->texts);
     size_t want = b->n_pairs + n;
     if (e == PG_OK && b->n_slots < 2 * want + 2) {

@@ -8,18 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/internal.h"
 #include "dedup/bands.h"
 
 pg_err pg_keyvec_push(pg_keyvec *kv, pg_key k)
 {
-    if (kv->n == kv->cap) {
-        size_t cap = kv->cap ? kv->cap * 2 : 16;
-        pg_key *v = realloc(kv->v, cap * sizeof *v);
-        if (v == NULL)
-            return PG_ERR_NOMEM;
-        kv->v = v;
-        kv->cap = cap;
-    }
+    if (pg_grow((void **)&kv->v, &kv->cap, kv->n + 1, sizeof *kv->v) != PG_OK)
+        return PG_ERR_NOMEM;
     kv->v[kv->n++] = k;
     return PG_OK;
 }
@@ -36,17 +31,7 @@ void pg_keyvec_release(pg_keyvec *kv)
 /* Makes room for `more` ids after iv->n. */
 static pg_err idvec_room(pg_idvec *iv, size_t more)
 {
-    if (iv->n + more <= iv->cap)
-        return PG_OK;
-    size_t cap = iv->cap ? iv->cap : 64;
-    while (cap < iv->n + more)
-        cap *= 2;
-    long long *v = realloc(iv->v, cap * sizeof *v);
-    if (v == NULL)
-        return PG_ERR_NOMEM;
-    iv->v = v;
-    iv->cap = cap;
-    return PG_OK;
+    return pg_grow((void **)&iv->v, &iv->cap, iv->n + more, sizeof *iv->v);
 }
 
 pg_err pg_idvec_push(pg_idvec *iv, long long id)

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "papergraph/dedup.h"
+#include "base/internal.h"
 #include "text/internal.h"
 #include "dedup/internal.h"
 #include "dedup/match.h"
@@ -872,13 +873,9 @@ static pg_err find_candidates(pg_dedup *d, long long self_id, const pg_dedup_key
     *n = 0;
     pg_err e = pg_bands_candidates(d->s, self_id, d->self->info.norm_key, keys->bands,
                                    keys->n_bands, &d->ids, err);
-    if (e == PG_OK && d->ids.n > d->cap_cands) {
-        candidate *c = realloc(d->cands, d->ids.n * sizeof *c);
-        if (c == NULL)
-            return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-        d->cands = c;
-        d->cap_cands = d->ids.n;
-    }
+    if (e == PG_OK && pg_grow((void **)&d->cands, &d->cap_cands, d->ids.n,
+                              sizeof *d->cands) != PG_OK)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < d->ids.n && e == PG_OK; i++) {
         int found = 0;
         e = key_of_id(d, d->ids.v[i], &d->cands[*n].key, &found, err);

@@ -90,14 +90,7 @@ static size_t make_set(const uint32_t *seq, size_t n, uint32_t *set)
 
 static pg_err reserve(pgd_feat *f, size_t words)
 {
-    if (words <= f->cap)
-        return PG_OK;
-    uint32_t *m = realloc(f->mem, words * sizeof *m);
-    if (m == NULL)
-        return PG_ERR_NOMEM;
-    f->mem = m;
-    f->cap = words;
-    return PG_OK;
+    return pg_grow((void **)&f->mem, &f->cap, words, sizeof *f->mem);
 }
 
 /* The judged abstract's shingles into f->mem: the sequence, then the set. */
@@ -115,6 +108,30 @@ static pg_err abstract_feat(const pg_match_item *it, pgd_feat *f)
     return PG_OK;
 }
 
+/* Room in arena for 2 * most 4-byte words, aligned: their offset in *at.
+ * PG_ERR_NOMEM. */
+static pg_err arena_words(pg_buf *arena, size_t most, size_t *at)
+{
+    size_t pad = (4 - arena->len % 4) % 4;
+    if (pg_buf_reserve(arena, pad + 2 * most * sizeof(uint32_t)) != PG_OK)
+        return PG_ERR_NOMEM;
+    arena->len += pad;
+    *at = arena->len;
+    return PG_OK;
+}
+
+/* The sequence of n_seq hashes at arena offset at is in place: puts its set
+ * right after it and closes the arena over both. */
+static void arena_close(pg_buf *arena, size_t at, size_t n_seq, pg_dedup_shingles *sh)
+{
+    uint32_t *seq = (uint32_t *)(void *)(arena->data + at);
+    sh->n_seq = n_seq;
+    sh->n_set = make_set(seq, n_seq, seq + n_seq);
+    arena->len += (sh->n_seq + sh->n_set) * sizeof *seq;
+    arena->data[arena->len] = '\0';
+    sh->seq = sh->set = NULL;
+}
+
 pg_err pg_dedup_shingles_append(const char *abstract, size_t len, int truncated,
                                 pg_buf *arena, size_t *at, pg_dedup_shingles *sh)
 {
@@ -123,19 +140,12 @@ pg_err pg_dedup_shingles_append(const char *abstract, size_t len, int truncated,
                  && abstract < arena->data + arena->len;
     size_t off = inside ? (size_t)(abstract - arena->data) : 0;
     size_t most = judged(abstract, len, truncated, &sh->words, &sh->judged_len);
-    size_t pad = (4 - arena->len % 4) % 4;
-    if (pg_buf_reserve(arena, pad + 2 * most * sizeof(uint32_t)) != PG_OK)
+    if (arena_words(arena, most, at) != PG_OK)
         return PG_ERR_NOMEM;
     if (inside)
         abstract = arena->data + off;
-    arena->len += pad;
-    *at = arena->len;
     uint32_t *seq = (uint32_t *)(void *)(arena->data + *at);
-    sh->n_seq = shingle_seq(abstract, sh->judged_len, most, seq);
-    sh->n_set = make_set(seq, sh->n_seq, seq + sh->n_seq);
-    arena->len += (sh->n_seq + sh->n_set) * sizeof *seq;
-    arena->data[arena->len] = '\0';
-    sh->seq = sh->set = NULL;
+    arena_close(arena, *at, shingle_seq(abstract, sh->judged_len, most, seq), sh);
     return PG_OK;
 }
 
@@ -148,19 +158,12 @@ pg_err pg_dedup_shingles_reuse(const char *abstract, size_t len, int truncated,
     size_t most = judged(abstract, len, 0, &sh->words, &sh->judged_len);
     if (n_full > most)
         return PG_ERR_INTERNAL;     /* not the hashes of this abstract */
-    size_t pad = (4 - arena->len % 4) % 4;
-    if (pg_buf_reserve(arena, pad + 2 * n_full * sizeof(uint32_t)) != PG_OK)
+    if (arena_words(arena, n_full, at) != PG_OK)
         return PG_ERR_NOMEM;
-    arena->len += pad;
-    *at = arena->len;
     uint32_t *seq = (uint32_t *)(void *)(arena->data + *at);
     for (size_t i = 0; i < n_full; i++)
         seq[i] = (uint32_t)full[i];
-    sh->n_seq = n_full;
-    sh->n_set = make_set(seq, n_full, seq + n_full);
-    arena->len += (sh->n_seq + sh->n_set) * sizeof *seq;
-    arena->data[arena->len] = '\0';
-    sh->seq = sh->set = NULL;
+    arena_close(arena, *at, n_full, sh);
     return PG_OK;
 }
 

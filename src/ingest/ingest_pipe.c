@@ -60,6 +60,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/internal.h"
 #include "ingest/internal.h"
 
 #define BATCH_RECORDS 256
@@ -133,20 +134,6 @@ static void batch_release(batch *b)
     free(b->items);
     free(b->texts);
     free(b->warns);
-}
-
-/* Makes room for one more element in a vector of element size `size`. */
-static int grow(void **v, size_t n, size_t *cap, size_t size)
-{
-    if (n < *cap)
-        return 0;
-    size_t c = *cap ? *cap * 2 : 16;
-    void *p = realloc(*v, c * size);
-    if (p == NULL)
-        return -1;
-    *v = p;
-    *cap = c;
-    return 0;
 }
 
 /* Copies s[0..n) and a NUL into the arena; *off receives where. */
@@ -319,7 +306,8 @@ static void queue_warning(void *ctx, const char *file, long line, const char *ms
     pgi_pipe *p = ctx;
     batch *b = p->cur;
     size_t f = 0, m = 0;
-    if (grow((void **)&b->warns, b->n_warns, &b->cap_warns, sizeof *b->warns) != 0 ||
+    if (pg_grow((void **)&b->warns, &b->cap_warns,
+                b->n_warns + 1, sizeof *b->warns) != PG_OK ||
         copy_str(&b->arena, file, strlen(file), &f) != PG_OK ||
         copy_str(&b->arena, msg, strlen(msg), &m) != PG_OK) {
         b->lost_warns++;
@@ -365,7 +353,7 @@ static pg_err read_one(pgi_pipe *p, const job *j, pg_reader *r, batch *b)
         b->err = e;
         return rc;
     }
-    if (grow((void **)&b->items, b->n, &b->cap, sizeof *b->items) != 0)
+    if (pg_grow((void **)&b->items, &b->cap, b->n + 1, sizeof *b->items) != PG_OK)
         return pg_error_set(&b->err, PG_ERR_NOMEM, "out of memory");
     item *it = &b->items[b->n];
     it->text = NO_TEXT;
@@ -377,7 +365,8 @@ static pg_err read_one(pgi_pipe *p, const job *j, pg_reader *r, batch *b)
         return PG_OK;
     /* Not prepared when memory is short: the consumer then prepares it. */
     size_t mark = b->arena.len;
-    if (grow((void **)&b->texts, b->n_texts, &b->cap_texts, sizeof *b->texts) == 0 &&
+    if (pg_grow((void **)&b->texts, &b->cap_texts,
+                b->n_texts + 1, sizeof *b->texts) == PG_OK &&
         pgi_prepare_text(&rec, &b->arena, &b->texts[b->n_texts], p->packer, 1) == PG_OK)
         it->text = b->n_texts++;
     else

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/internal.h"
 #include "papergraph/store.h"
 #include "store/db.h"
 
@@ -366,22 +367,6 @@ static pg_err cw_nomem(pg_error *err)
     return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
 }
 
-/* Grows *v (elements of size elem, capacity *cap) to hold need. */
-static int cw_grow(void *v, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t c = *cap ? *cap : 1024;
-    while (c < need)
-        c *= 2;
-    void *p = realloc(*(void **)v, c * elem);
-    if (p == NULL)
-        return -1;
-    *(void **)v = p;
-    *cap = c;
-    return 0;
-}
-
 static pg_err cw_str(cw *c, const char *p, size_t *at)
 {
     *at = c->strings.len;
@@ -415,7 +400,7 @@ static int text_row(cw *c, sqlite3_stmt *st)
         return 0;               /* not one of ours: ids count from 1 */
     size_t cap = c->n_texts;
     if ((size_t)id >= c->n_texts) {
-        if (cw_grow(&c->texts, &cap, (size_t)id + 1, sizeof *c->texts) != 0)
+        if (pg_grow((void **)&c->texts, &cap, (size_t)id + 1, sizeof *c->texts) != PG_OK)
             return 1;
         memset(c->texts + c->n_texts, 0, (cap - c->n_texts) * sizeof *c->texts);
         for (size_t i = c->n_texts; i < cap; i++)
@@ -436,7 +421,8 @@ static int cluster_row(cw *c, sqlite3_stmt *st)
     sqlite3_int64 id = sqlite3_column_int64(st, 0);
     if (c->n_papers == 0
         || strcmp(c->strings.data + c->papers[c->n_papers - 1].id, pid) != 0) {
-        if (cw_grow(&c->papers, &c->papers_cap, c->n_papers + 1, sizeof *c->papers) != 0)
+        if (pg_grow((void **)&c->papers, &c->papers_cap,
+                    c->n_papers + 1, sizeof *c->papers) != PG_OK)
             return 1;
         cpaper *p = &c->papers[c->n_papers++];
         memset(p, 0, sizeof *p);
@@ -444,7 +430,8 @@ static int cluster_row(cw *c, sqlite3_stmt *st)
         if (cw_str(c, pid, &p->id) != PG_OK)
             return 1;
     }
-    if (cw_grow(&c->ptexts, &c->ptexts_cap, c->n_ptexts + 1, sizeof *c->ptexts) != 0)
+    if (pg_grow((void **)&c->ptexts, &c->ptexts_cap,
+                c->n_ptexts + 1, sizeof *c->ptexts) != PG_OK)
         return 1;
     c->ptexts[c->n_ptexts++] = id;
     c->papers[c->n_papers - 1].nt++;
@@ -455,7 +442,7 @@ static int cluster_row(cw *c, sqlite3_stmt *st)
 
 static int day_row(cw *c, sqlite3_stmt *st)
 {
-    if (cw_grow(&c->days, &c->days_cap, c->n_days + 1, sizeof *c->days) != 0
+    if (pg_grow((void **)&c->days, &c->days_cap, c->n_days + 1, sizeof *c->days) != PG_OK
         || cw_str(c, pgs_col_str(st, 0), &c->days[c->n_days]) != PG_OK)
         return 1;
     c->n_days++;
@@ -480,7 +467,8 @@ static int day_rank(const cw *c, const char *d)
 
 static int pair_push(cw *c, uint64_t x)
 {
-    if (cw_grow(&c->pairs, &c->pairs_cap, c->n_pairs + 1, sizeof *c->pairs) != 0)
+    if (pg_grow((void **)&c->pairs, &c->pairs_cap,
+                c->n_pairs + 1, sizeof *c->pairs) != PG_OK)
         return 1;
     c->pairs[c->n_pairs++] = x;
     return 0;
