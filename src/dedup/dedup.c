@@ -237,14 +237,16 @@ static pg_err item_of(prepared *p, const pg_match_item **out)
     return e;
 }
 
-/* pg_match_decide over two prepared texts.  PG_ERR_NOMEM. */
-static pg_err decide(pg_dedup *d, prepared *a, prepared *b, pg_match_result *r)
+/* pg_match_decide over two prepared texts (r->why filled when
+ * explaining).  PG_ERR_NOMEM. */
+static pg_err decide(pg_dedup *d, prepared *a, prepared *b, int explaining,
+                     pg_match_result *r)
 {
     const pg_match_item *x = NULL, *y = NULL;
     pg_err e = item_of(a, &x);
     if (e == PG_OK)
         e = item_of(b, &y);
-    return e == PG_OK ? pg_match_decide(x, y, &d->o, r) : e;
+    return e == PG_OK ? pgd_match_decide(x, y, &d->o, explaining, r) : e;
 }
 
 /* Gives back the scratch of p's features before p is kept. */
@@ -769,7 +771,7 @@ static pg_err verify(pg_dedup *d, long long self_id, const candidate *c,
     }
     e = load_candidate(d, cand, &other, err);
     if (e == PG_OK)
-        e = decide(d, d->self, other, &r);
+        e = decide(d, d->self, other, 0, &r);
     if (e != PG_OK)
         return e == PG_ERR_NOMEM ? pg_error_set(err, e, "out of memory") : e;
     d->st.candidates++;
@@ -1010,7 +1012,7 @@ pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,
     if (e == PG_OK)
         e = prepare(d->s, b, d->other, err);
     if (e == PG_OK)
-        e = decide(d, d->self, d->other, r);
+        e = decide(d, d->self, d->other, 1, r);
     if (e == PG_ERR_NOMEM)
         pg_error_set(err, e, "out of memory");
     return e;

@@ -211,7 +211,7 @@ typedef struct evidence {
 } evidence;
 
 static pg_err gather(evidence *e, const pg_match_item *a, const pg_match_item *b,
-                     const pg_match_opts *o)
+                     const pg_match_opts *o, int explaining)
 {
     pg_err rc = PG_OK;
     memset(e, 0, sizeof *e);
@@ -228,7 +228,7 @@ static pg_err gather(evidence *e, const pg_match_item *a, const pg_match_item *b
     e->have_abs = a->abstract && a->abstract_len && b->abstract && b->abstract_len;
     if (!e->have_abs)
         return PG_OK;
-    rc = pgd_compare_abstracts(a, b, &e->ab);
+    rc = pgd_compare_abstracts(a, b, explaining, &e->ab);
     if (rc != PG_OK)
         return rc;
     size_t uni = e->ab.na + e->ab.nb - e->ab.inter;
@@ -610,6 +610,12 @@ static void explain(const evidence *e, pg_match_result *r)
 pg_err pg_match_decide(const pg_match_item *a, const pg_match_item *b,
                        const pg_match_opts *o, pg_match_result *r)
 {
+    return pgd_match_decide(a, b, o, 1, r);
+}
+
+pg_err pgd_match_decide(const pg_match_item *a, const pg_match_item *b,
+                        const pg_match_opts *o, int explaining, pg_match_result *r)
+{
     pg_match_opts def;
     evidence e;
     pg_err rc;
@@ -619,7 +625,7 @@ pg_err pg_match_decide(const pg_match_item *a, const pg_match_item *b,
         pg_match_opts_default(&def);
         o = &def;
     }
-    rc = gather(&e, a, b, o);
+    rc = gather(&e, a, b, o, explaining);
     if (rc != PG_OK) {
         verdict(r, 0, "different-abstract");
         snprintf(r->why, sizeof r->why, "out of memory while comparing");
@@ -642,7 +648,8 @@ pg_err pg_match_decide(const pg_match_item *a, const pg_match_item *b,
         verdict(r, 0, "identifier-conflict");
     else if (!e.have_abs || !decide_abstracts(&e, r))
         decide_title(&e, r);
-    explain(&e, r);
+    if (explaining)
+        explain(&e, r);
     return PG_OK;
 }
 

@@ -158,7 +158,7 @@ typedef struct abs_cmp {
     size_t prefix_words;        /* see pg_match_result */
     size_t run;                 /* the longest run of consecutive shingles of
                                  * b found in a: a phrase of run + 2 words
-                                 * both have */
+                                 * both have (0 when not asked for) */
     int equal;                  /* byte-identical keys */
 } abs_cmp;
 
@@ -191,9 +191,17 @@ typedef struct name_cmp {
     int ids_shared;         /* how many of them both have */
 } name_cmp;
 
-/* PG_ERR_NOMEM when a long abstract's shingle table cannot be allocated. */
+/* pg_match_decide, with r->why left empty unless explaining: an ingest
+ * records the rule and score of each decision, and only `why` reads the
+ * sentence (and the phrase length it quotes). */
+pg_err pgd_match_decide(const pg_match_item *a, const pg_match_item *b,
+                        const pg_match_opts *o, int explaining, pg_match_result *r);
+
+/* PG_ERR_NOMEM when a long abstract's shingle table cannot be allocated.
+ * c->run is measured only when want_run (it serves the explanation, not the
+ * decision). */
 pg_err pgd_compare_abstracts(const pg_match_item *a, const pg_match_item *b,
-                             abs_cmp *c);
+                             int want_run, abs_cmp *c);
 void pgd_compare_titles(const pg_match_item *a, const pg_match_item *b,
                         size_t short_words, title_cmp *c);
 /* Share of common surnames (the larger of both directions); -1 unknown. */

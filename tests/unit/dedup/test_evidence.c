@@ -60,6 +60,16 @@ static void expect(const char *name, const pg_match_item *a, const pg_match_item
     CHECK_INT(r2.same, r1.same);
     CHECK_STR(r2.rule, r1.rule);
     CHECK(r2.abstract_jaccard == r1.abstract_jaccard);
+    /* An ingest decides without the explanation: the same verdict, rule
+     * and figures, and no sentence. */
+    pg_match_result q;
+    CHECK_INT(pgd_match_decide(a, b, NULL, 0, &q), PG_OK);
+    CHECK_INT(q.same, r1.same);
+    CHECK_STR(q.rule, r1.rule);
+    CHECK(q.abstract_jaccard == r1.abstract_jaccard && q.containment == r1.containment
+          && q.title_sim == r1.title_sim && q.prefix_words == r1.prefix_words);
+    CHECK_STR(q.why, "");
+    CHECK(r1.why[0] != '\0');
     int known = 0;
     for (size_t i = 0; pg_match_rules[i]; i++)
         known |= strcmp(pg_match_rules[i], rule) == 0;
