@@ -223,6 +223,24 @@ static int marks_differ(const pg_match_item *a, const pgd_mark *x, size_t nx,
     return 0;
 }
 
+int pgd_items_reworded(const pg_match_item *a, const pg_match_item *b, size_t *spec,
+                       size_t *common)
+{
+    pgd_feat tfa, tfb;
+    const pgd_feat *fa = NULL, *fb = NULL;
+    /* As in pgd_compare_titles: the title part is made even when the
+     * abstract part cannot be. */
+    memset(&tfa, 0, sizeof tfa);
+    memset(&tfb, 0, sizeof tfb);
+    (void)feat_of(a, &tfa, &fa);
+    (void)feat_of(b, &tfb, &fb);
+    int r = pgd_cores_reworded(&fa->core, fa->spec, fa->common, &fb->core, fb->spec,
+                               fb->common, spec, common);
+    pgd_feat_release(&tfa);
+    pgd_feat_release(&tfb);
+    return r;
+}
+
 void pgd_compare_titles(const pg_match_item *a, const pg_match_item *b,
                            size_t short_words, title_cmp *c)
 {

@@ -296,8 +296,7 @@ static const char *scored_positive(evidence *e)
         e->s_abstract = SCORE_ABSTRACT_MAX;
     size_t rw_common = 0;
     e->reworded = !t->same_words && !t->is_short
-                  && pgd_title_reworded(e->a->title, e->a->title_len, e->b->title,
-                                        e->b->title_len, &e->rw_spec, &rw_common);
+                  && pgd_items_reworded(e->a, e->b, &e->rw_spec, &rw_common);
     if ((t->same_words && !t->is_short) || e->reworded) {
         e->vocab = vocabulary_share(e->a, e->b);
         e->s_vocab = SCORE_PER_VOCAB * (e->vocab - VOCAB_BASE);

@@ -141,6 +141,13 @@ int pgd_stem_eq(pgd_span x, pgd_span y);
  * *spec and *common then get pgd_title_specificity of that title's core. */
 int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
                        size_t *spec, size_t *common);
+/* The same over cores already made, with their pgd_title_specificity. */
+int pgd_cores_reworded(const pgd_title_words *ca, size_t spec_a, size_t common_a,
+                       const pgd_title_words *cb, size_t spec_b, size_t common_b,
+                       size_t *spec, size_t *common);
+/* pgd_title_reworded of two items' titles, from their features when made. */
+int pgd_items_reworded(const pg_match_item *a, const pg_match_item *b, size_t *spec,
+                       size_t *common);
 
 /* 1 when a normalised title names a talk ("tutorial", "panel", "demo",
  * "keynote", "poster"). */

@@ -493,26 +493,34 @@ static int words_within(const pgd_title_words *s, const pgd_title_words *l)
     return s->n > 0;
 }
 
-int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
+int pgd_cores_reworded(const pgd_title_words *ca, size_t spec_a, size_t common_a,
+                       const pgd_title_words *cb, size_t spec_b, size_t common_b,
                        size_t *spec, size_t *common)
 {
-    pgd_title_words ta, tb, ca, cb;
-    pgd_title_split(a, la, &ta);
-    pgd_title_split(b, lb, &tb);
-    pgd_title_core(&ta, &ca);
-    pgd_title_core(&tb, &cb);
     *spec = *common = 0;
-    int a_in = words_within(&ca, &cb), b_in = words_within(&cb, &ca);
+    int a_in = words_within(ca, cb), b_in = words_within(cb, ca);
     if (!a_in && !b_in)
         return 0;
     /* Both ways (respellings only): the lower, so that the order of a and
      * b does not matter. */
-    size_t ka = 0, kb = 0;
-    size_t sa = a_in ? pgd_title_specificity(&ca, &ka) : (size_t)-1;
-    size_t sb = b_in ? pgd_title_specificity(&cb, &kb) : (size_t)-1;
+    size_t sa = a_in ? spec_a : (size_t)-1, ka = a_in ? common_a : 0;
+    size_t sb = b_in ? spec_b : (size_t)-1, kb = b_in ? common_b : 0;
     *spec = sa < sb || (sa == sb && ka <= kb) ? sa : sb;
     *common = sa < sb || (sa == sb && ka <= kb) ? ka : kb;
     return 1;
+}
+
+int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
+                       size_t *spec, size_t *common)
+{
+    pgd_title_words ta, tb, ca, cb;
+    size_t ka = 0, kb = 0;
+    pgd_title_split(a, la, &ta);
+    pgd_title_split(b, lb, &tb);
+    pgd_title_core(&ta, &ca);
+    pgd_title_core(&tb, &cb);
+    size_t sa = pgd_title_specificity(&ca, &ka), sb = pgd_title_specificity(&cb, &kb);
+    return pgd_cores_reworded(&ca, sa, ka, &cb, sb, kb, spec, common);
 }
 
 /* ---- talks and meetings ------------------------------------------------------ */
