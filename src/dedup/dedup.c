@@ -27,39 +27,8 @@
 #include "text/internal.h"
 #include "dedup/internal.h"
 #include "dedup/match.h"
+#include "dedup/sketch.h"
 
-/* A text's sketch, kept with its band keys: enough to rule out a candidate
- * whose abstract shares too little with ours for any rule, without reading
- * and normalising it (most candidates are such, and a read
- * costs far more than a sketch).  Stored as SKETCH_BYTES: version, flags
- * (1: truncated), the title's mark (LE16: 0 unknown, written before the
- * mark was kept; odd: 16 bits of the whole-title key of a title of 4 or more
- * content words; 2: a shorter title, or none), words (LE32), hash of the
- * opening
- * SKETCH_OPENING_WORDS words (LE64), then the low 16 bits of each MinHash
- * value (LE16; the top bits of a value name its bin), then (version 2) 32
- * bits of the hash of the first 16, 32, 64 and 128 words (LE32 each, 0 when
- * the text is shorter): two texts that open alike may still be told apart
- * as no prefix of each other without reading them, which matters where
- * abstracts open with boilerplate.  Version 1 sketches (without those
- * hashes) are still read. */
-#define SKETCH_VERSION 2
-#define SKETCH_V1_BYTES (16 + 2 * PG_MINHASH_K)
-#define SKETCH_OPENING_WORDS 8
-#define SKETCH_PREFIXES 4       /* prefix hashes at 16 << i words */
-#define SKETCH_BYTES PG_DEDUP_SKETCH_BYTES
-#define SKETCH_SEED 0x736b65746368ULL
-
-typedef struct sketch {
-    int valid;                  /* 0: none (no abstract, or not stored) */
-    int truncated;
-    uint16_t title;             /* the title's mark (above) */
-    uint32_t words;
-    uint64_t opening;
-    uint16_t v[PG_MINHASH_K];
-    int has_prefixes;           /* 0: a version 1 sketch */
-    uint32_t prefix[SKETCH_PREFIXES];
-} sketch;
 
 /* A text made ready for pg_match_decide: normalised keys and lists. */
 typedef struct prepared {
@@ -93,7 +62,7 @@ typedef struct prepared {
  * long ago (out of the cache above) is still a candidate of later ones:
  * its sketch costs a query.  Sketches are small and a text's
  * never changes, so a second, larger direct-mapped cache keeps just them:
- * SKETCH_SLOTS * ~220 bytes. */
+ * SKETCH_SLOTS * ~270 bytes. */
 #define SKETCH_SLOTS 32768
 
 /* A candidate: its text id, from the band index, and its key, by which the
@@ -492,146 +461,6 @@ const pg_dedup_stats *pg_dedup_stats_get(const pg_dedup *d)
     return &d->st;
 }
 
-/* Hash of the first n words of a normalised key (words split by spaces). */
-static uint64_t opening_hash(const char *key, size_t len, size_t n)
-{
-    size_t i = 0, words = 0;
-    while (i < len && words < n) {
-        while (i < len && key[i] != ' ')
-            i++;
-        words++;
-        if (i < len && words < n)
-            i++;
-    }
-    return pg_hash64(key, i, SKETCH_SEED);
-}
-
-/* The hashes of the first 16 << i words of key, 0 past its end. */
-static void prefix_hashes(const char *key, size_t len, uint32_t *out)
-{
-    size_t i = 0, words = 0, next = 0;
-    memset(out, 0, SKETCH_PREFIXES * sizeof *out);
-    while (i < len && next < SKETCH_PREFIXES) {
-        while (i < len && key[i] == ' ')
-            i++;
-        if (i == len)
-            break;
-        while (i < len && key[i] != ' ')
-            i++;
-        if (++words == (size_t)16 << next) {
-            uint32_t h = (uint32_t)pg_hash64(key, i, SKETCH_SEED + 1 + next);
-            out[next++] = h ? h : 1;
-        }
-    }
-}
-
-static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
-                        int truncated, sketch *out)
-{
-    memset(out, 0, sizeof *out);
-    if (m->shingles == 0)
-        return;
-    out->valid = 1;
-    out->truncated = truncated != 0;
-    out->words = m->words;
-    out->opening = opening_hash(abstract, len, SKETCH_OPENING_WORDS);
-    for (size_t i = 0; i < PG_MINHASH_K; i++)
-        out->v[i] = (uint16_t)m->v[i];
-    out->has_prefixes = 1;
-    prefix_hashes(abstract, len, out->prefix);
-}
-
-static void sketch_to_bytes(const sketch *k, unsigned char *b)
-{
-    memset(b, 0, SKETCH_BYTES);
-    b[0] = SKETCH_VERSION;
-    b[1] = (unsigned char)(k->truncated ? 1 : 0);
-    b[2] = (unsigned char)k->title;
-    b[3] = (unsigned char)(k->title >> 8);
-    for (int i = 0; i < 4; i++)
-        b[4 + i] = (unsigned char)(k->words >> (8 * i));
-    for (int i = 0; i < 8; i++)
-        b[8 + i] = (unsigned char)(k->opening >> (8 * i));
-    for (size_t i = 0; i < PG_MINHASH_K; i++) {
-        b[16 + 2 * i] = (unsigned char)k->v[i];
-        b[17 + 2 * i] = (unsigned char)(k->v[i] >> 8);
-    }
-    for (size_t i = 0; i < SKETCH_PREFIXES; i++)
-        for (int j = 0; j < 4; j++)
-            b[SKETCH_V1_BYTES + 4 * i + j] = (unsigned char)(k->prefix[i] >> (8 * j));
-}
-
-static void sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
-{
-    memset(k, 0, sizeof *k);
-    if (!(n == SKETCH_BYTES && b[0] == SKETCH_VERSION) && !(n == SKETCH_V1_BYTES && b[0] == 1))
-        return;
-    k->valid = 1;
-    k->truncated = b[1] & 1;
-    k->title = (uint16_t)(b[2] | b[3] << 8);
-    for (int i = 3; i >= 0; i--)
-        k->words = k->words << 8 | b[4 + i];
-    for (int i = 7; i >= 0; i--)
-        k->opening = k->opening << 8 | b[8 + i];
-    for (size_t i = 0; i < PG_MINHASH_K; i++)
-        k->v[i] = (uint16_t)(b[16 + 2 * i] | b[17 + 2 * i] << 8);
-    if (n == SKETCH_BYTES) {
-        k->has_prefixes = 1;
-        for (size_t i = 0; i < SKETCH_PREFIXES; i++)
-            for (int j = 3; j >= 0; j--)
-                k->prefix[i] = k->prefix[i] << 8 | b[SKETCH_V1_BYTES + 4 * i + j];
-    }
-}
-
-/* 1 when neither abstract can be a word prefix of the other: they differ in
- * their first 16 << i words for the largest such count both have (full
- * texts: what is judged is the whole text). */
-static int no_prefix(const sketch *a, const sketch *b)
-{
-    if (!a->has_prefixes || !b->has_prefixes)
-        return 0;
-    size_t k = a->words < b->words ? a->words : b->words;
-    for (int i = SKETCH_PREFIXES - 1; i >= 0; i--)
-        if (((size_t)16 << i) <= k)
-            return a->prefix[i] != b->prefix[i];
-    return 0;
-}
-
-/* 1 when no rule of pg_match_decide can find a and b the same: both have
- * full abstracts (so the abstracts decide), neither is cut off, their
- * titles differ, neither is a prefix of the other (no prefix rule: they
- * open differently, or differ later on), and the MinHash
- * estimate of their Jaccard is
- * far below the lowest Jaccard any rule accepts.  "Far": 0.15 under it,
- * about 3.4 standard deviations of the estimate at K = 96, so a pair at the
- * threshold is ruled out about 3 times in 10,000. */
-static int sketch_rules_out(const sketch *a, const sketch *b, const pg_match_opts *o)
-{
-    if (!a->valid || !b->valid || a->truncated || b->truncated)
-        return 0;
-    /* An identical title is evidence whatever the abstracts share
-     * (same-specific-title); a mark of 0 may hide one. */
-    if (a->title == 0 || b->title == 0 || ((a->title & 1) && a->title == b->title))
-        return 0;
-    size_t min_words = o->min_abstract_words > 20 ? o->min_abstract_words : 20;
-    if (a->words < min_words || b->words < min_words
-        || o->min_prefix_words < SKETCH_OPENING_WORDS
-        || (a->opening == b->opening && !no_prefix(a, b)))
-        return 0;
-    double floor = o->same_title_abstract;
-    if (o->revised_abstract < floor)
-        floor = o->revised_abstract;
-    if (o->same_abstract < floor)
-        floor = o->same_abstract;
-    floor -= 0.15;
-    if (floor <= 0.0)
-        return 0;
-    unsigned eq = 0;
-    for (size_t i = 0; i < PG_MINHASH_K; i++)
-        eq += a->v[i] == b->v[i];
-    return (double)eq / PG_MINHASH_K < floor;
-}
-
 void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
                       size_t abstract_len, int truncated, pg_dedup_keys *out)
 {
@@ -660,13 +489,13 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
         memcpy(out->bands, tb, nt * sizeof *tb);
         out->n_bands = nt;
     }
-    sketch_from(&mh, abstract, abstract_len, truncated, &sk);
     /* Only a title with more keys than its whole ones (over 3 content
      * words) can be scored as identical; short titles keep the mark 2 so
      * that the many texts under "Continual Learning" are still ruled out. */
-    sk.title = nt > 2 ? (uint16_t)((tb[0] >> 48) | 1) : 2;
+    pgd_sketch_make(&mh, title, title_len, nt > 2 ? (uint16_t)((tb[0] >> 48) | 1) : 2,
+                    abstract, abstract_len, truncated, &sk);
     out->has_sketch = sk.valid;
-    sketch_to_bytes(&sk, out->sketch);
+    pgd_sketch_to_bytes(&sk, out->sketch);
 }
 
 /* The prepared candidate, from the cache or loaded into it. */
@@ -722,10 +551,10 @@ static pg_err ruled_out(pg_dedup *d, const candidate *c, int *out, pg_error *err
             return e;
         if (!found)
             return PG_OK;
-        sketch_from_bytes((const unsigned char *)d->sk_buf.data, d->sk_buf.len, &k);
+        pgd_sketch_from_bytes((const unsigned char *)d->sk_buf.data, d->sk_buf.len, &k);
         sketch_keep(d, cand, &k);
     }
-    *out = sketch_rules_out(&d->self->sk, &k, &d->o);
+    *out = pgd_sketch_rules_out(&d->self->sk, &k, &d->o);
     return PG_OK;
 }
 
@@ -909,7 +738,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
         keys = &own;
     }
     if (keys->has_sketch)
-        sketch_from_bytes(keys->sketch, sizeof keys->sketch, &d->self->sk);
+        pgd_sketch_from_bytes(keys->sketch, sizeof keys->sketch, &d->self->sk);
     else
         memset(&d->self->sk, 0, sizeof d->self->sk);
     long long self_id = 0;

@@ -320,7 +320,7 @@ pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
  * candidates without reading them).  Plain data, computed from the text
  * alone, so an ingester may compute it on another thread. */
 #define PG_DEDUP_BANDS_MAX (PG_ABSTRACT_BANDS_MAX + PG_TITLE_BANDS_MAX)
-#define PG_DEDUP_SKETCH_BYTES (16 + 2 * PG_MINHASH_K + 16)
+#define PG_DEDUP_SKETCH_BYTES (16 + 2 * PG_MINHASH_K + 16 + 2 + 2 * 20)
 typedef struct pg_dedup_keys {
     uint64_t bands[PG_DEDUP_BANDS_MAX];
     size_t n_bands;

@@ -1,0 +1,323 @@
+/*
+** sketch.c: a text's sketch, kept with its band keys, and the test that
+** rules a candidate out by sketches alone (both texts' sketches say that
+** no rule of pg_match_decide can find them the same).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/internal.h"
+#include "dedup/internal.h"
+#include "dedup/match.h"
+#include "dedup/sketch.h"
+
+/* A text's sketch, kept with its band keys: enough to rule out a candidate
+ * whose abstract shares too little with ours for any rule, without reading
+ * and normalising it (most candidates are such, and a read
+ * costs far more than a sketch).  Stored as SKETCH_BYTES: version, flags
+ * (1: truncated), the title's mark (LE16: 0 unknown, written before the
+ * mark was kept; odd: 16 bits of the whole-title key of a title of 4 or more
+ * content words; 2: a shorter title, or none), words (LE32), hash of the
+ * opening
+ * SKETCH_OPENING_WORDS words (LE64), then the low 16 bits of each MinHash
+ * value (LE16; the top bits of a value name its bin), then (version 2) 32
+ * bits of the hash of the first 16, 32, 64 and 128 words (LE32 each, 0 when
+ * the text is shorter): two texts that open alike may still be told apart
+ * as no prefix of each other without reading them, which matters where
+ * abstracts open with boilerplate.  Version 1 sketches (without those
+ * hashes) are still read.  Version 3 adds the title's words (below). */
+#define SKETCH_VERSION 3
+#define SKETCH_V1_BYTES (16 + 2 * PG_MINHASH_K)
+#define SKETCH_V2_BYTES (SKETCH_V1_BYTES + 4 * SKETCH_PREFIXES)
+#define SKETCH_OPENING_WORDS 8
+#define SKETCH_BYTES PG_DEDUP_SKETCH_BYTES
+#define SKETCH_SEED 0x736b65746368ULL
+
+/* Hash of the first n words of a normalised key (words split by spaces). */
+static uint64_t opening_hash(const char *key, size_t len, size_t n)
+{
+    size_t i = 0, words = 0;
+    while (i < len && words < n) {
+        while (i < len && key[i] != ' ')
+            i++;
+        words++;
+        if (i < len && words < n)
+            i++;
+    }
+    return pg_hash64(key, i, SKETCH_SEED);
+}
+
+/* The hashes of the first 16 << i words of key, 0 past its end. */
+static void prefix_hashes(const char *key, size_t len, uint32_t *out)
+{
+    size_t i = 0, words = 0, next = 0;
+    memset(out, 0, SKETCH_PREFIXES * sizeof *out);
+    while (i < len && next < SKETCH_PREFIXES) {
+        while (i < len && key[i] == ' ')
+            i++;
+        if (i == len)
+            break;
+        while (i < len && key[i] != ' ')
+            i++;
+        if (++words == (size_t)16 << next) {
+            uint32_t h = (uint32_t)pg_hash64(key, i, SKETCH_SEED + 1 + next);
+            out[next++] = h ? h : 1;
+        }
+    }
+}
+
+static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
+                        int truncated, sketch *out)
+{
+    memset(out, 0, sizeof *out);
+    if (m->shingles == 0)
+        return;
+    out->valid = 1;
+    out->truncated = truncated != 0;
+    out->words = m->words;
+    out->opening = opening_hash(abstract, len, SKETCH_OPENING_WORDS);
+    for (size_t i = 0; i < PG_MINHASH_K; i++)
+        out->v[i] = (uint16_t)m->v[i];
+    out->has_prefixes = 1;
+    prefix_hashes(abstract, len, out->prefix);
+}
+
+void pgd_sketch_to_bytes(const sketch *k, unsigned char *b)
+{
+    memset(b, 0, SKETCH_BYTES);
+    b[0] = SKETCH_VERSION;
+    b[1] = (unsigned char)(k->truncated ? 1 : 0);
+    b[2] = (unsigned char)k->title;
+    b[3] = (unsigned char)(k->title >> 8);
+    for (int i = 0; i < 4; i++)
+        b[4 + i] = (unsigned char)(k->words >> (8 * i));
+    for (int i = 0; i < 8; i++)
+        b[8 + i] = (unsigned char)(k->opening >> (8 * i));
+    for (size_t i = 0; i < PG_MINHASH_K; i++) {
+        b[16 + 2 * i] = (unsigned char)k->v[i];
+        b[17 + 2 * i] = (unsigned char)(k->v[i] >> 8);
+    }
+    for (size_t i = 0; i < SKETCH_PREFIXES; i++)
+        for (int j = 0; j < 4; j++)
+            b[SKETCH_V1_BYTES + 4 * i + j] = (unsigned char)(k->prefix[i] >> (8 * j));
+    b[SKETCH_V2_BYTES] = k->n_tw;
+    b[SKETCH_V2_BYTES + 1] = k->n_core;
+    for (size_t i = 0; i < SKETCH_TITLE_WORDS; i++) {
+        b[SKETCH_V2_BYTES + 2 + 2 * i] = (unsigned char)k->tw[i];
+        b[SKETCH_V2_BYTES + 3 + 2 * i] = (unsigned char)(k->tw[i] >> 8);
+    }
+}
+
+void pgd_sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
+{
+    memset(k, 0, sizeof *k);
+    if (!(n == SKETCH_BYTES && b[0] == SKETCH_VERSION) && !(n == SKETCH_V2_BYTES && b[0] == 2)
+        && !(n == SKETCH_V1_BYTES && b[0] == 1))
+        return;
+    k->valid = 1;
+    k->truncated = b[1] & 1;
+    k->title = (uint16_t)(b[2] | b[3] << 8);
+    for (int i = 3; i >= 0; i--)
+        k->words = k->words << 8 | b[4 + i];
+    for (int i = 7; i >= 0; i--)
+        k->opening = k->opening << 8 | b[8 + i];
+    for (size_t i = 0; i < PG_MINHASH_K; i++)
+        k->v[i] = (uint16_t)(b[16 + 2 * i] | b[17 + 2 * i] << 8);
+    if (n >= SKETCH_V2_BYTES) {
+        k->has_prefixes = 1;
+        for (size_t i = 0; i < SKETCH_PREFIXES; i++)
+            for (int j = 3; j >= 0; j--)
+                k->prefix[i] = k->prefix[i] << 8 | b[SKETCH_V1_BYTES + 4 * i + j];
+    }
+    if (n == SKETCH_BYTES) {
+        k->n_tw = b[SKETCH_V2_BYTES];
+        k->n_core = b[SKETCH_V2_BYTES + 1];
+        if (k->n_tw > SKETCH_TITLE_WORDS && k->n_tw != SKETCH_TW_MANY)
+            k->n_tw = 0;            /* not ours: no title evidence */
+        for (size_t i = 0; i < SKETCH_TITLE_WORDS; i++)
+            k->tw[i] = (uint16_t)(b[SKETCH_V2_BYTES + 2 + 2 * i]
+                                  | b[SKETCH_V2_BYTES + 3 + 2 * i] << 8);
+    }
+}
+
+/* 1 when neither abstract can be a word prefix of the other: they differ in
+ * their first 16 << i words for the largest such count both have (full
+ * texts: what is judged is the whole text). */
+static int no_prefix(const sketch *a, const sketch *b)
+{
+    if (!a->has_prefixes || !b->has_prefixes)
+        return 0;
+    size_t k = a->words < b->words ? a->words : b->words;
+    for (int i = SKETCH_PREFIXES - 1; i >= 0; i--)
+        if (((size_t)16 << i) <= k)
+            return a->prefix[i] != b->prefix[i];
+    return 0;
+}
+
+/* 1 when the MinHash estimate of a's and b's Jaccard is far below floor.
+ * "Far": 0.15 under it, about 3.4 standard deviations of the estimate at
+ * K = 96, so a pair at the threshold is ruled out about 3 times in 10,000. */
+static int jaccard_below(const sketch *a, const sketch *b, double floor)
+{
+    floor -= 0.15;
+    if (floor <= 0.0)
+        return 0;
+    unsigned eq = 0;
+    for (size_t i = 0; i < PG_MINHASH_K; i++)
+        eq += a->v[i] == b->v[i];
+    return (double)eq / PG_MINHASH_K < floor;
+}
+
+/* 1 when no rule of pg_match_decide can find a and b the same: both have
+ * full abstracts (so the abstracts decide), neither is cut off, their
+ * titles differ, neither is a prefix of the other (no prefix rule: they
+ * open differently, or differ later on), and the MinHash
+ * estimate of their Jaccard is
+ * far below the lowest Jaccard any rule accepts. */
+static int same_text_rules_out(const sketch *a, const sketch *b, const pg_match_opts *o)
+{
+    if (a->truncated || b->truncated)
+        return 0;
+    /* An identical title is evidence whatever the abstracts share
+     * (same-specific-title); a mark of 0 may hide one. */
+    if (a->title == 0 || b->title == 0 || ((a->title & 1) && a->title == b->title))
+        return 0;
+    size_t min_words = o->min_abstract_words > 20 ? o->min_abstract_words : 20;
+    if (a->words < min_words || b->words < min_words
+        || o->min_prefix_words < SKETCH_OPENING_WORDS
+        || (a->opening == b->opening && !no_prefix(a, b)))
+        return 0;
+    double floor = o->same_title_abstract;
+    if (o->revised_abstract < floor)
+        floor = o->revised_abstract;
+    if (o->same_abstract < floor)
+        floor = o->same_abstract;
+    return jaccard_below(a, b, floor);
+}
+
+
+/* ---- the title's words (version 3) ---------------------------------------
+**
+** A candidate whose title shares no word with ours can be the same paper
+** only by a rule that asks nothing of the titles, and those need a high
+** Jaccard; where abstracts share sentences (boilerplate, a group's common
+** paragraph), most candidates are such.  Every rule that looks at two
+** titles needs a word of one in the other:
+**   - word overlap, a subset, an affix, the same words (pgd_word_eq: equal
+**     once a plural "s" is dropped from a word of 4 or more bytes);
+**   - a reworded title (pgd_stem_eq: the shorter, 5 or more bytes, less its
+**     last byte, starts the other);
+**   - a name in both titles (pgd_phrase_in: its words in the other's title,
+**     the last one perhaps with an "s"): a coined token, never a stop word,
+**     or the title's head, its first one or two words;
+**   - the edit similarity, computed only for titles of 2 or fewer core
+**     words, or word Jaccard 0.25 or more.
+** Each such pair of words starts with the same three bytes (or is the same
+** shorter word, or, for a name, that word with an "s").  So the sketch keeps
+** a 15-bit key of each title word's first three bytes (and of a short word
+** without its "s"), marked when a rule may look for it in the other title:
+** the words that are not stop words, and the first two.  Two titles share
+** no word a rule can use when no marked key of either is among the other's
+** keys; colliding keys only keep a candidate. */
+
+static uint16_t word_key(const char *w, size_t n, int marked)
+{
+    uint64_t h = pg_hash64(w, n < 3 ? n : 3, SKETCH_SEED + 7);
+    return (uint16_t)((h & 0x7fff) << 1 | (marked ? 1u : 0u));
+}
+
+static void title_words(const char *title, size_t len, sketch *out)
+{
+    size_t pos = 0, n, at = 0, plain = 0;
+    out->n_tw = 0;
+    out->n_core = 0;
+    while (title != NULL && (n = pgd_next_word(title, len, &pos)) > 0) {
+        pgd_span w = { title + pos, n };
+        pos += n;
+        int stop = pgd_is_stop(w);
+        plain += !stop;
+        int marked = !stop || at < 2;
+        int extra = n <= 3 && n >= 2 && w.p[n - 1] == 's';
+        if (out->n_tw + 1 + extra > SKETCH_TITLE_WORDS) {
+            out->n_tw = SKETCH_TW_MANY;
+            return;
+        }
+        out->tw[out->n_tw++] = word_key(w.p, n, marked);
+        if (extra)
+            out->tw[out->n_tw++] = word_key(w.p, n - 1, marked);
+        at++;
+    }
+    /* With no word but stop words, pgd_title_split keeps them all as its
+     * words, and they are not marked here. */
+    if (plain == 0)
+        return;
+    pgd_title_words split, core;
+    pgd_title_split(title, len, &split);
+    pgd_title_core(&split, &core);
+    size_t distinct = 0;
+    for (size_t i = 0; i < core.n; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = pgd_word_eq(core.w[i], core.w[j]);
+        distinct += !dup;
+    }
+    out->n_core = (uint8_t)(distinct < 255 ? distinct : 255);
+}
+
+/* 1 when a marked key of a is among b's keys. */
+static int marked_in(const sketch *a, const sketch *b)
+{
+    for (size_t i = 0; i < a->n_tw; i++)
+        for (size_t j = 0; (a->tw[i] & 1) && j < b->n_tw; j++)
+            if ((a->tw[i] >> 1) == (b->tw[j] >> 1))
+                return 1;
+    return 0;
+}
+
+/* 1 when a and b have full title words, 3 or more core words each, and no
+ * word a rule comparing titles could use (above): their title similarity
+ * is then 0, and every rule that needs similar titles, an equal title, a
+ * reworded one or a shared name fails under any positive threshold. */
+static int titles_apart(const sketch *a, const sketch *b, const pg_match_opts *o)
+{
+    if (a->n_tw == 0 || b->n_tw == 0 || a->n_tw == SKETCH_TW_MANY
+        || b->n_tw == SKETCH_TW_MANY || a->n_core < 3 || b->n_core < 3)
+        return 0;
+    if (!(o->revised_title > 0.0 && o->renamed_title > 0.0 && o->title_only > 0.0))
+        return 0;
+    return !marked_in(a, b) && !marked_in(b, a);
+}
+
+/* 1 when a and b, titles apart, both with abstracts long enough to be
+ * judged (one word more, as a cut-off one is judged without its last), can
+ * only be the same by a rule that asks nothing of titles: same-identifier
+ * (Jaccard revised_abstract) and the near-identical abstracts of
+ * revised-title (same_abstract); the prefix and truncation rules all need
+ * similar titles. */
+static int other_title_rules_out(const sketch *a, const sketch *b, const pg_match_opts *o)
+{
+    size_t min_words = (o->min_abstract_words > 20 ? o->min_abstract_words : 20) + 1;
+    if (a->words < min_words || b->words < min_words || !titles_apart(a, b, o))
+        return 0;
+    double floor = o->revised_abstract < o->same_abstract ? o->revised_abstract
+                                                           : o->same_abstract;
+    return jaccard_below(a, b, floor);
+}
+
+int pgd_sketch_rules_out(const sketch *a, const sketch *b, const pg_match_opts *o)
+{
+    if (!a->valid || !b->valid)
+        return 0;
+    return same_text_rules_out(a, b, o) || other_title_rules_out(a, b, o);
+}
+
+void pgd_sketch_make(const pg_minhash *m, const char *title, size_t title_len,
+                     uint16_t mark, const char *abstract, size_t len, int truncated,
+                     sketch *out)
+{
+    sketch_from(m, abstract, len, truncated, out);
+    if (!out->valid)
+        return;
+    out->title = mark;
+    title_words(title, title_len, out);
+}
