@@ -20,7 +20,7 @@ typedef struct cand {
 } cand;
 
 /* Higher score first, then lower id: a total order, hence determinism. */
-static int cand_better(cand a, cand b)
+static inline int cand_better(cand a, cand b)
 {
     return a.score > b.score || (a.score == b.score && a.id < b.id);
 }
@@ -48,8 +48,10 @@ static void heap_down(heap *h, size_t i)
     }
 }
 
-static void heap_offer(heap *h, cand c)
+static inline void heap_offer(heap *h, cand c)
 {
+    if (h->n == h->cap && !(h->cap > 0 && cand_better(c, h->v[0])))
+        return;                 /* the common case once full: one compare */
     if (h->n < h->cap) {
         size_t i = h->n++;
         while (i > 0 && cand_better(h->v[(i - 1) / 2], c)) {
@@ -73,6 +75,7 @@ typedef struct searcher {
     size_t rest;                /* position in d's vector of the first term
                                    not searched through */
     float *dense;               /* by term: d's weights from rest on, else 0 */
+    double *prod;               /* a cosine's products, longest vector's room */
     heap cands, top;
     pg_sim_edge *edges;
     size_t n_edges, edges_cap;
@@ -96,14 +99,15 @@ static void gather(searcher *s, uint32_t d)
             break;
         work += p1 - p0;
         float w = t->vec[i].w;
+        /* Branch-free: whether e is new is a coin toss for the predictor.
+         * A product left out adds +0, which changes no sum. */
         for (size_t p = p0; p < p1; p++) {
             uint32_t e = t->post[p].id;
             float x = w * t->post[p].w;
-            if (e == d || !(x > 0))
-                continue;
-            if (s->acc[e] == 0)
-                s->touched[nt++] = e;
-            s->acc[e] += x;
+            int ok = (e != d) & (x > 0);
+            s->touched[nt] = e;
+            nt += ok & (s->acc[e] == 0);
+            s->acc[e] += ok ? x : 0.0f;
         }
     }
     s->rest = i;
@@ -131,8 +135,19 @@ static double cosine(const searcher *s, uint32_t d, cand c)
     const posting *v = t->vec + t->vec_start[c.id], *end = t->vec + t->vec_start[c.id + 1];
     while (v < end && v->id < first)
         v++;
-    for (; v < end; v++)
-        x += (double)s->dense[v->id] * v->w;
+    /* The products that are not 0 (terms d has too) first, without a
+     * branch, then their sum in the same order: the sum is the one the
+     * plain loop gives (adding +0 changes nothing), without a chain of
+     * dependent additions as long as the vector.  A product of two floats
+     * is exact in a double. */
+    size_t m = 0;
+    for (; v < end; v++) {
+        float dw = s->dense[v->id];
+        s->prod[m] = (double)dw * v->w;
+        m += dw != 0;
+    }
+    for (size_t i = 0; i < m; i++)
+        x += s->prod[i];
     return x;
 }
 
@@ -163,6 +178,17 @@ static pg_err push_edge(searcher *s, uint32_t a, uint32_t b, float sim)
     return PG_OK;
 }
 
+/* Candidates whose vectors are fetched ahead of the one being scored. */
+#define PREFETCH_AHEAD 3
+
+static void prefetch_vector(const pg_terms *t, uint32_t c)
+{
+    const char *p = (const char *)(t->vec + t->vec_start[c]);
+    const char *end = (const char *)(t->vec + t->vec_start[c + 1]);
+    for (; p < end; p += 64)
+        __builtin_prefetch(p);
+}
+
 /* Finds d's top k and appends them as edges. */
 static pg_err search_doc(searcher *s, uint32_t d, double min_sim)
 {
@@ -183,9 +209,13 @@ static pg_err search_doc(searcher *s, uint32_t d, double min_sim)
         rest2 += (double)t->vec[i].w * t->vec[i].w;
     double rest_norm = sqrt(rest2) + 1e-5;
     heap_sort(&s->cands);
+    /* The candidates' vectors are scattered over the whole index: ask for
+     * them a few candidates ahead, whole, so that their misses overlap. */
+    for (size_t j = 0; j < s->cands.n && j < PREFETCH_AHEAD; j++)
+        prefetch_vector(t, s->cands.v[j].id);
     for (size_t j = 0; j < s->cands.n; j++) {
-        if (j + 1 < s->cands.n)     /* the next candidate's vector, ahead */
-            __builtin_prefetch(t->vec + t->vec_start[s->cands.v[j + 1].id]);
+        if (j + PREFETCH_AHEAD < s->cands.n)
+            prefetch_vector(t, s->cands.v[j + PREFETCH_AHEAD].id);
         double bound = s->cands.v[j].score + rest_norm;
         if (bound < min_sim
             || (s->top.n == s->top.cap && bound < s->top.v[0].score))
@@ -241,6 +271,7 @@ typedef struct topk_half {
     searcher s;
     uint32_t first;
     size_t k;
+    size_t longest;             /* terms in the longest vector */
     double min_sim;
     pg_err rc;
 } topk_half;
@@ -250,6 +281,7 @@ static void searcher_release(searcher *s)
     free(s->acc);
     free(s->touched);
     free(s->dense);
+    free(s->prod);
     free(s->cands.v);
     free(s->top.v);
     free(s->edges);
@@ -265,6 +297,7 @@ static void topk_run(void *p)
     if ((s->acc = calloc(n, sizeof *s->acc)) == NULL
         || (s->touched = malloc(n * sizeof *s->touched)) == NULL
         || (s->dense = calloc(t->n_terms + 1, sizeof *s->dense)) == NULL
+        || (s->prod = malloc((h->longest + 1) * sizeof *s->prod)) == NULL
         || (s->cands.v = malloc(s->cands.cap * sizeof *s->cands.v)) == NULL
         || (s->top.v = malloc(s->top.cap * sizeof *s->top.v)) == NULL)
         return;
@@ -288,8 +321,13 @@ pg_err pg_terms_topk(const pg_terms *t, size_t k, double min_sim,
     *n_edges = 0;
     if (n < 2 || k == 0)
         return PG_OK;
+    size_t longest = 0;
+    for (size_t d = 0; d < n; d++)
+        if (t->vec_start[d + 1] - t->vec_start[d] > longest)
+            longest = t->vec_start[d + 1] - t->vec_start[d];
     for (int i = 0; i < 2; i++) {
         searcher *s = &h[i].s;
+        h[i].longest = longest;
         s->t = t;
         s->budget = t->o.max_postings ? t->o.max_postings : DEFAULT_BUDGET;
         s->cands.cap = n_candidates(k) < n ? n_candidates(k) : n;
