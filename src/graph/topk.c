@@ -76,6 +76,7 @@ typedef struct searcher {
                                    not searched through */
     float *dense;               /* by term: d's weights from rest on, else 0 */
     double *prod;               /* a cosine's products, longest vector's room */
+    uint64_t *keys;             /* sort_best_first's, room for every candidate */
     heap cands, top;
     pg_sim_edge *edges;
     size_t n_edges, edges_cap;
@@ -151,18 +152,28 @@ static double cosine(const searcher *s, uint32_t d, cand c)
     return x;
 }
 
-/* Sorts h's candidates best first, in place (heapsort: the heap's root is
- * its worst, so popping it to the end leaves the best at the front). */
-static void heap_sort(heap *h)
+/* Sorts h's candidates best first, in place, through key (room for h->n).
+ * Each becomes one 64-bit key, its score's bits then the complement of its
+ * id: scores are positive floats, whose bits order as the floats do, so the
+ * keys order as cand_better does, and an insertion sort of a few dozen
+ * integers costs less than a heapsort's unpredictable branches. */
+static void sort_best_first(heap *h, uint64_t *key)
 {
     size_t n = h->n;
-    while (h->n > 1) {
-        cand worst = h->v[0];
-        h->v[0] = h->v[--h->n];
-        heap_down(h, 0);
-        h->v[h->n] = worst;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bits;
+        memcpy(&bits, &h->v[i].score, sizeof bits);
+        uint64_t k = (uint64_t)bits << 32 | (UINT32_MAX - h->v[i].id);
+        size_t j = i;
+        for (; j > 0 && key[j - 1] < k; j--)
+            key[j] = key[j - 1];
+        key[j] = k;
     }
-    h->n = n;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bits = (uint32_t)(key[i] >> 32);
+        memcpy(&h->v[i].score, &bits, sizeof bits);
+        h->v[i].id = UINT32_MAX - (uint32_t)key[i];
+    }
 }
 
 static pg_err push_edge(searcher *s, uint32_t a, uint32_t b, float sim)
@@ -208,7 +219,7 @@ static pg_err search_doc(searcher *s, uint32_t d, double min_sim)
     for (size_t i = s->rest; i < t->vec_start[d + 1]; i++)
         rest2 += (double)t->vec[i].w * t->vec[i].w;
     double rest_norm = sqrt(rest2) + 1e-5;
-    heap_sort(&s->cands);
+    sort_best_first(&s->cands, s->keys);
     /* The candidates' vectors are scattered over the whole index: ask for
      * them a few candidates ahead, whole, so that their misses overlap. */
     for (size_t j = 0; j < s->cands.n && j < PREFETCH_AHEAD; j++)
@@ -282,6 +293,7 @@ static void searcher_release(searcher *s)
     free(s->touched);
     free(s->dense);
     free(s->prod);
+    free(s->keys);
     free(s->cands.v);
     free(s->top.v);
     free(s->edges);
@@ -299,6 +311,7 @@ static void topk_run(void *p)
         || (s->dense = calloc(t->n_terms + 1, sizeof *s->dense)) == NULL
         || (s->prod = malloc((h->longest + 1) * sizeof *s->prod)) == NULL
         || (s->cands.v = malloc(s->cands.cap * sizeof *s->cands.v)) == NULL
+        || (s->keys = malloc(s->cands.cap * sizeof *s->keys)) == NULL
         || (s->top.v = malloc(s->top.cap * sizeof *s->top.v)) == NULL)
         return;
     for (size_t d = h->first; d < n; d += 2)
