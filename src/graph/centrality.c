@@ -86,14 +86,21 @@ static int csr_make(const pg_graph *g, csr *c, int weighted)
     return 0;
 }
 
+/* A vertex's state in one source's search: one place, so that looking at a
+ * neighbour costs one cache miss, not three. */
+typedef struct bnode {
+    double sigma;               /* shortest paths from the source */
+    double delta;               /* dependency of the source on it */
+    int32_t dist;               /* hops from the source, -1 unseen */
+} bnode;
+
 /* One half of the sources and its scratch space. */
 typedef struct brandes {
     const csr *c;
     const uint32_t *src;
     size_t n_src, first;        /* sources src[first], src[first + 2], ... */
     double *sum;                /* dependencies summed over the half */
-    double *sigma, *delta;
-    int32_t *dist;
+    bnode *node;
     uint32_t *order;            /* vertices in order of discovery */
     int failed;
 } brandes;
@@ -101,39 +108,44 @@ typedef struct brandes {
 static void brandes_one(brandes *b, uint32_t s)
 {
     const csr *c = b->c;
+    bnode *nd = b->node;
     size_t head = 0, tail = 0;
     b->order[tail++] = s;
-    b->dist[s] = 0;
-    b->sigma[s] = 1;
+    nd[s].dist = 0;
+    nd[s].sigma = 1;
     while (head < tail) {
         uint32_t v = b->order[head++];
+        int32_t dv = nd[v].dist + 1;
+        double sv = nd[v].sigma;
         for (size_t i = c->start[v]; i < c->start[v + 1]; i++) {
-            uint32_t w = c->adj[i];
-            if (b->dist[w] < 0) {
-                b->dist[w] = b->dist[v] + 1;
-                b->order[tail++] = w;
+            bnode *w = &nd[c->adj[i]];
+            if (w->dist < 0) {
+                w->dist = dv;
+                b->order[tail++] = c->adj[i];
             }
-            if (b->dist[w] == b->dist[v] + 1)
-                b->sigma[w] += b->sigma[v];
+            if (w->dist == dv)
+                w->sigma += sv;
         }
     }
     /* Back in reverse order of discovery: each vertex passes its share to
      * the predecessors it was reached through (one hop closer). */
     for (size_t k = tail; k-- > 0;) {
         uint32_t w = b->order[k];
+        int32_t dw = nd[w].dist - 1;
+        double sw = nd[w].sigma, share = 1 + nd[w].delta;
         for (size_t i = c->start[w]; i < c->start[w + 1]; i++) {
-            uint32_t v = c->adj[i];
-            if (b->dist[v] == b->dist[w] - 1)
-                b->delta[v] += b->sigma[v] / b->sigma[w] * (1 + b->delta[w]);
+            bnode *v = &nd[c->adj[i]];
+            if (v->dist == dw)
+                v->delta += v->sigma / sw * share;
         }
         if (w != s)
-            b->sum[w] += b->delta[w];
+            b->sum[w] += nd[w].delta;
     }
     for (size_t k = 0; k < tail; k++) {
-        uint32_t w = b->order[k];
-        b->dist[w] = -1;
-        b->sigma[w] = 0;
-        b->delta[w] = 0;
+        bnode *w = &nd[b->order[k]];
+        w->dist = -1;
+        w->sigma = 0;
+        w->delta = 0;
     }
 }
 
@@ -142,16 +154,14 @@ static void brandes_half(void *p)
     brandes *b = p;
     size_t n = b->c->n;
     b->sum = calloc(n ? n : 1, sizeof *b->sum);
-    b->sigma = calloc(n ? n : 1, sizeof *b->sigma);
-    b->delta = calloc(n ? n : 1, sizeof *b->delta);
-    b->dist = malloc((n ? n : 1) * sizeof *b->dist);
+    b->node = malloc((n ? n : 1) * sizeof *b->node);
     b->order = malloc((n ? n : 1) * sizeof *b->order);
-    if (!b->sum || !b->sigma || !b->delta || !b->dist || !b->order) {
+    if (!b->sum || !b->node || !b->order) {
         b->failed = 1;
         return;
     }
     for (size_t v = 0; v < n; v++)
-        b->dist[v] = -1;
+        b->node[v] = (bnode){ 0, 0, -1 };
     for (size_t i = b->first; i < b->n_src; i += 2)
         brandes_one(b, b->src[i]);
 }
@@ -159,9 +169,7 @@ static void brandes_half(void *p)
 static void brandes_release(brandes *b)
 {
     free(b->sum);
-    free(b->sigma);
-    free(b->delta);
-    free(b->dist);
+    free(b->node);
     free(b->order);
 }
 
@@ -217,6 +225,55 @@ size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o)
     return k >= (double)n ? n : (size_t)k;
 }
 
+/*
+** Renumbers the vertices of c in breadth-first order (each component from
+** its smallest vertex), into r; inv[v] is v's new number.  Neighbours then
+** have close numbers, so a search's look-ups fall on fewer cache lines.
+** Each adjacency list keeps its order, so every search visits the same
+** vertices in the same order and sums the same numbers in the same order
+** as on c: only the addresses change.  -1 when out of memory.
+*/
+static int csr_bfs_renumber(const csr *c, csr *r, uint32_t *inv)
+{
+    size_t n = c->n, tail = 0;
+    uint32_t *perm = malloc((n ? n : 1) * sizeof *perm);
+    r->n = n;
+    r->start = malloc((n + 2) * sizeof *r->start);
+    r->adj = malloc((c->start[n] + 1) * sizeof *r->adj);
+    r->w = NULL;
+    if (perm == NULL || r->start == NULL || r->adj == NULL) {
+        free(perm);
+        return -1;
+    }
+    for (size_t v = 0; v < n; v++)
+        inv[v] = UINT32_MAX;
+    for (size_t root = 0; root < n; root++) {
+        if (inv[root] != UINT32_MAX)
+            continue;
+        size_t head = tail;
+        inv[root] = (uint32_t)tail;
+        perm[tail++] = (uint32_t)root;
+        while (head < tail) {
+            uint32_t v = perm[head++];
+            for (size_t i = c->start[v]; i < c->start[v + 1]; i++)
+                if (inv[c->adj[i]] == UINT32_MAX) {
+                    inv[c->adj[i]] = (uint32_t)tail;
+                    perm[tail++] = c->adj[i];
+                }
+        }
+    }
+    r->start[0] = 0;
+    for (size_t u = 0; u < n; u++) {
+        uint32_t v = perm[u];
+        size_t at = r->start[u];
+        for (size_t i = c->start[v]; i < c->start[v + 1]; i++)
+            r->adj[at++] = inv[c->adj[i]];
+        r->start[u + 1] = at;
+    }
+    free(perm);
+    return 0;
+}
+
 pg_err pgg_betweenness(pg_graph *g, const pg_graph_opts *o, pg_error *err)
 {
     size_t n = g->n_nodes, k = pgg_betweenness_sources(g, o);
@@ -228,17 +285,20 @@ pg_err pgg_betweenness(pg_graph *g, const pg_graph_opts *o, pg_error *err)
         return PG_OK;
     }
     pg_err rc = PG_OK;
-    csr c = { 0, NULL, NULL, NULL };
+    csr c = { 0, NULL, NULL, NULL }, r = { 0, NULL, NULL, NULL };
     brandes h[2];
     memset(h, 0, sizeof h);
-    uint32_t *src = malloc(n * sizeof *src);
-    if (src == NULL || csr_make(g, &c, 0) != 0) {
+    uint32_t *src = malloc(n * sizeof *src), *inv = malloc(n * sizeof *inv);
+    if (src == NULL || inv == NULL || csr_make(g, &c, 0) != 0
+        || csr_bfs_renumber(&c, &r, inv) != 0) {
         rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
         goto out;
     }
     pick_sources(src, n, k, o->seed);
+    for (size_t i = 0; i < k; i++)
+        src[i] = inv[src[i]];
     for (int i = 0; i < 2; i++) {
-        h[i].c = &c;
+        h[i].c = &r;
         h[i].src = src;
         h[i].n_src = k;
         h[i].first = (size_t)i;
@@ -253,13 +313,16 @@ pg_err pgg_betweenness(pg_graph *g, const pg_graph_opts *o, pg_error *err)
     double scale = 0.5 * (double)n / (double)k;
     g->betweenness_sampled = k < n;
     for (size_t v = 0; v < n; v++)
-        g->nodes[v].betweenness = (h[0].sum[v] + h[1].sum[v]) * scale;
+        g->nodes[v].betweenness = (h[0].sum[inv[v]] + h[1].sum[inv[v]]) * scale;
 out:
     brandes_release(&h[0]);
     brandes_release(&h[1]);
     free(src);
+    free(inv);
     free(c.start);
     free(c.adj);
+    free(r.start);
+    free(r.adj);
     return rc;
 }
 

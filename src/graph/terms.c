@@ -211,6 +211,7 @@ pg_err pg_terms_new(const pg_terms_opts *o, pg_terms **out, pg_error *err)
     }
     t->o = *o;
     pg_buf_init(&t->arena);
+    pg_buf_init(&t->tok_chars);
     if (formtab_init(&t->forms, 1024) != PG_OK
         || strtab_init(&t->word_tab, 1024) != PG_OK
         || bitab_init(&t->bigrams, 1024) != PG_OK
@@ -234,6 +235,10 @@ out:
 void pgg_terms_free_adding(pg_terms *t)
 {
     formtab_release(&t->forms);
+    free(t->toks);
+    t->toks = NULL;
+    t->toks_cap = t->n_toks = 0;
+    pg_buf_release(&t->tok_chars);
     free(t->seq);
     t->seq = NULL;
     t->seq_len = t->seq_cap = 0;
@@ -339,10 +344,9 @@ static pg_err new_form(pg_terms *t, fslot *f, uint64_t h, const char *s, size_t 
     return PG_OK;
 }
 
-/* The word id of token s, or STOP. */
-static pg_err form_word(pg_terms *t, const char *s, size_t n, uint32_t *wid)
+/* The word id of token s (whose hash_str is h), or STOP. */
+static pg_err form_word(pg_terms *t, const char *s, size_t n, uint64_t h, uint32_t *wid)
 {
-    uint64_t h = hash_str(s, n);
     if (formtab_reserve(&t->forms) != PG_OK)
         return PG_ERR_NOMEM;
     fslot *f = formtab_slot(&t->forms, t->arena.data, h, s, n);
@@ -396,15 +400,12 @@ static pg_err count_bigram(pg_terms *t, uint32_t w1, uint32_t w2, uint32_t doc)
     return PG_OK;
 }
 
-static pg_err add_token(void *ctx, const char *s, size_t n)
+/* Counts word w (or a phrase end: STOP) of document a->doc. */
+static pg_err add_word(adder *a, uint32_t w)
 {
-    adder *a = ctx;
     pg_terms *t = a->t;
-    uint32_t w = STOP;
     pg_err rc;
 
-    if (s != NULL && (rc = form_word(t, s, n, &w)) != PG_OK)
-        return rc;
     if (w == STOP) {            /* phrase end: one marker is enough */
         if (a->prev != NONE && (rc = seq_push(t, BREAK)) != PG_OK)
             return rc;
@@ -425,6 +426,88 @@ static pg_err add_token(void *ctx, const char *s, size_t n)
         return rc;
     a->prev = w;
     return PG_OK;
+}
+
+/* One token of the document being added: its bytes in t->tok_chars. */
+typedef struct tok {
+    uint64_t hash;
+    uint32_t off;
+    uint32_t len;               /* 0: a phrase end */
+    uint32_t word;              /* once resolved: its word id, or STOP */
+} tok;
+
+/* pgg_scan's callback: appends the token to t->toks. */
+static pg_err cut_token(void *ctx, const char *s, size_t n)
+{
+    pg_terms *t = ctx;
+    if (t->tok_chars.len > UINT32_MAX - TOKEN_MAX)
+        return PG_ERR_NOMEM;
+    tok *k = t->toks;
+    size_t i = (size_t)t->n_toks;
+    if (i == t->toks_cap) {
+        if ((k = grow_array(t->toks, &t->toks_cap, i + 1, sizeof *k)) == NULL)
+            return PG_ERR_NOMEM;
+        t->toks = k;
+    }
+    k[i].len = 0;
+    if (s != NULL) {
+        k[i].off = (uint32_t)t->tok_chars.len;
+        k[i].len = (uint32_t)n;
+        k[i].hash = hash_str(s, n);
+        if (pg_buf_append(&t->tok_chars, s, n) != PG_OK)
+            return PG_ERR_NOMEM;
+    }
+    t->n_toks++;
+    return PG_OK;
+}
+
+/*
+** How far ahead of the token being counted the tables are asked for.  Most
+** tokens cost a cache miss in the surface-form table and another in the
+** bigram table, both far larger than the caches; the document is cut into
+** tokens first so that those lines can be fetched several tokens ahead and
+** their misses overlap.  The order of every look-up and count stays the
+** token order, so the tables end up exactly as one token at a time leaves
+** them.
+*/
+#define FORM_AHEAD 8
+#define BIGRAM_AHEAD 4
+
+/* Resolves token i to its word and fetches what later tokens will need. */
+static pg_err resolve(pg_terms *t, size_t i)
+{
+    tok *k = t->toks;
+    size_t j = i + FORM_AHEAD;
+    if (j < t->n_toks && k[j].len > 0)
+        __builtin_prefetch(&t->forms.slots[(size_t)k[j].hash & t->forms.mask]);
+    k[i].word = STOP;
+    if (k[i].len > 0) {
+        pg_err rc = form_word(t, t->tok_chars.data + k[i].off, k[i].len, k[i].hash,
+                              &k[i].word);
+        if (rc != PG_OK)
+            return rc;
+    }
+    if (t->o.bigrams && i > 0 && k[i].word != STOP && k[i - 1].word != STOP)
+        __builtin_prefetch(&t->bigrams.slots[(size_t)mix64(bikey(k[i - 1].word, k[i].word))
+                                             & t->bigrams.mask]);
+    return PG_OK;
+}
+
+/* Counts the words of the document cut into t->toks. */
+static pg_err add_tokens(pg_terms *t, adder *a)
+{
+    pg_err rc = PG_OK;
+    size_t n = t->n_toks, r = 0;
+    for (size_t j = 0; j < n && j < FORM_AHEAD; j++)
+        if (t->toks[j].len > 0)
+            __builtin_prefetch(&t->forms.slots[(size_t)t->toks[j].hash & t->forms.mask]);
+    for (size_t i = 0; i < n && rc == PG_OK; i++) {
+        for (; r < n && r <= i + BIGRAM_AHEAD && rc == PG_OK; r++)
+            rc = resolve(t, r);
+        if (rc == PG_OK)
+            rc = add_word(a, t->toks[i].word);
+    }
+    return rc;
 }
 
 pg_err pgg_terms_usable(const pg_terms *t, int want_finished, pg_error *err)
@@ -454,7 +537,10 @@ pg_err pg_terms_add(pg_terms *t, const char *text, size_t len, pg_error *err)
         t->doc_seq = d;
     }
     adder a = { t, (uint32_t)t->n_docs, NONE };
-    if ((rc = pgg_scan(text, len, add_token, &a)) != PG_OK) {
+    t->n_toks = 0;
+    pg_buf_reset(&t->tok_chars);
+    if ((rc = pgg_scan(text, len, cut_token, t)) != PG_OK
+        || (rc = add_tokens(t, &a)) != PG_OK) {
         t->failed = 1;          /* df counts already include part of it */
         return nomem(err);
     }

@@ -196,6 +196,9 @@ struct pg_terms {
     strtab word_tab;
     bitab bigrams;              /* while adding: all; after: the kept ones */
 
+    struct tok *toks;           /* the document being added, cut (scratch) */
+    size_t toks_cap, n_toks;
+    pg_buf tok_chars;           /* their folded bytes */
     uint32_t *seq;              /* word ids of all documents (freed by finish) */
     size_t seq_len, seq_cap;
     size_t *doc_seq;            /* document i is seq[doc_seq[i] .. doc_seq[i+1]) */

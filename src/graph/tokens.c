@@ -270,7 +270,20 @@ pg_err pgg_scan(const char *text, size_t len, token_fn fn, void *ctx)
     sc.ctx = ctx;
     const unsigned char *p = (const unsigned char *)text, *end = p + len;
     while (p < end) {
-        pg_err rc = *p < 0x80 ? feed_ascii(&sc, *p++) : feed_utf8(&sc, &p, end);
+        unsigned c = *p, lc = c | 0x20;
+        int letter = lc >= 'a' && lc <= 'z';
+        /* Most bytes are ASCII letters and digits inside a word: add_char's
+         * appending branch, without the call chain. */
+        if ((letter || (c >= '0' && c <= '9')) && !sc.skip && !sc.overflow
+            && sc.len < TOKEN_MAX) {
+            sc.newlines = 0;
+            sc.tok[sc.len++] = (char)(letter ? lc : c);
+            sc.ncp++;
+            sc.letters |= letter;
+            p++;
+            continue;
+        }
+        pg_err rc = c < 0x80 ? feed_ascii(&sc, *p++) : feed_utf8(&sc, &p, end);
         if (rc != PG_OK)
             return rc;
     }

@@ -20,7 +20,7 @@ typedef struct cand {
 } cand;
 
 /* Higher score first, then lower id: a total order, hence determinism. */
-static int cand_better(cand a, cand b)
+static inline int cand_better(cand a, cand b)
 {
     return a.score > b.score || (a.score == b.score && a.id < b.id);
 }
@@ -48,8 +48,10 @@ static void heap_down(heap *h, size_t i)
     }
 }
 
-static void heap_offer(heap *h, cand c)
+static inline void heap_offer(heap *h, cand c)
 {
+    if (h->n == h->cap && !(h->cap > 0 && cand_better(c, h->v[0])))
+        return;                 /* the common case once full: one compare */
     if (h->n < h->cap) {
         size_t i = h->n++;
         while (i > 0 && cand_better(h->v[(i - 1) / 2], c)) {
@@ -73,6 +75,8 @@ typedef struct searcher {
     size_t rest;                /* position in d's vector of the first term
                                    not searched through */
     float *dense;               /* by term: d's weights from rest on, else 0 */
+    double *prod;               /* a cosine's products, longest vector's room */
+    uint64_t *keys;             /* sort_best_first's, room for every candidate */
     heap cands, top;
     pg_sim_edge *edges;
     size_t n_edges, edges_cap;
@@ -96,14 +100,15 @@ static void gather(searcher *s, uint32_t d)
             break;
         work += p1 - p0;
         float w = t->vec[i].w;
+        /* Branch-free: whether e is new is a coin toss for the predictor.
+         * A product left out adds +0, which changes no sum. */
         for (size_t p = p0; p < p1; p++) {
             uint32_t e = t->post[p].id;
             float x = w * t->post[p].w;
-            if (e == d || !(x > 0))
-                continue;
-            if (s->acc[e] == 0)
-                s->touched[nt++] = e;
-            s->acc[e] += x;
+            int ok = (e != d) & (x > 0);
+            s->touched[nt] = e;
+            nt += ok & (s->acc[e] == 0);
+            s->acc[e] += ok ? x : 0.0f;
         }
     }
     s->rest = i;
@@ -131,23 +136,44 @@ static double cosine(const searcher *s, uint32_t d, cand c)
     const posting *v = t->vec + t->vec_start[c.id], *end = t->vec + t->vec_start[c.id + 1];
     while (v < end && v->id < first)
         v++;
-    for (; v < end; v++)
-        x += (double)s->dense[v->id] * v->w;
+    /* The products that are not 0 (terms d has too) first, without a
+     * branch, then their sum in the same order: the sum is the one the
+     * plain loop gives (adding +0 changes nothing), without a chain of
+     * dependent additions as long as the vector.  A product of two floats
+     * is exact in a double. */
+    size_t m = 0;
+    for (; v < end; v++) {
+        float dw = s->dense[v->id];
+        s->prod[m] = (double)dw * v->w;
+        m += dw != 0;
+    }
+    for (size_t i = 0; i < m; i++)
+        x += s->prod[i];
     return x;
 }
 
-/* Sorts h's candidates best first, in place (heapsort: the heap's root is
- * its worst, so popping it to the end leaves the best at the front). */
-static void heap_sort(heap *h)
+/* Sorts h's candidates best first, in place, through key (room for h->n).
+ * Each becomes one 64-bit key, its score's bits then the complement of its
+ * id: scores are positive floats, whose bits order as the floats do, so the
+ * keys order as cand_better does, and an insertion sort of a few dozen
+ * integers costs less than a heapsort's unpredictable branches. */
+static void sort_best_first(heap *h, uint64_t *key)
 {
     size_t n = h->n;
-    while (h->n > 1) {
-        cand worst = h->v[0];
-        h->v[0] = h->v[--h->n];
-        heap_down(h, 0);
-        h->v[h->n] = worst;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bits;
+        memcpy(&bits, &h->v[i].score, sizeof bits);
+        uint64_t k = (uint64_t)bits << 32 | (UINT32_MAX - h->v[i].id);
+        size_t j = i;
+        for (; j > 0 && key[j - 1] < k; j--)
+            key[j] = key[j - 1];
+        key[j] = k;
     }
-    h->n = n;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bits = (uint32_t)(key[i] >> 32);
+        memcpy(&h->v[i].score, &bits, sizeof bits);
+        h->v[i].id = UINT32_MAX - (uint32_t)key[i];
+    }
 }
 
 static pg_err push_edge(searcher *s, uint32_t a, uint32_t b, float sim)
@@ -161,6 +187,17 @@ static pg_err push_edge(searcher *s, uint32_t a, uint32_t b, float sim)
     pg_sim_edge e = { a < b ? a : b, a < b ? b : a, sim };
     s->edges[s->n_edges++] = e;
     return PG_OK;
+}
+
+/* Candidates whose vectors are fetched ahead of the one being scored. */
+#define PREFETCH_AHEAD 3
+
+static void prefetch_vector(const pg_terms *t, uint32_t c)
+{
+    const char *p = (const char *)(t->vec + t->vec_start[c]);
+    const char *end = (const char *)(t->vec + t->vec_start[c + 1]);
+    for (; p < end; p += 64)
+        __builtin_prefetch(p);
 }
 
 /* Finds d's top k and appends them as edges. */
@@ -182,10 +219,14 @@ static pg_err search_doc(searcher *s, uint32_t d, double min_sim)
     for (size_t i = s->rest; i < t->vec_start[d + 1]; i++)
         rest2 += (double)t->vec[i].w * t->vec[i].w;
     double rest_norm = sqrt(rest2) + 1e-5;
-    heap_sort(&s->cands);
+    sort_best_first(&s->cands, s->keys);
+    /* The candidates' vectors are scattered over the whole index: ask for
+     * them a few candidates ahead, whole, so that their misses overlap. */
+    for (size_t j = 0; j < s->cands.n && j < PREFETCH_AHEAD; j++)
+        prefetch_vector(t, s->cands.v[j].id);
     for (size_t j = 0; j < s->cands.n; j++) {
-        if (j + 1 < s->cands.n)     /* the next candidate's vector, ahead */
-            __builtin_prefetch(t->vec + t->vec_start[s->cands.v[j + 1].id]);
+        if (j + PREFETCH_AHEAD < s->cands.n)
+            prefetch_vector(t, s->cands.v[j + PREFETCH_AHEAD].id);
         double bound = s->cands.v[j].score + rest_norm;
         if (bound < min_sim
             || (s->top.n == s->top.cap && bound < s->top.v[0].score))
@@ -241,6 +282,7 @@ typedef struct topk_half {
     searcher s;
     uint32_t first;
     size_t k;
+    size_t longest;             /* terms in the longest vector */
     double min_sim;
     pg_err rc;
 } topk_half;
@@ -250,6 +292,8 @@ static void searcher_release(searcher *s)
     free(s->acc);
     free(s->touched);
     free(s->dense);
+    free(s->prod);
+    free(s->keys);
     free(s->cands.v);
     free(s->top.v);
     free(s->edges);
@@ -265,7 +309,9 @@ static void topk_run(void *p)
     if ((s->acc = calloc(n, sizeof *s->acc)) == NULL
         || (s->touched = malloc(n * sizeof *s->touched)) == NULL
         || (s->dense = calloc(t->n_terms + 1, sizeof *s->dense)) == NULL
+        || (s->prod = malloc((h->longest + 1) * sizeof *s->prod)) == NULL
         || (s->cands.v = malloc(s->cands.cap * sizeof *s->cands.v)) == NULL
+        || (s->keys = malloc(s->cands.cap * sizeof *s->keys)) == NULL
         || (s->top.v = malloc(s->top.cap * sizeof *s->top.v)) == NULL)
         return;
     for (size_t d = h->first; d < n; d += 2)
@@ -288,8 +334,13 @@ pg_err pg_terms_topk(const pg_terms *t, size_t k, double min_sim,
     *n_edges = 0;
     if (n < 2 || k == 0)
         return PG_OK;
+    size_t longest = 0;
+    for (size_t d = 0; d < n; d++)
+        if (t->vec_start[d + 1] - t->vec_start[d] > longest)
+            longest = t->vec_start[d + 1] - t->vec_start[d];
     for (int i = 0; i < 2; i++) {
         searcher *s = &h[i].s;
+        h[i].longest = longest;
         s->t = t;
         s->budget = t->o.max_postings ? t->o.max_postings : DEFAULT_BUDGET;
         s->cands.cap = n_candidates(k) < n ? n_candidates(k) : n;

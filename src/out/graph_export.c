@@ -55,11 +55,19 @@ static void w_check(writer *w, pg_err rc)
         w_flush(w);
 }
 
-static void w_puts(writer *w, const char *s)
+static void w_put(writer *w, const char *s, size_t n)
 {
     if (w->rc == PG_OK)
-        w_check(w, pg_buf_puts(&w->b, s));
+        w_check(w, pg_buf_append(&w->b, s, n));
 }
+
+static void w_puts(writer *w, const char *s)
+{
+    w_put(w, s, strlen(s));
+}
+
+/* A string literal, its length known at compile time. */
+#define W_LIT(w, lit) w_put((w), (lit), sizeof(lit) - 1)
 
 static void w_xml(writer *w, const char *s)
 {
@@ -73,16 +81,31 @@ static void w_csv(writer *w, const char *s)
         w_check(w, pg_csv_escape(s, strlen(s), &w->b));
 }
 
+/* The digits "%lld" prints, without a format string to parse: a large
+ * graph writes millions of them. */
 static void w_int(writer *w, long long v)
 {
-    if (w->rc == PG_OK)
-        w_check(w, pg_buf_printf(&w->b, "%lld", v));
+    char s[24], *p = s + sizeof s;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *--p = '-';
+    w_put(w, p, (size_t)(s + sizeof s - p));
 }
 
 /* A finite double, locale-proof: %g never prints a comma of its own, so
- * any comma is a locale's decimal point. */
+ * any comma is a locale's decimal point.  A whole number below 1e15 (0,
+ * most often) is what "%.15g" prints for it: its digits, no point, no
+ * exponent; -0 is not (it prints "-0"). */
 static void w_num(writer *w, double v)
 {
+    if (v == trunc(v) && fabs(v) < 1e15 && !(v == 0 && signbit(v))) {
+        w_int(w, (long long)v);
+        return;
+    }
     char s[40];
     snprintf(s, sizeof s, "%.15g", v);
     for (char *p = s; *p; p++)
@@ -184,9 +207,9 @@ static void put_keys(writer *w, const key_def *k, size_t n)
 static void data_open(writer *w, const char *indent, const char *key)
 {
     w_puts(w, indent);
-    w_puts(w, "<data key=\"");
+    W_LIT(w, "<data key=\"");
     w_puts(w, key);
-    w_puts(w, "\">");
+    W_LIT(w, "\">");
 }
 
 static void data_str(writer *w, const char *indent, const char *key,
@@ -194,7 +217,7 @@ static void data_str(writer *w, const char *indent, const char *key,
 {
     data_open(w, indent, key);
     w_xml(w, v);
-    w_puts(w, "</data>\n");
+    W_LIT(w, "</data>\n");
 }
 
 static void data_int(writer *w, const char *indent, const char *key,
@@ -202,7 +225,7 @@ static void data_int(writer *w, const char *indent, const char *key,
 {
     data_open(w, indent, key);
     w_int(w, v);
-    w_puts(w, "</data>\n");
+    W_LIT(w, "</data>\n");
 }
 
 /* Leaves out a value that is not a finite number. */
@@ -212,7 +235,7 @@ static void data_num(writer *w, const char *indent, const char *key, double v)
         return;
     data_open(w, indent, key);
     w_num(w, v);
-    w_puts(w, "</data>\n");
+    W_LIT(w, "</data>\n");
 }
 
 static void put_header(writer *w, const pg_graph *g)

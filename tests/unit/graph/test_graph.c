@@ -699,6 +699,43 @@ static void test_hostile(void)
     pg_graph_free(g);
 }
 
+/* The writer prints whole numbers and integers without printf: every
+ * value must still come out as "%.15g" and "%lld" print it. */
+static void test_number_format(void)
+{
+    static const double nums[] = {
+        0.0, -0.0, 1.0, -3.0, 42.0, 0.5, -0.25, 0.1, 1.0 / 3.0, 123456789012345.0,
+        -123456789012345.0, 999999999999999.0, 1e15, -1e15, 1e16, 4503599627370496.5,
+        1e300, 1e-300, 5e-324, 7.58092406359652e-05, 2.5e14, 100000.0, 1e-5,
+    };
+    static const int ints[] = { 0, 1, -1, 9, 10, -10, 2147483647, -2147483647 - 1 };
+    size_t nn = sizeof nums / sizeof nums[0], ni = sizeof ints / sizeof ints[0];
+    static pset s;
+    pg_graph_opts o;
+    pg_graph_opts_default(&o);
+    memset(&s, 0, sizeof s);
+    add(&s, "Only", "a single lonely paper", 3);
+    pg_graph *g = build(&s, &o);
+    CHECK(g != NULL);
+    if (g == NULL)
+        return;
+    for (size_t i = 0; i < nn || i < ni; i++) {
+        g->nodes[0].strength = nums[i % nn];
+        g->nodes[0].degree = ints[i % ni];
+        char want[96], num[40];
+        snprintf(num, sizeof num, "%.15g", nums[i % nn]);
+        snprintf(want, sizeof want, "<data key=\"degree\">%d</data>\n"
+                 "      <data key=\"strength\">%s</data>", ints[i % ni], num);
+        size_t len = 0;
+        char *xml = graphml_of(g, &len);
+        CHECK(xml != NULL && strstr(xml, want) != NULL);
+        if (xml == NULL || strstr(xml, want) == NULL)
+            fprintf(stderr, "  wanted %s\n", want);
+        free(xml);
+    }
+    pg_graph_free(g);
+}
+
 /* No papers, and one paper. */
 static void test_tiny(void)
 {
@@ -837,6 +874,7 @@ int main(int argc, char **argv)
     test_big_layout();
     test_hostile();
     test_tiny();
+    test_number_format();
     test_bad_input();
     CHECK_DONE();
 }
