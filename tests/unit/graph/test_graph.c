@@ -722,7 +722,7 @@ static void test_number_format(void)
     for (size_t i = 0; i < nn || i < ni; i++) {
         g->nodes[0].strength = nums[i % nn];
         g->nodes[0].degree = ints[i % ni];
-        char want[96], num[40];
+        char want[160], num[40];
         snprintf(num, sizeof num, "%.15g", nums[i % nn]);
         snprintf(want, sizeof want, "<data key=\"degree\">%d</data>\n"
                  "      <data key=\"strength\">%s</data>", ints[i % ni], num);
