@@ -228,14 +228,18 @@ static uint16_t word_key(const char *w, size_t n, int marked)
 
 static void title_words(const char *title, size_t len, sketch *out)
 {
-    size_t pos = 0, n, at = 0, plain = 0;
+    size_t pos = 0, n, at = 0;
+    pgd_title_words split, core;
+    split.n = 0;
     out->n_tw = 0;
     out->n_core = 0;
     while (title != NULL && (n = pgd_next_word(title, len, &pos)) > 0) {
         pgd_span w = { title + pos, n };
         pos += n;
         int stop = pgd_is_stop(w);
-        plain += !stop;
+        /* pgd_title_split's words, without looking each up again */
+        if (!stop && split.n < PG_TITLE_WORDS_MAX)
+            split.w[split.n++] = w;
         int marked = !stop || at < 2;
         int extra = n <= 3 && n >= 2 && w.p[n - 1] == 's';
         if (out->n_tw + 1 + extra > SKETCH_TITLE_WORDS) {
@@ -248,11 +252,9 @@ static void title_words(const char *title, size_t len, sketch *out)
         at++;
     }
     /* With no word but stop words, pgd_title_split keeps them all as its
-     * words, and they are not marked here. */
-    if (plain == 0)
+     * words, and they are not marked here: no core count, no title test. */
+    if (split.n == 0)
         return;
-    pgd_title_words split, core;
-    pgd_title_split(title, len, &split);
     pgd_title_core(&split, &core);
     size_t distinct = 0;
     for (size_t i = 0; i < core.n; i++) {
