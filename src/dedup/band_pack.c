@@ -143,6 +143,12 @@ pg_err pgb_bucket_unpack(const unsigned char *p, size_t len, size_t i, bucket *o
     return e;
 }
 
+pg_err pgb_bucket_count(const unsigned char *p, size_t len, size_t i, size_t *n)
+{
+    *n = 0;
+    return walk(p, len, i, NULL, n) ? PG_OK : PG_ERR_FORMAT;
+}
+
 /* ---- schema 7's buckets ------------------------------------------------ */
 
 static int pair_cmp(const void *a, const void *b)

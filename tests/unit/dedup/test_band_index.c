@@ -399,6 +399,73 @@ static void test_band_fanout(void)
     pg_buf_release(&dup_path);
 }
 
+/* The merge policy: with a merge at every commit, the base level's bucket
+ * is rewritten only when the recent level has grown to a part of it, so
+ * its rewrites grow with the logarithm of the merges, not with their
+ * number (each merge writes one row, the index's one bucket, in one level
+ * or the other); no key is lost on the way, and a key shared by more texts
+ * than a lookup takes gives the lowest ids of both levels, for a fresh
+ * connection as for the writer. */
+static void test_band_levels(void)
+{
+    enum { N = 1100 };
+    char path[PATH_MAX], title[64];
+    pg_error err;
+    long long ids[N], fid = 0;
+    const uint64_t top = 0x0005ULL << 48, shared = top | 0xffffffffULL;
+    pg_key none = pg_key_of("none", 4);
+    pg_idvec cand = PG_IDVEC_INIT;
+    band_index *b = NULL;
+    pg_store *s = open_ok(tpath(path, "bands-levels.db"));
+    if (s == NULL)
+        return;
+    CHECK_INT(pg_bands_set_merge_keys(s, 1, NULL), PG_OK);     /* every commit merges */
+    for (int k = 0; k < N; k++) {
+        const uint64_t keys[2] = { top | (uint64_t)(k + 1), shared };
+        pg_key t;
+        snprintf(title, sizeof title, "levelled text %d", k);
+        put_banded(s, title, keys, 2, &t);
+        ids[k] = id_of(s, t);
+    }
+    CHECK_INT(pgb_of(s, &b, &err), PG_OK);
+    if (b == NULL)
+        return;
+    /* One row a merge; into the base a few dozen times (every time would be
+     * N, the quadratic policy). */
+    CHECK_INT((long long)(b->rewrites[0] + b->rewrites[1]), N);
+    CHECK(b->rewrites[0] >= 10 && b->rewrites[0] <= 40);
+    CHECK(b->rewrites[1] >= N - 40);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 0);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets WHERE bucket = 5"), 1);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets WHERE bucket = 65536 + 5"), 1);
+    /* The levels' pairs, as recorded: every key once. */
+    CHECK_INT(sql_int(path, "SELECT CAST(substr(value, 1, instr(value, ' ') - 1) AS INTEGER)"
+                      " + CAST(substr(value, instr(value, ' ') + 1) AS INTEGER)"
+                      " FROM settings WHERE key = 'bands.levels'"), 2 * N);
+    for (int fresh = 0; fresh < 2; fresh++) {
+        if (fresh) {
+            pg_store_close(s);
+            if ((s = open_ok(path)) == NULL)
+                return;
+        }
+        CHECK_INT(pg_store_file_begin(s, "look.txt", "listing", &fid, &err), PG_OK);
+        int lost = 0;
+        for (int k = 0; k < N; k++) {
+            const uint64_t own = top | (uint64_t)(k + 1);
+            cand.n = 0;
+            CHECK_INT(pg_bands_candidates(s, 0, none, &own, 1, &cand, &err), PG_OK);
+            lost += !(cand.n == 1 && cand.v[0] == ids[k]);
+        }
+        CHECK_INT(lost, 0);
+        cand.n = 0;
+        CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, &cand, &err), PG_OK);
+        CHECK(cand.n == 1024 && cand.v[0] == ids[0] && cand.v[1023] == ids[1023]);
+        pg_store_file_rollback(s);
+    }
+    pg_store_close(s);
+    pg_idvec_release(&cand);
+}
+
 /* Rewrites a schema-8 database as schema 7 stored it: every text's keys in
  * band_sets.keys (keys[t - 1] of text id t, n_keys[t - 1] of them), the
  * buckets as 16-byte (band, text id) pairs, no band_pending. */
@@ -578,6 +645,7 @@ int main(void)
     test_bands_merge_clear();
     test_bucket_pack();
     test_band_fanout();
+    test_band_levels();
     test_band_migration_7();
     rm_dir(g_dir);
     CHECK_DONE();
