@@ -1,47 +1,61 @@
 /*
 ** band_index.c: the band index, through which a new text finds the stored
 ** texts that share one of its LSH band or blocking keys (its near-duplicate
-** candidates): its two levels, their merge, and how they follow the store's
+** candidates): its levels, their merges, and how they follow the store's
 ** transactions (band_lookup.c writes a text's keys and reads candidates,
 ** band_pack.c says how a bucket is stored).
 **
 ** Band keys are hashes, about 32 per text, so an index row per key is
 ** written at a random place: a b-tree of (band, text) rows costs an SQLite
 ** row insert per key (it was the largest single cost of a bulk ingest) and
-** a file's commit would dirty nearly every leaf page of it.  The
-** index is therefore kept in two levels, as a log-structured merge tree
-** would, and the durable level is bucketed:
+** a file's commit would dirty nearly every leaf page of it.  The index is
+** therefore kept in levels, as a log-structured merge tree would, and the
+** durable ones are bucketed:
 **
 **   band_pending  one row per text not merged yet (text_id, its band keys
 **                 as one BLOB of little-endian 64-bit words), appended when
 **                 the text is placed, in the text's own file transaction,
 **                 and deleted by the merge that moves the keys to buckets;
-**   band_buckets  up to 65,536 rows, one per top 16 bits of the key: each
-**                 BLOB the (band, text_id) pairs under it in band_pack.c's
-**                 packed form, rewritten whole by a merge;
+**   band_buckets  one row per top 16 bits of the key and level, each BLOB
+**                 the (band, text_id) pairs under it in band_pack.c's packed
+**                 form: rows 0-65535 the base level, RECENT + i the recent
+**                 level (the keys merged since the base was last written);
 **   band_sets     one row per placed text (text_id, its sketch), written
 **                 with its band_pending row and kept.
 **
 ** A text's keys are thus stored once: pending, then merged.  Settings key
-** "bands.indexed" holds the largest text id whose keys are in band_buckets.
-** A connection holds every band_pending row in an in-memory open-addressing
-** table (loaded at the start of each write transaction, so rows appended by
-** other connections are seen too), and a lookup asks both levels.  When the
-** pending rows reach the merge size (pg_bands_set_merge_keys), the
-** transaction being committed also merges them, sorted, into the buckets,
+** "bands.indexed" holds the largest text id whose keys are in band_buckets,
+** "bands.levels" the pairs of the base and of the recent level.
+** A connection holds every band_pending row in memory (pairs appended to
+** an array, chained by band from a table of 4-byte heads; loaded at the
+** start of each write transaction, so rows appended by other connections
+** are seen too), and a lookup asks every level.
+**
+** When the pending rows reach the merge size (pg_bands_set_merge_keys), the
+** transaction being committed also merges them, sorted, into buckets,
 ** deletes the merged band_pending rows and advances "bands.indexed", in the
 ** same transaction, so that a crash leaves either the old or the new state.
-** A new text thus costs two appended rows; a merge costs one rewrite per
-** bucket (65,536 row writes whatever the number of keys, against one row
-** insert per key); memory is bounded by the merge size; a new connection
-** reads at most that many keys back.
+** A merge goes into the recent level, rewriting the recent rows it touches,
+** until the recent level holds a LEVEL_RATIO-th of the base's pairs; the
+** merge after that writes the recent level and the pending keys into the
+** base and deletes the recent rows.  With a single level every merge
+** rewrote every bucket, so a bulk load cost the square of its size; now the
+** base is rewritten each time it has grown by a LEVEL_RATIO-th (a bounded
+** number of times per key), and the recent level, a fraction of it, in
+** between.  Every text of the recent level came after every text of the
+** base, so a lookup takes the base's lowest ids and then the recent
+** level's, as a single merged level would.  A new text costs two appended
+** rows; memory is bounded by the merge size; a new connection reads at
+** most that many keys back.
 **
 ** Buckets read by lookups are kept in memory, decoded (up to
 ** BUCKET_CACHE_MAX bytes), for the connection: a bulk ingest reads each
-** bucket once, a day's ingest only the buckets its keys fall in.  A cached
-** bucket cannot hide a key: every band_pending row this connection has not
-** merged itself is held in the pending level, and its own merges update the
-** cache.
+** bucket once, a day's ingest only the buckets its keys fall in, and a
+** merge reads only the buckets not kept.  A cached bucket cannot hide a
+** key: every band_pending row not merged is held in the pending level, a
+** connection's own merges update the cache, and when another connection
+** has merged ("bands.indexed" moved) the cache and the pending level are
+** dropped and read again.
 **
 ** The tables are the store's (schema.c); this file reaches them through the
 ** store's statement API and follows its transactions through tx hooks.
@@ -232,29 +246,28 @@ static void cache_drop(band_index *b)
     if (b->cache == NULL)
         return;
     for (size_t i = 0; i < 2 * N_BUCKETS; i++)
-        pgb_bucket_free(&b->cache[i]);
+        pgb_kept_free(&b->cache[i]);
     b->cache_bytes = 0;
 }
 
-void pgb_cache_keep(band_index *b, size_t i, bucket *bk)
+void pgb_cache_keep(band_index *b, size_t i, kept *k)
 {
     if (b->cache == NULL && (b->cache = calloc(2 * N_BUCKETS, sizeof *b->cache)) == NULL)
         return;
-    bucket *c = &b->cache[i];
-    size_t had = c->cached ? c->n * PAIR_BYTES : 0;
-    pgb_bucket_free(c);
-    b->cache_bytes -= had;
-    if (b->cache_bytes + bk->n * PAIR_BYTES > BUCKET_CACHE_MAX)
+    kept *c = &b->cache[i];
+    b->cache_bytes -= c->size;
+    pgb_kept_free(c);
+    if (b->cache_bytes + k->size > BUCKET_CACHE_MAX)
         return;
-    b->cache_bytes += bk->n * PAIR_BYTES;
-    *c = *bk;
+    b->cache_bytes += k->size;
+    *c = *k;
     c->cached = 1;
-    *bk = (bucket){ NULL, NULL, 0, 0 };
+    memset(k, 0, sizeof *k);
 }
 
-pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err)
+pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error *err)
 {
-    *out = (bucket){ NULL, NULL, 0, 0 };
+    memset(out, 0, sizeof *out);
     pg_stmt *st = pgb_stmt(s, b, BS_BUCKET_GET, err);
     if (st == NULL)
         return PG_ERR_DB;
@@ -264,7 +277,7 @@ pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_err
     if (e == PG_OK && row) {
         size_t nb = 0;
         const unsigned char *p = pg_stmt_blob(st, 0, &nb);
-        e = pgb_bucket_unpack(p, nb, i & (N_BUCKETS - 1), out);
+        e = pgb_kept_make(p, nb, i & (N_BUCKETS - 1), out);
         if (e == PG_ERR_FORMAT)
             e = pg_error_set(err, e, "%s: band bucket %zu is damaged", pg_store_path(s), i);
         else if (e != PG_OK)
@@ -284,20 +297,24 @@ static int pair_order(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Bucket row i as this transaction sees it: the cache's (it is the
- * database's: load_pending drops it when another connection has merged, and
- * this one's merges keep it up to date) or read.  *own receives what the
- * caller frees. */
-static pg_err bucket_now(pg_store *s, band_index *b, size_t i, const bucket **out,
-                         bucket *own, pg_error *err)
+/* Bucket row i as this transaction sees it, decoded into *out: from the
+ * cache (it is the database's: load_pending drops it when another
+ * connection has merged, and this one's merges keep it up to date) or
+ * read. */
+static pg_err bucket_now(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err)
 {
-    *own = (bucket){ NULL, NULL, 0, 0 };
-    *out = own;
-    if (b->cache != NULL && b->cache[i].cached) {
-        *out = &b->cache[i];
-        return PG_OK;
-    }
-    return pgb_bucket_read(s, b, i, own, err);
+    kept own;
+    const kept *k = &own;
+    *out = (bucket){ NULL, NULL, 0 };
+    pg_err e = PG_OK;
+    if (b->cache != NULL && b->cache[i].cached)
+        k = &b->cache[i];
+    else if ((e = pgb_bucket_read(s, b, i, &own, err)) != PG_OK)
+        return e;
+    e = pgb_bucket_unpack(k->p, k->len, i & (N_BUCKETS - 1), out);
+    if (k == &own)
+        pgb_kept_free(&own);
+    return e == PG_OK ? PG_OK : pg_error_set(err, e, "out of memory");
 }
 
 /* *m = the pairs of x and y, in order, each once (PG_ERR_NOMEM). */
@@ -323,9 +340,9 @@ static pg_err bucket_merge(const bucket *x, const bucket *y, bucket *m)
     return PG_OK;
 }
 
-/* Writes bk as bucket row i and keeps it in the cache (taking its arrays). */
-static pg_err bucket_write(pg_store *s, band_index *b, size_t i, bucket *bk, pg_buf *out,
-                           pg_error *err)
+/* Writes bk as bucket row i and keeps it in the cache. */
+static pg_err bucket_write(pg_store *s, band_index *b, size_t i, const bucket *bk,
+                           pg_buf *out, pg_error *err)
 {
     pg_buf_reset(out);
     if (pgb_bucket_pack(bk, out) != PG_OK)
@@ -338,8 +355,17 @@ static pg_err bucket_write(pg_store *s, band_index *b, size_t i, bucket *bk, pg_
     pg_stmt_bind_blob(st, 2, out->data, out->len, &rc);
     pg_err e = pg_stmt_exec(s, st, rc, "cannot merge band keys", err);
     if (e == PG_OK) {
+        kept k;
         b->rewrites[i >= RECENT]++;
-        pgb_cache_keep(b, i, bk);
+        if (pgb_kept_make((const unsigned char *)out->data, out->len, i & (N_BUCKETS - 1),
+                          &k) == PG_OK) {
+            pgb_cache_keep(b, i, &k);
+            pgb_kept_free(&k);  /* empty unless the cache had no room */
+        } else if (b->cache != NULL) {
+            /* Out of memory: the old entry must go all the same. */
+            b->cache_bytes -= b->cache[i].size;
+            pgb_kept_free(&b->cache[i]);
+        }
     }
     return e;
 }
@@ -350,43 +376,37 @@ static pg_err bucket_write(pg_store *s, band_index *b, size_t i, bucket *bk, pg_
 static pg_err merge_bucket(pg_store *s, band_index *b, size_t k, int major, bucket *nb,
                            pg_buf *out, long long *grew, pg_error *err)
 {
-    const bucket *base = NULL, *rec = NULL;
-    bucket own_base, own_rec, t = { NULL, NULL, 0, 0 }, m = { NULL, NULL, 0, 0 };
-    bucket none = { NULL, NULL, 0, 0 };
-    own_base = own_rec = none;
+    bucket base = { NULL, NULL, 0 }, rec = { NULL, NULL, 0 };
+    bucket t = { NULL, NULL, 0 }, m = { NULL, NULL, 0 };
     pg_err e = PG_OK;
     *grew = 0;
     /* Nothing to read when the index was empty at this transaction's start
      * and nothing merged since (the first merge of a bulk load), nor in a
      * recent level known to be empty. */
     if (b->recent && !b->empty)
-        e = bucket_now(s, b, RECENT + k, &rec, &own_rec, err);
-    if (rec == NULL)
-        rec = &none;
-    if (e != PG_OK || (major && rec->n == 0 && nb->n == 0))
+        e = bucket_now(s, b, RECENT + k, &rec, err);
+    if (e != PG_OK || (major && rec.n == 0 && nb->n == 0))
         goto out;               /* the base's bucket stays as it is */
     if (major && !b->empty)
-        e = bucket_now(s, b, k, &base, &own_base, err);
-    if (base == NULL)
-        base = &none;
+        e = bucket_now(s, b, k, &base, err);
     if (e != PG_OK)
         goto out;
     if (major) {
-        if (bucket_merge(base, rec, &t) != PG_OK || bucket_merge(&t, nb, &m) != PG_OK)
+        if (bucket_merge(&base, &rec, &t) != PG_OK || bucket_merge(&t, nb, &m) != PG_OK)
             e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-        *grew = (long long)m.n - (long long)base->n;
+        *grew = (long long)m.n - (long long)base.n;
     } else {
-        if (bucket_merge(rec, nb, &m) != PG_OK)
+        if (bucket_merge(&rec, nb, &m) != PG_OK)
             e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-        *grew = (long long)m.n - (long long)rec->n;
+        *grew = (long long)m.n - (long long)rec.n;
     }
     if (e == PG_OK)
         e = bucket_write(s, b, major ? k : RECENT + k, &m, out, err);
 out:
-    pgb_bucket_free(&own_base);
-    pgb_bucket_free(&own_rec);
+    pgb_bucket_free(&base);
+    pgb_bucket_free(&rec);
     pgb_bucket_free(&t);
-    pgb_bucket_free(&m);        /* empty unless the cache had no room */
+    pgb_bucket_free(&m);
     return e;
 }
 
@@ -440,7 +460,7 @@ static pg_err merge_pending(pg_store *s, band_index *b, pg_error *err)
     int major = sz[1] * LEVEL_RATIO >= sz[0];
     band_pair *sorted = malloc((b->n_pairs ? b->n_pairs : 1) * sizeof *sorted);
     size_t *start = calloc(N_BUCKETS + 1, sizeof *start);
-    bucket nb = { NULL, NULL, 0, 0 };
+    bucket nb = { NULL, NULL, 0 };
     if (sorted == NULL || start == NULL || pgb_bucket_alloc(&nb, b->n_pairs) != PG_OK) {
         free(sorted);
         free(start);
@@ -489,8 +509,9 @@ static pg_err merge_pending(pg_store *s, band_index *b, pg_error *err)
         }
         /* Known empty now, in the cache too, so lookups do not ask. */
         for (size_t k = 0; e == PG_OK && b->cache != NULL && k < N_BUCKETS; k++) {
-            bucket empty = { NULL, NULL, 0, 0 };
-            pgb_cache_keep(b, RECENT + k, &empty);
+            kept none;
+            memset(&none, 0, sizeof none);
+            pgb_cache_keep(b, RECENT + k, &none);
         }
         sz[1] = 0;
     }

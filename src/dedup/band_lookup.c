@@ -151,8 +151,8 @@ pg_err pg_bands_sketch_id(pg_store *s, long long text, pg_buf *out, int *found,
 
 /* Bucket row i, from the cache or read (and cached); *tmp receives the
  * bucket to free when it could not be cached. */
-static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const bucket **out,
-                         bucket *tmp, pg_error *err)
+static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const kept **out,
+                         kept *tmp, pg_error *err)
 {
     if (b->cache != NULL && b->cache[i].cached) {
         *out = &b->cache[i];
@@ -174,31 +174,18 @@ static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const bucket **ou
 static pg_err level_texts(pg_store *s, band_index *b, size_t i, uint64_t band,
                           size_t *room, pg_idvec *out, pg_error *err)
 {
-    const bucket *bk = NULL;
-    bucket tmp = { NULL, NULL, 0, 0 };
-    pg_err e = bucket_get(s, b, i, &bk, &tmp, err);
-    if (e != PG_OK)
-        return e;
-    const uint64_t *v = bk->bands;
-    size_t lo = 0, hi = bk->n;
-    while (lo < hi) {           /* the first pair with this band */
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < band)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t end = lo;
-    while (end < bk->n && end - lo < *room && v[end] == band)
-        end++;
-    if (end > lo && idvec_room(out, end - lo) != PG_OK)
+    const kept *k = NULL;
+    kept tmp;
+    memset(&tmp, 0, sizeof tmp);
+    pg_err e = bucket_get(s, b, i, &k, &tmp, err);
+    if (e == PG_OK && k->len > 0 && idvec_room(out, *room) != PG_OK)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    else if (end > lo) {
-        memcpy(out->v + out->n, bk->ids + lo, (end - lo) * sizeof *out->v);
-        out->n += end - lo;
-        *room -= end - lo;
+    if (e == PG_OK && k->len > 0) {
+        size_t got = pgb_kept_find(k, i & (N_BUCKETS - 1), band, out->v + out->n, *room);
+        out->n += got;
+        *room -= got;
     }
-    pgb_bucket_free(&tmp);
+    pgb_kept_free(&tmp);
     return e;
 }
 
@@ -271,10 +258,9 @@ static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
             __builtin_prefetch(&b->heads[pgb_hash_head(b, keys[i])]);
     }
     for (size_t i = 0; i < n && b->cache != NULL; i++) {
-        const bucket *bk = &b->cache[pgb_bucket_of(keys[i])];
-        size_t bytes = bk->n * sizeof *bk->bands;
-        for (size_t off = 0; bk->cached && off < bytes && off < 512; off += 64)
-            __builtin_prefetch((const char *)bk->bands + off);
+        const kept *k = &b->cache[pgb_bucket_of(keys[i])];
+        if (k->cached && k->n_skip > 0)
+            __builtin_prefetch(k->skip_band + k->n_skip / 2);
     }
 #else
     (void)b, (void)keys, (void)n;

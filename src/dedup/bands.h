@@ -25,8 +25,8 @@
 /* The bytes of a band key a bucket stores (the top BUCKET_BITS are the
  * bucket's number). */
 #define REST_BYTES 6
-/* Bytes a cached bucket costs per (band, text) pair. */
-#define PAIR_BYTES 16
+/* Groups of a kept bucket between two entries of its skip index. */
+#define KEPT_SKIP 8
 
 #define NONE UINT32_MAX
 
@@ -47,14 +47,25 @@ typedef struct band_pair {
 } band_pair;
 
 /* A bucket in memory: its n pairs in (band, id) order, the bands and the
- * text ids in two arrays (one allocation, at bands) so that a binary
- * search reads nothing but bands. */
+ * text ids in two arrays (one allocation, at bands), as merges use it. */
 typedef struct bucket {
     uint64_t *bands;
     long long *ids;             /* bands + n, inside the same allocation */
     size_t n;
-    int cached;
 } bucket;
+
+/* A bucket as lookups keep it: its stored form (about a third of the bytes
+ * of the decoded one), with the band and offset of every KEPT_SKIP-th
+ * group, so that a lookup searches those and decodes at most KEPT_SKIP
+ * groups.  One allocation, at p: len bytes, then the index. */
+typedef struct kept {
+    unsigned char *p;
+    size_t len, size;           /* size: the allocation's bytes */
+    uint64_t *skip_band;        /* n_skip each, inside p's allocation */
+    uint32_t *skip_off;
+    size_t n_skip;
+    int cached;
+} kept;
 
 /* The kept statements of the index (pg_store_stmt), by id. */
 enum {
@@ -87,7 +98,7 @@ typedef struct band_index {
     unsigned long long rewrites[2];     /* bucket rows written by merges into
                                    the base, the recent level, by this
                                    connection (for the tests) */
-    bucket *cache;              /* 2 * N_BUCKETS (both levels), allocated on
+    kept *cache;                /* 2 * N_BUCKETS (both levels), allocated on
                                    first use */
     size_t cache_bytes;
     size_t merge_keys;          /* pg_bands_set_merge_keys; 0: the default */
@@ -102,11 +113,11 @@ pg_stmt *pgb_stmt(pg_store *s, band_index *b, int id, pg_error *err);
 size_t pgb_merge_size(const band_index *b);
 /* Adds one text's keys to the in-memory level (PG_ERR_NOMEM). */
 pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n);
-/* Reads bucket row i (either level) from the database into *out (owned by the caller, freed
- * with pgb_bucket_free; n 0 when the bucket has no row). */
-pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err);
-/* Keeps bucket row i (taking its arrays) in the cache while there is room. */
-void pgb_cache_keep(band_index *b, size_t i, bucket *bk);
+/* Reads bucket row i (either level) from the database into *out (owned by
+ * the caller, freed with pgb_kept_free; len 0 when the bucket has no row). */
+pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error *err);
+/* Keeps bucket row i (taking its memory) in the cache while there is room. */
+void pgb_cache_keep(band_index *b, size_t i, kept *k);
 
 /* ---- the stored form of a bucket (band_pack.c) ---- */
 
@@ -119,6 +130,13 @@ pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out);
 /* Decodes the stored form p[0..len) of bucket i into *out (allocated;
  * PG_ERR_FORMAT when p is not one, PG_ERR_NOMEM). */
 pg_err pgb_bucket_unpack(const unsigned char *p, size_t len, size_t i, bucket *out);
+/* Makes *out, the kept form of the stored form p[0..len) of bucket i (a
+ * copy; PG_ERR_FORMAT when p is not one, PG_ERR_NOMEM). */
+pg_err pgb_kept_make(const unsigned char *p, size_t len, size_t i, kept *out);
+void pgb_kept_free(kept *k);
+/* Writes to ids the text ids under band in kept bucket i, lowest first, at
+ * most room of them; returns their number. */
+size_t pgb_kept_find(const kept *k, size_t i, uint64_t band, long long *ids, size_t room);
 /* Counts into *n the pairs of the stored form p[0..len) of bucket i
  * (PG_ERR_FORMAT when p is not one). */
 pg_err pgb_bucket_count(const unsigned char *p, size_t len, size_t i, size_t *n);

@@ -334,6 +334,30 @@ static void test_bucket_pack(void)
     CHECK(same);
     pgb_bucket_free(&back);
 
+    /* Kept as stored, with a skip index: every band gives its texts, lowest
+     * first, up to the room asked for, from the first group, the last, and
+     * those on either side of an indexed one; a band between two or outside
+     * all gives none. */
+    kept kb;
+    long long got[400];
+    CHECK_INT(pgb_kept_make((const unsigned char *)out.data, out.len, i, &kb), PG_OK);
+    CHECK_INT((long long)kb.n_skip, (10 + KEPT_SKIP - 1) / KEPT_SKIP);
+    for (size_t k = 0; k < 8; k++) {
+        CHECK_INT((long long)pgb_kept_find(&kb, i, bk.bands[k], got, 400), 1);
+        CHECK_INT(got[0], some[k]);
+        CHECK_INT((long long)pgb_kept_find(&kb, i, bk.bands[k] + 1, got, 400), 0);
+    }
+    CHECK_INT((long long)pgb_kept_find(&kb, i, top | 0xfffffffffff0ULL, got, 400), 300);
+    CHECK(got[0] == 1000 && got[299] == 1000 + 3 * 299);
+    CHECK_INT((long long)pgb_kept_find(&kb, i, top | 0xfffffffffff0ULL, got, 5), 5);
+    CHECK(got[4] == 1000 + 3 * 4);
+    CHECK_INT((long long)pgb_kept_find(&kb, i, top | 0xffffffffffffULL, got, 400), 1);
+    CHECK_INT(got[0], 7);
+    CHECK_INT((long long)pgb_kept_find(&kb, i, top - 1, got, 400), 0);
+    pgb_kept_free(&kb);
+    CHECK_INT(pgb_kept_make((const unsigned char *)out.data, out.len - 1, i, &kb),
+              PG_ERR_FORMAT);
+
     /* Cut short, by a byte or inside the first group. */
     CHECK_INT(pgb_bucket_unpack((const unsigned char *)out.data, out.len - 1, i, &back),
               PG_ERR_FORMAT);
