@@ -487,6 +487,19 @@ static void test_band_levels(void)
         pg_store_file_rollback(s);
     }
     pg_store_close(s);
+    /* A database written before the levels were recorded: they are counted
+     * at the next merge. */
+    CHECK_INT(sql_exec(path, "DELETE FROM settings WHERE key = 'bands.levels'"), SQLITE_OK);
+    if ((s = open_ok(path)) == NULL)
+        return;
+    CHECK_INT(pg_bands_set_merge_keys(s, 1, NULL), PG_OK);
+    const uint64_t last[2] = { top | 0xfffffffeULL, shared };
+    pg_key t;
+    put_banded(s, "levelled text, the last", last, 2, &t);
+    CHECK_INT(sql_int(path, "SELECT CAST(substr(value, 1, instr(value, ' ') - 1) AS INTEGER)"
+                      " + CAST(substr(value, instr(value, ' ') + 1) AS INTEGER)"
+                      " FROM settings WHERE key = 'bands.levels'"), 2 * N + 2);
+    pg_store_close(s);
     pg_idvec_release(&cand);
 }
 
