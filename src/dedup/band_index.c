@@ -48,10 +48,10 @@
 ** rows; memory is bounded by the merge size; a new connection reads at
 ** most that many keys back.
 **
-** Buckets read by lookups are kept in memory, decoded (up to
-** BUCKET_CACHE_MAX bytes), for the connection: a bulk ingest reads each
-** bucket once, a day's ingest only the buckets its keys fall in, and a
-** merge reads only the buckets not kept.  A cached bucket cannot hide a
+** Buckets read by lookups are kept in memory in their stored form with a
+** skip index (band_pack.c; up to BUCKET_CACHE_MAX bytes), for the
+** connection: a bulk ingest reads each bucket once, a day's ingest only the
+** buckets its keys fall in, and a merge reads only the buckets not kept.  A cached bucket cannot hide a
 ** key: every band_pending row not merged is held in the pending level, a
 ** connection's own merges update the cache, and when another connection
 ** has merged ("bands.indexed" moved) the cache and the pending level are
