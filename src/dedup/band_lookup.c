@@ -244,24 +244,37 @@ static void unique_ids(pg_idvec *iv, size_t from, long long self)
 }
 
 /* Asks the memory for everything the lookups of keys will read, before
- * the first one: each key's pending slot, cached bucket and that bucket's
- * bands lie at random places, and fetched one after another each would be
- * a wait of its own.  Two passes, as a bucket's bands are known only once
- * its entry is in. */
+ * the first one: each key's pending chain, its cached buckets (both levels),
+ * their skip indexes and the groups those point to lie at random places,
+ * and fetched one after another each would be a wait of its own.  Three
+ * passes, as each address is known only once the one before is in. */
 static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
 {
 #if defined(__GNUC__)
+    size_t levels = b->recent ? 2 : 1;
     for (size_t i = 0; i < n; i++) {
-        if (b->cache != NULL)
-            __builtin_prefetch(&b->cache[pgb_bucket_of(keys[i])]);
+        for (size_t l = 0; b->cache != NULL && l < levels; l++)
+            __builtin_prefetch(&b->cache[l * RECENT + pgb_bucket_of(keys[i])]);
         if (b->n_pairs > 0)
             __builtin_prefetch(&b->heads[pgb_hash_head(b, keys[i])]);
     }
-    for (size_t i = 0; i < n && b->cache != NULL; i++) {
-        const kept *k = &b->cache[pgb_bucket_of(keys[i])];
-        if (k->cached && k->n_skip > 0)
-            __builtin_prefetch(k->skip_band + k->n_skip / 2);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t l = 0; b->cache != NULL && l < levels; l++) {
+            const kept *k = &b->cache[l * RECENT + pgb_bucket_of(keys[i])];
+            if (k->cached && k->n_skip > 0)
+                __builtin_prefetch(k->skip_band + k->n_skip / 2);
+        }
+        uint32_t h = b->n_pairs > 0 ? b->heads[pgb_hash_head(b, keys[i])] : NONE;
+        if (h != NONE)
+            __builtin_prefetch(&b->pairs[h]);
     }
+    for (size_t i = 0; i < n && b->cache != NULL; i++)
+        for (size_t l = 0; l < levels; l++) {
+            const kept *k = &b->cache[l * RECENT + pgb_bucket_of(keys[i])];
+            size_t at = k->cached && k->n_skip > 0 ? pgb_kept_seek(k, keys[i]) : SIZE_MAX;
+            if (at != SIZE_MAX)
+                __builtin_prefetch(k->p + at);
+        }
 #else
     (void)b, (void)keys, (void)n;
 #endif

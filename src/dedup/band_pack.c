@@ -196,7 +196,7 @@ void pgb_kept_free(kept *k)
     memset(k, 0, sizeof *k);
 }
 
-size_t pgb_kept_find(const kept *k, size_t i, uint64_t band, long long *ids, size_t room)
+size_t pgb_kept_seek(const kept *k, uint64_t band)
 {
     size_t lo = 0, hi = k->n_skip;
     while (lo < hi) {           /* past the last indexed group at or below band */
@@ -206,11 +206,16 @@ size_t pgb_kept_find(const kept *k, size_t i, uint64_t band, long long *ids, siz
         else
             hi = mid;
     }
-    if (lo == 0)
+    return lo == 0 ? SIZE_MAX : k->skip_off[lo - 1];
+}
+
+size_t pgb_kept_find(const kept *k, size_t i, uint64_t band, long long *ids, size_t room)
+{
+    size_t at = pgb_kept_seek(k, band);
+    if (at == SIZE_MAX)
         return 0;
     /* The stored form was checked when kept: the walk needs no checks. */
     const unsigned char *p = k->p;
-    size_t at = k->skip_off[lo - 1];
     uint64_t top = (uint64_t)i << (64 - BUCKET_BITS);
     for (int g = 0; g < KEPT_SKIP && at < k->len; g++) {
         uint64_t b = top, count = 0, id = 0, d = 0;

@@ -134,6 +134,9 @@ pg_err pgb_bucket_unpack(const unsigned char *p, size_t len, size_t i, bucket *o
  * copy; PG_ERR_FORMAT when p is not one, PG_ERR_NOMEM). */
 pg_err pgb_kept_make(const unsigned char *p, size_t len, size_t i, kept *out);
 void pgb_kept_free(kept *k);
+/* The offset in k->p of the group to read band from (the indexed group at
+ * or before it), SIZE_MAX when band comes before every group. */
+size_t pgb_kept_seek(const kept *k, uint64_t band);
 /* Writes to ids the text ids under band in kept bucket i, lowest first, at
  * most room of them; returns their number. */
 size_t pgb_kept_find(const kept *k, size_t i, uint64_t band, long long *ids, size_t room);
