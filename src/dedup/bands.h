@@ -54,7 +54,7 @@ typedef struct bucket {
     size_t n;
 } bucket;
 
-/* A bucket as lookups keep it: its stored form (about a third of the bytes
+/* A bucket as lookups keep it: its stored form (well under half the bytes
  * of the decoded one), with the band and offset of every KEPT_SKIP-th
  * group, so that a lookup searches those and decodes at most KEPT_SKIP
  * groups.  One allocation, at p: len bytes, then the index. */
