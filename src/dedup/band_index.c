@@ -1,47 +1,61 @@
 /*
 ** band_index.c: the band index, through which a new text finds the stored
 ** texts that share one of its LSH band or blocking keys (its near-duplicate
-** candidates): its two levels, their merge, and how they follow the store's
+** candidates): its levels, their merges, and how they follow the store's
 ** transactions (band_lookup.c writes a text's keys and reads candidates,
 ** band_pack.c says how a bucket is stored).
 **
 ** Band keys are hashes, about 32 per text, so an index row per key is
 ** written at a random place: a b-tree of (band, text) rows costs an SQLite
 ** row insert per key (it was the largest single cost of a bulk ingest) and
-** a file's commit would dirty nearly every leaf page of it.  The
-** index is therefore kept in two levels, as a log-structured merge tree
-** would, and the durable level is bucketed:
+** a file's commit would dirty nearly every leaf page of it.  The index is
+** therefore kept in levels, as a log-structured merge tree would, and the
+** durable ones are bucketed:
 **
 **   band_pending  one row per text not merged yet (text_id, its band keys
 **                 as one BLOB of little-endian 64-bit words), appended when
 **                 the text is placed, in the text's own file transaction,
 **                 and deleted by the merge that moves the keys to buckets;
-**   band_buckets  up to 65,536 rows, one per top 16 bits of the key: each
-**                 BLOB the (band, text_id) pairs under it in band_pack.c's
-**                 packed form, rewritten whole by a merge;
+**   band_buckets  one row per top 16 bits of the key and level, each BLOB
+**                 the (band, text_id) pairs under it in band_pack.c's packed
+**                 form: rows 0-65535 the base level, RECENT + i the recent
+**                 level (the keys merged since the base was last written);
 **   band_sets     one row per placed text (text_id, its sketch), written
 **                 with its band_pending row and kept.
 **
 ** A text's keys are thus stored once: pending, then merged.  Settings key
-** "bands.indexed" holds the largest text id whose keys are in band_buckets.
-** A connection holds every band_pending row in an in-memory open-addressing
-** table (loaded at the start of each write transaction, so rows appended by
-** other connections are seen too), and a lookup asks both levels.  When the
-** pending rows reach the merge size (pg_bands_set_merge_keys), the
-** transaction being committed also merges them, sorted, into the buckets,
+** "bands.indexed" holds the largest text id whose keys are in band_buckets,
+** "bands.levels" the pairs of the base and of the recent level.
+** A connection holds every band_pending row in memory (pairs appended to
+** an array, chained by band from a table of 4-byte heads; loaded at the
+** start of each write transaction, so rows appended by other connections
+** are seen too), and a lookup asks every level.
+**
+** When the pending rows reach the merge size (pg_bands_set_merge_keys), the
+** transaction being committed also merges them, sorted, into buckets,
 ** deletes the merged band_pending rows and advances "bands.indexed", in the
 ** same transaction, so that a crash leaves either the old or the new state.
-** A new text thus costs two appended rows; a merge costs one rewrite per
-** bucket (65,536 row writes whatever the number of keys, against one row
-** insert per key); memory is bounded by the merge size; a new connection
-** reads at most that many keys back.
+** A merge goes into the recent level, rewriting the recent rows it touches,
+** until the recent level holds a LEVEL_RATIO-th of the base's pairs; the
+** merge after that writes the recent level and the pending keys into the
+** base and deletes the recent rows.  With a single level every merge
+** rewrote every bucket, so a bulk load cost the square of its size; now the
+** base is rewritten each time it has grown by a LEVEL_RATIO-th (a bounded
+** number of times per key), and the recent level, a fraction of it, in
+** between.  Every text of the recent level came after every text of the
+** base, so a lookup takes the base's lowest ids and then the recent
+** level's, as a single merged level would.  A new text costs two appended
+** rows; memory is bounded by the merge size; a new connection reads at
+** most that many keys back.
 **
-** Buckets read by lookups are kept in memory, decoded (up to
-** BUCKET_CACHE_MAX bytes), for the connection: a bulk ingest reads each
-** bucket once, a day's ingest only the buckets its keys fall in.  A cached
-** bucket cannot hide a key: every band_pending row this connection has not
-** merged itself is held in the pending level, and its own merges update the
-** cache.
+** Buckets read by lookups are kept in memory in their stored form with a
+** skip index (band_pack.c; up to BUCKET_CACHE_MAX bytes), for the
+** connection: a bulk ingest reads each bucket once, a day's ingest only the
+** buckets its keys fall in, and a merge reads only the buckets not kept.  A cached bucket cannot hide a
+** key: every band_pending row not merged is held in the pending level, a
+** connection's own merges update the cache, and when another connection
+** has merged ("bands.indexed" moved) the cache and the pending level are
+** dropped and read again.
 **
 ** The tables are the store's (schema.c); this file reaches them through the
 ** store's statement API and follows its transactions through tx hooks.
@@ -54,10 +68,13 @@
 #include "dedup/bands.h"
 
 /* Keys held before they are merged into the buckets, by default: 512K keys
- * are about 16,000 texts and up to 32 MB in memory (the slots).  Larger batches
- * make bulk ingests cheaper (fewer merges) and the first ingest of a
- * session dearer (a new connection reads them back). */
+ * are about 16,000 texts and 12 MB in memory (the pairs and their heads).
+ * Larger batches make bulk ingests cheaper (fewer merges) and the first
+ * ingest of a session dearer (a new connection reads them back). */
 #define MERGE_KEYS_DEFAULT ((size_t)1 << 19)
+/* A merge goes into the base level once the recent level holds this part
+ * of the base's pairs (merge_pending). */
+#define LEVEL_RATIO 4
 /* Bytes of buckets a connection keeps in memory, at most. */
 #define BUCKET_CACHE_MAX ((size_t)256 << 20)
 
@@ -82,6 +99,9 @@ static const char *const bands_sql[BS_COUNT] = {
     [BS_OLD_TABLE] =
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'band_buckets_v7'",
     [BS_OLD_BUCKETS] = "SELECT bucket, pairs FROM band_buckets_v7",
+    [BS_RECENT_ANY] = "SELECT 1 FROM band_buckets WHERE bucket >= ?1 LIMIT 1",
+    [BS_RECENT_DROP] = "DELETE FROM band_buckets WHERE bucket >= ?1",
+    [BS_LEVEL_SIZES] = "SELECT bucket, packed FROM band_buckets",
 };
 
 pg_stmt *pgb_stmt(pg_store *s, band_index *b, int id, pg_error *err)
@@ -100,72 +120,67 @@ size_t pgb_merge_size(const band_index *b)
 
 static void cache_drop(band_index *b);
 
-/* Puts a pair in the first free slot of its run (there is one: the table
- * is at most half full). */
-static void slot_put(band_index *b, uint64_t band, uint32_t text)
+/* Links every held pair into its chain, the latest held first. */
+static void chain_all(band_index *b)
 {
-    size_t mask = b->n_slots - 1;
-    size_t i = pgb_hash_slot(b, band);
-    while (b->slots[i].text != NONE)
-        i = (i + 1) & mask;
-    b->slots[i].band = band;
-    b->slots[i].text = text;
+    memset(b->heads, 0xff, b->n_heads * sizeof *b->heads);
+    for (size_t p = 0; p < b->n_pairs; p++) {
+        size_t h = pgb_hash_head(b, b->pairs[p].band);
+        b->pairs[p].next = b->heads[h];
+        b->heads[h] = (uint32_t)p;
+    }
 }
 
-/* Makes the table n slots (a power of two, more than twice the pairs) and
- * puts every held pair back. */
-static pg_err rehash(band_index *b, size_t n)
-{
-    pend_slot *old = b->slots;
-    size_t n_old = b->n_slots;
-    pend_slot *v = malloc(n * sizeof *v);
-    if (v == NULL)
-        return PG_ERR_NOMEM;
-    memset(v, 0xff, n * sizeof *v);
-    b->slots = v;
-    b->n_slots = n;
-    for (size_t i = 0; i < n_old; i++)
-        if (old[i].text != NONE)
-            slot_put(b, old[i].band, old[i].text);
-    free(old);
-    return PG_OK;
-}
-
-/* The table grows by doubling, from small, when the pairs would pass half
- * of it: a day's ingest holds a few thousand keys and should not pay for
- * the merge size's table up front; a bulk load moves each pair a few times
- * in all. */
+/* The pairs are an array grown by doubling, the heads a table of at least
+ * as many 4-byte entries, made again (by doubling, from small) when the
+ * pairs pass it: a day's ingest holds a few thousand keys and should not
+ * pay for the merge size's table up front, and nothing is cleared slot by
+ * slot but the heads. */
 pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n)
 {
-    if (b->n_texts >= NONE || b->n_pairs + n >= NONE / 2)
+    if (b->n_texts >= NONE || b->n_pairs + n >= NONE)
         return PG_ERR_NOMEM;
+    size_t want = b->n_pairs + n;
     pg_err e = pg_grow((void **)&b->texts, &b->cap_texts, b->n_texts + 1,
                        sizeof *b->texts);
-    size_t want = b->n_pairs + n;
-    if (e == PG_OK && b->n_slots < 2 * want + 2) {
-        size_t sz = b->n_slots ? b->n_slots : 4096;
-        while (sz < 2 * want + 2)
+    if (e == PG_OK)
+        e = pg_grow((void **)&b->pairs, &b->cap_pairs, want, sizeof *b->pairs);
+    if (e == PG_OK && b->n_heads < want) {
+        size_t sz = b->n_heads ? b->n_heads : 1024;
+        while (sz < want)
             sz *= 2;
-        if (sz != b->n_slots)
-            e = rehash(b, sz);
+        uint32_t *h = malloc(sz * sizeof *h);
+        if (h == NULL)
+            return PG_ERR_NOMEM;
+        free(b->heads);
+        b->heads = h;
+        b->n_heads = sz;
+        chain_all(b);
     }
     if (e != PG_OK)
         return e;
     uint32_t t = (uint32_t)b->n_texts++;
     b->texts[t] = id;
-    for (size_t i = 0; i < n; i++)
-        slot_put(b, keys[i], t);
-    b->n_pairs += n;
+    for (size_t i = 0; i < n; i++) {
+        size_t h = pgb_hash_head(b, keys[i]);
+        b->pairs[b->n_pairs] = (pend_pair){ keys[i], t, b->heads[h] };
+        b->heads[h] = (uint32_t)b->n_pairs++;
+    }
     if (id > b->seen)
         b->seen = id;
     return PG_OK;
 }
 
+/* Forgets the held pairs, and their memory: the next ingest may be a day's. */
 static void pend_clear(band_index *b)
 {
-    if (b->n_pairs > 0 && b->slots != NULL)
-        memset(b->slots, 0xff, b->n_slots * sizeof *b->slots);
-    b->n_pairs = b->n_texts = 0;
+    free(b->pairs);
+    free(b->heads);
+    free(b->texts);
+    b->pairs = NULL;
+    b->heads = NULL;
+    b->texts = NULL;
+    b->n_pairs = b->cap_pairs = b->n_heads = b->n_texts = b->cap_texts = 0;
 }
 
 static pg_err indexed_upto(pg_store *s, long long *upto, pg_error *err)
@@ -181,18 +196,20 @@ static pg_err indexed_upto(pg_store *s, long long *upto, pg_error *err)
 /* Loads the pending rows this connection does not hold yet.  A merge
  * deletes the rows it merged, so when another connection has merged since
  * this one last looked ("bands.indexed" moved), the buckets cached here may
- * lack keys no longer pending: they are dropped and read again. */
+ * lack keys no longer pending, and pairs held here may be merged already:
+ * both are dropped, and the rows still pending read again.  So the held
+ * texts are always those above "bands.indexed", and the buckets hold none
+ * twice. */
 static pg_err load_pending(pg_store *s, band_index *b, pg_error *err)
 {
     long long indexed = 0;
     pg_err e = indexed_upto(s, &indexed, err);
     if (e != PG_OK)
         return e;
-    if (indexed != b->indexed) {
+    if (indexed != b->indexed || !b->loaded) {
         cache_drop(b);
+        pend_clear(b);
         b->indexed = indexed;
-    }
-    if (!b->loaded) {
         b->seen = indexed;
         b->loaded = 1;
     }
@@ -228,30 +245,29 @@ static void cache_drop(band_index *b)
 {
     if (b->cache == NULL)
         return;
-    for (size_t i = 0; i < N_BUCKETS; i++)
-        pgb_bucket_free(&b->cache[i]);
+    for (size_t i = 0; i < 2 * N_BUCKETS; i++)
+        pgb_kept_free(&b->cache[i]);
     b->cache_bytes = 0;
 }
 
-void pgb_cache_keep(band_index *b, size_t i, bucket *bk)
+void pgb_cache_keep(band_index *b, size_t i, kept *k)
 {
-    if (b->cache == NULL && (b->cache = calloc(N_BUCKETS, sizeof *b->cache)) == NULL)
+    if (b->cache == NULL && (b->cache = calloc(2 * N_BUCKETS, sizeof *b->cache)) == NULL)
         return;
-    bucket *c = &b->cache[i];
-    size_t had = c->cached ? c->n * PAIR_BYTES : 0;
-    pgb_bucket_free(c);
-    b->cache_bytes -= had;
-    if (b->cache_bytes + bk->n * PAIR_BYTES > BUCKET_CACHE_MAX)
+    kept *c = &b->cache[i];
+    b->cache_bytes -= c->size;
+    pgb_kept_free(c);
+    if (b->cache_bytes + k->size > BUCKET_CACHE_MAX)
         return;
-    b->cache_bytes += bk->n * PAIR_BYTES;
-    *c = *bk;
+    b->cache_bytes += k->size;
+    *c = *k;
     c->cached = 1;
-    *bk = (bucket){ NULL, NULL, 0, 0 };
+    memset(k, 0, sizeof *k);
 }
 
-pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err)
+pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error *err)
 {
-    *out = (bucket){ NULL, NULL, 0, 0 };
+    memset(out, 0, sizeof *out);
     pg_stmt *st = pgb_stmt(s, b, BS_BUCKET_GET, err);
     if (st == NULL)
         return PG_ERR_DB;
@@ -261,7 +277,7 @@ pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_err
     if (e == PG_OK && row) {
         size_t nb = 0;
         const unsigned char *p = pg_stmt_blob(st, 0, &nb);
-        e = pgb_bucket_unpack(p, nb, i, out);
+        e = pgb_kept_make(p, nb, i & (N_BUCKETS - 1), out);
         if (e == PG_ERR_FORMAT)
             e = pg_error_set(err, e, "%s: band bucket %zu is damaged", pg_store_path(s), i);
         else if (e != PG_OK)
@@ -281,96 +297,225 @@ static int pair_order(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Writes the merge of bucket i's stored pairs and new[0..n) (sorted, one
- * bucket's) back, and keeps the result in the cache. */
-static pg_err merge_bucket(pg_store *s, band_index *b, size_t i, const band_pair *new,
-                           size_t n, pg_buf *out, pg_error *err)
+/* Bucket row i as this transaction sees it, decoded into *out: from the
+ * cache (it is the database's: load_pending drops it when another
+ * connection has merged, and this one's merges keep it up to date) or
+ * read. */
+static pg_err bucket_now(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err)
 {
-    bucket old = { NULL, NULL, 0, 0 }, m;
-    /* From the database, not the cache: another connection may have merged
-     * into this bucket since it was cached.  Nothing to read when the index
-     * was empty at this transaction's start and nothing merged since (the
-     * first merge of a bulk load). */
-    pg_err e = b->empty ? PG_OK : pgb_bucket_read(s, b, i, &old, err);
-    if (e != PG_OK)
+    kept own;
+    const kept *k = &own;
+    *out = (bucket){ NULL, NULL, 0 };
+    pg_err e = PG_OK;
+    if (b->cache != NULL && b->cache[i].cached)
+        k = &b->cache[i];
+    else if ((e = pgb_bucket_read(s, b, i, &own, err)) != PG_OK)
         return e;
-    if (pgb_bucket_alloc(&m, old.n + n) != PG_OK) {
-        pgb_bucket_free(&old);
-        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    }
+    e = pgb_bucket_unpack(k->p, k->len, i & (N_BUCKETS - 1), out);
+    if (k == &own)
+        pgb_kept_free(&own);
+    return e == PG_OK ? PG_OK : pg_error_set(err, e, "out of memory");
+}
+
+/* *m = the pairs of x and y, in order, each once (PG_ERR_NOMEM). */
+static pg_err bucket_merge(const bucket *x, const bucket *y, bucket *m)
+{
+    if (pgb_bucket_alloc(m, x->n + y->n) != PG_OK)
+        return PG_ERR_NOMEM;
     size_t a = 0, c = 0, w = 0;
-    while (a < old.n || c < n) {
+    while (a < x->n || c < y->n) {
         uint64_t band;
         long long id;
-        if (c >= n || (a < old.n && (old.bands[a] < new[c].band ||
-                                     (old.bands[a] == new[c].band && old.ids[a] <= new[c].id))))
-            band = old.bands[a], id = old.ids[a++];
+        if (c >= y->n || (a < x->n && (x->bands[a] < y->bands[c] ||
+                                       (x->bands[a] == y->bands[c] && x->ids[a] <= y->ids[c]))))
+            band = x->bands[a], id = x->ids[a++];
         else
-            band = new[c].band, id = new[c++].id;
-        if (w > 0 && m.bands[w - 1] == band && m.ids[w - 1] == id)
-            continue;           /* held and merged already, by another connection */
-        m.bands[w] = band;
-        m.ids[w++] = id;
+            band = y->bands[c], id = y->ids[c++];
+        if (w > 0 && m->bands[w - 1] == band && m->ids[w - 1] == id)
+            continue;
+        m->bands[w] = band;
+        m->ids[w++] = id;
     }
-    m.n = w;
-    pgb_bucket_free(&old);
+    m->n = w;
+    return PG_OK;
+}
+
+/* Writes bk as bucket row i and keeps it in the cache. */
+static pg_err bucket_write(pg_store *s, band_index *b, size_t i, const bucket *bk,
+                           pg_buf *out, pg_error *err)
+{
     pg_buf_reset(out);
-    if (pgb_bucket_pack(&m, out) != PG_OK) {
-        pgb_bucket_free(&m);
+    if (pgb_bucket_pack(bk, out) != PG_OK)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    }
     pg_stmt *st = pgb_stmt(s, b, BS_BUCKET_PUT, err);
     if (st == NULL)
-        e = PG_ERR_DB;
+        return PG_ERR_DB;
     int rc = 0;
+    pg_stmt_bind_int(st, 1, (long long)i, &rc);
+    pg_stmt_bind_blob(st, 2, out->data, out->len, &rc);
+    pg_err e = pg_stmt_exec(s, st, rc, "cannot merge band keys", err);
     if (e == PG_OK) {
-        pg_stmt_bind_int(st, 1, (long long)i, &rc);
-        pg_stmt_bind_blob(st, 2, out->data, out->len, &rc);
-        e = pg_stmt_exec(s, st, rc, "cannot merge band keys", err);
+        kept k;
+        b->rewrites[i >= RECENT]++;
+        if (pgb_kept_make((const unsigned char *)out->data, out->len, i & (N_BUCKETS - 1),
+                          &k) == PG_OK) {
+            pgb_cache_keep(b, i, &k);
+            pgb_kept_free(&k);  /* empty unless the cache had no room */
+        } else if (b->cache != NULL) {
+            /* Out of memory: the old entry must go all the same. */
+            b->cache_bytes -= b->cache[i].size;
+            pgb_kept_free(&b->cache[i]);
+        }
     }
-    if (e == PG_OK)
-        pgb_cache_keep(b, i, &m);
-    pgb_bucket_free(&m);        /* empty unless the cache had no room */
     return e;
 }
 
-/* Merges every pending pair into the buckets, in key order, and drops the
- * merged band_pending rows. */
+/* Merges the new pairs of bucket k (nb) into the recent level, or with the
+ * recent level's pairs into the base when major.  *grew receives the pairs
+ * the level written gained. */
+static pg_err merge_bucket(pg_store *s, band_index *b, size_t k, int major, bucket *nb,
+                           pg_buf *out, long long *grew, pg_error *err)
+{
+    bucket base = { NULL, NULL, 0 }, rec = { NULL, NULL, 0 };
+    bucket t = { NULL, NULL, 0 }, m = { NULL, NULL, 0 };
+    pg_err e = PG_OK;
+    *grew = 0;
+    /* Nothing to read when the index was empty at this transaction's start
+     * and nothing merged since (the first merge of a bulk load), nor in a
+     * recent level known to be empty. */
+    if (b->recent && !b->empty)
+        e = bucket_now(s, b, RECENT + k, &rec, err);
+    if (e != PG_OK || (major && rec.n == 0 && nb->n == 0))
+        goto out;               /* the base's bucket stays as it is */
+    if (major && !b->empty)
+        e = bucket_now(s, b, k, &base, err);
+    if (e != PG_OK)
+        goto out;
+    if (major) {
+        if (bucket_merge(&base, &rec, &t) != PG_OK || bucket_merge(&t, nb, &m) != PG_OK)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        *grew = (long long)m.n - (long long)base.n;
+    } else {
+        if (bucket_merge(&rec, nb, &m) != PG_OK)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        *grew = (long long)m.n - (long long)rec.n;
+    }
+    if (e == PG_OK)
+        e = bucket_write(s, b, major ? k : RECENT + k, &m, out, err);
+out:
+    pgb_bucket_free(&base);
+    pgb_bucket_free(&rec);
+    pgb_bucket_free(&t);
+    pgb_bucket_free(&m);
+    return e;
+}
+
+/* The pairs of the base and the recent level, from the settings, or counted
+ * (a database written before the recent level). */
+static pg_err level_sizes(pg_store *s, band_index *b, long long sz[2], pg_error *err)
+{
+    pg_buf v = PG_BUF_INIT;
+    int found = 0;
+    pg_err e = pg_store_get_setting(s, "bands.levels", &v, &found, err);
+    sz[0] = sz[1] = -1;
+    if (e == PG_OK && found &&
+        (sscanf(v.data, "%lld %lld", &sz[0], &sz[1]) != 2 || sz[0] < 0 || sz[1] < 0))
+        sz[0] = sz[1] = -1;
+    pg_buf_release(&v);
+    if (e != PG_OK || sz[0] >= 0)
+        return e;
+    pg_stmt *st = pgb_stmt(s, b, BS_LEVEL_SIZES, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    int row = 0;
+    sz[0] = sz[1] = 0;
+    e = pg_stmt_step(s, st, 0, &row, "cannot read band keys", err);
+    for (; e == PG_OK && row; e = pg_stmt_step(s, st, 0, &row, "cannot read band keys", err)) {
+        size_t nb = 0, n = 0;
+        long long i = pg_stmt_int(st, 0);
+        const unsigned char *p = pg_stmt_blob(st, 1, &nb);
+        if (pgb_bucket_count(p, nb, (size_t)i & (N_BUCKETS - 1), &n) != PG_OK) {
+            e = pg_error_set(err, PG_ERR_FORMAT, "%s: band bucket %lld is damaged",
+                             pg_store_path(s), i);
+            break;
+        }
+        sz[i >= (long long)RECENT] += (long long)n;
+    }
+    pg_stmt_done(st);
+    return e;
+}
+
+/* Merges every pending pair into the buckets, in key order, drops the
+ * merged band_pending rows and records what the levels hold. */
 static pg_err merge_pending(pg_store *s, band_index *b, pg_error *err)
 {
+    long long sz[2];
+    pg_err e = level_sizes(s, b, sz, err);
+    if (e != PG_OK)
+        return e;
+    /* Into the base once the recent level holds a LEVEL_RATIO-th of it: the
+     * base is rewritten each time it has grown by that part (so each pair
+     * about LEVEL_RATIO times in all, whatever the size), the recent level at
+     * every merge in between (it stays that small). */
+    int major = sz[1] * LEVEL_RATIO >= sz[0];
     band_pair *sorted = malloc((b->n_pairs ? b->n_pairs : 1) * sizeof *sorted);
     size_t *start = calloc(N_BUCKETS + 1, sizeof *start);
-    if (sorted == NULL || start == NULL) {
+    bucket nb = { NULL, NULL, 0 };
+    if (sorted == NULL || start == NULL || pgb_bucket_alloc(&nb, b->n_pairs) != PG_OK) {
         free(sorted);
         free(start);
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     }
     /* Into buckets by counting (one pass), then each bucket's few pairs by
      * band and text id. */
-    for (size_t i = 0; i < b->n_slots; i++)
-        if (b->slots[i].text != NONE)
-            start[pgb_bucket_of(b->slots[i].band) + 1]++;
+    for (size_t i = 0; i < b->n_pairs; i++)
+        start[pgb_bucket_of(b->pairs[i].band) + 1]++;
     for (size_t k = 0; k < N_BUCKETS; k++)
         start[k + 1] += start[k];
-    for (size_t i = 0; i < b->n_slots; i++) {
-        const pend_slot *sl = &b->slots[i];
-        if (sl->text != NONE)
-            sorted[start[pgb_bucket_of(sl->band)]++] = (band_pair){ sl->band, b->texts[sl->text] };
+    for (size_t i = 0; i < b->n_pairs; i++) {
+        const pend_pair *p = &b->pairs[i];
+        sorted[start[pgb_bucket_of(p->band)]++] = (band_pair){ p->band, b->texts[p->text] };
     }
-    pg_err e = PG_OK;
     pg_buf out = PG_BUF_INIT;
+    long long grew = 0;
     for (size_t k = 0, from = 0; k < N_BUCKETS && e == PG_OK; k++) {
         size_t to = start[k];   /* the end of bucket k, after the pass */
-        if (to == from)
+        if (to == from && !(major && b->recent))
             continue;
         qsort(sorted + from, to - from, sizeof *sorted, pair_order);
-        e = merge_bucket(s, b, k, sorted + from, to - from, &out, err);
+        bucket view = nb;       /* the new pairs, in nb's room */
+        view.n = to - from;
+        for (size_t j = 0; j < view.n; j++) {
+            view.bands[j] = sorted[from + j].band;
+            view.ids[j] = sorted[from + j].id;
+        }
+        e = merge_bucket(s, b, k, major, &view, &out, &grew, err);
+        sz[!major] += grew;
         from = to;
     }
     pg_buf_release(&out);
+    pgb_bucket_free(&nb);
     free(start);
     free(sorted);
     b->empty = 0;               /* buckets may have been written */
+    if (e == PG_OK && major && b->recent) {
+        pg_stmt *st = pgb_stmt(s, b, BS_RECENT_DROP, err);
+        int rc = 0;
+        if (st == NULL)
+            e = PG_ERR_DB;
+        else {
+            pg_stmt_bind_int(st, 1, (long long)RECENT, &rc);
+            e = pg_stmt_exec(s, st, rc, "cannot merge band keys", err);
+        }
+        /* Known empty now, in the cache too, so lookups do not ask. */
+        for (size_t k = 0; e == PG_OK && b->cache != NULL && k < N_BUCKETS; k++) {
+            kept none;
+            memset(&none, 0, sizeof none);
+            pgb_cache_keep(b, RECENT + k, &none);
+        }
+        sz[1] = 0;
+    }
+    b->recent = !major;
     pg_stmt *st = NULL;
     if (e == PG_OK && (st = pgb_stmt(s, b, BS_PEND_DROP, err)) == NULL)
         e = PG_ERR_DB;
@@ -380,9 +525,13 @@ static pg_err merge_pending(pg_store *s, band_index *b, pg_error *err)
         e = pg_stmt_exec(s, st, rc, "cannot merge band keys", err);
     }
     if (e == PG_OK) {
+        char v[48];
+        snprintf(v, sizeof v, "%lld %lld", sz[0], sz[1]);
+        e = pg_store_set_setting(s, "bands.levels", v, err);
+    }
+    if (e == PG_OK) {
         char v[32];
-        /* Never backwards: the rows held here may all have been merged by
-         * another connection already, up to a larger id. */
+        /* Never backwards (a connection holds only texts above it). */
         long long upto = b->seen > b->indexed ? b->seen : b->indexed;
         snprintf(v, sizeof v, "%lld", upto);
         e = pg_store_set_setting(s, "bands.indexed", v, err);
@@ -419,7 +568,17 @@ static pg_err on_begin(void *ctx, pg_store *s, pg_error *err)
     if (e != PG_OK)
         return e;
     b->empty = !row;
-    return load_pending(s, b, err);
+    row = 0;
+    if (!b->empty && (st = pgb_stmt(s, b, BS_RECENT_ANY, err)) == NULL)
+        return PG_ERR_DB;
+    if (!b->empty) {
+        int rc = 0;
+        pg_stmt_bind_int(st, 1, (long long)RECENT, &rc);
+        e = pg_stmt_step(s, st, rc, &row, "cannot read band keys", err);
+        pg_stmt_done(st);
+    }
+    b->recent = row;
+    return e == PG_OK ? load_pending(s, b, err) : e;
 }
 
 static pg_err on_precommit(void *ctx, pg_store *s, pg_error *err)
@@ -458,8 +617,7 @@ static void on_free(void *ctx)
     band_index *b = ctx;
     cache_drop(b);
     free(b->cache);
-    free(b->slots);
-    free(b->texts);
+    pend_clear(b);
     free(b);
 }
 
@@ -523,8 +681,11 @@ pg_err pg_bands_clear(pg_store *s, pg_error *err)
         e = pg_store_exec(s, "DELETE FROM band_sets", "cannot clear band keys", err);
     if (e == PG_OK)
         e = pg_store_set_setting(s, "bands.indexed", "0", err);
+    if (e == PG_OK)
+        e = pg_store_set_setting(s, "bands.levels", "0 0", err);
     if (e == PG_OK) {
         pend_clear(b);
+        b->recent = 0;
         cache_drop(b);
         b->seen = b->indexed = 0;
         b->empty = 1;

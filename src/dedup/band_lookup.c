@@ -149,10 +149,10 @@ pg_err pg_bands_sketch_id(pg_store *s, long long text, pg_buf *out, int *found,
 
 /* ---- candidates -------------------------------------------------------- */
 
-/* Bucket i, from the cache or read (and cached); *tmp receives the bucket
- * to free when it could not be cached. */
-static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const bucket **out,
-                         bucket *tmp, pg_error *err)
+/* Bucket row i, from the cache or read (and cached); *tmp receives the
+ * bucket to free when it could not be cached. */
+static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const kept **out,
+                         kept *tmp, pg_error *err)
 {
     if (b->cache != NULL && b->cache[i].cached) {
         *out = &b->cache[i];
@@ -169,87 +169,57 @@ static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const bucket **ou
     return PG_OK;
 }
 
-/* Appends to out the texts in the buckets under band (at most
- * BAND_FANOUT_MAX, lowest ids first). */
-static pg_err bucket_texts(pg_store *s, band_index *b, uint64_t band, pg_idvec *out,
-                           pg_error *err)
+/* Appends to out the texts under band in bucket row i, at most *room of
+ * them (lowest ids first), and takes their number off *room. */
+static pg_err level_texts(pg_store *s, band_index *b, size_t i, uint64_t band,
+                          size_t *room, pg_idvec *out, pg_error *err)
 {
-    const bucket *bk = NULL;
-    bucket tmp = { NULL, NULL, 0, 0 };
-    pg_err e = bucket_get(s, b, pgb_bucket_of(band), &bk, &tmp, err);
-    if (e != PG_OK)
-        return e;
-    const uint64_t *v = bk->bands;
-    size_t lo = 0, hi = bk->n;
-    while (lo < hi) {           /* the first pair with this band */
-        size_t mid = lo + (hi - lo) / 2;
-        if (v[mid] < band)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t end = lo;
-    while (end < bk->n && end - lo < BAND_FANOUT_MAX && v[end] == band)
-        end++;
-    if (end > lo && idvec_room(out, end - lo) != PG_OK)
+    const kept *k = NULL;
+    kept tmp;
+    memset(&tmp, 0, sizeof tmp);
+    pg_err e = bucket_get(s, b, i, &k, &tmp, err);
+    if (e == PG_OK && k->len > 0 && idvec_room(out, *room) != PG_OK)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    else if (end > lo) {
-        memcpy(out->v + out->n, bk->ids + lo, (end - lo) * sizeof *out->v);
-        out->n += end - lo;
+    if (e == PG_OK && k->len > 0) {
+        size_t got = pgb_kept_find(k, i & (N_BUCKETS - 1), band, out->v + out->n, *room);
+        out->n += got;
+        *room -= got;
     }
-    pgb_bucket_free(&tmp);
+    pgb_kept_free(&tmp);
     return e;
 }
 
-static int desc_order(const void *a, const void *b)
+/* Appends to out the merged texts under band: at most BAND_FANOUT_MAX,
+ * lowest ids first.  Every text of the recent level came after every text
+ * of the base (a merge into the base takes the recent level with it), so
+ * the base first, then the recent level, are the lowest of both. */
+static pg_err bucket_texts(pg_store *s, band_index *b, uint64_t band, pg_idvec *out,
+                           pg_error *err)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x < y) - (x > y);
+    size_t room = BAND_FANOUT_MAX;
+    size_t k = pgb_bucket_of(band);
+    pg_err e = level_texts(s, b, k, band, &room, out, err);
+    /* Outside a write transaction another connection may have written the
+     * recent level since this one looked: it is always asked there. */
+    if (e == PG_OK && room > 0 && (b->recent || !pg_store_in_write(s)))
+        e = level_texts(s, b, RECENT + k, band, &room, out, err);
+    return e;
 }
 
 /* Appends to out the pending texts under band: at most BAND_FANOUT_MAX,
- * the latest held first. */
+ * the latest held first (the order of a chain; a text's repeated key
+ * counts for each time). */
 static pg_err pending_texts(const band_index *b, uint64_t band, pg_idvec *out)
 {
-    size_t mask = b->n_slots - 1, from = out->n, taken = 0;
-    size_t i = pgb_hash_slot(b, band);
-    for (; b->slots[i].text != NONE; i = (i + 1) & mask) {
-        if (b->slots[i].band != band)
+    size_t taken = 0;
+    for (uint32_t p = b->heads[pgb_hash_head(b, band)]; p != NONE && taken < BAND_FANOUT_MAX;
+         p = b->pairs[p].next) {
+        if (b->pairs[p].band != band)
             continue;
-        if (++taken > BAND_FANOUT_MAX)
-            break;
-        if (pg_idvec_push(out, b->texts[b->slots[i].text]) != PG_OK)
+        taken++;
+        if (pg_idvec_push(out, b->texts[b->pairs[p].text]) != PG_OK)
             return PG_ERR_NOMEM;
     }
-    if (taken <= BAND_FANOUT_MAX)
-        return PG_OK;
-    /* More than a lookup takes: the latest held, by their order in
-     * bands.texts (a text's repeated key counts for each time). */
-    size_t n = 0, cap = 2 * BAND_FANOUT_MAX;
-    uint32_t *t = malloc(cap * sizeof *t);
-    for (i = pgb_hash_slot(b, band); t != NULL && b->slots[i].text != NONE;
-         i = (i + 1) & mask) {
-        if (b->slots[i].band != band)
-            continue;
-        if (n == cap) {
-            uint32_t *g = realloc(t, 2 * cap * sizeof *t);
-            if (g == NULL) {
-                free(t);
-                t = NULL;
-                break;
-            }
-            t = g;
-            cap *= 2;
-        }
-        t[n++] = b->slots[i].text;
-    }
-    if (t == NULL)
-        return PG_ERR_NOMEM;
-    qsort(t, n, sizeof *t, desc_order);
-    out->n = from;
-    for (size_t k = 0; k < BAND_FANOUT_MAX; k++)
-        out->v[out->n++] = b->texts[t[k]];     /* room: pushed above */
-    free(t);
     return PG_OK;
 }
 
@@ -274,25 +244,37 @@ static void unique_ids(pg_idvec *iv, size_t from, long long self)
 }
 
 /* Asks the memory for everything the lookups of keys will read, before
- * the first one: each key's pending slot, cached bucket and that bucket's
- * bands lie at random places, and fetched one after another each would be
- * a wait of its own.  Two passes, as a bucket's bands are known only once
- * its entry is in. */
+ * the first one: each key's pending chain, its cached buckets (both levels),
+ * their skip indexes and the groups those point to lie at random places,
+ * and fetched one after another each would be a wait of its own.  Three
+ * passes, as each address is known only once the one before is in. */
 static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
 {
 #if defined(__GNUC__)
+    size_t levels = b->recent ? 2 : 1;
     for (size_t i = 0; i < n; i++) {
-        if (b->cache != NULL)
-            __builtin_prefetch(&b->cache[pgb_bucket_of(keys[i])]);
+        for (size_t l = 0; b->cache != NULL && l < levels; l++)
+            __builtin_prefetch(&b->cache[l * RECENT + pgb_bucket_of(keys[i])]);
         if (b->n_pairs > 0)
-            __builtin_prefetch(&b->slots[pgb_hash_slot(b, keys[i])]);
+            __builtin_prefetch(&b->heads[pgb_hash_head(b, keys[i])]);
     }
-    for (size_t i = 0; i < n && b->cache != NULL; i++) {
-        const bucket *bk = &b->cache[pgb_bucket_of(keys[i])];
-        size_t bytes = bk->n * sizeof *bk->bands;
-        for (size_t off = 0; bk->cached && off < bytes && off < 512; off += 64)
-            __builtin_prefetch((const char *)bk->bands + off);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t l = 0; b->cache != NULL && l < levels; l++) {
+            const kept *k = &b->cache[l * RECENT + pgb_bucket_of(keys[i])];
+            if (k->cached && k->n_skip > 0)
+                __builtin_prefetch(k->skip_band + k->n_skip / 2);
+        }
+        uint32_t h = b->n_pairs > 0 ? b->heads[pgb_hash_head(b, keys[i])] : NONE;
+        if (h != NONE)
+            __builtin_prefetch(&b->pairs[h]);
     }
+    for (size_t i = 0; i < n && b->cache != NULL; i++)
+        for (size_t l = 0; l < levels; l++) {
+            const kept *k = &b->cache[l * RECENT + pgb_bucket_of(keys[i])];
+            size_t at = k->cached && k->n_skip > 0 ? pgb_kept_seek(k, keys[i]) : SIZE_MAX;
+            if (at != SIZE_MAX)
+                __builtin_prefetch(k->p + at);
+        }
 #else
     (void)b, (void)keys, (void)n;
 #endif

@@ -19,8 +19,10 @@
 ** a few variants of one paper now costs its 6 bytes once and each text id
 ** two or three bytes.
 **
-** In memory a bucket is two arrays, the bands and the ids (bands.h), so
-** that a lookup's binary search touches native 64-bit words only.
+** A merge decodes a bucket into two arrays, the bands and the ids (bands.h);
+** lookups keep it in its stored form with a skip index (a kept bucket): a
+** binary search over every KEPT_SKIP-th group's band, then at most
+** KEPT_SKIP groups decoded.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -29,12 +31,13 @@
 
 pg_err pgb_bucket_alloc(bucket *bk, size_t n)
 {
-    *bk = (bucket){ NULL, NULL, 0, 0 };
+    *bk = (bucket){ NULL, NULL, 0 };
     if (n == 0)
         return PG_OK;
-    if (n > SIZE_MAX / PAIR_BYTES)
+    const size_t pair = sizeof(uint64_t) + sizeof(long long);
+    if (n > SIZE_MAX / pair)
         return PG_ERR_NOMEM;
-    uint64_t *p = malloc(n * PAIR_BYTES);
+    uint64_t *p = malloc(n * pair);
     if (p == NULL)
         return PG_ERR_NOMEM;
     bk->bands = p;
@@ -46,7 +49,7 @@ pg_err pgb_bucket_alloc(bucket *bk, size_t n)
 void pgb_bucket_free(bucket *bk)
 {
     free(bk->bands);
-    *bk = (bucket){ NULL, NULL, 0, 0 };
+    *bk = (bucket){ NULL, NULL, 0 };
 }
 
 static size_t put_varint(unsigned char *p, uint64_t v)
@@ -99,23 +102,32 @@ pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out)
     return PG_OK;
 }
 
-/* Walks the groups of p[0..len): counts the pairs into *n, and when bk is
- * not NULL (room for *n pairs) fills it.  0 when p is malformed: a group
- * cut short, a count of 0, bands or ids out of order. */
-static int walk(const unsigned char *p, size_t len, size_t i, bucket *bk, size_t *n)
+/* Walks the groups of p[0..len): counts the pairs into *n and the groups
+ * into *groups; when bk is not NULL (room for *n pairs) fills it, and when
+ * kb is not NULL (an index of room) records every KEPT_SKIP-th group in
+ * it.  0 when p is malformed: a group cut short, a count of 0, bands or ids
+ * out of order. */
+static int walk(const unsigned char *p, size_t len, size_t i, bucket *bk, kept *kb,
+                size_t *n, size_t *groups)
 {
-    size_t at = 0, k = 0;
+    size_t at = 0, k = 0, g = 0;
     uint64_t top = (uint64_t)i << (64 - BUCKET_BITS), last_band = 0;
     while (at < len) {
         uint64_t band = top, count = 0, id = 0, d = 0;
+        size_t from = at;
         if (len - at < REST_BYTES)
             return 0;
         for (int b = 0; b < REST_BYTES; b++)
             band |= (uint64_t)p[at++] << (8 * b);
-        if ((k > 0 && band <= last_band) || !get_varint(p, len, &at, &count) ||
+        if ((g > 0 && band <= last_band) || !get_varint(p, len, &at, &count) ||
             count == 0 || count > len || !get_varint(p, len, &at, &id))
             return 0;
+        if (kb != NULL && g % KEPT_SKIP == 0) {
+            kb->skip_band[g / KEPT_SKIP] = band;
+            kb->skip_off[g / KEPT_SKIP] = (uint32_t)from;
+        }
         last_band = band;
+        g++;
         for (uint64_t c = 0; c < count; c++) {
             if (c > 0 && (!get_varint(p, len, &at, &d) || d == 0 || id + d < id))
                 return 0;
@@ -128,19 +140,105 @@ static int walk(const unsigned char *p, size_t len, size_t i, bucket *bk, size_t
         }
     }
     *n = k;
+    *groups = g;
     return 1;
 }
 
 pg_err pgb_bucket_unpack(const unsigned char *p, size_t len, size_t i, bucket *out)
 {
-    size_t n = 0;
-    *out = (bucket){ NULL, NULL, 0, 0 };
-    if (!walk(p, len, i, NULL, &n))
+    size_t n = 0, g = 0;
+    *out = (bucket){ NULL, NULL, 0 };
+    if (!walk(p, len, i, NULL, NULL, &n, &g))
         return PG_ERR_FORMAT;
     pg_err e = pgb_bucket_alloc(out, n);
     if (e == PG_OK && n > 0)
-        walk(p, len, i, out, &n);
+        walk(p, len, i, out, NULL, &n, &g);
     return e;
+}
+
+pg_err pgb_bucket_count(const unsigned char *p, size_t len, size_t i, size_t *n)
+{
+    size_t g = 0;
+    *n = 0;
+    return walk(p, len, i, NULL, NULL, n, &g) ? PG_OK : PG_ERR_FORMAT;
+}
+
+/* ---- a kept bucket ----------------------------------------------------- */
+
+pg_err pgb_kept_make(const unsigned char *p, size_t len, size_t i, kept *out)
+{
+    size_t n = 0, g = 0;
+    memset(out, 0, sizeof *out);
+    if (len > UINT32_MAX || !walk(p, len, i, NULL, NULL, &n, &g))
+        return PG_ERR_FORMAT;
+    if (len == 0)
+        return PG_OK;
+    size_t n_skip = (g + KEPT_SKIP - 1) / KEPT_SKIP;
+    size_t at_index = (len + 7) & ~(size_t)7;
+    size_t size = at_index + n_skip * (sizeof(uint64_t) + sizeof(uint32_t));
+    unsigned char *m = malloc(size);
+    if (m == NULL)
+        return PG_ERR_NOMEM;
+    memcpy(m, p, len);
+    out->p = m;
+    out->len = len;
+    out->size = size;
+    out->skip_band = (uint64_t *)(void *)(m + at_index);
+    out->skip_off = (uint32_t *)(void *)(out->skip_band + n_skip);
+    out->n_skip = n_skip;
+    walk(m, len, i, NULL, out, &n, &g);
+    return PG_OK;
+}
+
+void pgb_kept_free(kept *k)
+{
+    free(k->p);
+    memset(k, 0, sizeof *k);
+}
+
+size_t pgb_kept_seek(const kept *k, uint64_t band)
+{
+    size_t lo = 0, hi = k->n_skip;
+    while (lo < hi) {           /* past the last indexed group at or below band */
+        size_t mid = lo + (hi - lo) / 2;
+        if (k->skip_band[mid] <= band)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo == 0 ? SIZE_MAX : k->skip_off[lo - 1];
+}
+
+size_t pgb_kept_find(const kept *k, size_t i, uint64_t band, long long *ids, size_t room)
+{
+    size_t at = pgb_kept_seek(k, band);
+    if (at == SIZE_MAX)
+        return 0;
+    /* The stored form was checked when kept: the walk needs no checks. */
+    const unsigned char *p = k->p;
+    uint64_t top = (uint64_t)i << (64 - BUCKET_BITS);
+    for (int g = 0; g < KEPT_SKIP && at < k->len; g++) {
+        uint64_t b = top, count = 0, id = 0, d = 0;
+        for (int j = 0; j < REST_BYTES; j++)
+            b |= (uint64_t)p[at++] << (8 * j);
+        get_varint(p, k->len, &at, &count);
+        if (b > band)
+            return 0;
+        if (b == band) {
+            size_t w = 0;
+            get_varint(p, k->len, &at, &id);
+            for (uint64_t c = 0; c < count && w < room; c++) {
+                if (c > 0)
+                    get_varint(p, k->len, &at, &d);
+                id += d;
+                ids[w++] = (long long)id;
+            }
+            return w;
+        }
+        for (uint64_t c = 0; c < count; c++)
+            get_varint(p, k->len, &at, &d);
+    }
+    return 0;
 }
 
 /* ---- schema 7's buckets ------------------------------------------------ */

@@ -18,23 +18,27 @@
  * merge's rewrite of every bucket stays cheap. */
 #define BUCKET_BITS 16
 #define N_BUCKETS ((size_t)1 << BUCKET_BITS)
+/* The merged keys are in two levels of buckets, both band_buckets rows:
+ * bucket i of the base level is row i, of the recent level row
+ * RECENT + i (band_index.c says when each is written). */
+#define RECENT N_BUCKETS
 /* The bytes of a band key a bucket stores (the top BUCKET_BITS are the
  * bucket's number). */
 #define REST_BYTES 6
-/* Bytes a cached bucket costs per (band, text) pair. */
-#define PAIR_BYTES 16
+/* Groups of a kept bucket between two entries of its skip index. */
+#define KEPT_SKIP 8
 
 #define NONE UINT32_MAX
 
-/* One (band, text) pair of the pending level, in an open-addressing table:
- * every pair has a slot of its own, so the pairs of one band lie in a run
- * of neighbouring slots.  text is an index into bands.texts (NONE: the slot
- * is empty). */
-typedef struct pend_slot {
+/* One (band, text) pair of the pending level.  The pairs are appended in
+ * the order their texts are held; the pairs of one head (band hashed) are
+ * chained through next, the latest held first.  text is an index into
+ * bands.texts; next is NONE at a chain's end. */
+typedef struct pend_pair {
     uint64_t band;
     uint32_t text;
-    uint32_t unused;
-} pend_slot;
+    uint32_t next;
+} pend_pair;
 
 /* A (band, text id) pair, as merged. */
 typedef struct band_pair {
@@ -43,28 +47,41 @@ typedef struct band_pair {
 } band_pair;
 
 /* A bucket in memory: its n pairs in (band, id) order, the bands and the
- * text ids in two arrays (one allocation, at bands) so that a binary
- * search reads nothing but bands. */
+ * text ids in two arrays (one allocation, at bands), as merges use it. */
 typedef struct bucket {
     uint64_t *bands;
     long long *ids;             /* bands + n, inside the same allocation */
     size_t n;
-    int cached;
 } bucket;
+
+/* A bucket as lookups keep it: its stored form (well under half the bytes
+ * of the decoded one), with the band and offset of every KEPT_SKIP-th
+ * group, so that a lookup searches those and decodes at most KEPT_SKIP
+ * groups.  One allocation, at p: len bytes, then the index. */
+typedef struct kept {
+    unsigned char *p;
+    size_t len, size;           /* size: the allocation's bytes */
+    uint64_t *skip_band;        /* n_skip each, inside p's allocation */
+    uint32_t *skip_off;
+    size_t n_skip;
+    int cached;
+} kept;
 
 /* The kept statements of the index (pg_store_stmt), by id. */
 enum {
     BS_ADD, BS_PEND_ADD, BS_SINCE, BS_SKETCH, BS_SKETCH_ID, BS_BUCKET_GET,
     BS_BUCKET_PUT, BS_PEND_DROP, BS_BUCKETS_ANY, BS_NORM_TEXTS, BS_OLD_TABLE,
-    BS_OLD_BUCKETS,
+    BS_OLD_BUCKETS, BS_RECENT_ANY, BS_RECENT_DROP, BS_LEVEL_SIZES,
     BS_COUNT
 };
 
 /* The band index of one connection: the pending level in memory, the
  * buckets read, and the statements. */
 typedef struct band_index {
-    pend_slot *slots;           /* n_slots, a power of two, or NULL */
-    size_t n_slots, n_pairs;
+    pend_pair *pairs;           /* n_pairs held, room for cap_pairs */
+    size_t n_pairs, cap_pairs;
+    uint32_t *heads;            /* n_heads (a power of two) chain heads, or NULL */
+    size_t n_heads;
     long long *texts;           /* the ids of the pending texts, as held */
     size_t n_texts, cap_texts;
     long long seen;             /* largest text id held */
@@ -75,8 +92,14 @@ typedef struct band_index {
     int empty;                  /* band_buckets had no rows at this write
                                    transaction's start and none were merged
                                    since (lookups and merges skip it) */
+    int recent;                 /* the recent level may have rows (0: known
+                                   to have none in this write transaction) */
     int repacked;               /* no schema-7 buckets are left to convert */
-    bucket *cache;              /* N_BUCKETS, allocated on first use */
+    unsigned long long rewrites[2];     /* bucket rows written by merges into
+                                   the base, the recent level, by this
+                                   connection (for the tests) */
+    kept *cache;                /* 2 * N_BUCKETS (both levels), allocated on
+                                   first use */
     size_t cache_bytes;
     size_t merge_keys;          /* pg_bands_set_merge_keys; 0: the default */
     pg_stmt *st[BS_COUNT];      /* kept by the store; NULL until first used */
@@ -90,11 +113,11 @@ pg_stmt *pgb_stmt(pg_store *s, band_index *b, int id, pg_error *err);
 size_t pgb_merge_size(const band_index *b);
 /* Adds one text's keys to the in-memory level (PG_ERR_NOMEM). */
 pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n);
-/* Reads bucket i from the database into *out (owned by the caller, freed
- * with pgb_bucket_free; n 0 when the bucket has no row). */
-pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err);
-/* Keeps bucket i (taking its arrays) in the cache while there is room. */
-void pgb_cache_keep(band_index *b, size_t i, bucket *bk);
+/* Reads bucket row i (either level) from the database into *out (owned by
+ * the caller, freed with pgb_kept_free; len 0 when the bucket has no row). */
+pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error *err);
+/* Keeps bucket row i (taking its memory) in the cache while there is room. */
+void pgb_cache_keep(band_index *b, size_t i, kept *k);
 
 /* ---- the stored form of a bucket (band_pack.c) ---- */
 
@@ -107,18 +130,31 @@ pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out);
 /* Decodes the stored form p[0..len) of bucket i into *out (allocated;
  * PG_ERR_FORMAT when p is not one, PG_ERR_NOMEM). */
 pg_err pgb_bucket_unpack(const unsigned char *p, size_t len, size_t i, bucket *out);
+/* Makes *out, the kept form of the stored form p[0..len) of bucket i (a
+ * copy; PG_ERR_FORMAT when p is not one, PG_ERR_NOMEM). */
+pg_err pgb_kept_make(const unsigned char *p, size_t len, size_t i, kept *out);
+void pgb_kept_free(kept *k);
+/* The offset in k->p of the group to read band from (the indexed group at
+ * or before it), SIZE_MAX when band comes before every group. */
+size_t pgb_kept_seek(const kept *k, uint64_t band);
+/* Writes to ids the text ids under band in kept bucket i, lowest first, at
+ * most room of them; returns their number. */
+size_t pgb_kept_find(const kept *k, size_t i, uint64_t band, long long *ids, size_t room);
+/* Counts into *n the pairs of the stored form p[0..len) of bucket i
+ * (PG_ERR_FORMAT when p is not one). */
+pg_err pgb_bucket_count(const unsigned char *p, size_t len, size_t i, size_t *n);
 /* Converts the schema-7 buckets (band_buckets_v7, 16-byte pairs) into
  * band_buckets and drops them, inside the open write transaction. */
 pg_err pgb_repack_v7(pg_store *s, band_index *b, pg_error *err);
 
-/* The first pending slot to probe for a band.  Band keys are already
+/* The chain head of a band in the pending level.  Band keys are already
  * hashes: the low bits will do, mixed once so a caller's structured keys
- * cannot make runs long. */
-static inline size_t pgb_hash_slot(const band_index *b, uint64_t band)
+ * cannot make chains long. */
+static inline size_t pgb_hash_head(const band_index *b, uint64_t band)
 {
     band ^= band >> 29;
     band *= 0xbf58476d1ce4e5b9ULL;
-    return (size_t)(band >> 17) & (b->n_slots - 1);
+    return (size_t)(band >> 17) & (b->n_heads - 1);
 }
 
 static inline void pgb_put_le64(unsigned char *p, uint64_t v)

@@ -130,7 +130,10 @@
 ** band_sets    loses `keys`: (text_id PRIMARY KEY, sketch BLOB), one row per
 **              placed text.
 ** band_buckets (bucket INTEGER PRIMARY KEY, packed BLOB): as before one row
-**              per top 16 bits of a band key, but each distinct band's low
+**              per top 16 bits of a band key and level: rows 0-65535 the
+**              base level, 65536-131071 the recent one (the keys merged
+**              since the base was last rewritten; settings "bands.levels"
+**              holds the pairs of each); each distinct band's low
 **              48 bits once, followed by its text ids delta-coded as varints
 **              (band_pack.c), instead of 16 bytes a pair.  The migration
 **              renames version 7's table to band_buckets_v7; the band index

@@ -334,6 +334,30 @@ static void test_bucket_pack(void)
     CHECK(same);
     pgb_bucket_free(&back);
 
+    /* Kept as stored, with a skip index: every band gives its texts, lowest
+     * first, up to the room asked for, from the first group, the last, and
+     * those on either side of an indexed one; a band between two or outside
+     * all gives none. */
+    kept kb;
+    long long got[400];
+    CHECK_INT(pgb_kept_make((const unsigned char *)out.data, out.len, i, &kb), PG_OK);
+    CHECK_INT((long long)kb.n_skip, (10 + KEPT_SKIP - 1) / KEPT_SKIP);
+    for (size_t k = 0; k < 8; k++) {
+        CHECK_INT((long long)pgb_kept_find(&kb, i, bk.bands[k], got, 400), 1);
+        CHECK_INT(got[0], some[k]);
+        CHECK_INT((long long)pgb_kept_find(&kb, i, bk.bands[k] + 1, got, 400), 0);
+    }
+    CHECK_INT((long long)pgb_kept_find(&kb, i, top | 0xfffffffffff0ULL, got, 400), 300);
+    CHECK(got[0] == 1000 && got[299] == 1000 + 3 * 299);
+    CHECK_INT((long long)pgb_kept_find(&kb, i, top | 0xfffffffffff0ULL, got, 5), 5);
+    CHECK(got[4] == 1000 + 3 * 4);
+    CHECK_INT((long long)pgb_kept_find(&kb, i, top | 0xffffffffffffULL, got, 400), 1);
+    CHECK_INT(got[0], 7);
+    CHECK_INT((long long)pgb_kept_find(&kb, i, top - 1, got, 400), 0);
+    pgb_kept_free(&kb);
+    CHECK_INT(pgb_kept_make((const unsigned char *)out.data, out.len - 1, i, &kb),
+              PG_ERR_FORMAT);
+
     /* Cut short, by a byte or inside the first group. */
     CHECK_INT(pgb_bucket_unpack((const unsigned char *)out.data, out.len - 1, i, &back),
               PG_ERR_FORMAT);
@@ -397,6 +421,86 @@ static void test_band_fanout(void)
     pg_store_close(s);
     pg_idvec_release(&cand);
     pg_buf_release(&dup_path);
+}
+
+/* The merge policy: with a merge at every commit, the base level's bucket
+ * is rewritten only when the recent level has grown to a part of it, so
+ * its rewrites grow with the logarithm of the merges, not with their
+ * number (each merge writes one row, the index's one bucket, in one level
+ * or the other); no key is lost on the way, and a key shared by more texts
+ * than a lookup takes gives the lowest ids of both levels, for a fresh
+ * connection as for the writer. */
+static void test_band_levels(void)
+{
+    enum { N = 1100 };
+    char path[PATH_MAX], title[64];
+    pg_error err;
+    long long ids[N], fid = 0;
+    const uint64_t top = 0x0005ULL << 48, shared = top | 0xffffffffULL;
+    pg_key none = pg_key_of("none", 4);
+    pg_idvec cand = PG_IDVEC_INIT;
+    band_index *b = NULL;
+    pg_store *s = open_ok(tpath(path, "bands-levels.db"));
+    if (s == NULL)
+        return;
+    CHECK_INT(pg_bands_set_merge_keys(s, 1, NULL), PG_OK);     /* every commit merges */
+    for (int k = 0; k < N; k++) {
+        const uint64_t keys[2] = { top | (uint64_t)(k + 1), shared };
+        pg_key t;
+        snprintf(title, sizeof title, "levelled text %d", k);
+        put_banded(s, title, keys, 2, &t);
+        ids[k] = id_of(s, t);
+    }
+    CHECK_INT(pgb_of(s, &b, &err), PG_OK);
+    if (b == NULL)
+        return;
+    /* One row a merge; into the base a few dozen times (every time would be
+     * N, the quadratic policy). */
+    CHECK_INT((long long)(b->rewrites[0] + b->rewrites[1]), N);
+    CHECK(b->rewrites[0] >= 10 && b->rewrites[0] <= 40);
+    CHECK(b->rewrites[1] >= N - 40);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 0);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets WHERE bucket = 5"), 1);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets WHERE bucket = 65536 + 5"), 1);
+    /* The levels' pairs, as recorded: every key once. */
+    CHECK_INT(sql_int(path, "SELECT CAST(substr(value, 1, instr(value, ' ') - 1) AS INTEGER)"
+                      " + CAST(substr(value, instr(value, ' ') + 1) AS INTEGER)"
+                      " FROM settings WHERE key = 'bands.levels'"), 2 * N);
+    for (int fresh = 0; fresh < 2; fresh++) {
+        if (fresh) {
+            pg_store_close(s);
+            if ((s = open_ok(path)) == NULL)
+                return;
+        }
+        CHECK_INT(pg_store_file_begin(s, "look.txt", "listing", &fid, &err), PG_OK);
+        int lost = 0;
+        for (int k = 0; k < N; k++) {
+            const uint64_t own = top | (uint64_t)(k + 1);
+            cand.n = 0;
+            CHECK_INT(pg_bands_candidates(s, 0, none, &own, 1, &cand, &err), PG_OK);
+            lost += !(cand.n == 1 && cand.v[0] == ids[k]);
+        }
+        CHECK_INT(lost, 0);
+        cand.n = 0;
+        CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, &cand, &err), PG_OK);
+        CHECK(cand.n == 1024 && cand.v[0] == ids[0] && cand.v[1023] == ids[1023]);
+        pg_store_file_rollback(s);
+    }
+    pg_store_close(s);
+    /* A database written before the levels were recorded: they are counted
+     * at the next merge. */
+    CHECK_INT(sql_exec(path, "DELETE FROM settings WHERE key = 'bands.levels'"), SQLITE_OK);
+    if ((s = open_ok(path)) == NULL)
+        return;
+    CHECK_INT(pg_bands_set_merge_keys(s, 1, NULL), PG_OK);
+    const uint64_t last[2] = { top | 0xfffffffeULL, shared };
+    pg_key t;
+    put_banded(s, "levelled text, the last", last, 2, &t);
+    CHECK_INT(sql_int(path, "SELECT CAST(substr(value, 1, instr(value, ' ') - 1) AS INTEGER)"
+                      " + CAST(substr(value, instr(value, ' ') + 1) AS INTEGER)"
+                      " FROM settings WHERE key = 'bands.levels'"), 2 * N + 2);
+    pg_store_close(s);
+    pg_idvec_release(&cand);
 }
 
 /* Rewrites a schema-8 database as schema 7 stored it: every text's keys in
@@ -578,6 +682,7 @@ int main(void)
     test_bands_merge_clear();
     test_bucket_pack();
     test_band_fanout();
+    test_band_levels();
     test_band_migration_7();
     rm_dir(g_dir);
     CHECK_DONE();
