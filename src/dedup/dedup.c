@@ -56,8 +56,13 @@ typedef struct prepared {
  * the variants of earlier files stay cached.  A slot keeps the normalised
  * text (and its features once compared), not the raw text.  Where
  * abstracts share sentences every text has dozens of candidates, and a
- * cache of a quarter the size read a third more of them back. */
+ * cache of a quarter the size read a third more of them back.  Where
+ * candidates are few (repeats exact, a day's ingest) the larger cache only
+ * holds more texts no one asks for, each a fresh allocation: it starts at
+ * CACHE_SLOTS_FIRST and grows to CACHE_SLOTS once that many candidates
+ * have been read from the store. */
 #define CACHE_SLOTS 32768
+#define CACHE_SLOTS_FIRST 8192
 /* Most candidates are ruled out by their sketch alone, and a text placed
  * long ago (out of the cache above) is still a candidate of later ones:
  * its sketch costs a query.  Sketches are small and a text's
@@ -87,6 +92,9 @@ struct pg_dedup {
     pg_match_opts o;
     pg_dedup_stats st;
     prepared *self, *other;     /* allocated with the stage */
+    size_t cache_mask;          /* slots in use - 1 (CACHE_SLOTS_FIRST or
+                                 * CACHE_SLOTS) */
+    size_t loads;               /* candidates read from the store */
     prepared **cache;           /* CACHE_SLOTS slots, each NULL until first
                                  * used; info.key says which text */
     unsigned char *cached;      /* 1 when the slot holds a text */
@@ -322,6 +330,7 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
 {
     pg_dedup *d = calloc(1, sizeof *d);
     if (d != NULL) {
+        d->cache_mask = CACHE_SLOTS_FIRST - 1;
         d->cache = calloc(CACHE_SLOTS, sizeof *d->cache);
         d->cached = calloc(CACHE_SLOTS, 1);
         d->sketches = calloc(SKETCH_SLOTS, sizeof *d->sketches);
@@ -407,15 +416,36 @@ pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err)
 }
 
 /* The cache slot of key (direct-mapped). */
-static size_t cache_slot(pg_key key)
+static size_t cache_slot(const pg_dedup *d, pg_key key)
 {
-    return (size_t)(key.lo & (CACHE_SLOTS - 1));
+    return (size_t)(key.lo & d->cache_mask);
+}
+
+/* Uses all CACHE_SLOTS: each cached text moves to its slot under the wider
+ * mask, which is its own or one of the new ones (same low bits), so no
+ * two land in one slot.  Slots whose text was forgotten keep their
+ * allocation where it is. */
+static void cache_grow(pg_dedup *d)
+{
+    size_t mask = CACHE_SLOTS - 1;
+    for (size_t i = 0; i <= d->cache_mask; i++) {
+        if (!d->cached[i])
+            continue;
+        size_t j = (size_t)(d->cache[i]->info.key.lo & mask);
+        if (j == i)
+            continue;
+        d->cache[j] = d->cache[i];
+        d->cached[j] = 1;
+        d->cache[i] = NULL;
+        d->cached[i] = 0;
+    }
+    d->cache_mask = mask;
 }
 
 /* The cached prepared text of key, or NULL. */
 static prepared *cache_hit(pg_dedup *d, pg_key key)
 {
-    size_t slot = cache_slot(key);
+    size_t slot = cache_slot(d, key);
     return d->cached[slot] && pg_key_cmp(d->cache[slot]->info.key, key) == 0
            ? d->cache[slot] : NULL;
 }
@@ -423,7 +453,7 @@ static prepared *cache_hit(pg_dedup *d, pg_key key)
 void pg_dedup_forget(pg_dedup *d, pg_key text)
 {
     if (cache_hit(d, text) != NULL)
-        d->cached[cache_slot(text)] = 0;
+        d->cached[cache_slot(d, text)] = 0;
 }
 
 void pg_dedup_free(pg_dedup *d)
@@ -501,9 +531,11 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
 /* The prepared candidate, from the cache or loaded into it. */
 static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *err)
 {
-    size_t slot = cache_slot(key);
     if ((*out = cache_hit(d, key)) != NULL)
         return PG_OK;
+    if (++d->loads > CACHE_SLOTS_FIRST && d->cache_mask < CACHE_SLOTS - 1)
+        cache_grow(d);
+    size_t slot = cache_slot(d, key);
     d->cached[slot] = 0;
     if (d->cache[slot] == NULL && (d->cache[slot] = calloc(1, sizeof(prepared))) == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
@@ -762,7 +794,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
     free(papers);
     if (e == PG_OK) {
         sketch_keep(d, text, &d->self->sk);
-        size_t slot = cache_slot(text);
+        size_t slot = cache_slot(d, text);
         prepared *old = d->cache[slot];
         keep_lean(d->self);
         d->cache[slot] = d->self;
