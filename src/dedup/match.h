@@ -137,15 +137,12 @@ double pgd_vocabulary_share(const uint64_t *a, size_t na, const uint64_t *b, siz
 int pgd_stem_eq(pgd_span x, pgd_span y);
 /* 1 when every core word of one title has a stem-mate in the other (a
  * subtitle reworded or cut: words dropped or respelt, none replaced, at
- * least half of the longer's words kept);
- * *spec and *common then get pgd_title_specificity of that title's core. */
-int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
-                       size_t *spec, size_t *common);
-/* The same over cores already made, with their pgd_title_specificity. */
+ * least half of the longer's words kept), over cores already made with
+ * their pgd_title_specificity; *spec and *common then get that title's. */
 int pgd_cores_reworded(const pgd_title_words *ca, size_t spec_a, size_t common_a,
                        const pgd_title_words *cb, size_t spec_b, size_t common_b,
                        size_t *spec, size_t *common);
-/* pgd_title_reworded of two items' titles, from their features when made. */
+/* pgd_cores_reworded of two items' titles, from their features when made. */
 int pgd_items_reworded(const pg_match_item *a, const pg_match_item *b, size_t *spec,
                        size_t *common);
 

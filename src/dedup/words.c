@@ -510,19 +510,6 @@ int pgd_cores_reworded(const pgd_title_words *ca, size_t spec_a, size_t common_a
     return 1;
 }
 
-int pgd_title_reworded(const char *a, size_t la, const char *b, size_t lb,
-                       size_t *spec, size_t *common)
-{
-    pgd_title_words ta, tb, ca, cb;
-    size_t ka = 0, kb = 0;
-    pgd_title_split(a, la, &ta);
-    pgd_title_split(b, lb, &tb);
-    pgd_title_core(&ta, &ca);
-    pgd_title_core(&tb, &cb);
-    size_t sa = pgd_title_specificity(&ca, &ka), sb = pgd_title_specificity(&cb, &kb);
-    return pgd_cores_reworded(&ca, sa, ka, &cb, sb, kb, spec, common);
-}
-
 /* ---- talks and meetings ------------------------------------------------------ */
 
 /* Words that make a title a talk's (sorted). */

@@ -267,19 +267,23 @@ static void test_reworded(void)
     CHECK(pgd_stem_eq(fin, fil));
     CHECK(!pgd_stem_eq(dat, dte));          /* too short to say */
     size_t sp, co;
-    const char *t1 = "tidal sediment transport meets graph kernels with applications to "
-                     "estuary mapping and harbour dredging";
-    const char *t2 = "tidal sediment transport meets graph kernels with applications to "
-                     "estuaries and harbours";
-    const char *t3 = "tidal sediment transport meets graph wavelets with applications to "
-                     "estuaries and harbours";
-    CHECK(pgd_title_reworded(t1, strlen(t1), t2, strlen(t2), &sp, &co));
+    titem t1, t2, t3;
+    titem_make(&t1, "tidal sediment transport meets graph kernels with applications to "
+                    "estuary mapping and harbour dredging", NULL);
+    titem_make(&t2, "tidal sediment transport meets graph kernels with applications to "
+                    "estuaries and harbours", NULL);
+    titem_make(&t3, "tidal sediment transport meets graph wavelets with applications to "
+                    "estuaries and harbours", NULL);
+    CHECK(pgd_items_reworded(&t1.it, &t2.it, &sp, &co));
     size_t sp2, co2;
-    CHECK(pgd_title_reworded(t2, strlen(t2), t1, strlen(t1), &sp2, &co2));
+    CHECK(pgd_items_reworded(&t2.it, &t1.it, &sp2, &co2));
     CHECK(sp == sp2 && co == co2 && sp >= 5);
     /* A word replaced is a sibling's title, not a rewording. */
-    CHECK(!pgd_title_reworded(t1, strlen(t1), t3, strlen(t3), &sp, &co));
-    CHECK(!pgd_title_reworded(t2, strlen(t2), t3, strlen(t3), &sp, &co));
+    CHECK(!pgd_items_reworded(&t1.it, &t3.it, &sp, &co));
+    CHECK(!pgd_items_reworded(&t2.it, &t3.it, &sp, &co));
+    titem_free(&t1);
+    titem_free(&t2);
+    titem_free(&t3);
 }
 
 /* A record without abstract: title, author names, venue, year. */
