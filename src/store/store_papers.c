@@ -86,21 +86,33 @@ static sqlite3_stmt *prepare(pg_store *s, const char *sql, pg_error *err)
 }
 
 /* Steps through st after its parameters are bound, calling row(st, ctx)
- * until it returns non-zero; then finalizes st. */
-static pg_err walk(pg_store *s, sqlite3_stmt *st, int rc, int (*row)(sqlite3_stmt *, void *),
-                   void *ctx, const char *what, pg_error *err)
+ * until it returns non-zero (then *stopped is 1, when stopped is not
+ * NULL); then finalizes st. */
+static pg_err step_rows(pg_store *s, sqlite3_stmt *st, int rc,
+                        int (*row)(sqlite3_stmt *, void *), void *ctx, int *stopped,
+                        const char *what, pg_error *err)
 {
     pg_err e = PG_OK;
     if (rc == SQLITE_OK)
         rc = pgs_step_retry(st);
     for (; rc == SQLITE_ROW; rc = sqlite3_step(st))
-        if (row(st, ctx) != 0)
+        if (row(st, ctx) != 0) {
+            if (stopped != NULL)
+                *stopped = 1;
             goto out;
+        }
     if (rc != SQLITE_DONE)
         e = pgs_db_fail(s, rc, what, err);
 out:
     sqlite3_finalize(st);
     return e;
+}
+
+/* step_rows for a caller that keeps in ctx why its callback stopped. */
+static pg_err walk(pg_store *s, sqlite3_stmt *st, int rc, int (*row)(sqlite3_stmt *, void *),
+                   void *ctx, const char *what, pg_error *err)
+{
+    return step_rows(s, st, rc, row, ctx, NULL, what, err);
 }
 
 /* The caller's callback of a walk, typed (ISO C has no generic function
@@ -374,27 +386,19 @@ static pg_err cw_str(cw *c, const char *p, size_t *at)
     return rc == PG_OK ? pg_buf_putc(&c->strings, '\0') : rc;
 }
 
-/* Steps st to its end, calling row(c, st) on each row (non-zero: out of
+/* Steps st to its end, calling row(st, c) on each row (non-zero: out of
  * memory); finalizes st. */
-static pg_err cw_scan(pg_store *s, cw *c, sqlite3_stmt *st, int (*row)(cw *, sqlite3_stmt *),
-                      const char *what, pg_error *err)
+static pg_err cw_scan(pg_store *s, cw *c, sqlite3_stmt *st,
+                      int (*row)(sqlite3_stmt *, void *), const char *what, pg_error *err)
 {
-    pg_err e = PG_OK;
-    int rc = pgs_step_retry(st);
-    for (; rc == SQLITE_ROW; rc = sqlite3_step(st))
-        if (row(c, st) != 0) {
-            e = cw_nomem(err);
-            goto out;
-        }
-    if (rc != SQLITE_DONE)
-        e = pgs_db_fail(s, rc, what, err);
-out:
-    sqlite3_finalize(st);
-    return e;
+    int stopped = 0;
+    pg_err e = step_rows(s, st, SQLITE_OK, row, c, &stopped, what, err);
+    return e == PG_OK && stopped ? cw_nomem(err) : e;
 }
 
-static int text_row(cw *c, sqlite3_stmt *st)
+static int text_row(sqlite3_stmt *st, void *ctx)
 {
+    cw *c = ctx;
     sqlite3_int64 id = sqlite3_column_int64(st, 0);
     if (id < 0 || (uint64_t)id >= UINT32_MAX)
         return 0;               /* not one of ours: ids count from 1 */
@@ -415,8 +419,9 @@ static int text_row(cw *c, sqlite3_stmt *st)
     return 0;
 }
 
-static int cluster_row(cw *c, sqlite3_stmt *st)
+static int cluster_row(sqlite3_stmt *st, void *ctx)
 {
+    cw *c = ctx;
     const char *pid = pgs_col_str(st, 1);
     sqlite3_int64 id = sqlite3_column_int64(st, 0);
     if (c->n_papers == 0
@@ -440,8 +445,9 @@ static int cluster_row(cw *c, sqlite3_stmt *st)
     return 0;
 }
 
-static int day_row(cw *c, sqlite3_stmt *st)
+static int day_row(sqlite3_stmt *st, void *ctx)
 {
+    cw *c = ctx;
     if (pg_grow((void **)&c->days, &c->days_cap, c->n_days + 1, sizeof *c->days) != PG_OK
         || cw_str(c, pgs_col_str(st, 0), &c->days[c->n_days]) != PG_OK)
         return 1;
@@ -474,8 +480,9 @@ static int pair_push(cw *c, uint64_t x)
     return 0;
 }
 
-static int occ_agg_row(cw *c, sqlite3_stmt *st)
+static int occ_agg_row(sqlite3_stmt *st, void *ctx)
 {
+    cw *c = ctx;
     sqlite3_int64 id = sqlite3_column_int64(st, 0);
     if (id < 0 || (size_t)id >= c->n_texts || c->texts[id].paper == UINT32_MAX)
         return 0;               /* like the join: a text of no paper */
@@ -515,8 +522,9 @@ static int occ_agg_row(cw *c, sqlite3_stmt *st)
     return pair_push(c, (uint64_t)t->paper << 32 | (uint32_t)r);
 }
 
-static int url_agg_row(cw *c, sqlite3_stmt *st)
+static int url_agg_row(sqlite3_stmt *st, void *ctx)
 {
+    cw *c = ctx;
     sqlite3_int64 id = sqlite3_column_int64(st, 0);
     if (id < 0 || (size_t)id >= c->n_texts || c->texts[id].paper == UINT32_MAX)
         return 0;
