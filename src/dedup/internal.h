@@ -320,7 +320,11 @@ pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
  * candidates without reading them).  Plain data, computed from the text
  * alone, so an ingester may compute it on another thread. */
 #define PG_DEDUP_BANDS_MAX (PG_ABSTRACT_BANDS_MAX + PG_TITLE_BANDS_MAX)
-#define PG_DEDUP_SKETCH_BYTES (16 + 2 * PG_MINHASH_K + 16 + 2 + 2 * 20)
+/* sketch.c's layout: header, MinHash values, prefix hashes, title words. */
+#define PG_DEDUP_SKETCH_PREFIXES 4
+#define PG_DEDUP_SKETCH_TITLE_WORDS 20
+#define PG_DEDUP_SKETCH_BYTES (16 + 2 * PG_MINHASH_K + 4 * PG_DEDUP_SKETCH_PREFIXES \
+                               + 2 + 2 * PG_DEDUP_SKETCH_TITLE_WORDS)
 typedef struct pg_dedup_keys {
     uint64_t bands[PG_DEDUP_BANDS_MAX];
     size_t n_bands;

@@ -12,8 +12,8 @@
 #include "papergraph/dedup.h"
 #include "dedup/internal.h"
 
-#define SKETCH_PREFIXES 4       /* prefix hashes at 16 << i words */
-#define SKETCH_TITLE_WORDS 20   /* title word keys kept, at most */
+#define SKETCH_PREFIXES PG_DEDUP_SKETCH_PREFIXES  /* prefix hashes at 16 << i words */
+#define SKETCH_TITLE_WORDS PG_DEDUP_SKETCH_TITLE_WORDS  /* title word keys kept, at most */
 #define SKETCH_TW_MANY 0xff     /* n_tw: the title has more words than kept */
 
 typedef struct sketch {
