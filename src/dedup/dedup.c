@@ -1,11 +1,15 @@
 /*
-** dedup.c: the near-duplicate stage (see dedup.h): fingerprints, candidate
-** lookup (through the band index, band_index.c), verification, and the
+** dedup.c: the near-duplicate stage (see dedup.h): a text made ready for
+** comparison, the cache of candidates prepared, verification, and the
 ** union of papers; and the ingest's dedup kept with the connection.
+** candidates.c finds a text's candidates (through the band index,
+** band_index.c) and rules out most of them by their sketches.
 **
 ** Why each step is shaped so:
 ** - Candidates come from the band index (kept in the store's tables), so
-**   placing a text costs a few lookups whatever the size of the database.
+**   placing a text costs a few lookups per candidate; the candidates are
+**   a text's variants plus the band collisions, which grow with the
+**   store where unrelated abstracts share many shingles.
 ** - A text with an abstract is indexed by its abstract's bands and only its
 **   whole-title key; the finer title keys (a word deleted, prefix, suffix)
 **   are for records without abstract, whose title is all there is.  Using
@@ -22,91 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "papergraph/dedup.h"
-#include "base/internal.h"
-#include "text/internal.h"
-#include "dedup/internal.h"
-#include "dedup/match.h"
-#include "dedup/sketch.h"
+#include "dedup/stage.h"
 
-
-/* A text made ready for pg_match_decide: normalised keys and lists. */
-typedef struct prepared {
-    pg_text_info info;
-    pg_buf title, abstract, venue, names_buf;
-    pg_buf title_names;         /* pgd_title_names of the raw title */
-    int has_head, strong_name;
-    const char **names;
-    size_t n_names;
-    pg_match_item item;         /* item.feat is set by item_of */
-    pgd_feat *feat;             /* made when the text is first compared
-                                 * (most texts never are), then kept with
-                                 * the struct, its buffer across texts */
-    const pg_dedup_shingles *sh;    /* the abstract's shingles from the
-                                     * producer, while they live */
-    sketch sk;
-} prepared;
-
-/* Candidates recur (every variant of a paper is a candidate of the next
- * one), and loading one means a query, a decompression and normalising it
- * again: a direct-mapped cache keeps the last ones prepared.  Texts never
- * change; their occurrence metadata can grow, so an ingester forgets a
- * text's slot when it adds an occurrence of it (pg_dedup_forget).  The
- * ingest's dedup lives as long as the connection (pg_dedup_attached), so
- * the variants of earlier files stay cached.  A slot keeps the normalised
- * text (and its features once compared), not the raw text.  Where
- * abstracts share sentences every text has dozens of candidates, and a
- * cache of a quarter the size read a third more of them back.  Where
- * candidates are few (repeats exact, a day's ingest) the larger cache only
- * holds more texts no one asks for, each a fresh allocation: it starts at
- * CACHE_SLOTS_FIRST and grows to CACHE_SLOTS once that many candidates
- * have been read from the store. */
-#define CACHE_SLOTS 32768
-#define CACHE_SLOTS_FIRST 8192
-/* Most candidates are ruled out by their sketch alone, and a text placed
- * long ago (out of the cache above) is still a candidate of later ones:
- * its sketch costs a query.  Sketches are small and a text's
- * never changes, so a second, larger direct-mapped cache keeps just them:
- * SKETCH_SLOTS * ~270 bytes. */
-#define SKETCH_SLOTS 32768
-
-/* A candidate: its text id, from the band index, and its key, by which the
- * candidates are verified in an order that does not depend on the order in
- * which texts were stored (ids do). */
-typedef struct candidate {
-    pg_key key;
-    long long id;
-} candidate;
-
-/* Text ids are dense row ids: a map from id to key is an array, up to this
- * many ids (about 256 MB); ids above it are looked up each time. */
-#define KEY_OF_MAX ((size_t)1 << 24)
-
-typedef struct sketch_slot {
-    pg_key key;
-    sketch sk;                  /* sk.valid 0: the slot is empty */
-} sketch_slot;
-
-struct pg_dedup {
-    pg_store *s;
-    pg_match_opts o;
-    pg_dedup_stats st;
-    prepared *self, *other;     /* allocated with the stage */
-    size_t cache_mask;          /* slots in use - 1 (CACHE_SLOTS_FIRST or
-                                 * CACHE_SLOTS) */
-    size_t loads;               /* candidates read from the store */
-    prepared **cache;           /* CACHE_SLOTS slots, each NULL until first
-                                 * used; info.key says which text */
-    unsigned char *cached;      /* 1 when the slot holds a text */
-    sketch_slot *sketches;      /* SKETCH_SLOTS, by the low bits of the key */
-    candidate *cands;                /* the text being placed's candidates */
-    size_t cap_cands;
-    pg_idvec ids;
-    pg_key *key_of;             /* text id -> key, for the ids seen (a zero
-                                 * key: not seen); key_cap entries */
-    size_t key_cap;
-    pg_buf sk_buf;              /* a candidate's stored sketch */
-};
 
 static const struct {
     const char *key;
@@ -443,7 +364,7 @@ static void cache_grow(pg_dedup *d)
 }
 
 /* The cached prepared text of key, or NULL. */
-static prepared *cache_hit(pg_dedup *d, pg_key key)
+prepared *pgd_cache_hit(pg_dedup *d, pg_key key)
 {
     size_t slot = cache_slot(d, key);
     return d->cached[slot] && pg_key_cmp(d->cache[slot]->info.key, key) == 0
@@ -452,7 +373,7 @@ static prepared *cache_hit(pg_dedup *d, pg_key key)
 
 void pg_dedup_forget(pg_dedup *d, pg_key text)
 {
-    if (cache_hit(d, text) != NULL)
+    if (pgd_cache_hit(d, text) != NULL)
         d->cached[cache_slot(d, text)] = 0;
 }
 
@@ -531,7 +452,7 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
 /* The prepared candidate, from the cache or loaded into it. */
 static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *err)
 {
-    if ((*out = cache_hit(d, key)) != NULL)
+    if ((*out = pgd_cache_hit(d, key)) != NULL)
         return PG_OK;
     if (++d->loads > CACHE_SLOTS_FIRST && d->cache_mask < CACHE_SLOTS - 1)
         cache_grow(d);
@@ -545,49 +466,6 @@ static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *
         keep_lean(p);
     d->cached[slot] = e == PG_OK;
     return e;
-}
-
-static sketch_slot *sketch_slot_of(pg_dedup *d, pg_key key)
-{
-    return &d->sketches[key.lo & (SKETCH_SLOTS - 1)];
-}
-
-static void sketch_keep(pg_dedup *d, pg_key key, const sketch *k)
-{
-    if (k->valid) {
-        sketch_slot *sl = sketch_slot_of(d, key);
-        sl->key = key;
-        sl->sk = *k;
-    }
-}
-
-/* 1 when the candidate's sketch rules it out (read from a cache or the
- * store: much cheaper than loading the candidate). */
-static pg_err ruled_out(pg_dedup *d, const candidate *c, int *out, pg_error *err)
-{
-    pg_key cand = c->key;
-    const prepared *p = cache_hit(d, cand);
-    const sketch_slot *sl = sketch_slot_of(d, cand);
-    sketch k;
-    *out = 0;
-    if (!d->self->sk.valid)
-        return PG_OK;
-    if (p != NULL && p->sk.valid) {
-        k = p->sk;
-    } else if (sl->sk.valid && pg_key_cmp(sl->key, cand) == 0) {
-        k = sl->sk;
-    } else {
-        int found = 0;
-        pg_err e = pg_bands_sketch_id(d->s, c->id, &d->sk_buf, &found, err);
-        if (e != PG_OK)
-            return e;
-        if (!found)
-            return PG_OK;
-        pgd_sketch_from_bytes((const unsigned char *)d->sk_buf.data, d->sk_buf.len, &k);
-        sketch_keep(d, cand, &k);
-    }
-    *out = pgd_sketch_rules_out(&d->self->sk, &k, &d->o);
-    return PG_OK;
 }
 
 /* Whether paper is one of papers[0..n). */
@@ -614,6 +492,13 @@ static pg_err verify(pg_dedup *d, long long self_id, const candidate *c,
     prepared *other = NULL;
     int skip = 0, have_paper = 0;
     pg_err e = PG_OK;
+    /* The sketch first: it is a read where the paper is one too, and most
+     * candidates of a large store are band collisions it rules out. */
+    e = pgd_ruled_out(d, c, &skip, err);
+    if (e != PG_OK || skip) {
+        d->st.ruled_out += skip;
+        return e;
+    }
     /* Papers are not renamed until the loop over candidates ends. */
     if (*n_papers > 0) {
         e = pg_store_paper_of_id(d->s, c->id, papers[*n_papers], err);
@@ -624,11 +509,6 @@ static pg_err verify(pg_dedup *d, long long self_id, const candidate *c,
             d->st.same_paper++;
             return PG_OK;
         }
-    }
-    e = ruled_out(d, c, &skip, err);
-    if (e != PG_OK || skip) {
-        d->st.ruled_out += skip;
-        return e;
     }
     e = load_candidate(d, cand, &other, err);
     if (e == PG_OK)
@@ -676,80 +556,6 @@ static pg_err join_papers(pg_dedup *d, long long self_id, char (*papers)[PG_ID_H
     return e;
 }
 
-static int cand_order(const void *a, const void *b)
-{
-    return pg_key_cmp(((const candidate *)a)->key, ((const candidate *)b)->key);
-}
-
-/* Remembers that text id has key (no-op above KEY_OF_MAX, or when the map
- * cannot grow: it is only a shortcut). */
-static void remember_key(pg_dedup *d, long long id, pg_key key)
-{
-    if (id <= 0 || (size_t)id >= KEY_OF_MAX)
-        return;
-    if ((size_t)id >= d->key_cap) {
-        size_t cap = d->key_cap ? d->key_cap : 4096;
-        while (cap <= (size_t)id)
-            cap *= 2;
-        pg_key *k = realloc(d->key_of, cap * sizeof *k);
-        if (k == NULL)
-            return;
-        memset(k + d->key_cap, 0, (cap - d->key_cap) * sizeof *k);
-        d->key_of = k;
-        d->key_cap = cap;
-    }
-    d->key_of[id] = key;
-}
-
-/* The key of text id, from the map or the store (then kept in the map);
- * *found 0 when no such text is stored. */
-static pg_err key_of_id(pg_dedup *d, long long id, pg_key *key, int *found, pg_error *err)
-{
-    static const pg_key zero;
-    *found = 0;
-    if (id > 0 && (size_t)id < d->key_cap && pg_key_cmp(d->key_of[id], zero) != 0) {
-        *key = d->key_of[id];
-        *found = 1;
-        return PG_OK;
-    }
-    pg_stmt *st = pg_store_stmt(d->s, "SELECT key FROM texts WHERE id = ?1", err);
-    int rc = 0, row = 0;
-    if (st == NULL)
-        return PG_ERR_DB;
-    pg_stmt_bind_int(st, 1, id, &rc);
-    pg_err e = pg_stmt_step(d->s, st, rc, &row, "cannot look up candidates", err);
-    if (e == PG_OK && row && pg_stmt_key(st, 0, key))
-        *found = 1;
-    pg_stmt_done(st);
-    if (e == PG_OK && *found)
-        remember_key(d, id, *key);
-    return e;
-}
-
-/* The candidates of the text being placed (self_id, 0 when not stored) into
- * d->cands, in key order: their ids from the band index, keys from the
- * map. */
-static pg_err find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *keys,
-                              size_t *n, pg_error *err)
-{
-    d->ids.n = 0;
-    *n = 0;
-    pg_err e = pg_bands_candidates(d->s, self_id, d->self->info.norm_key, keys->bands,
-                                   keys->n_bands, &d->ids, err);
-    if (e == PG_OK && pg_grow((void **)&d->cands, &d->cap_cands, d->ids.n,
-                              sizeof *d->cands) != PG_OK)
-        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < d->ids.n && e == PG_OK; i++) {
-        int found = 0;
-        e = key_of_id(d, d->ids.v[i], &d->cands[*n].key, &found, err);
-        if (found)
-            d->cands[(*n)++].id = d->ids.v[i];
-    }
-    if (e == PG_OK && *n > 1)
-        qsort(d->cands, *n, sizeof *d->cands, cand_order);
-    return e;
-}
-
 /* Places the prepared self text: its keys (keys, or computed when NULL),
  * candidates, verification and paper (own_row: see join_papers).  Then
  * keeps it in the cache, as the likely candidate of the next variant of the
@@ -777,9 +583,9 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
     size_t n_cands = 0;
     pg_err e = pg_store_text_id(d->s, text, &self_id, err);
     if (e == PG_OK && self_id > 0)
-        remember_key(d, self_id, text);
+        pgd_remember_key(d, self_id, text);
     if (e == PG_OK)
-        e = find_candidates(d, self_id, keys, &n_cands, err);
+        e = pgd_find_candidates(d, self_id, keys, &n_cands, err);
     if (e == PG_OK)
         e = pg_bands_add(d->s, text, keys->bands, keys->n_bands,
                          keys->has_sketch ? keys->sketch : NULL,
@@ -793,7 +599,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
     d->st.texts += e == PG_OK;
     free(papers);
     if (e == PG_OK) {
-        sketch_keep(d, text, &d->self->sk);
+        pgd_sketch_keep(d, text, &d->self->sk);
         size_t slot = cache_slot(d, text);
         prepared *old = d->cache[slot];
         keep_lean(d->self);

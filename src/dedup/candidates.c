@@ -1,0 +1,159 @@
+/*
+** candidates.c: which stored texts a text being placed is compared with:
+** their ids from the band index, their keys (by which they are verified,
+** in an order that does not depend on the order texts were stored), and
+** the sketches that rule most of them out without reading them.
+**
+** In a large store most candidates are band collisions of unrelated
+** texts, and in a new connection (a day's ingest) each costs reads at
+** random places in the file: its sketch, its key, its paper.  The sketch
+** is read first, by id, and a candidate it rules out costs nothing more.
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedup/stage.h"
+
+static int cand_order(const void *a, const void *b)
+{
+    return pg_key_cmp(((const candidate *)a)->key, ((const candidate *)b)->key);
+}
+
+static sketch_slot *sketch_slot_of(pg_dedup *d, pg_key key)
+{
+    return &d->sketches[key.lo & (SKETCH_SLOTS - 1)];
+}
+
+void pgd_sketch_keep(pg_dedup *d, pg_key key, const sketch *k)
+{
+    if (k->valid) {
+        sketch_slot *sl = sketch_slot_of(d, key);
+        sl->key = key;
+        sl->sk = *k;
+    }
+}
+
+/* Reads text id's stored sketch into *k (k->valid 0 when it has none). */
+static pg_err sketch_of_id(pg_dedup *d, long long id, sketch *k, pg_error *err)
+{
+    int found = 0;
+    memset(k, 0, sizeof *k);
+    pg_err e = pg_bands_sketch_id(d->s, id, &d->sk_buf, &found, err);
+    if (e == PG_OK && found)
+        pgd_sketch_from_bytes((const unsigned char *)d->sk_buf.data, d->sk_buf.len, k);
+    return e;
+}
+
+/* 1 when the candidate's sketch rules it out (read from a cache or the
+ * store: much cheaper than loading the candidate). */
+pg_err pgd_ruled_out(pg_dedup *d, const candidate *c, int *out, pg_error *err)
+{
+    pg_key cand = c->key;
+    const prepared *p = pgd_cache_hit(d, cand);
+    const sketch_slot *sl = sketch_slot_of(d, cand);
+    sketch k;
+    *out = 0;
+    if (!d->self->sk.valid)
+        return PG_OK;
+    if (p != NULL && p->sk.valid) {
+        k = p->sk;
+    } else if (sl->sk.valid && pg_key_cmp(sl->key, cand) == 0) {
+        k = sl->sk;
+    } else {
+        pg_err e = sketch_of_id(d, c->id, &k, err);
+        if (e != PG_OK || !k.valid)
+            return e;
+        pgd_sketch_keep(d, cand, &k);
+    }
+    *out = pgd_sketch_rules_out(&d->self->sk, &k, &d->o);
+    return PG_OK;
+}
+
+/* Remembers that text id has key (no-op above KEY_OF_MAX, or when the map
+ * cannot grow: it is only a shortcut). */
+void pgd_remember_key(pg_dedup *d, long long id, pg_key key)
+{
+    if (id <= 0 || (size_t)id >= KEY_OF_MAX)
+        return;
+    if ((size_t)id >= d->key_cap) {
+        size_t cap = d->key_cap ? d->key_cap : 4096;
+        while (cap <= (size_t)id)
+            cap *= 2;
+        pg_key *k = realloc(d->key_of, cap * sizeof *k);
+        if (k == NULL)
+            return;
+        memset(k + d->key_cap, 0, (cap - d->key_cap) * sizeof *k);
+        d->key_of = k;
+        d->key_cap = cap;
+    }
+    d->key_of[id] = key;
+}
+
+/* Whether text id's key is in the map. */
+static int key_known(const pg_dedup *d, long long id)
+{
+    static const pg_key zero;
+    return id > 0 && (size_t)id < d->key_cap && pg_key_cmp(d->key_of[id], zero) != 0;
+}
+
+/* The key of text id, from the map or the store (then kept in the map);
+ * *found 0 when no such text is stored. */
+static pg_err key_of_id(pg_dedup *d, long long id, pg_key *key, int *found, pg_error *err)
+{
+    *found = 0;
+    if (key_known(d, id)) {
+        *key = d->key_of[id];
+        *found = 1;
+        return PG_OK;
+    }
+    pg_stmt *st = pg_store_stmt(d->s, "SELECT key FROM texts WHERE id = ?1", err);
+    int rc = 0, row = 0;
+    if (st == NULL)
+        return PG_ERR_DB;
+    pg_stmt_bind_int(st, 1, id, &rc);
+    pg_err e = pg_stmt_step(d->s, st, rc, &row, "cannot look up candidates", err);
+    if (e == PG_OK && row && pg_stmt_key(st, 0, key))
+        *found = 1;
+    pg_stmt_done(st);
+    if (e == PG_OK && *found)
+        pgd_remember_key(d, id, *key);
+    return e;
+}
+
+/* The candidates of the text being placed (self_id, 0 when not stored) into
+ * d->cands, in key order: their ids from the band index, keys from the
+ * map. */
+pg_err pgd_find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *keys,
+                           size_t *n, pg_error *err)
+{
+    d->ids.n = 0;
+    *n = 0;
+    pg_err e = pg_bands_candidates(d->s, self_id, d->self->info.norm_key, keys->bands,
+                                   keys->n_bands, &d->ids, err);
+    if (e == PG_OK && pg_grow((void **)&d->cands, &d->cap_cands, d->ids.n,
+                              sizeof *d->cands) != PG_OK)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < d->ids.n && e == PG_OK; i++) {
+        long long id = d->ids.v[i];
+        int found = 0;
+        sketch k = { 0 };
+        /* A key not in the map is a read of the texts table, at random:
+         * a candidate its sketch rules out does not need it. */
+        if (d->self->sk.valid && !key_known(d, id)) {
+            e = sketch_of_id(d, id, &k, err);
+            if (e == PG_OK && k.valid && pgd_sketch_rules_out(&d->self->sk, &k, &d->o)) {
+                d->st.ruled_out++;
+                continue;
+            }
+        }
+        if (e == PG_OK)
+            e = key_of_id(d, id, &d->cands[*n].key, &found, err);
+        if (e == PG_OK && found) {
+            pgd_sketch_keep(d, d->cands[*n].key, &k);
+            d->cands[(*n)++].id = id;
+        }
+    }
+    if (e == PG_OK && *n > 1)
+        qsort(d->cands, *n, sizeof *d->cands, cand_order);
+    return e;
+}

@@ -1,0 +1,110 @@
+/*
+** dedup/stage.h: the near-duplicate stage's state, shared by the files
+** that make it up (dedup.c places texts and keeps the candidate cache;
+** candidates.c finds a text's candidates and rules them out unread).
+** Private to src/dedup.
+*/
+#ifndef PG_DEDUP_STAGE_H
+#define PG_DEDUP_STAGE_H
+
+#include "papergraph/dedup.h"
+#include "base/internal.h"
+#include "text/internal.h"
+#include "dedup/internal.h"
+#include "dedup/match.h"
+#include "dedup/sketch.h"
+
+/* A text made ready for pg_match_decide: normalised keys and lists. */
+typedef struct prepared {
+    pg_text_info info;
+    pg_buf title, abstract, venue, names_buf;
+    pg_buf title_names;         /* pgd_title_names of the raw title */
+    int has_head, strong_name;
+    const char **names;
+    size_t n_names;
+    pg_match_item item;         /* item.feat is set by item_of */
+    pgd_feat *feat;             /* made when the text is first compared
+                                 * (most texts never are), then kept with
+                                 * the struct, its buffer across texts */
+    const pg_dedup_shingles *sh;    /* the abstract's shingles from the
+                                     * producer, while they live */
+    sketch sk;
+} prepared;
+
+/* Candidates recur (every variant of a paper is a candidate of the next
+ * one), and loading one means a query, a decompression and normalising it
+ * again: a direct-mapped cache keeps the last ones prepared.  Texts never
+ * change; their occurrence metadata can grow, so an ingester forgets a
+ * text's slot when it adds an occurrence of it (pg_dedup_forget).  The
+ * ingest's dedup lives as long as the connection (pg_dedup_attached), so
+ * the variants of earlier files stay cached.  A slot keeps the normalised
+ * text (and its features once compared), not the raw text.  Where
+ * abstracts share sentences every text has dozens of candidates, and a
+ * cache of a quarter the size read a third more of them back.  Where
+ * candidates are few (repeats exact, a day's ingest) the larger cache only
+ * holds more texts no one asks for, each a fresh allocation: it starts at
+ * CACHE_SLOTS_FIRST and grows to CACHE_SLOTS once that many candidates
+ * have been read from the store. */
+#define CACHE_SLOTS 32768
+#define CACHE_SLOTS_FIRST 8192
+/* Most candidates are ruled out by their sketch alone, and a text placed
+ * long ago (out of the cache above) is still a candidate of later ones:
+ * its sketch costs a query.  Sketches are small and a text's
+ * never changes, so a second, larger direct-mapped cache keeps just them:
+ * SKETCH_SLOTS * ~270 bytes. */
+#define SKETCH_SLOTS 32768
+
+/* A candidate: its text id, from the band index, and its key, by which the
+ * candidates are verified in an order that does not depend on the order in
+ * which texts were stored (ids do). */
+typedef struct candidate {
+    pg_key key;
+    long long id;
+} candidate;
+
+/* Text ids are dense row ids: a map from id to key is an array, up to this
+ * many ids (about 256 MB); ids above it are looked up each time. */
+#define KEY_OF_MAX ((size_t)1 << 24)
+
+typedef struct sketch_slot {
+    pg_key key;
+    sketch sk;                  /* sk.valid 0: the slot is empty */
+} sketch_slot;
+
+struct pg_dedup {
+    pg_store *s;
+    pg_match_opts o;
+    pg_dedup_stats st;
+    prepared *self, *other;     /* allocated with the stage */
+    size_t cache_mask;          /* slots in use - 1 (CACHE_SLOTS_FIRST or
+                                 * CACHE_SLOTS) */
+    size_t loads;               /* candidates read from the store */
+    prepared **cache;           /* CACHE_SLOTS slots, each NULL until first
+                                 * used; info.key says which text */
+    unsigned char *cached;      /* 1 when the slot holds a text */
+    sketch_slot *sketches;      /* SKETCH_SLOTS, by the low bits of the key */
+    candidate *cands;                /* the text being placed's candidates */
+    size_t cap_cands;
+    pg_idvec ids;
+    pg_key *key_of;             /* text id -> key, for the ids seen (a zero
+                                 * key: not seen); key_cap entries */
+    size_t key_cap;
+    pg_buf sk_buf;              /* a candidate's stored sketch */
+};
+
+/* dedup.c: the cached prepared text of key, or NULL. */
+prepared *pgd_cache_hit(pg_dedup *d, pg_key key);
+
+/* candidates.c */
+/* Keeps k (when valid) as key's sketch in the sketch cache. */
+void pgd_sketch_keep(pg_dedup *d, pg_key key, const sketch *k);
+/* Sets *out 1 when c's sketch rules it out against d->self. */
+pg_err pgd_ruled_out(pg_dedup *d, const candidate *c, int *out, pg_error *err);
+/* Remembers that text id has key (only a shortcut: may do nothing). */
+void pgd_remember_key(pg_dedup *d, long long id, pg_key key);
+/* The candidates of d->self (stored as self_id, 0 when not stored) into
+ * d->cands[0..*n), in key order, less those ruled out unread. */
+pg_err pgd_find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *keys,
+                           size_t *n, pg_error *err);
+
+#endif
