@@ -254,15 +254,18 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
         d->cache_mask = CACHE_SLOTS_FIRST - 1;
         d->cache = calloc(CACHE_SLOTS, sizeof *d->cache);
         d->cached = calloc(CACHE_SLOTS, 1);
+        d->cache_key = calloc(CACHE_SLOTS, sizeof *d->cache_key);
         d->sketches = calloc(SKETCH_SLOTS, sizeof *d->sketches);
         d->self = calloc(1, sizeof *d->self);
         d->other = calloc(1, sizeof *d->other);
     }
-    if (d == NULL || d->cache == NULL || d->cached == NULL || d->sketches == NULL
+    if (d == NULL || d->cache == NULL || d->cached == NULL || d->cache_key == NULL
+        || d->sketches == NULL
         || d->self == NULL || d->other == NULL) {
         if (d != NULL) {
             free(d->cache);
             free(d->cached);
+            free(d->cache_key);
             free(d->sketches);
             free(d->self);
             free(d->other);
@@ -357,6 +360,7 @@ static void cache_grow(pg_dedup *d)
             continue;
         d->cache[j] = d->cache[i];
         d->cached[j] = 1;
+        d->cache_key[j] = d->cache_key[i];
         d->cache[i] = NULL;
         d->cached[i] = 0;
     }
@@ -367,7 +371,7 @@ static void cache_grow(pg_dedup *d)
 prepared *pgd_cache_hit(pg_dedup *d, pg_key key)
 {
     size_t slot = cache_slot(d, key);
-    return d->cached[slot] && pg_key_cmp(d->cache[slot]->info.key, key) == 0
+    return d->cached[slot] && pg_key_cmp(d->cache_key[slot], key) == 0
            ? d->cache[slot] : NULL;
 }
 
@@ -394,6 +398,7 @@ void pg_dedup_free(pg_dedup *d)
     }
     free(d->cache);
     free(d->cached);
+    free(d->cache_key);
     free(d->sketches);
     free(d->cands);
     pg_idvec_release(&d->ids);
@@ -462,8 +467,10 @@ static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     prepared *p = *out = d->cache[slot];
     pg_err e = prepare(d->s, key, p, err);
-    if (e == PG_OK)
+    if (e == PG_OK) {
         keep_lean(p);
+        d->cache_key[slot] = key;
+    }
     d->cached[slot] = e == PG_OK;
     return e;
 }
@@ -605,6 +612,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
         keep_lean(d->self);
         d->cache[slot] = d->self;
         d->cached[slot] = 1;
+        d->cache_key[slot] = text;
         /* The slot's old text is released by the next prepare. */
         if (old == NULL && (old = calloc(1, sizeof *old)) == NULL) {
             d->cache[slot] = NULL;      /* self stays self */

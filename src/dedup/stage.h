@@ -82,6 +82,8 @@ struct pg_dedup {
     prepared **cache;           /* CACHE_SLOTS slots, each NULL until first
                                  * used; info.key says which text */
     unsigned char *cached;      /* 1 when the slot holds a text */
+    pg_key *cache_key;          /* the key of the slot's text: a lookup
+                                 * reads this array, not the text */
     sketch_slot *sketches;      /* SKETCH_SLOTS, by the low bits of the key */
     candidate *cands;                /* the text being placed's candidates */
     size_t cap_cands;
