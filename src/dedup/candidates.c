@@ -79,10 +79,15 @@ void pgd_remember_key(pg_dedup *d, long long id, pg_key key)
         size_t cap = d->key_cap ? d->key_cap : 4096;
         while (cap <= (size_t)id)
             cap *= 2;
-        pg_key *k = realloc(d->key_of, cap * sizeof *k);
+        /* The first map of a connection comes zeroed from calloc, which
+         * touches no page: a day's ingest into a large store starts at
+         * its highest ids and uses few entries. */
+        pg_key *k = d->key_of == NULL ? calloc(cap, sizeof *k)
+                                      : realloc(d->key_of, cap * sizeof *k);
         if (k == NULL)
             return;
-        memset(k + d->key_cap, 0, (cap - d->key_cap) * sizeof *k);
+        if (d->key_cap > 0)
+            memset(k + d->key_cap, 0, (cap - d->key_cap) * sizeof *k);
         d->key_of = k;
         d->key_cap = cap;
     }
