@@ -182,6 +182,14 @@ pg_err pg_terms_lookup(pg_terms *t, const char *phrase, pg_term_info *info,
  * on which ran where. */
 void pgg_run2(void (*fn)(void *), void *a, void *b);
 
+/* pg_graph_build, given (when not NULL) a term model to which the texts of
+ * papers[0 .. n) were added in array order, not finished: it is used when
+ * the papers come in node order (paper id order) and rebuilt otherwise.
+ * The model is the callee's in every case, freed on error. */
+pg_err pgg_graph_build(const pg_graph_paper *papers, size_t n,
+                       const pg_graph_opts *o, pg_terms *added,
+                       pg_graph **out, pg_error *err);
+
 /* Sources the betweenness of g takes under o: n (exact), fewer (sampled)
  * or 0 (off); see pg_graph_opts.betweenness_budget. */
 size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o);
