@@ -60,7 +60,7 @@ void pg_graph_opts_default(pg_graph_opts *o)
     o->seed = 42;
     o->layout = 0;
     o->betweenness = PG_BETWEENNESS_AUTO;
-    o->betweenness_budget = 5e7;
+    o->betweenness_budget = 2e7;
     o->weak_links = 1;
     o->weak_min_sim = 0.13;
 }
