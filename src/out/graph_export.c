@@ -20,10 +20,7 @@
 **     id, edges by (a, b)), so one graph always gives the same bytes.
 ** Output is assembled in a buffer and written in large blocks; the first
 ** failure stops the writing and is reported.  Whole-or-nothing files are the
-** caller's business (pg_outfile).  The GraphML's elements are formatted in
-** two parts, on two threads when there are two cores: the first is written
-** as it goes, the second is held in memory and written after it, so the
-** bytes are the same as one pass gives.
+** caller's business (pg_outfile).
 */
 #include <math.h>
 #include <stdio.h>
@@ -32,21 +29,18 @@
 #include "papergraph/base.h"
 #include "papergraph/export.h"
 #include "papergraph/graph.h"
-#include "graph/internal.h"
 #include "out/internal.h"
 
 #define FLUSH_AT (64 * 1024)
 
 typedef struct writer {
-    FILE *out;      /* NULL: everything stays in b */
+    FILE *out;
     pg_buf b;
     pg_err rc;      /* first failure; every later call does nothing */
 } writer;
 
 static void w_flush(writer *w)
 {
-    if (w->out == NULL)
-        return;
     if (w->rc == PG_OK && w->b.len > 0 &&
         fwrite(w->b.data, 1, w->b.len, w->out) != w->b.len)
         w->rc = PG_ERR_IO;
@@ -331,38 +325,6 @@ static int edge_ok(const pg_graph *g, const pg_graph_edge *e)
     return e->a < g->n_nodes && e->b < g->n_nodes;
 }
 
-/* Elements [from, to) of the graph: nodes, then edges. */
-typedef struct gml_part {
-    const pg_graph *g;
-    writer w;
-    size_t from, to;
-    int header;     /* the first part starts with the header */
-} gml_part;
-
-static void put_part(void *p)
-{
-    gml_part *x = p;
-    const pg_graph *g = x->g;
-    if (x->header)
-        put_header(&x->w, g);
-    for (size_t i = x->from; i < x->to && x->w.rc == PG_OK; i++) {
-        if (i < g->n_nodes)
-            put_node(&x->w, g, &g->nodes[i]);
-        else
-            put_edge(&x->w, g, &g->edges[i - g->n_nodes]);
-    }
-}
-
-/* Where the second part starts: about half the bytes, a node's element
- * being about one and a half times an edge's. */
-static size_t gml_split(const pg_graph *g)
-{
-    size_t half = (3 * g->n_nodes + 2 * g->n_edges) / 2;
-    if (half <= 3 * g->n_nodes)
-        return half / 3;
-    return g->n_nodes + (half - 3 * g->n_nodes) / 2;
-}
-
 pg_err pg_graph_write_graphml(const pg_graph *g, FILE *out, pg_error *err)
 {
     if (g == NULL || out == NULL)
@@ -371,22 +333,14 @@ pg_err pg_graph_write_graphml(const pg_graph *g, FILE *out, pg_error *err)
         if (!edge_ok(g, &g->edges[i]))
             return pg_error_set(err, PG_ERR_INTERNAL,
                                 "graphml: edge %zu has no node", i);
-    size_t split = gml_split(g), total = g->n_nodes + g->n_edges;
-    gml_part part[2] = {
-        { g, { out, PG_BUF_INIT, PG_OK }, 0, split, 1 },
-        { g, { NULL, PG_BUF_INIT, PG_OK }, split, total, 0 },
-    };
-    pgg_run2(put_part, &part[0], &part[1]);
-    writer *w = &part[0].w;
-    if (w->rc == PG_OK)
-        w->rc = part[1].w.rc;
-    w_flush(w);
-    const pg_buf *rest = &part[1].w.b;
-    if (w->rc == PG_OK && rest->len > 0 && fwrite(rest->data, 1, rest->len, out) != rest->len)
-        w->rc = PG_ERR_IO;
-    pg_buf_release(&part[1].w.b);
-    w_puts(w, "  </graph>\n</graphml>\n");
-    return w_finish(w, "graphml", err);
+    writer w = { out, PG_BUF_INIT, PG_OK };
+    put_header(&w, g);
+    for (size_t i = 0; i < g->n_nodes && w.rc == PG_OK; i++)
+        put_node(&w, g, &g->nodes[i]);
+    for (size_t i = 0; i < g->n_edges && w.rc == PG_OK; i++)
+        put_edge(&w, g, &g->edges[i]);
+    w_puts(&w, "  </graph>\n</graphml>\n");
+    return w_finish(&w, "graphml", err);
 }
 
 /* ------------------------------------------------------------------ */
