@@ -347,6 +347,33 @@ out:
     return rc;
 }
 
+static void *betweenness_thread(void *p)
+{
+    pgg_background *b = p;
+    b->rc = pgg_betweenness(b->g, b->o, &b->err);
+    return NULL;
+}
+
+void pgg_betweenness_start(pgg_background *b, pg_graph *g, const pg_graph_opts *o)
+{
+    memset(b, 0, sizeof *b);
+    b->g = g;
+    b->o = o;
+    b->started = pthread_create(&b->th, NULL, betweenness_thread, b) == 0;
+}
+
+pg_err pgg_betweenness_join(pgg_background *b, pg_error *err)
+{
+    if (b->started)
+        pthread_join(b->th, NULL);
+    else
+        b->rc = pgg_betweenness(b->g, b->o, &b->err);
+    b->started = 0;
+    if (b->rc != PG_OK)
+        pg_error_set(err, b->rc, "%s", b->err.msg);
+    return b->rc;
+}
+
 /* Power iteration until the ranks move by less than this in total (L1):
  * each step shrinks the error by the damping factor, so a few hundred steps
  * at most. */

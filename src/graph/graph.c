@@ -732,8 +732,6 @@ static pg_err ig_steps(pg_graph *g, const igraph_t *ig, const igraph_vector_t *w
         rc = pgg_pagerank(g, PAGERANK_DAMPING, err);
     if (rc == PG_OK)
         rc = ig_assortativity(g, err);
-    if (rc == PG_OK)
-        rc = pgg_betweenness(g, o, err);
     if (rc == PG_OK && o->layout && (rc = pgg_layout(g, o->seed, err)) == PG_OK)
         normalise_layout(g);
     return rc;
@@ -835,11 +833,17 @@ pg_err pgg_graph_build(const pg_graph_paper *papers, size_t n,
     if (rc != PG_OK || n == 0)
         goto out;
     degree_strength(g);
+    /* Betweenness needs the edges only: it runs beside the rest. */
+    pgg_background bg;
+    pgg_betweenness_start(&bg, g, o);
     rc = analyse(g, o, err);
     if (rc == PG_OK) {
         pgg_community_tops(g);
         rc = pgg_community_labels(g, model, err);
     }
+    pg_err brc = pgg_betweenness_join(&bg, rc == PG_OK ? err : NULL);
+    if (rc == PG_OK)
+        rc = brc;
 out:
     pg_terms_free(model);
     free(best);

@@ -5,6 +5,7 @@
 #ifndef PG_GRAPH_INTERNAL_H
 #define PG_GRAPH_INTERNAL_H
 
+#include <pthread.h>
 #include "papergraph/graph.h"
 
 /*
@@ -199,6 +200,25 @@ size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o);
  * when off; sets g->betweenness_sampled and g->betweenness_sources.  Needs
  * g's nodes and edges only.  PG_ERR_NOMEM. */
 pg_err pgg_betweenness(pg_graph *g, const pg_graph_opts *o, pg_error *err);
+
+/* Betweenness on a thread of its own while the caller goes on with the
+ * rest of the analysis, which must leave g's edges and each node's
+ * betweenness alone until pgg_betweenness_join: the two fill different
+ * fields.  Without a thread to be had, the join computes it. */
+typedef struct pgg_background {
+    pthread_t th;
+    int started;
+    pg_graph *g;
+    const pg_graph_opts *o;
+    pg_err rc;
+    pg_error err;
+} pgg_background;
+
+void pgg_betweenness_start(pgg_background *b, pg_graph *g, const pg_graph_opts *o);
+
+/* Waits for the betweenness started by pgg_betweenness_start and returns
+ * pgg_betweenness's result (its error in err). */
+pg_err pgg_betweenness_join(pgg_background *b, pg_error *err);
 
 /* Weighted PageRank of g with the given damping (centrality.c), summing to
  * 1: a paper without edges spreads its rank over all papers, as igraph's

@@ -49,7 +49,10 @@ typedef struct feed {
     size_t *len;
     size_t n, cap;
     int done;                   /* the reader has stopped */
-    int waiting;                /* the adder sleeps on more */
+    int waiting;                /* the adder sleeps on more until n reaches
+                                   want: woken a batch at a time, not at
+                                   every text */
+    size_t want;
 } feed;
 
 typedef struct collect {
@@ -139,7 +142,7 @@ static pg_err feed_put(feed *f, const char *text, size_t len)
     if (rc == PG_OK) {
         f->text[f->n] = text;
         f->len[f->n++] = len;
-        if (f->waiting)
+        if (f->waiting && f->n >= f->want)
             pthread_cond_signal(&f->more);
     }
     pthread_mutex_unlock(&f->mu);
@@ -228,6 +231,7 @@ static void add_texts(side *a)
         pthread_mutex_lock(&f->mu);
         while (next == f->n && !f->done) {
             f->waiting = 1;
+            f->want = next + ADD_BATCH;
             pthread_cond_wait(&f->more, &f->mu);
             f->waiting = 0;
         }
