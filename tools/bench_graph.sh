@@ -56,6 +56,9 @@ if [ -x "$BEFORE" ]; then
     if cmp -s <(sed 's/key="pagerank">[^<]*</P/' "$T/before.graphml") \
               <(sed 's/key="pagerank">[^<]*</P/' "$T/now.graphml"); then
         echo "GraphML: the same but for PageRank's last digits"
+    elif cmp -s <(sed 's/key="pagerank">[^<]*</P/; s/key="betweenness">[^<]*</B/' "$T/before.graphml") \
+                <(sed 's/key="pagerank">[^<]*</P/; s/key="betweenness">[^<]*</B/' "$T/now.graphml"); then
+        echo "GraphML: the same but for PageRank's last digits and betweenness"
     else
         echo "GraphML: differs from before"
     fi

@@ -68,9 +68,11 @@ typedef struct pg_graph_opts {
                                    visits: one source costs n + 2m.  AUTO is
                                    exact when all n sources fit, else samples
                                    as many sources as fit; SAMPLED always
-                                   samples that many (at least one).
-                                   Default 5e7: exact up to a few thousand
-                                   papers, about a second of one core */
+                                   samples that many (at least one).  A
+                                   sample's dependencies are linearly
+                                   scaled (centrality.c).  Default 2e7:
+                                   exact up to about two thousand papers,
+                                   a quarter of a second of one core */
     int weak_links;             /* 1: a paper with no edge keeps a "weak"
                                    link to its best term neighbour when that
                                    similarity is at least weak_min_sim

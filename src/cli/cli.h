@@ -117,8 +117,8 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     "  --resolution X   Leiden resolution: higher, smaller communities (default 1)\n" \
     "  --seed N         seed of communities and layout (default 42)\n" \
     "  --betweenness M  auto (default: exact when it fits a budget of about a\n" \
-    "                   second, else estimated from sampled sources), exact,\n" \
-    "                   sampled or off\n" \
+    "                   quarter second, else estimated from sampled sources),\n" \
+    "                   exact, sampled or off\n" \
     "  --weak-min-sim X a paper with no link keeps one weak link to its best\n" \
     "                   term neighbour at or above X (default 0.13; 0: none)\n"
 /* Handles a CLI_GRAPH_LONGOPTS option; returns 1 when opt was one, with

@@ -60,7 +60,7 @@ void pg_graph_opts_default(pg_graph_opts *o)
     o->seed = 42;
     o->layout = 0;
     o->betweenness = PG_BETWEENNESS_AUTO;
-    o->betweenness_budget = 5e7;
+    o->betweenness_budget = 2e7;
     o->weak_links = 1;
     o->weak_min_sim = 0.13;
 }
@@ -206,6 +206,17 @@ out:
 static pg_err term_model(const pg_graph_paper *papers, const size_t *order,
                          size_t n, pg_terms **model, pg_error *err)
 {
+    if (*model != NULL) {
+        /* Added by the caller in array order: the same documents in the
+         * same order when node order is array order. */
+        size_t i = 0;
+        while (i < n && order[i] == i)
+            i++;
+        if (i == n)
+            return pg_terms_finish(*model, err);
+        pg_terms_free(*model);
+        *model = NULL;
+    }
     pg_err rc = pg_terms_new(NULL, model, err);
     for (size_t i = 0; i < n && rc == PG_OK; i++) {
         const char *t = papers[order[i]].text;
@@ -721,8 +732,6 @@ static pg_err ig_steps(pg_graph *g, const igraph_t *ig, const igraph_vector_t *w
         rc = pgg_pagerank(g, PAGERANK_DAMPING, err);
     if (rc == PG_OK)
         rc = ig_assortativity(g, err);
-    if (rc == PG_OK)
-        rc = pgg_betweenness(g, o, err);
     if (rc == PG_OK && o->layout && (rc = pgg_layout(g, o->seed, err)) == PG_OK)
         normalise_layout(g);
     return rc;
@@ -764,25 +773,36 @@ out:
 pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
                       const pg_graph_opts *o, pg_graph **out, pg_error *err)
 {
+    return pgg_graph_build(papers, n, o, NULL, out, err);
+}
+
+pg_err pgg_graph_build(const pg_graph_paper *papers, size_t n,
+                       const pg_graph_opts *o, pg_terms *added,
+                       pg_graph **out, pg_error *err)
+{
     pg_err rc = PG_OK;
     pg_graph_opts defaults;
     pg_graph *g = NULL;
     size_t *order = NULL;
     ev_vec ev = { NULL, 0, 0 };
-    pg_terms *model = NULL;
+    pg_terms *model = added;
     pg_sim_edge *best = NULL;
-    if (out == NULL || (papers == NULL && n > 0))
-        return pg_error_set(err, PG_ERR_USAGE, "pg_graph_build: NULL argument");
+    if (out == NULL || (papers == NULL && n > 0)) {
+        rc = pg_error_set(err, PG_ERR_USAGE, "pg_graph_build: NULL argument");
+        goto out;
+    }
     *out = NULL;
-    if (n > (size_t)INT32_MAX)
-        return pg_error_set(err, PG_ERR_USAGE, "too many papers: %zu", n);
+    if (n > (size_t)INT32_MAX) {
+        rc = pg_error_set(err, PG_ERR_USAGE, "too many papers: %zu", n);
+        goto out;
+    }
     if (o == NULL) {
         pg_graph_opts_default(&defaults);
         o = &defaults;
     }
     rc = check_opts(o, err);
     if (rc != PG_OK)
-        return rc;
+        goto out;
     g = calloc(1, sizeof *g);
     order = malloc((n ? n : 1) * sizeof *order);
     if (g == NULL || order == NULL) {
@@ -813,11 +833,17 @@ pg_err pg_graph_build(const pg_graph_paper *papers, size_t n,
     if (rc != PG_OK || n == 0)
         goto out;
     degree_strength(g);
+    /* Betweenness needs the edges only: it runs beside the rest. */
+    pgg_background bg;
+    pgg_betweenness_start(&bg, g, o);
     rc = analyse(g, o, err);
     if (rc == PG_OK) {
         pgg_community_tops(g);
         rc = pgg_community_labels(g, model, err);
     }
+    pg_err brc = pgg_betweenness_join(&bg, rc == PG_OK ? err : NULL);
+    if (rc == PG_OK)
+        rc = brc;
 out:
     pg_terms_free(model);
     free(best);
@@ -825,7 +851,7 @@ out:
     free(order);
     if (rc != PG_OK)
         pg_graph_free(g);
-    else
+    else if (out != NULL)
         *out = g;
     return rc;
 }

@@ -5,6 +5,7 @@
 #ifndef PG_GRAPH_INTERNAL_H
 #define PG_GRAPH_INTERNAL_H
 
+#include <pthread.h>
 #include "papergraph/graph.h"
 
 /*
@@ -182,6 +183,14 @@ pg_err pg_terms_lookup(pg_terms *t, const char *phrase, pg_term_info *info,
  * on which ran where. */
 void pgg_run2(void (*fn)(void *), void *a, void *b);
 
+/* pg_graph_build, given (when not NULL) a term model to which the texts of
+ * papers[0 .. n) were added in array order, not finished: it is used when
+ * the papers come in node order (paper id order) and rebuilt otherwise.
+ * The model is the callee's in every case, freed on error. */
+pg_err pgg_graph_build(const pg_graph_paper *papers, size_t n,
+                       const pg_graph_opts *o, pg_terms *added,
+                       pg_graph **out, pg_error *err);
+
 /* Sources the betweenness of g takes under o: n (exact), fewer (sampled)
  * or 0 (off); see pg_graph_opts.betweenness_budget. */
 size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o);
@@ -191,6 +200,25 @@ size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o);
  * when off; sets g->betweenness_sampled and g->betweenness_sources.  Needs
  * g's nodes and edges only.  PG_ERR_NOMEM. */
 pg_err pgg_betweenness(pg_graph *g, const pg_graph_opts *o, pg_error *err);
+
+/* Betweenness on a thread of its own while the caller goes on with the
+ * rest of the analysis, which must leave g's edges and each node's
+ * betweenness alone until pgg_betweenness_join: the two fill different
+ * fields.  Without a thread to be had, the join computes it. */
+typedef struct pgg_background {
+    pthread_t th;
+    int started;
+    pg_graph *g;
+    const pg_graph_opts *o;
+    pg_err rc;
+    pg_error err;
+} pgg_background;
+
+void pgg_betweenness_start(pgg_background *b, pg_graph *g, const pg_graph_opts *o);
+
+/* Waits for the betweenness started by pgg_betweenness_start and returns
+ * pgg_betweenness's result (its error in err). */
+pg_err pgg_betweenness_join(pgg_background *b, pg_error *err);
 
 /* Weighted PageRank of g with the given damping (centrality.c), summing to
  * 1: a paper without edges spreads its rank over all papers, as igraph's

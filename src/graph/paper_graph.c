@@ -8,7 +8,16 @@
 ** pg_graph_build as the records it takes, whose strings point into those
 ** blocks: no string is allocated on its own.  The same database always
 ** gives the same graph.
+**
+** Reading the store and cutting the texts into terms overlap: a second
+** thread adds each text to the term model as soon as it is in the arena
+** (where it never moves), so that the two longest sequential steps of a
+** graph take the time of the longer one when there is a core to spare.
+** The store gives papers in paper id order, which is node order, so the
+** model is the one pg_graph_build would make (it checks, and makes its own
+** when the order differs).
 */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +40,21 @@ typedef struct block {
 
 #define BLOCK_SIZE ((size_t)4 << 20)
 
+/* The texts handed from the reading thread to the adding one.  Every
+ * field is under mu; the texts themselves are in the arena and only read. */
+typedef struct feed {
+    pthread_mutex_t mu;
+    pthread_cond_t more;        /* texts were added, or done was set */
+    const char **text;
+    size_t *len;
+    size_t n, cap;
+    int done;                   /* the reader has stopped */
+    int waiting;                /* the adder sleeps on more until n reaches
+                                   want: woken a batch at a time, not at
+                                   every text */
+    size_t want;
+} feed;
+
 typedef struct collect {
     block *arena;
     rec *v;
@@ -38,6 +62,7 @@ typedef struct collect {
     const char **url_at;        /* all URLs */
     size_t n_url, url_cap;
     pg_err rc;
+    feed *f;
 } collect;
 
 /* Room for n more bytes in the newest block (a new block when it is full);
@@ -97,6 +122,41 @@ static pg_err put_url(collect *c, const char *s, size_t len)
     return put(c, s, len, &c->url_at[c->n_url++]);
 }
 
+/* Hands one text to the adding thread; PG_ERR_NOMEM. */
+static pg_err feed_put(feed *f, const char *text, size_t len)
+{
+    pg_err rc = PG_OK;
+    pthread_mutex_lock(&f->mu);
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 1024;
+        const char **t = realloc(f->text, cap * sizeof *t);
+        if (t != NULL)
+            f->text = t;
+        size_t *l = t != NULL ? realloc(f->len, cap * sizeof *l) : NULL;
+        if (l != NULL) {
+            f->len = l;
+            f->cap = cap;
+        }
+        rc = l != NULL ? PG_OK : PG_ERR_NOMEM;
+    }
+    if (rc == PG_OK) {
+        f->text[f->n] = text;
+        f->len[f->n++] = len;
+        if (f->waiting && f->n >= f->want)
+            pthread_cond_signal(&f->more);
+    }
+    pthread_mutex_unlock(&f->mu);
+    return rc;
+}
+
+static void feed_end(feed *f)
+{
+    pthread_mutex_lock(&f->mu);
+    f->done = 1;
+    pthread_cond_signal(&f->more);
+    pthread_mutex_unlock(&f->mu);
+}
+
 static int add_paper(void *ctx, const pg_paper *p)
 {
     collect *c = ctx;
@@ -119,6 +179,8 @@ static int add_paper(void *ctx, const pg_paper *p)
     size_t lens[3] = { tl, 2, strlen(p->abstract) };
     if (rc == PG_OK)
         rc = put_joined(c, parts, lens, 3, &r->text);
+    if (rc == PG_OK)
+        rc = feed_put(c->f, r->text, lens[0] + lens[1] + lens[2]);
     if (rc == PG_OK)
         rc = put(c, p->first_day, strlen(p->first_day), &r->first);
     if (rc == PG_OK)
@@ -144,15 +206,95 @@ nomem:
     return 1;
 }
 
+/* The two sides of the overlap; pgg_run2 runs reader and adder in that
+ * order when it has one thread only, and then the adder finds every text
+ * waiting. */
+typedef struct side {
+    int adder;
+    pg_store *s;
+    collect *c;
+    pg_terms *model;            /* the adder's */
+    pg_err rc;
+    pg_error err;
+} side;
+
+/* Copied out under the lock, added after it. */
+#define ADD_BATCH 64
+
+static void add_texts(side *a)
+{
+    feed *f = a->c->f;
+    const char *text[ADD_BATCH];
+    size_t len[ADD_BATCH], next = 0;
+    for (;;) {
+        size_t m = 0;
+        pthread_mutex_lock(&f->mu);
+        while (next == f->n && !f->done) {
+            f->waiting = 1;
+            f->want = next + ADD_BATCH;
+            pthread_cond_wait(&f->more, &f->mu);
+            f->waiting = 0;
+        }
+        for (; m < ADD_BATCH && next + m < f->n; m++) {
+            text[m] = f->text[next + m];
+            len[m] = f->len[next + m];
+        }
+        pthread_mutex_unlock(&f->mu);
+        if (m == 0)
+            return;             /* done, and every text added */
+        for (size_t i = 0; i < m && a->rc == PG_OK; i++)
+            a->rc = pg_terms_add(a->model, text[i], len[i], &a->err);
+        if (a->rc != PG_OK)
+            return;             /* the reader never waits for the adder */
+        next += m;
+    }
+}
+
+static void run_side(void *p)
+{
+    side *x = p;
+    if (x->adder) {
+        add_texts(x);
+        return;
+    }
+    x->rc = pg_papers_foreach(x->s, 0, PG_PAPERS_BY_ID, NULL, add_paper, x->c, &x->err);
+    feed_end(x->c->f);
+}
+
 pg_err pg_papers_graph(pg_store *s, const pg_graph_opts *o, pg_graph **out,
                        pg_error *err)
 {
-    collect c = { NULL, NULL, 0, 0, NULL, 0, 0, PG_OK };
+    feed f;
+    collect c = { NULL, NULL, 0, 0, NULL, 0, 0, PG_OK, &f };
+    side reader = { 0, s, &c, NULL, PG_OK, { PG_OK, "" } };
+    side adder = { 1, s, &c, NULL, PG_OK, { PG_OK, "" } };
     pg_graph_paper *papers = NULL;
     *out = NULL;
-    pg_err rc = pg_papers_foreach(s, 0, PG_PAPERS_BY_ID, NULL, add_paper, &c, err);
-    if (rc == PG_OK && c.rc != PG_OK)
+    memset(&f, 0, sizeof f);
+    pg_err rc = pg_terms_new(NULL, &adder.model, err);
+    if (rc != PG_OK)
+        return rc;
+    if (pthread_mutex_init(&f.mu, NULL) != 0) {
+        pg_terms_free(adder.model);
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    }
+    if (pthread_cond_init(&f.more, NULL) != 0) {
+        pthread_mutex_destroy(&f.mu);
+        pg_terms_free(adder.model);
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    }
+    pgg_run2(run_side, &reader, &adder);
+    pthread_cond_destroy(&f.more);
+    pthread_mutex_destroy(&f.mu);
+    free(f.text);
+    free(f.len);
+    rc = reader.rc;
+    if (rc != PG_OK)
+        pg_error_set(err, rc, "%s", reader.err.msg);
+    else if (c.rc != PG_OK)
         rc = pg_error_set(err, c.rc, "out of memory");
+    else if ((rc = adder.rc) != PG_OK)
+        pg_error_set(err, rc, "%s", adder.err.msg);
     if (rc != PG_OK)
         goto out;
     papers = calloc(c.n ? c.n : 1, sizeof *papers);
@@ -167,8 +309,10 @@ pg_err pg_papers_graph(pg_store *s, const pg_graph_opts *o, pg_graph **out,
             r->first, r->last, c.url_at + r->url0, r->n_urls,
         };
     }
-    rc = pg_graph_build(papers, c.n, o, out, err);
+    rc = pgg_graph_build(papers, c.n, o, adder.model, out, err);
+    adder.model = NULL;
 out:
+    pg_terms_free(adder.model);
     free(papers);
     free(c.v);
     free(c.url_at);

@@ -153,12 +153,25 @@ static pg_err pick_surfaces(pg_terms *t)
     return PG_OK;
 }
 
+/*
+** Vectors and postings are built in two halves of the documents, on two
+** threads when there are two cores (pgg_run2).  Each document's vector
+** depends on it alone, and the halves' postings go to disjoint places
+** fixed before either starts (the first half's documents before the
+** second's in each list), so the result is the one a single pass gives.
+*/
+
 typedef struct vec_builder {
+    const pg_terms *t;
+    size_t d0, d1;              /* its documents: [d0, d1) */
     uint32_t *tf;               /* by term id, zero between documents */
     uint32_t *touched;          /* term ids with tf > 0 */
     size_t n_touched;
-    size_t cap;                 /* of t->vec */
-    size_t len;
+    posting *vec;               /* its documents' vectors, one after another */
+    size_t cap, len;
+    size_t *end;                /* end[d - d0]: where d's vector ends in vec */
+    float *norm;                /* the norm of d is norm[d - d0] */
+    pg_err rc;
 } vec_builder;
 
 static void count_term(vec_builder *vb, uint32_t tid)
@@ -188,79 +201,162 @@ static void count_doc(const pg_terms *t, size_t d, vec_builder *vb)
     }
 }
 
-/* Appends document d's normalised vector. */
-static pg_err build_vector(pg_terms *t, size_t d, vec_builder *vb)
+/* Appends document d's normalised vector to vb's. */
+static pg_err build_vector(vec_builder *vb, size_t d)
 {
+    const pg_terms *t = vb->t;
     vb->n_touched = 0;
     count_doc(t, d, vb);
     size_t n = vb->n_touched;
     if (vb->len + n > vb->cap) {
-        posting *v = grow_array(t->vec, &vb->cap, vb->len + n, sizeof *v);
+        posting *v = grow_array(vb->vec, &vb->cap, vb->len + n, sizeof *v);
         if (v == NULL)
             return PG_ERR_NOMEM;
-        t->vec = v;
+        vb->vec = v;
     }
     pg_sort_u32(vb->touched, n);
+    posting *out = vb->vec + vb->len;
     double norm = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t tid = vb->touched[i];
         double w = (1.0 + log((double)vb->tf[tid])) * t->terms[tid].idf;
         vb->tf[tid] = 0;
-        t->vec[vb->len + i].id = tid;
-        t->vec[vb->len + i].w = (float)w;
+        out[i].id = tid;
+        out[i].w = (float)w;
         norm += w * w;
     }
     norm = sqrt(norm);
-    t->doc_norm[d] = (float)norm;
+    vb->norm[d - vb->d0] = (float)norm;
     for (size_t i = 0; i < n && norm > 0; i++)     /* 0 when every idf is 0 */
-        t->vec[vb->len + i].w = (float)(t->vec[vb->len + i].w / norm);
+        out[i].w = (float)(out[i].w / norm);
     vb->len += n;
-    t->vec_start[d + 1] = vb->len;
+    vb->end[d - vb->d0] = vb->len;
+    return PG_OK;
+}
+
+static void build_half(void *p)
+{
+    vec_builder *vb = p;
+    size_t nt = vb->t->n_terms + 1, nd = vb->d1 - vb->d0;
+    vb->rc = PG_ERR_NOMEM;
+    if ((vb->tf = calloc(nt, sizeof *vb->tf)) == NULL
+        || (vb->touched = malloc(nt * sizeof *vb->touched)) == NULL
+        || (vb->end = malloc((nd + 1) * sizeof *vb->end)) == NULL
+        || (vb->norm = malloc((nd + 1) * sizeof *vb->norm)) == NULL)
+        return;
+    for (size_t d = vb->d0; d < vb->d1; d++)
+        if (build_vector(vb, d) != PG_OK)
+            return;
+    vb->rc = PG_OK;
+}
+
+/* Fills t->vec, t->vec_start and t->doc_norm from the two halves; the
+ * first half's array becomes t->vec. */
+static pg_err join_vectors(pg_terms *t, vec_builder *h)
+{
+    size_t total = h[0].len + h[1].len, cap = h[0].cap;
+    posting *v = h[0].vec;
+    if (total > cap && (v = grow_array(v, &cap, total, sizeof *v)) == NULL)
+        return PG_ERR_NOMEM;
+    h[0].vec = NULL;
+    t->vec = v;
+    if (h[1].len > 0)
+        memcpy(v + h[0].len, h[1].vec, h[1].len * sizeof *v);
+    for (int i = 0; i < 2; i++) {
+        size_t base = i == 0 ? 0 : h[0].len;
+        for (size_t d = h[i].d0; d < h[i].d1; d++) {
+            t->vec_start[d + 1] = base + h[i].end[d - h[i].d0];
+            t->doc_norm[d] = h[i].norm[d - h[i].d0];
+        }
+    }
     return PG_OK;
 }
 
 static pg_err build_vectors(pg_terms *t)
 {
     pg_err rc = PG_ERR_NOMEM;
-    vec_builder vb;
-    memset(&vb, 0, sizeof vb);
+    vec_builder h[2];
+    memset(h, 0, sizeof h);
     if ((t->vec_start = calloc(t->n_docs + 1, sizeof *t->vec_start)) == NULL
-        || (t->doc_norm = calloc(t->n_docs + 1, sizeof *t->doc_norm)) == NULL
-        || (vb.tf = calloc(t->n_terms + 1, sizeof *vb.tf)) == NULL
-        || (vb.touched = malloc((t->n_terms + 1) * sizeof *vb.touched)) == NULL)
-        goto out;
-    for (size_t d = 0; d < t->n_docs; d++)
-        if ((rc = build_vector(t, d, &vb)) != PG_OK)
-            goto out;
-    rc = PG_OK;
-out:
-    free(vb.tf);
-    free(vb.touched);
+        || (t->doc_norm = calloc(t->n_docs + 1, sizeof *t->doc_norm)) == NULL)
+        return PG_ERR_NOMEM;
+    for (int i = 0; i < 2; i++) {
+        h[i].t = t;
+        h[i].d0 = i == 0 ? 0 : t->n_docs / 2;
+        h[i].d1 = i == 0 ? t->n_docs / 2 : t->n_docs;
+    }
+    pgg_run2(build_half, &h[0], &h[1]);
+    if (h[0].rc == PG_OK && h[1].rc == PG_OK)
+        rc = join_vectors(t, h);
+    for (int i = 0; i < 2; i++) {
+        free(h[i].tf);
+        free(h[i].touched);
+        free(h[i].vec);
+        free(h[i].end);
+        free(h[i].norm);
+    }
     return rc;
+}
+
+/* One half of the documents' postings: counted, then placed from fill. */
+typedef struct post_half {
+    pg_terms *t;
+    size_t d0, d1;
+    size_t *count;              /* by term: its documents in the half */
+    int filling;                /* 0: count, 1: place */
+} post_half;
+
+static void post_run(void *p)
+{
+    post_half *h = p;
+    pg_terms *t = h->t;
+    size_t *c = h->count;
+    if (!h->filling) {
+        for (size_t i = t->vec_start[h->d0]; i < t->vec_start[h->d1]; i++)
+            c[t->vec[i].id]++;
+        return;
+    }
+    /* count now holds each term's next place for the half */
+    for (size_t d = h->d0; d < h->d1; d++) {
+        for (size_t i = t->vec_start[d]; i < t->vec_start[d + 1]; i++) {
+            size_t at = c[t->vec[i].id]++;
+            t->post[at].id = (uint32_t)d;
+            t->post[at].w = t->vec[i].w;
+        }
+    }
 }
 
 /* The inverted index: for each term, its documents in ascending order. */
 static pg_err build_postings(pg_terms *t)
 {
-    size_t nnz = t->vec_start[t->n_docs];
-    if ((t->post_start = calloc(t->n_terms + 1, sizeof *t->post_start)) == NULL
-        || (t->post = malloc((nnz + 1) * sizeof *t->post)) == NULL)
-        return PG_ERR_NOMEM;
-    for (size_t i = 0; i < nnz; i++)
-        t->post_start[t->vec[i].id + 1]++;
-    for (size_t j = 0; j < t->n_terms; j++)
-        t->post_start[j + 1] += t->post_start[j];
-    for (uint32_t d = 0; d < t->n_docs; d++) {
-        for (size_t i = t->vec_start[d]; i < t->vec_start[d + 1]; i++) {
-            size_t p = t->post_start[t->vec[i].id]++;
-            t->post[p].id = d;
-            t->post[p].w = t->vec[i].w;
-        }
+    size_t nnz = t->vec_start[t->n_docs], nt = t->n_terms;
+    post_half h[2];
+    memset(h, 0, sizeof h);
+    pg_err rc = PG_ERR_NOMEM;
+    if ((t->post_start = calloc(nt + 1, sizeof *t->post_start)) == NULL
+        || (t->post = malloc((nnz + 1) * sizeof *t->post)) == NULL
+        || (h[0].count = calloc(nt + 1, sizeof *h[0].count)) == NULL
+        || (h[1].count = calloc(nt + 1, sizeof *h[1].count)) == NULL)
+        goto out;
+    for (int i = 0; i < 2; i++) {
+        h[i].t = t;
+        h[i].d0 = i == 0 ? 0 : t->n_docs / 2;
+        h[i].d1 = i == 0 ? t->n_docs / 2 : t->n_docs;
     }
-    for (size_t j = t->n_terms; j > 0; j--)     /* undo the fill's shift */
-        t->post_start[j] = t->post_start[j - 1];
-    t->post_start[0] = 0;
-    return PG_OK;
+    pgg_run2(post_run, &h[0], &h[1]);
+    for (size_t j = 0; j < nt; j++) {
+        size_t c0 = h[0].count[j], c1 = h[1].count[j];
+        t->post_start[j + 1] = t->post_start[j] + c0 + c1;
+        h[0].count[j] = t->post_start[j];
+        h[1].count[j] = t->post_start[j] + c0;
+    }
+    h[0].filling = h[1].filling = 1;
+    pgg_run2(post_run, &h[0], &h[1]);
+    rc = PG_OK;
+out:
+    free(h[0].count);
+    free(h[1].count);
+    return rc;
 }
 
 pg_err pg_terms_finish(pg_terms *t, pg_error *err)

@@ -470,7 +470,9 @@ static void test_betweenness(void)
         CHECK(sum > 0);
     }
     pg_graph_free(g);
-    /* Sampling every source is the exact computation. */
+    /* Sampling every source is the exact computation: a sample's
+     * dependencies are linearly scaled, and the two ends of every pair
+     * split its one between them. */
     o.betweenness = PG_BETWEENNESS_SAMPLED;
     o.betweenness_budget = 1e12;
     g = build(&s, &o);
