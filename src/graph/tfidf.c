@@ -272,6 +272,14 @@ static pg_err join_vectors(pg_terms *t, vec_builder *h)
     return PG_OK;
 }
 
+/* Documents [*d0, *d1) are half i (0 or 1) of n: the split of both
+ * two-thread builds, so that their halves agree. */
+static void half_of(size_t n, int i, size_t *d0, size_t *d1)
+{
+    *d0 = i == 0 ? 0 : n / 2;
+    *d1 = i == 0 ? n / 2 : n;
+}
+
 static pg_err build_vectors(pg_terms *t)
 {
     pg_err rc = PG_ERR_NOMEM;
@@ -282,8 +290,7 @@ static pg_err build_vectors(pg_terms *t)
         return PG_ERR_NOMEM;
     for (int i = 0; i < 2; i++) {
         h[i].t = t;
-        h[i].d0 = i == 0 ? 0 : t->n_docs / 2;
-        h[i].d1 = i == 0 ? t->n_docs / 2 : t->n_docs;
+        half_of(t->n_docs, i, &h[i].d0, &h[i].d1);
     }
     pgg_run2(build_half, &h[0], &h[1]);
     if (h[0].rc == PG_OK && h[1].rc == PG_OK)
@@ -340,8 +347,7 @@ static pg_err build_postings(pg_terms *t)
         goto out;
     for (int i = 0; i < 2; i++) {
         h[i].t = t;
-        h[i].d0 = i == 0 ? 0 : t->n_docs / 2;
-        h[i].d1 = i == 0 ? t->n_docs / 2 : t->n_docs;
+        half_of(t->n_docs, i, &h[i].d0, &h[i].d1);
     }
     pgg_run2(post_run, &h[0], &h[1]);
     for (size_t j = 0; j < nt; j++) {
