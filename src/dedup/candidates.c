@@ -44,29 +44,28 @@ static pg_err sketch_of_id(pg_dedup *d, long long id, sketch *k, pg_error *err)
     return e;
 }
 
-/* 1 when the candidate's sketch rules it out (read from a cache or the
- * store: much cheaper than loading the candidate). */
-pg_err pgd_ruled_out(pg_dedup *d, const candidate *c, int *out, pg_error *err)
+/* The sketch of candidate id, whose key is *key when known (then from
+ * the caches, or read and kept), else read by id (kept once its key is
+ * known, by pgd_find_candidates).  k->valid 0 when it has none. */
+static pg_err candidate_sketch(pg_dedup *d, long long id, const pg_key *key, sketch *k,
+                               pg_error *err)
 {
-    pg_key cand = c->key;
-    const prepared *p = pgd_cache_hit(d, cand);
-    const sketch_slot *sl = sketch_slot_of(d, cand);
-    sketch k;
-    *out = 0;
-    if (!d->self->sk.valid)
-        return PG_OK;
-    if (p != NULL && p->sk.valid) {
-        k = p->sk;
-    } else if (sl->sk.valid && pg_key_cmp(sl->key, cand) == 0) {
-        k = sl->sk;
-    } else {
-        pg_err e = sketch_of_id(d, c->id, &k, err);
-        if (e != PG_OK || !k.valid)
-            return e;
-        pgd_sketch_keep(d, cand, &k);
+    if (key != NULL) {
+        const prepared *p = pgd_cache_hit(d, *key);
+        const sketch_slot *sl = sketch_slot_of(d, *key);
+        if (p != NULL && p->sk.valid) {
+            *k = p->sk;
+            return PG_OK;
+        }
+        if (sl->sk.valid && pg_key_cmp(sl->key, *key) == 0) {
+            *k = sl->sk;
+            return PG_OK;
+        }
     }
-    *out = pgd_sketch_rules_out(&d->self->sk, &k, &d->o);
-    return PG_OK;
+    pg_err e = sketch_of_id(d, id, k, err);
+    if (e == PG_OK && key != NULL)
+        pgd_sketch_keep(d, *key, k);
+    return e;
 }
 
 /* Remembers that text id has key (no-op above KEY_OF_MAX, or when the map
@@ -126,8 +125,11 @@ static pg_err key_of_id(pg_dedup *d, long long id, pg_key *key, int *found, pg_e
 }
 
 /* The candidates of the text being placed (self_id, 0 when not stored) into
- * d->cands, in key order: their ids from the band index, keys from the
- * map. */
+ * d->cands, in key order, less those their sketches rule out: their ids
+ * from the band index, keys from the map or the store.  The sketch is
+ * tested before the key is read from the store (a read of the texts
+ * table at a random place, which a ruled-out candidate does not need) and
+ * before verify looks up the candidate's paper. */
 pg_err pgd_find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *keys,
                            size_t *n, pg_error *err)
 {
@@ -139,24 +141,26 @@ pg_err pgd_find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *
                               sizeof *d->cands) != PG_OK)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < d->ids.n && e == PG_OK; i++) {
-        long long id = d->ids.v[i];
-        int found = 0;
+        candidate *c = &d->cands[*n];
+        int known = key_known(d, d->ids.v[i]), found = 1;
         sketch k = { 0 };
-        /* A key not in the map is a read of the texts table, at random:
-         * a candidate its sketch rules out does not need it. */
-        if (d->self->sk.valid && !key_known(d, id)) {
-            e = sketch_of_id(d, id, &k, err);
+        c->id = d->ids.v[i];
+        if (known)
+            c->key = d->key_of[c->id];
+        if (d->self->sk.valid) {
+            e = candidate_sketch(d, c->id, known ? &c->key : NULL, &k, err);
             if (e == PG_OK && k.valid && pgd_sketch_rules_out(&d->self->sk, &k, &d->o)) {
                 d->st.ruled_out++;
                 continue;
             }
         }
-        if (e == PG_OK)
-            e = key_of_id(d, id, &d->cands[*n].key, &found, err);
-        if (e == PG_OK && found) {
-            pgd_sketch_keep(d, d->cands[*n].key, &k);
-            d->cands[(*n)++].id = id;
+        if (e == PG_OK && !known) {
+            e = key_of_id(d, c->id, &c->key, &found, err);
+            if (e == PG_OK && found)
+                pgd_sketch_keep(d, c->key, &k);
         }
+        if (e == PG_OK && found)
+            (*n)++;
     }
     if (e == PG_OK && *n > 1)
         qsort(d->cands, *n, sizeof *d->cands, cand_order);

@@ -355,7 +355,7 @@ static void cache_grow(pg_dedup *d)
     for (size_t i = 0; i <= d->cache_mask; i++) {
         if (!d->cached[i])
             continue;
-        size_t j = (size_t)(d->cache[i]->info.key.lo & mask);
+        size_t j = (size_t)(d->cache_key[i].lo & mask);
         if (j == i)
             continue;
         d->cache[j] = d->cache[i];
@@ -497,16 +497,9 @@ static pg_err verify(pg_dedup *d, long long self_id, const candidate *c,
     pg_key cand = c->key;
     pg_match_result r;
     prepared *other = NULL;
-    int skip = 0, have_paper = 0;
+    int have_paper = 0;
     pg_err e = PG_OK;
-    /* The sketch first: it is a read where the paper is one too, and most
-     * candidates of a large store are band collisions it rules out. */
-    e = pgd_ruled_out(d, c, &skip, err);
-    if (e != PG_OK || skip) {
-        d->st.ruled_out += skip;
-        return e;
-    }
-    /* Papers are not renamed until the loop over candidates ends. */
+    /* Its sketch did not rule it out (pgd_find_candidates).  Papers are not renamed until the loop over candidates ends. */
     if (*n_papers > 0) {
         e = pg_store_paper_of_id(d->s, c->id, papers[*n_papers], err);
         if (e != PG_OK)

@@ -100,8 +100,6 @@ prepared *pgd_cache_hit(pg_dedup *d, pg_key key);
 /* candidates.c */
 /* Keeps k (when valid) as key's sketch in the sketch cache. */
 void pgd_sketch_keep(pg_dedup *d, pg_key key, const sketch *k);
-/* Sets *out 1 when c's sketch rules it out against d->self. */
-pg_err pgd_ruled_out(pg_dedup *d, const candidate *c, int *out, pg_error *err);
 /* Remembers that text id has key (only a shortcut: may do nothing). */
 void pgd_remember_key(pg_dedup *d, long long id, pg_key key);
 /* The candidates of d->self (stored as self_id, 0 when not stored) into
