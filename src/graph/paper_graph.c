@@ -149,6 +149,26 @@ static pg_err feed_put(feed *f, const char *text, size_t len)
     return rc;
 }
 
+static pg_err feed_init(feed *f)
+{
+    memset(f, 0, sizeof *f);
+    if (pthread_mutex_init(&f->mu, NULL) != 0)
+        return PG_ERR_NOMEM;
+    if (pthread_cond_init(&f->more, NULL) != 0) {
+        pthread_mutex_destroy(&f->mu);
+        return PG_ERR_NOMEM;
+    }
+    return PG_OK;
+}
+
+static void feed_release(feed *f)
+{
+    pthread_cond_destroy(&f->more);
+    pthread_mutex_destroy(&f->mu);
+    free(f->text);
+    free(f->len);
+}
+
 static void feed_end(feed *f)
 {
     pthread_mutex_lock(&f->mu);
@@ -270,24 +290,13 @@ pg_err pg_papers_graph(pg_store *s, const pg_graph_opts *o, pg_graph **out,
     side adder = { 1, s, &c, NULL, PG_OK, { PG_OK, "" } };
     pg_graph_paper *papers = NULL;
     *out = NULL;
-    memset(&f, 0, sizeof f);
     pg_err rc = pg_terms_new(NULL, &adder.model, err);
+    if (rc == PG_OK && feed_init(&f) != PG_OK)
+        rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     if (rc != PG_OK)
-        return rc;
-    if (pthread_mutex_init(&f.mu, NULL) != 0) {
-        pg_terms_free(adder.model);
-        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    }
-    if (pthread_cond_init(&f.more, NULL) != 0) {
-        pthread_mutex_destroy(&f.mu);
-        pg_terms_free(adder.model);
-        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-    }
+        goto out;
     pgg_run2(run_side, &reader, &adder);
-    pthread_cond_destroy(&f.more);
-    pthread_mutex_destroy(&f.mu);
-    free(f.text);
-    free(f.len);
+    feed_release(&f);
     rc = reader.rc;
     if (rc != PG_OK)
         pg_error_set(err, rc, "%s", reader.err.msg);
