@@ -272,14 +272,11 @@ pg_err pgg_scan(const char *text, size_t len, token_fn fn, void *ctx)
     while (p < end) {
         unsigned c = *p, lc = c | 0x20;
         int letter = lc >= 'a' && lc <= 'z';
-        /* Most bytes are ASCII letters and digits inside a word: add_char's
-         * appending branch, without the call chain. */
-        if ((letter || (c >= '0' && c <= '9')) && !sc.skip && !sc.overflow
-            && sc.len < TOKEN_MAX) {
-            sc.newlines = 0;
-            sc.tok[sc.len++] = (char)(letter ? lc : c);
-            sc.ncp++;
-            sc.letters |= letter;
+        /* Most bytes are ASCII letters and digits (C_ALNUM): straight to
+         * add_char, without feed_ascii's classing. */
+        if (letter || (c >= '0' && c <= '9')) {
+            char ch = (char)(letter ? lc : c);
+            add_char(&sc, &ch, 1, letter);
             p++;
             continue;
         }
