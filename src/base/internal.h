@@ -60,6 +60,19 @@ size_t pgr_utf8_encode(uint32_t cp, char *out);
  * PG_ERR_NOMEM. */
 pg_err pg_grow(void **v, size_t *cap, size_t want, size_t size);
 
+/* ---- large arrays (mem.c) --------------------------------------------- */
+
+/* As realloc, calloc and malloc (freed with free), for arrays that may be
+ * several megabytes: those ask the kernel for huge pages before they are
+ * touched (mem.c says why).  pg_mem_realloc keeps the first old bytes of p
+ * (old: p's size, or less when only that much is in use). */
+void *pg_mem_realloc(void *p, size_t old, size_t n);
+void *pg_mem_calloc(size_t n, size_t size);
+void *pg_mem_malloc(size_t n);
+/* Asks for huge pages for the whole 2 MiB pages inside p[0..n), when n is
+ * large; call it before the memory is first written. */
+void pg_mem_advise(void *p, size_t n);
+
 /* ---- sorting (sort.c) ------------------------------------------------- */
 
 /* Sorts v[0..n) ascending, in place (a radix sort for a few hundred

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "papergraph/graph.h"
+#include "base/internal.h"
 #include "graph/internal.h"
 
 /* One paper's strings, in the arena. */
@@ -72,7 +73,7 @@ static char *room(collect *c, size_t n)
     block *b = c->arena;
     if (b == NULL || b->size - b->used < n) {
         size_t size = n > BLOCK_SIZE ? n : BLOCK_SIZE;
-        block *nb = malloc(sizeof *nb + size);
+        block *nb = pg_mem_malloc(sizeof *nb + size);
         if (nb == NULL)
             return NULL;
         nb->prev = b;
@@ -182,7 +183,7 @@ static int add_paper(void *ctx, const pg_paper *p)
     collect *c = ctx;
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
-        rec *v = realloc(c->v, cap * sizeof *v);
+        rec *v = pg_mem_realloc(c->v, c->cap * sizeof *v, cap * sizeof *v);
         if (v == NULL)
             goto nomem;
         c->v = v;

@@ -36,7 +36,7 @@
 
 static pg_err strtab_init(strtab *tab, size_t slots)
 {
-    tab->slots = calloc(slots, sizeof *tab->slots);
+    tab->slots = pg_mem_calloc(slots, sizeof *tab->slots);
     tab->mask = slots - 1;
     tab->n = 0;
     return tab->slots ? PG_OK : PG_ERR_NOMEM;
@@ -72,7 +72,7 @@ static pg_err strtab_reserve(strtab *tab, const void *ents, size_t stride)
         return PG_OK;
     if (slots > SIZE_MAX / 2 / sizeof *tab->slots)
         return PG_ERR_NOMEM;
-    uint32_t *ns = calloc(slots * 2, sizeof *ns);
+    uint32_t *ns = pg_mem_calloc(slots * 2, sizeof *ns);
     if (ns == NULL)
         return PG_ERR_NOMEM;
     size_t mask = slots * 2 - 1;
@@ -92,7 +92,7 @@ static pg_err strtab_reserve(strtab *tab, const void *ents, size_t stride)
 
 static pg_err formtab_init(formtab *tab, size_t slots)
 {
-    tab->slots = calloc(slots, sizeof *tab->slots);
+    tab->slots = pg_mem_calloc(slots, sizeof *tab->slots);
     tab->mask = slots - 1;
     tab->n = 0;
     return tab->slots ? PG_OK : PG_ERR_NOMEM;

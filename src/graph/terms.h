@@ -56,7 +56,7 @@ static inline void *grow_array(void *p, size_t *cap, size_t need, size_t elem)
             return NULL;
         c *= 2;
     }
-    void *q = realloc(p, c * elem);
+    void *q = pg_mem_realloc(p, *cap * elem, c * elem);
     if (q != NULL)
         *cap = c;
     return q;
@@ -136,7 +136,7 @@ static inline uint64_t bikey(uint32_t w1, uint32_t w2)
 
 static inline pg_err bitab_init(bitab *tab, size_t slots)
 {
-    tab->slots = malloc(slots * sizeof *tab->slots);
+    tab->slots = pg_mem_malloc(slots * sizeof *tab->slots);
     if (tab->slots == NULL)
         return PG_ERR_NOMEM;
     for (size_t i = 0; i < slots; i++)

@@ -239,8 +239,8 @@ static void build_half(void *p)
     vec_builder *vb = p;
     size_t nt = vb->t->n_terms + 1, nd = vb->d1 - vb->d0;
     vb->rc = PG_ERR_NOMEM;
-    if ((vb->tf = calloc(nt, sizeof *vb->tf)) == NULL
-        || (vb->touched = malloc(nt * sizeof *vb->touched)) == NULL
+    if ((vb->tf = pg_mem_calloc(nt, sizeof *vb->tf)) == NULL
+        || (vb->touched = pg_mem_malloc(nt * sizeof *vb->touched)) == NULL
         || (vb->end = malloc((nd + 1) * sizeof *vb->end)) == NULL
         || (vb->norm = malloc((nd + 1) * sizeof *vb->norm)) == NULL)
         return;
@@ -340,8 +340,8 @@ static pg_err build_postings(pg_terms *t)
     post_half h[2];
     memset(h, 0, sizeof h);
     pg_err rc = PG_ERR_NOMEM;
-    if ((t->post_start = calloc(nt + 1, sizeof *t->post_start)) == NULL
-        || (t->post = malloc((nnz + 1) * sizeof *t->post)) == NULL
+    if ((t->post_start = pg_mem_calloc(nt + 1, sizeof *t->post_start)) == NULL
+        || (t->post = pg_mem_malloc((nnz + 1) * sizeof *t->post)) == NULL
         || (h[0].count = calloc(nt + 1, sizeof *h[0].count)) == NULL
         || (h[1].count = calloc(nt + 1, sizeof *h[1].count)) == NULL)
         goto out;

@@ -306,9 +306,9 @@ static void topk_run(void *p)
     const pg_terms *t = s->t;
     size_t n = t->n_docs;
     h->rc = PG_ERR_NOMEM;
-    if ((s->acc = calloc(n, sizeof *s->acc)) == NULL
-        || (s->touched = malloc(n * sizeof *s->touched)) == NULL
-        || (s->dense = calloc(t->n_terms + 1, sizeof *s->dense)) == NULL
+    if ((s->acc = pg_mem_calloc(n, sizeof *s->acc)) == NULL
+        || (s->touched = pg_mem_malloc(n * sizeof *s->touched)) == NULL
+        || (s->dense = pg_mem_calloc(t->n_terms + 1, sizeof *s->dense)) == NULL
         || (s->prod = malloc((h->longest + 1) * sizeof *s->prod)) == NULL
         || (s->cands.v = malloc(s->cands.cap * sizeof *s->cands.v)) == NULL
         || (s->keys = malloc(s->cands.cap * sizeof *s->keys)) == NULL

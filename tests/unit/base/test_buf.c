@@ -1,8 +1,11 @@
-/* test_buf.c: the growable buffer and the error helpers. */
+/* test_buf.c: the growable buffer, the large-array allocations and the
+ * error helpers. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "papergraph/base.h"
+#include "base/internal.h"
 #include "check.h"
 
 static void test_append(void)
@@ -63,10 +66,60 @@ static void test_error(void)
         CHECK(pg_strerror((pg_err)c) != NULL && strcmp(pg_strerror((pg_err)c), "unknown error") != 0);
 }
 
+/* The large-array allocations behave as realloc and calloc, on both sides
+ * of the size from which they ask for huge pages (mem.c). */
+static void test_mem(void)
+{
+    const size_t small = 1000, big = (size_t)9 << 20;
+    unsigned char *p = pg_mem_realloc(NULL, 0, small);
+    CHECK(p != NULL);
+    for (size_t i = 0; i < small; i++)
+        p[i] = (unsigned char)(i * 7);
+    /* Growing past the threshold copies the old bytes, all of them. */
+    p = pg_mem_realloc(p, small, big);
+    CHECK(p != NULL);
+    int same = 1;
+    for (size_t i = 0; i < small; i++)
+        same &= p[i] == (unsigned char)(i * 7);
+    CHECK(same);
+    memset(p + small, 0xab, big - small);
+    /* And growing again keeps the big array whole. */
+    p = pg_mem_realloc(p, big, 2 * big);
+    CHECK(p != NULL && p[small - 1] == (unsigned char)((small - 1) * 7));
+    CHECK(p[big - 1] == 0xab && p[small] == 0xab);
+    /* Shrinking is a plain realloc. */
+    p = pg_mem_realloc(p, 2 * big, small);
+    CHECK(p != NULL && p[3] == 21);
+    free(p);
+
+    /* A big calloc is zeroed even when its block was used before. */
+    unsigned char *q = malloc(big);
+    CHECK(q != NULL);
+    memset(q, 0xff, big);
+    free(q);
+    q = pg_mem_calloc(big / 8, 8);
+    CHECK(q != NULL);
+    size_t nonzero = 0;
+    for (size_t i = 0; i < big; i++)
+        nonzero += q[i] != 0;
+    CHECK_INT(nonzero, 0);
+    free(q);
+    CHECK(pg_mem_calloc(SIZE_MAX / 2, 4) == NULL);
+    q = pg_mem_calloc(10, 10);
+    CHECK(q != NULL && q[99] == 0);
+    free(q);
+    q = pg_mem_malloc(big);
+    CHECK(q != NULL);
+    q[big - 1] = 1;
+    free(q);
+    pg_mem_advise(NULL, big);   /* no-op */
+}
+
 int main(void)
 {
     test_append();
     test_detach();
+    test_mem();
     test_error();
     CHECK_DONE();
 }
