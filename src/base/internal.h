@@ -60,6 +60,13 @@ size_t pgr_utf8_encode(uint32_t cp, char *out);
  * PG_ERR_NOMEM. */
 pg_err pg_grow(void **v, size_t *cap, size_t want, size_t size);
 
+/* ---- dates (date.c) ---------------------------------------------------- */
+
+/* Writes "YYYY-MM-DD" into out, or as much of it as is valid: "" when y is
+ * not in 1..9999, "YYYY" when m is not in 1..12, "YYYY-MM" when d is not in
+ * 1..31 (the day is not checked against its month).  Returns the length. */
+size_t pg_date_format(char out[11], int y, int m, int d);
+
 /* ---- large arrays (mem.c) --------------------------------------------- */
 
 /* As realloc, calloc and malloc (freed with free), for arrays that may be

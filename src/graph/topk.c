@@ -59,7 +59,7 @@ static inline void heap_offer(heap *h, cand c)
             i = (i - 1) / 2;
         }
         h->v[i] = c;
-    } else if (h->cap > 0 && cand_better(c, h->v[0])) {
+    } else {                    /* full, and c beats the worst kept */
         h->v[0] = c;
         heap_down(h, 0);
     }

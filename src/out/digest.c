@@ -71,15 +71,7 @@ void pgx_day_format(long days, char out[11])
         memcpy(out, y < 1 ? "0001-01-01" : "9999-12-31", 11);
         return;
     }
-    unsigned v[3] = { (unsigned)y, m, d };
-    int w[3] = { 4, 2, 2 };
-    char *o = out;
-    for (int i = 0; i < 3; i++) {
-        for (int k = w[i] - 1; k >= 0; k--, v[i] /= 10)
-            o[k] = (char)('0' + v[i] % 10);
-        o += w[i];
-        *o++ = i < 2 ? '-' : '\0';
-    }
+    pg_date_format(out, (int)y, (int)m, (int)d);
 }
 
 /* ---- what changed between two texts ------------------------------------ */

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "papergraph/base.h"
+#include "base/internal.h"
 #include "read/internal.h"
 
 /* A line at least this long inside a title paragraph is taken for the
@@ -239,22 +240,6 @@ static enum lkind classify(const pgr_line *ln, const char **s, size_t *n,
 
 /* ---- dates ------------------------------------------------------------- */
 
-/* YYYY-MM-DD of a date pgr_valid_date() accepted, day included. */
-static void format_day(char out[11], int y, int m, int d)
-{
-    const int v[3] = { y, m, d };
-    const int width[3] = { 4, 2, 2 };
-    char *p = out;
-
-    for (int i = 0; i < 3; i++) {
-        int x = v[i];
-        for (int k = width[i] - 1; k >= 0; k--, x /= 10)
-            p[k] = (char)('0' + x % 10);
-        p += width[i];
-        *p++ = i < 2 ? '-' : '\0';
-    }
-}
-
 static void start_page(listing *ls)
 {
     pg_buf_reset(&ls->label);
@@ -277,7 +262,7 @@ static pg_err set_day(pg_reader *r, listing *ls, const pgr_line *ln,
         ls->day_y = ls->day_m = ls->day_d = 0;
         return PG_OK;
     }
-    format_day(ls->day, y, dt->m, dt->d);
+    pg_date_format(ls->day, y, dt->m, dt->d);
     ls->day_y = y;
     ls->day_m = dt->m;
     ls->day_d = dt->d;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "base/internal.h"
 #include "store/db.h"
 
 /* Finds committed files only: inside a file transaction the open file's
@@ -66,32 +67,6 @@ pg_err pgs_finish_file(pg_store *s, pg_key content, const pg_file_counts *c,
     return e;
 }
 
-/* Writes n as `width` decimal digits (n fits). */
-static char *put_digits(char *p, int n, int width)
-{
-    for (int i = width - 1; i >= 0; i--, n /= 10)
-        p[i] = (char)('0' + n % 10);
-    return p + width;
-}
-
-/* "YYYY", "YYYY-MM" or "YYYY-MM-DD", as much as the record gives, or ""
- * when there is no (valid) year; by hand, as it runs once per occurrence. */
-static void format_pub_date(const pg_record *rec, char out[32])
-{
-    char *p = out;
-    if (rec->pub_year >= 1 && rec->pub_year <= 9999) {
-        p = put_digits(p, rec->pub_year, 4);
-        if (rec->pub_month >= 1 && rec->pub_month <= 12) {
-            *p++ = '-';
-            p = put_digits(p, rec->pub_month, 2);
-            if (rec->pub_day >= 1 && rec->pub_day <= 31) {
-                *p++ = '-';
-                p = put_digits(p, rec->pub_day, 2);
-            }
-        }
-    }
-    *p = '\0';
-}
 
 pg_err pg_store_add_occurrence(pg_store *s, long long file_id, pg_key text,
                                const pg_record *rec, pg_error *err)
@@ -108,7 +83,7 @@ pg_err pg_store_add_occurrence(pg_store *s, long long file_id, pg_key text,
     long long id = 0;
     if ((e = pg_store_text_id(s, text, &id, err)) != PG_OK)
         return e;
-    format_pub_date(rec, pub_date);
+    pg_date_format(pub_date, rec->pub_year, rec->pub_month, rec->pub_day);
     pgs_bind_int(st, 1, file_id, &rc);
     pgs_bind_int(st, 2, rec->line, &rc);
     pgs_bind_str(st, 3, rec->day, &rc);

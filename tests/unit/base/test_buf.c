@@ -115,8 +115,29 @@ static void test_mem(void)
     pg_mem_advise(NULL, big);   /* no-op */
 }
 
+/* Dates as ISO 8601 prefixes: as much as is valid. */
+static void test_date(void)
+{
+    char out[11];
+    CHECK_INT(pg_date_format(out, 2025, 3, 7), 10);
+    CHECK_STR(out, "2025-03-07");
+    CHECK_INT(pg_date_format(out, 7, 1, 9), 10);
+    CHECK_STR(out, "0007-01-09");
+    CHECK_INT(pg_date_format(out, 2025, 12, 0), 7);
+    CHECK_STR(out, "2025-12");
+    CHECK_INT(pg_date_format(out, 2025, 13, 5), 4);
+    CHECK_STR(out, "2025");
+    CHECK_INT(pg_date_format(out, 9999, 12, 31), 10);
+    CHECK_STR(out, "9999-12-31");
+    CHECK_INT(pg_date_format(out, 0, 1, 1), 0);
+    CHECK_STR(out, "");
+    CHECK_INT(pg_date_format(out, 10000, 1, 1), 0);
+    CHECK_STR(out, "");
+}
+
 int main(void)
 {
+    test_date();
     test_append();
     test_detach();
     test_mem();
