@@ -118,21 +118,20 @@ static void test_mem(void)
 /* Dates as ISO 8601 prefixes: as much as is valid. */
 static void test_date(void)
 {
-    char out[11];
-    CHECK_INT(pg_date_format(out, 2025, 3, 7), 10);
-    CHECK_STR(out, "2025-03-07");
-    CHECK_INT(pg_date_format(out, 7, 1, 9), 10);
-    CHECK_STR(out, "0007-01-09");
-    CHECK_INT(pg_date_format(out, 2025, 12, 0), 7);
-    CHECK_STR(out, "2025-12");
-    CHECK_INT(pg_date_format(out, 2025, 13, 5), 4);
-    CHECK_STR(out, "2025");
-    CHECK_INT(pg_date_format(out, 9999, 12, 31), 10);
-    CHECK_STR(out, "9999-12-31");
-    CHECK_INT(pg_date_format(out, 0, 1, 1), 0);
-    CHECK_STR(out, "");
-    CHECK_INT(pg_date_format(out, 10000, 1, 1), 0);
-    CHECK_STR(out, "");
+    static const struct {
+        int y, m, d;
+        const char *want;
+    } cases[] = {
+        { 2025, 3, 7, "2025-03-07" }, { 7, 1, 9, "0007-01-09" },
+        { 2025, 12, 0, "2025-12" },   { 2025, 13, 5, "2025" },
+        { 9999, 12, 31, "9999-12-31" }, { 0, 1, 1, "" }, { 10000, 1, 1, "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[11];
+        CHECK_INT(pg_date_format(out, cases[i].y, cases[i].m, cases[i].d),
+                  strlen(cases[i].want));
+        CHECK_STR(out, cases[i].want);
+    }
 }
 
 int main(void)
