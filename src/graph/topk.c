@@ -4,9 +4,13 @@
 ** terms (the classic inverted-index method) within a work budget, then
 ** completes the best candidates' scores with the document's remaining,
 ** commoner terms, which gives their exact cosine.  The documents are
-** searched in two halves, on two threads when there are two cores.
+** searched on two threads when there are two cores, each taking the next
+** block of documents as it finishes one: on a shared machine one core is
+** often slower than the other, and fixed halves would wait for the slower.
+** A document's top k does not depend on which thread searched it.
 */
 #include <math.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -276,11 +280,15 @@ static size_t n_candidates(size_t k)
     return k > SIZE_MAX / 8 ? SIZE_MAX / 2 : 4 * k + 32;
 }
 
-/* One half of the documents (d = first, first + 2, ...) searched with its
- * own scratch space. */
+/* Documents a thread takes at a time: enough that taking one is rare,
+ * few enough that the threads end close together. */
+#define BLOCK_DOCS 64
+
+/* One thread's share of the search: the blocks of documents it takes from
+ * *next (shared by both), searched with its own scratch space. */
 typedef struct topk_half {
     searcher s;
-    uint32_t first;
+    atomic_size_t *next;
     size_t k;
     size_t longest;             /* terms in the longest vector */
     double min_sim;
@@ -314,9 +322,15 @@ static void topk_run(void *p)
         || (s->keys = malloc(s->cands.cap * sizeof *s->keys)) == NULL
         || (s->top.v = malloc(s->top.cap * sizeof *s->top.v)) == NULL)
         return;
-    for (size_t d = h->first; d < n; d += 2)
-        if (search_doc(s, (uint32_t)d, h->min_sim) != PG_OK)
-            return;
+    for (;;) {
+        size_t d0 = atomic_fetch_add(h->next, BLOCK_DOCS);
+        if (d0 >= n)
+            break;
+        size_t d1 = n - d0 > BLOCK_DOCS ? d0 + BLOCK_DOCS : n;
+        for (size_t d = d0; d < d1; d++)
+            if (search_doc(s, (uint32_t)d, h->min_sim) != PG_OK)
+                return;
+    }
     h->rc = PG_OK;
 }
 
@@ -326,6 +340,7 @@ pg_err pg_terms_topk(const pg_terms *t, size_t k, double min_sim,
     pg_err rc;
     topk_half h[2];
     size_t n = t->n_docs;
+    atomic_size_t next;
 
     memset(h, 0, sizeof h);
     if ((rc = pgg_terms_usable(t, 1, err)) != PG_OK)
@@ -338,6 +353,7 @@ pg_err pg_terms_topk(const pg_terms *t, size_t k, double min_sim,
     for (size_t d = 0; d < n; d++)
         if (t->vec_start[d + 1] - t->vec_start[d] > longest)
             longest = t->vec_start[d + 1] - t->vec_start[d];
+    atomic_init(&next, 0);
     for (int i = 0; i < 2; i++) {
         searcher *s = &h[i].s;
         h[i].longest = longest;
@@ -345,11 +361,11 @@ pg_err pg_terms_topk(const pg_terms *t, size_t k, double min_sim,
         s->budget = t->o.max_postings ? t->o.max_postings : DEFAULT_BUDGET;
         s->cands.cap = n_candidates(k) < n ? n_candidates(k) : n;
         s->top.cap = k < n ? k : n;
-        h[i].first = (uint32_t)i;
+        h[i].next = &next;
         h[i].k = k;
         h[i].min_sim = min_sim;
     }
-    /* The halves find their edges independently; the sort in dedup_edges
+    /* The threads find their edges independently; the sort in dedup_edges
      * puts them in one order whichever thread found which. */
     pgg_run2(topk_run, &h[0], &h[1]);
     rc = PG_ERR_NOMEM;
