@@ -182,8 +182,10 @@ static int disk_hits(rect a, double x, double y, double r)
 
 /* Cost of a label box: -1 when it leaves the text area or touches a label
  * already placed; else how much of the graph it hides (labelled disks
- * count more, since their own labels point at them). */
-static double box_cost(const scene *s, rect b, size_t self)
+ * count `labelled`, others `plain`: the labelled ones' own labels point at
+ * them). */
+static double box_cost_of(const scene *s, rect b, size_t self, double labelled,
+                          double plain)
 {
     double pad = 2 * s->u, cost = 0;
     if (!rect_inside(b, s->text_area))
@@ -196,8 +198,13 @@ static double box_cost(const scene *s, rect b, size_t self)
     }
     for (size_t i = 0; i < s->g->n_nodes; i++)
         if (i != self && disk_hits(b, s->x[i], s->y[i], s->r[i]))
-            cost += (s->flags[i] & FLAG_LABELLED) ? 6 : 1;
+            cost += (s->flags[i] & FLAG_LABELLED) ? labelled : plain;
     return cost;
+}
+
+static double box_cost(const scene *s, rect b, size_t self)
+{
+    return box_cost_of(s, b, self, 6, 1);
 }
 
 /* Tries eight spots around node i (right, left, above, below, then the
@@ -244,7 +251,11 @@ static pg_err label_text(scene *s, size_t i)
 
 /* The largest communities named by their terms at the middle of their
  * region (the layout makes each community a region), in bold, before the
- * paper labels so that those keep clear of them. */
+ * paper labels so that those keep clear of them.  A region's name is meant
+ * to lie over its papers, but not over a paper that gets a label of its
+ * own (the middle of a small community is often one): then it goes to the
+ * first spot that hides none, trying just above the middle, then above and
+ * below the region's papers; failing all, where it hides fewest. */
 static pg_err draw_region_labels(cairo_t *cr, scene *s)
 {
     const pg_graph *g = s->g;
@@ -257,10 +268,13 @@ static pg_err draw_region_labels(cairo_t *cr, scene *s)
         const char *label = g->communities[c].label;
         if (label == NULL || label[0] == '\0')
             continue;
+        double top = INFINITY, bottom = -INFINITY;
         for (size_t i = 0; i < g->n_nodes; i++)
             if (g->nodes[i].community == (int)c) {
                 x += s->x[i];
                 y += s->y[i];
+                top = fmin(top, s->y[i] - s->r[i]);
+                bottom = fmax(bottom, s->y[i] + s->r[i]);
                 k++;
             }
         if (k == 0)
@@ -278,14 +292,24 @@ static pg_err draw_region_labels(cairo_t *cr, scene *s)
             rc = pgd_text_shorten(s->t1.data, LABEL_CHARS, &s->t2);
         if (rc != PG_OK)
             return rc;
-        double tw = text_width(cr, s->t2.data);
+        double tw = text_width(cr, s->t2.data), gap = 4 * s->u;
         x = fmin(fmax(x - tw / 2, s->text_area.x0), s->text_area.x1 - tw);
-        rect b = { x, y - fe.ascent, x + tw, y + fe.descent };
-        int clash = 0;
-        for (size_t q = 0; q < s->n_boxes && !clash; q++)
-            clash = b.x0 < s->boxes[q].x1 && s->boxes[q].x0 < b.x1
-                    && b.y0 < s->boxes[q].y1 && s->boxes[q].y0 < b.y1;
-        if (clash)
+        const double base[4] = {    /* baselines of the spots tried */
+            y, y - fe.ascent - fe.descent - gap, top - gap - fe.descent,
+            bottom + gap + fe.ascent,
+        };
+        double best = -1;
+        rect b = { 0, 0, 0, 0 };
+        for (size_t t = 0; t < 4 && best != 0; t++) {
+            rect o = { x, base[t] - fe.ascent, x + tw, base[t] + fe.descent };
+            double cost = box_cost_of(s, o, SIZE_MAX, 1, 0);
+            if (cost >= 0 && (best < 0 || cost < best)) {
+                best = cost;
+                b = o;
+                y = base[t];
+            }
+        }
+        if (best < 0)
             continue;
         s->boxes[s->n_boxes++] = b;
         set_rgb(cr, colour_rgb(s->comm_colour[c]), 0.55, 1);
