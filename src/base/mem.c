@@ -1,14 +1,16 @@
 /*
 ** mem.c: allocations of large arrays that ask the kernel for huge pages.
 **
-** A large array (a term index, a paper table, a store's id map) is filled
-** right after it is allocated, and each 4 KiB page's first touch is a page
-** fault of its own; in a virtual machine a fault costs several
-** microseconds, and a graph of 20,000 papers touches some 60,000 pages.
-** Where transparent huge pages are enabled only for memory that asks for
-** them ("madvise", the setting of many distributions), an array of several
-** megabytes asks: one fault then maps 2 MiB.  Elsewhere the advice changes
+** A large array (the graph's term index, its paper arena) is filled right
+** after it is allocated, and each 4 KiB page's first touch is a page fault
+** of its own, dear in a virtual machine (docs/PERFORMANCE.md has the
+** figures).  Where transparent huge pages are enabled only for memory that
+** asks for them ("madvise", the setting of many distributions), an array
+** of several megabytes asks: one fault then maps 2 MiB, and the page
+** tables of a randomly read array stay small.  Elsewhere the advice changes
 ** nothing, and a failed madvise is not an error (the pages stay small).
+** Buffers that are allocated and freed over and over (a file's text) are
+** better left to realloc, which reuses memory already touched.
 */
 #define _DEFAULT_SOURCE         /* madvise, MADV_HUGEPAGE */
 #include <stdint.h>
