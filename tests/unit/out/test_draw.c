@@ -590,6 +590,48 @@ static pg_graph *realistic_graph(void)
     return g;
 }
 
+/* A community's name over its region hides no paper that has a label of
+ * its own: here the middle of the region is such a paper (the three others
+ * far around it), so the name must move.  Whether it did is read off the
+ * pixels: the community's colour fills the disks, and the name (dark text
+ * on a white halo) would take some of them; the same graph with the name
+ * left out (an empty label) must give as many. */
+static pg_graph *centred_graph(const char *label)
+{
+    static const double at[4][2] = { { 0.5, 0.4 }, { 0.2, 0.2 }, { 0.8, 0.2 }, { 0.5, 0.8 } };
+    pg_graph *g = graph_new(4, 3, 1);
+    for (size_t i = 0; i < 4; i++) {
+        char t[32];
+        snprintf(t, sizeof t, "Editorial %zu", i);
+        g->nodes[i].title = str_dup(t);
+        g->nodes[i].x = at[i][0];
+        g->nodes[i].y = at[i][1];
+    }
+    g->communities[0].size = 4;
+    g->communities[0].label = str_dup(label);
+    for (size_t i = 1; i < 4; i++)
+        add_edge(g, 0, i, 1.0);
+    fake_pagerank(g);
+    return g;
+}
+
+static void test_region_label(void)
+{
+    char p[128], q[128];
+    pg_error err;
+    pg_graph *named = centred_graph("editorial, collect"), *plain = centred_graph("");
+    CHECK_INT(pg_graph_draw(named, in_dir(p, sizeof p, "named.png"), PG_DRAW_PNG, NULL, &err),
+              PG_OK);
+    CHECK_INT(pg_graph_draw(plain, in_dir(q, sizeof q, "plain.png"), PG_DRAW_PNG, NULL, &err),
+              PG_OK);
+    png_info a = png_read(p, pg_draw_palette_rgb(0)), b = png_read(q, pg_draw_palette_rgb(0));
+    CHECK(b.of_colour > 200);
+    CHECK_INT(a.of_colour, b.of_colour);
+    CHECK(a.non_white > b.non_white);   /* the name is drawn */
+    graph_free(named);
+    graph_free(plain);
+}
+
 static void test_realistic(void)
 {
     char p[128];
@@ -625,6 +667,7 @@ int main(void)
     test_degenerate_layout();
     test_hostile_text();
     test_random_bytes();
+    test_region_label();
     test_realistic();
     if (getenv("PG_DRAW_KEEP"))
         fprintf(stderr, "pictures kept in %s\n", dir_);
