@@ -499,7 +499,8 @@ static pg_err verify(pg_dedup *d, long long self_id, const candidate *c,
     prepared *other = NULL;
     int have_paper = 0;
     pg_err e = PG_OK;
-    /* Its sketch did not rule it out (pgd_find_candidates).  Papers are not renamed until the loop over candidates ends. */
+    /* Its sketch did not rule it out (pgd_find_candidates).  Papers are
+     * not renamed until the loop over candidates ends. */
     if (*n_papers > 0) {
         e = pg_store_paper_of_id(d->s, c->id, papers[*n_papers], err);
         if (e != PG_OK)

@@ -851,7 +851,7 @@ out:
     free(order);
     if (rc != PG_OK)
         pg_graph_free(g);
-    else if (out != NULL)
+    else
         *out = g;
     return rc;
 }

@@ -289,7 +289,6 @@ static size_t n_candidates(size_t k)
 typedef struct topk_half {
     searcher s;
     atomic_size_t *next;
-    size_t k;
     size_t longest;             /* terms in the longest vector */
     double min_sim;
     pg_err rc;
@@ -362,7 +361,6 @@ pg_err pg_terms_topk(const pg_terms *t, size_t k, double min_sim,
         s->cands.cap = n_candidates(k) < n ? n_candidates(k) : n;
         s->top.cap = k < n ? k : n;
         h[i].next = &next;
-        h[i].k = k;
         h[i].min_sim = min_sim;
     }
     /* The threads find their edges independently; the sort in dedup_edges
