@@ -49,12 +49,17 @@ static void *run_half(void *p)
     return NULL;
 }
 
+int pgg_cores(void)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    return cpus > 1 ? (cpus > 64 ? 64 : (int)cpus) : 1;
+}
+
 void pgg_run2(void (*fn)(void *), void *a, void *b)
 {
     pthread_t th;
     half_job j = { fn, b };
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    if (cpus > 1 && pthread_create(&th, NULL, run_half, &j) == 0) {
+    if (pgg_cores() > 1 && pthread_create(&th, NULL, run_half, &j) == 0) {
         fn(a);
         pthread_join(th, NULL);
         return;

@@ -108,6 +108,16 @@ void pg_terms_free(pg_terms *t);
  * counters returns PG_ERR_USAGE). */
 pg_err pg_terms_add(pg_terms *t, const char *text, size_t len, pg_error *err);
 
+/* pg_terms_add in two steps, so that the cutting (folding, splitting,
+ * hashing: a pure function of the text) can run on another thread than the
+ * counting, which must take the documents in order.  pgg_terms_cut appends
+ * text's tokens to out in the form pgg_terms_add_cut reads (PG_ERR_NOMEM;
+ * PG_ERR_USAGE for text NULL with len > 0); pgg_terms_add_cut adds the
+ * document cut[0..n) as pg_terms_add would add its text, with the same
+ * errors, and PG_ERR_USAGE when cut is not what pgg_terms_cut wrote. */
+pg_err pgg_terms_cut(const char *text, size_t len, pg_buf *out);
+pg_err pgg_terms_add_cut(pg_terms *t, const char *cut, size_t n, pg_error *err);
+
 /* Ends the adding phase: weighs terms, drops those outside the df window,
  * builds the document vectors and the inverted index, and frees what only
  * adding needed.  Call it once, even with no documents.  Returns PG_OK;
@@ -182,6 +192,9 @@ pg_err pg_terms_lookup(pg_terms *t, const char *phrase, pg_term_info *info,
  * independent and combine them in a fixed order, so results never depend
  * on which ran where. */
 void pgg_run2(void (*fn)(void *), void *a, void *b);
+
+/* The cores online, at least 1: whether pgg_run2 will try a second thread. */
+int pgg_cores(void);
 
 /* pg_graph_build, given (when not NULL) a term model to which the texts of
  * papers[0 .. n) were added in array order, not finished: it is used when

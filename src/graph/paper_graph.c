@@ -9,10 +9,14 @@
 ** blocks: no string is allocated on its own.  The same database always
 ** gives the same graph.
 **
-** Reading the store and cutting the texts into terms overlap: a second
-** thread adds each text to the term model as soon as it is in the arena
-** (where it never moves), so that the two longest sequential steps of a
-** graph take the time of the longer one when there is a core to spare.
+** Reading the store and adding the texts to the term model overlap: a
+** second thread adds each text as soon as it is read, so that the two
+** longest sequential steps of a graph take the time of the longer one when
+** there is a core to spare.  Adding is the longer, so the reading thread
+** also cuts each text into its tokens (pgg_terms_cut) and the adding thread
+** only counts them.  The cut texts go through blocks that the adder hands
+** back once it has read them, so what they take is the adder's lag, not
+** every text.
 ** The store gives papers in paper id order, which is node order, so the
 ** model is the one pg_graph_build would make (it checks, and makes its own
 ** when the order differs).
@@ -41,14 +45,37 @@ typedef struct block {
 
 #define BLOCK_SIZE ((size_t)4 << 20)
 
+/* A block of cut texts, filled by the reader, read by the adder, handed
+ * back to the reader through the feed's spare list. */
+typedef struct cblock {
+    struct cblock *all;         /* every block, for freeing (the reader's) */
+    struct cblock *spare;       /* the next spare block (under the feed's lock) */
+    size_t used, size;
+    char data[];
+} cblock;
+
+#define CBLOCK_SIZE ((size_t)1 << 20)
+
+/* One text handed to the adder: cut (blk, the block it is in) or, when
+ * the reader does not cut, the text itself (blk NULL). */
+typedef struct item {
+    const char *p;
+    size_t len;
+    cblock *blk;
+} item;
+
+/* Texts the adder copies out under the lock and adds after it. */
+#define ADD_BATCH 64
+
 /* The texts handed from the reading thread to the adding one.  Every
- * field is under mu; the texts themselves are in the arena and only read. */
+ * field is under mu; the texts themselves are only read. */
 typedef struct feed {
     pthread_mutex_t mu;
     pthread_cond_t more;        /* texts were added, or done was set */
-    const char **text;
-    size_t *len;
+    item *v;
     size_t n, cap;
+    cblock *spare;              /* blocks the adder has read */
+    size_t taken;               /* texts the adder has taken */
     int done;                   /* the reader has stopped */
     int waiting;                /* the adder sleeps on more until n reaches
                                    want: woken a batch at a time, not at
@@ -64,6 +91,11 @@ typedef struct collect {
     size_t n_url, url_cap;
     pg_err rc;
     feed *f;
+    int cut;                    /* cut texts for the adder when it is behind */
+    size_t behind;              /* texts waiting for it at the last feed_put */
+    pg_buf cutbuf;              /* scratch: the text being cut */
+    cblock *cblocks;            /* every block of cut texts */
+    cblock *cur;                /* the one being filled */
 } collect;
 
 /* Room for n more bytes in the newest block (a new block when it is full);
@@ -123,31 +155,79 @@ static pg_err put_url(collect *c, const char *s, size_t len)
     return put(c, s, len, &c->url_at[c->n_url++]);
 }
 
-/* Hands one text to the adding thread; PG_ERR_NOMEM. */
-static pg_err feed_put(feed *f, const char *text, size_t len)
+/* Hands one text to the adding thread; PG_ERR_NOMEM.  *behind is set to
+ * the texts waiting for the adder. */
+static pg_err feed_put(feed *f, item it, size_t *behind)
 {
     pg_err rc = PG_OK;
     pthread_mutex_lock(&f->mu);
     if (f->n == f->cap) {
         size_t cap = f->cap ? 2 * f->cap : 1024;
-        const char **t = realloc(f->text, cap * sizeof *t);
-        if (t != NULL)
-            f->text = t;
-        size_t *l = t != NULL ? realloc(f->len, cap * sizeof *l) : NULL;
-        if (l != NULL) {
-            f->len = l;
+        item *v = realloc(f->v, cap * sizeof *v);
+        if (v != NULL) {
+            f->v = v;
             f->cap = cap;
         }
-        rc = l != NULL ? PG_OK : PG_ERR_NOMEM;
+        rc = v != NULL ? PG_OK : PG_ERR_NOMEM;
     }
     if (rc == PG_OK) {
-        f->text[f->n] = text;
-        f->len[f->n++] = len;
+        f->v[f->n++] = it;
         if (f->waiting && f->n >= f->want)
             pthread_cond_signal(&f->more);
     }
+    *behind = f->n - f->taken;
     pthread_mutex_unlock(&f->mu);
     return rc;
+}
+
+/* Where the reader puts a cut text of n bytes: the current block, a spare
+ * one the adder has read, or a new one; NULL when out of memory. */
+static char *cut_room(collect *c, size_t n)
+{
+    cblock *b = c->cur;
+    if (b != NULL && b->size - b->used >= n)
+        return b->data + b->used;
+    pthread_mutex_lock(&c->f->mu);
+    b = c->f->spare;
+    if (b != NULL && b->size >= n)
+        c->f->spare = b->spare;
+    else
+        b = NULL;
+    pthread_mutex_unlock(&c->f->mu);
+    if (b == NULL) {
+        size_t size = n > CBLOCK_SIZE ? n : CBLOCK_SIZE;
+        if ((b = malloc(sizeof *b + size)) == NULL)
+            return NULL;
+        b->size = size;
+        b->all = c->cblocks;
+        c->cblocks = b;
+    }
+    b->used = 0;
+    c->cur = b;
+    return b->data;
+}
+
+/* Texts waiting for the adder above which the reader cuts the next text
+ * itself: the adder then has work for a while, and the two threads share
+ * the cutting in whatever proportion keeps both busy. */
+#define CUT_WHEN_BEHIND (2 * ADD_BATCH)
+
+/* Hands text[0..len) to the adder, cut when the adder is behind. */
+static pg_err feed_text(collect *c, const char *text, size_t len)
+{
+    if (!c->cut || c->behind < CUT_WHEN_BEHIND)
+        return feed_put(c->f, (item){ text, len, NULL }, &c->behind);
+    pg_buf_reset(&c->cutbuf);
+    if (pgg_terms_cut(text, len, &c->cutbuf) != PG_OK)
+        return PG_ERR_NOMEM;
+    size_t n = c->cutbuf.len;
+    char *p = cut_room(c, n ? n : 1);
+    if (p == NULL)
+        return PG_ERR_NOMEM;
+    if (n > 0)
+        memcpy(p, c->cutbuf.data, n);
+    c->cur->used += n;
+    return feed_put(c->f, (item){ p, n, c->cur }, &c->behind);
 }
 
 static pg_err feed_init(feed *f)
@@ -166,8 +246,7 @@ static void feed_release(feed *f)
 {
     pthread_cond_destroy(&f->more);
     pthread_mutex_destroy(&f->mu);
-    free(f->text);
-    free(f->len);
+    free(f->v);
 }
 
 static void feed_end(feed *f)
@@ -201,7 +280,7 @@ static int add_paper(void *ctx, const pg_paper *p)
     if (rc == PG_OK)
         rc = put_joined(c, parts, lens, 3, &r->text);
     if (rc == PG_OK)
-        rc = feed_put(c->f, r->text, lens[0] + lens[1] + lens[2]);
+        rc = feed_text(c, r->text, lens[0] + lens[1] + lens[2]);
     if (rc == PG_OK)
         rc = put(c, p->first_day, strlen(p->first_day), &r->first);
     if (rc == PG_OK)
@@ -239,14 +318,13 @@ typedef struct side {
     pg_error err;
 } side;
 
-/* Copied out under the lock, added after it. */
-#define ADD_BATCH 64
 
 static void add_texts(side *a)
 {
     feed *f = a->c->f;
-    const char *text[ADD_BATCH];
-    size_t len[ADD_BATCH], next = 0;
+    item v[ADD_BATCH];
+    cblock *reading = NULL;     /* the block of the last cut text read */
+    size_t next = 0;
     for (;;) {
         size_t m = 0;
         pthread_mutex_lock(&f->mu);
@@ -256,15 +334,28 @@ static void add_texts(side *a)
             pthread_cond_wait(&f->more, &f->mu);
             f->waiting = 0;
         }
-        for (; m < ADD_BATCH && next + m < f->n; m++) {
-            text[m] = f->text[next + m];
-            len[m] = f->len[next + m];
-        }
+        for (; m < ADD_BATCH && next + m < f->n; m++)
+            v[m] = f->v[next + m];
+        f->taken = next + m;
         pthread_mutex_unlock(&f->mu);
         if (m == 0)
             return;             /* done, and every text added */
-        for (size_t i = 0; i < m && a->rc == PG_OK; i++)
-            a->rc = pg_terms_add(a->model, text[i], len[i], &a->err);
+        for (size_t i = 0; i < m && a->rc == PG_OK; i++) {
+            /* Texts come in the order the reader cut them: a text in
+             * another block means the reader has left the previous one,
+             * and every text in it has been read. */
+            if (v[i].blk != NULL) {
+                if (reading != NULL && v[i].blk != reading) {
+                    pthread_mutex_lock(&f->mu);
+                    reading->spare = f->spare;
+                    f->spare = reading;
+                    pthread_mutex_unlock(&f->mu);
+                }
+                reading = v[i].blk;
+            }
+            a->rc = v[i].blk != NULL ? pgg_terms_add_cut(a->model, v[i].p, v[i].len, &a->err)
+                                     : pg_terms_add(a->model, v[i].p, v[i].len, &a->err);
+        }
         if (a->rc != PG_OK)
             return;             /* the reader never waits for the adder */
         next += m;
@@ -286,7 +377,14 @@ pg_err pg_papers_graph(pg_store *s, const pg_graph_opts *o, pg_graph **out,
                        pg_error *err)
 {
     feed f;
-    collect c = { NULL, NULL, 0, 0, NULL, 0, 0, PG_OK, &f };
+    collect c;
+    memset(&c, 0, sizeof c);
+    c.rc = PG_OK;
+    c.f = &f;
+    pg_buf_init(&c.cutbuf);
+    /* With one core the adder runs after the reader and would find every
+     * cut text waiting: it cuts them itself. */
+    c.cut = pgg_cores() > 1;
     side reader = { 0, s, &c, NULL, PG_OK, { PG_OK, "" } };
     side adder = { 1, s, &c, NULL, PG_OK, { PG_OK, "" } };
     pg_graph_paper *papers = NULL;
@@ -331,5 +429,11 @@ out:
         free(c.arena);
         c.arena = prev;
     }
+    while (c.cblocks != NULL) {
+        cblock *next = c.cblocks->all;
+        free(c.cblocks);
+        c.cblocks = next;
+    }
+    pg_buf_release(&c.cutbuf);
     return rc;
 }

@@ -211,7 +211,7 @@ pg_err pg_terms_new(const pg_terms_opts *o, pg_terms **out, pg_error *err)
     }
     t->o = *o;
     pg_buf_init(&t->arena);
-    pg_buf_init(&t->tok_chars);
+    pg_buf_init(&t->cut);
     if (formtab_init(&t->forms, 1024) != PG_OK
         || strtab_init(&t->word_tab, 1024) != PG_OK
         || bitab_init(&t->bigrams, 1024) != PG_OK
@@ -238,7 +238,8 @@ void pgg_terms_free_adding(pg_terms *t)
     free(t->toks);
     t->toks = NULL;
     t->toks_cap = t->n_toks = 0;
-    pg_buf_release(&t->tok_chars);
+    pg_buf_release(&t->cut);
+    t->tok_base = NULL;
     free(t->seq);
     t->seq = NULL;
     t->seq_len = t->seq_cap = 0;
@@ -428,7 +429,7 @@ static pg_err add_word(adder *a, uint32_t w)
     return PG_OK;
 }
 
-/* One token of the document being added: its bytes in t->tok_chars. */
+/* One token of the document being added: its bytes at t->tok_base + off. */
 typedef struct tok {
     uint64_t hash;
     uint32_t off;
@@ -436,28 +437,67 @@ typedef struct tok {
     uint32_t word;              /* once resolved: its word id, or STOP */
 } tok;
 
-/* pgg_scan's callback: appends the token to t->toks. */
+/*
+** A document cut into tokens, as pgg_terms_cut() writes it and
+** pgg_terms_add_cut() reads it: per token one length byte (0: a phrase
+** end), then for a word its hash_str (8 bytes, host order) and its folded
+** bytes.  Cutting is a pure function of the text and the larger half of
+** what adding costs, so it can be done on another thread than the counting,
+** which must see the documents one after the other.
+*/
+typedef struct cutter {
+    pg_buf *out;
+} cutter;
+
 static pg_err cut_token(void *ctx, const char *s, size_t n)
 {
-    pg_terms *t = ctx;
-    if (t->tok_chars.len > UINT32_MAX - TOKEN_MAX)
+    cutter *c = ctx;
+    unsigned char len = (unsigned char)(s != NULL ? n : 0);   /* n <= TOKEN_MAX */
+    pg_err rc = pg_buf_append(c->out, (const char *)&len, 1);
+    if (rc == PG_OK && s != NULL) {
+        uint64_t h = hash_str(s, n);
+        rc = pg_buf_append(c->out, (const char *)&h, sizeof h);
+        if (rc == PG_OK)
+            rc = pg_buf_append(c->out, s, n);
+    }
+    return rc;
+}
+
+pg_err pgg_terms_cut(const char *text, size_t len, pg_buf *out)
+{
+    cutter c = { out };
+    if (text == NULL && len > 0)
+        return PG_ERR_USAGE;
+    return pgg_scan(text ? text : "", len, cut_token, &c);
+}
+
+/* Reads the cut document cut[0..n) into t->toks; PG_ERR_USAGE when it is
+ * not one pgg_terms_cut wrote. */
+static pg_err read_cut(pg_terms *t, const char *cut, size_t n)
+{
+    size_t i = 0, m = 0;
+    if (n > UINT32_MAX)
         return PG_ERR_NOMEM;
-    tok *k = t->toks;
-    size_t i = (size_t)t->n_toks;
-    if (i == t->toks_cap) {
-        if ((k = grow_array(t->toks, &t->toks_cap, i + 1, sizeof *k)) == NULL)
-            return PG_ERR_NOMEM;
-        t->toks = k;
+    while (i < n) {
+        if (m == t->toks_cap) {
+            tok *k = grow_array(t->toks, &t->toks_cap, m + 1, sizeof *k);
+            if (k == NULL)
+                return PG_ERR_NOMEM;
+            t->toks = k;
+        }
+        tok *k = &t->toks[m++];
+        size_t len = (unsigned char)cut[i++];
+        k->len = (uint32_t)len;
+        if (len == 0)
+            continue;
+        if (len > TOKEN_MAX || n - i < sizeof k->hash + len)
+            return PG_ERR_USAGE;
+        memcpy(&k->hash, cut + i, sizeof k->hash);
+        k->off = (uint32_t)(i + sizeof k->hash);
+        i += sizeof k->hash + len;
     }
-    k[i].len = 0;
-    if (s != NULL) {
-        k[i].off = (uint32_t)t->tok_chars.len;
-        k[i].len = (uint32_t)n;
-        k[i].hash = hash_str(s, n);
-        if (pg_buf_append(&t->tok_chars, s, n) != PG_OK)
-            return PG_ERR_NOMEM;
-    }
-    t->n_toks++;
+    t->n_toks = m;
+    t->tok_base = cut;
     return PG_OK;
 }
 
@@ -482,7 +522,7 @@ static pg_err resolve(pg_terms *t, size_t i)
         __builtin_prefetch(&t->forms.slots[(size_t)k[j].hash & t->forms.mask]);
     k[i].word = STOP;
     if (k[i].len > 0) {
-        pg_err rc = form_word(t, t->tok_chars.data + k[i].off, k[i].len, k[i].hash,
+        pg_err rc = form_word(t, t->tok_base + k[i].off, k[i].len, k[i].hash,
                               &k[i].word);
         if (rc != PG_OK)
             return rc;
@@ -521,26 +561,28 @@ pg_err pgg_terms_usable(const pg_terms *t, int want_finished, pg_error *err)
     return PG_OK;
 }
 
-pg_err pg_terms_add(pg_terms *t, const char *text, size_t len, pg_error *err)
+pg_err pgg_terms_add_cut(pg_terms *t, const char *cut, size_t n, pg_error *err)
 {
     pg_err rc = pgg_terms_usable(t, 0, err);
     if (rc != PG_OK)
         return rc;
-    if (text == NULL && len > 0)
+    if (cut == NULL && n > 0)
         return pg_error_set(err, PG_ERR_USAGE, "terms: NULL text");
     if (t->n_docs >= MAX_DOCS)
         return pg_error_set(err, PG_ERR_USAGE, "terms: too many documents");
-    if (t->n_docs + 1 >= t->doc_cap) {
+    if ((rc = read_cut(t, cut, n)) == PG_ERR_USAGE)
+        return pg_error_set(err, rc, "terms: not a cut document");
+    if (rc == PG_OK && t->n_docs + 1 >= t->doc_cap) {
         size_t *d = grow_array(t->doc_seq, &t->doc_cap, t->n_docs + 2, sizeof *d);
         if (d == NULL)
-            return nomem(err);
-        t->doc_seq = d;
+            rc = PG_ERR_NOMEM;
+        else
+            t->doc_seq = d;
     }
+    if (rc != PG_OK)
+        return nomem(err);
     adder a = { t, (uint32_t)t->n_docs, NONE };
-    t->n_toks = 0;
-    pg_buf_reset(&t->tok_chars);
-    if ((rc = pgg_scan(text, len, cut_token, t)) != PG_OK
-        || (rc = add_tokens(t, &a)) != PG_OK) {
+    if ((rc = add_tokens(t, &a)) != PG_OK) {
         t->failed = 1;          /* df counts already include part of it */
         return nomem(err);
     }
@@ -548,6 +590,19 @@ pg_err pg_terms_add(pg_terms *t, const char *text, size_t len, pg_error *err)
         t->seq_len--;
     t->doc_seq[++t->n_docs] = t->seq_len;
     return PG_OK;
+}
+
+pg_err pg_terms_add(pg_terms *t, const char *text, size_t len, pg_error *err)
+{
+    pg_err rc = pgg_terms_usable(t, 0, err);
+    if (rc != PG_OK)
+        return rc;
+    if (text == NULL && len > 0)
+        return pg_error_set(err, PG_ERR_USAGE, "terms: NULL text");
+    pg_buf_reset(&t->cut);
+    if (pgg_terms_cut(text, len, &t->cut) != PG_OK)
+        return nomem(err);
+    return pgg_terms_add_cut(t, t->cut.data, t->cut.len, err);
 }
 
 /* ---------------------------------------------------------------- lookup */

@@ -198,7 +198,8 @@ struct pg_terms {
 
     struct tok *toks;           /* the document being added, cut (scratch) */
     size_t toks_cap, n_toks;
-    pg_buf tok_chars;           /* their folded bytes */
+    const char *tok_base;       /* the cut document their bytes are in */
+    pg_buf cut;                 /* pg_terms_add's cut document (scratch) */
     uint32_t *seq;              /* word ids of all documents (freed by finish) */
     size_t seq_len, seq_cap;
     size_t *doc_seq;            /* document i is seq[doc_seq[i] .. doc_seq[i+1]) */

@@ -455,6 +455,82 @@ static const pg_sim_edge *find_edge(const pg_sim_edge *e, size_t n, uint32_t a, 
     return lo < n && e[lo].a == a && e[lo].b == b ? &e[lo] : NULL;
 }
 
+/* Adding a text cut beforehand (pgg_terms_cut + pgg_terms_add_cut, as the
+ * reading thread of pg_papers_graph does) gives the model pg_terms_add
+ * gives, mixed with plain adds in any proportion; a buffer that is not a
+ * cut text is refused without adding a document. */
+static void test_cut(void)
+{
+    const size_t n = 200;
+    pg_terms *a = NULL, *b = NULL;
+    pg_sim_edge *ea = NULL, *eb = NULL;
+    size_t na = 0, nb = 0;
+    pg_buf cut = PG_BUF_INIT, la = PG_BUF_INIT, lb = PG_BUF_INIT;
+    pg_error err;
+    uint64_t rng = 88172645463325252u;
+    CHECK_INT(pg_terms_new(NULL, &a, &err), PG_OK);
+    CHECK_INT(pg_terms_new(NULL, &b, &err), PG_OK);
+    if (a == NULL || b == NULL)
+        goto out;
+    for (size_t d = 0; d < n; d++) {
+        char *text = gen_doc(&rng, (unsigned)(d % 12));
+        /* accents, a ligature and a LaTeX command go through the cut too */
+        if (d % 10 == 3) {
+            free(text);
+            text = strdup("Caf\xc3\xa9 \xef\xac\x81ne-tuning of \\emph{large} models' "
+                          "r\xc3\xa9sum\xc3\xa9s.\n\nLarge models");
+        }
+        if (text == NULL)
+            goto out;
+        size_t len = strlen(text);
+        CHECK_INT(pg_terms_add(a, text, len, &err), PG_OK);
+        if (d % 3 == 0) {
+            CHECK_INT(pg_terms_add(b, text, len, &err), PG_OK);
+        } else {
+            pg_buf_reset(&cut);
+            CHECK_INT(pgg_terms_cut(text, len, &cut), PG_OK);
+            CHECK(cut.len > len);       /* a hash per word */
+            CHECK_INT(pgg_terms_add_cut(b, cut.data, cut.len, &err), PG_OK);
+        }
+        free(text);
+    }
+    CHECK_INT(pgg_terms_add_cut(b, NULL, 0, &err), PG_OK);    /* empty */
+    CHECK_INT(pg_terms_add(a, NULL, 0, &err), PG_OK);
+
+    /* not what pgg_terms_cut writes: a word longer than any token, a hash
+     * cut short, a word cut short */
+    static const char too_long[] = { 65, 0 };
+    char short_hash[5] = { 4, 1, 2, 3, 4 };
+    char short_word[12] = { 5, 0, 0, 0, 0, 0, 0, 0, 0, 'a', 'b', 'c' };
+    CHECK_INT(pgg_terms_add_cut(b, too_long, sizeof too_long, &err), PG_ERR_USAGE);
+    CHECK_INT(pgg_terms_add_cut(b, short_hash, sizeof short_hash, &err), PG_ERR_USAGE);
+    CHECK_INT(pgg_terms_add_cut(b, short_word, sizeof short_word, &err), PG_ERR_USAGE);
+    CHECK(strstr(err.msg, "not a cut document") != NULL);
+    CHECK_INT(pg_terms_count(b), n + 1);
+    CHECK_INT(pg_terms_count(a), n + 1);
+    CHECK_INT(pg_terms_vocabulary(b), pg_terms_vocabulary(a));
+
+    CHECK_INT(pg_terms_finish(a, &err), PG_OK);
+    CHECK_INT(pg_terms_finish(b, &err), PG_OK);
+    CHECK_INT(pg_terms_topk(a, 5, 0.05, &ea, &na, &err), PG_OK);
+    CHECK_INT(pg_terms_topk(b, 5, 0.05, &eb, &nb, &err), PG_OK);
+    CHECK(na > n / 2);
+    CHECK(na == nb && memcmp(ea, eb, na * sizeof *ea) == 0);
+    static const uint32_t group[] = { 3, 13, 23, 33 };
+    CHECK_INT(pg_terms_label(a, group, 4, 4, &la, &err), PG_OK);
+    CHECK_INT(pg_terms_label(b, group, 4, 4, &lb, &err), PG_OK);
+    CHECK(la.len > 0 && la.len == lb.len && memcmp(la.data, lb.data, la.len) == 0);
+    CHECK(la.len > 0 && strstr(la.data, "large") != NULL);
+out:
+    free(ea);
+    free(eb);
+    pg_buf_release(&cut);
+    pg_buf_release(&la);
+    pg_buf_release(&lb);
+    pg_terms_free(a);
+    pg_terms_free(b);
+}
+
 /* Top-k against an exhaustive run (k = N, every postings list searched). */
 static void test_topk_generated(void)
 {
@@ -613,6 +689,7 @@ int main(void)
     test_topk_topics();
     test_labels();
     test_topk_generated();
+    test_cut();
     test_hostile();
     CHECK_DONE();
 }
