@@ -45,8 +45,10 @@ static float sublinear_tf(const pg_terms *t, uint32_t d, size_t j)
  * entry per term, sorted by term, with the group df and the sum of the
  * sublinear tf.  Each term's sum is taken in document order whichever road
  * is taken (the merge sort of the small road is stable), so both give the
- * same floats.  A large group sums into an array by term id instead of
- * sorting all its entries. */
+ * same floats.  A group whose entries number more than a 64th of the
+ * vocabulary sums into an array by term id instead of sorting its entries:
+ * clearing the array costs less than the sort's comparisons from there on
+ * (communities of a few dozen papers, hundreds of them in a large graph). */
 static pg_err collect_group(const pg_terms *t, uint32_t *docs, size_t nd,
                             scored **out, size_t *n, size_t *g)
 {
@@ -62,7 +64,7 @@ static pg_err collect_group(const pg_terms *t, uint32_t *docs, size_t nd,
     scored *v = malloc((total + 1) * sizeof *v);
     if (v == NULL)
         return PG_ERR_NOMEM;
-    if (total >= 4096 && total * 4 >= t->n_terms) {
+    if (total >= 512 && total * 64 >= t->n_terms) {
         scored *by_term = calloc(t->n_terms + 1, sizeof *by_term);
         uint32_t *seen = malloc((total + 1) * sizeof *seen);
         if (by_term == NULL || seen == NULL) {
@@ -114,9 +116,12 @@ static pg_err collect_group(const pg_terms *t, uint32_t *docs, size_t nd,
     return PG_OK;
 }
 
-/* Index in v (sorted by term) of term tid, or -1. */
-static ptrdiff_t find_scored(const scored *v, size_t n, uint32_t tid)
+/* Index in v (sorted by term) of term tid, or -1: from pos (pos[tid] is
+ * the index + 1, 0 for none) when there is one, else by binary search. */
+static ptrdiff_t find_scored(const scored *v, size_t n, const uint32_t *pos, uint32_t tid)
 {
+    if (pos != NULL)
+        return (ptrdiff_t)pos[tid] - 1;
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -134,9 +139,11 @@ static ptrdiff_t find_scored(const scored *v, size_t n, uint32_t tid)
 ** neural") in the word's place, with the word's score.  Of several such
 ** bigrams the best scoring absorbs the word ("amino acid" rather than "acid
 ** residues" takes "acid"); scores before absorption decide, so the order of
-** the entries does not matter.  by[u] is scratch space, one per entry.
+** the entries does not matter.  by[u] is scratch space, one per entry;
+** pos, when not NULL, maps every term id to its index in v (find_scored).
 */
-static void absorb_words(const pg_terms *t, scored *v, size_t n, size_t *by)
+static void absorb_words(const pg_terms *t, scored *v, size_t n, size_t *by,
+                         const uint32_t *pos)
 {
     for (size_t i = 0; i < n; i++)
         by[i] = SIZE_MAX;
@@ -145,7 +152,7 @@ static void absorb_words(const pg_terms *t, scored *v, size_t n, size_t *by)
         uint32_t ws[2] = { tm->w1, tm->w2 };
         for (int j = 0; j < 2 && tm->w2 != NONE; j++) {
             uint32_t ut = t->words[ws[j]].term;
-            ptrdiff_t u = ut == NONE ? -1 : find_scored(v, n, ut);
+            ptrdiff_t u = ut == NONE ? -1 : find_scored(v, n, pos, ut);
             if (u < 0 || v[i].base < 0.5f * v[u].base)
                 continue;
             if (by[u] == SIZE_MAX || v[i].base > v[by[u]].base)
@@ -176,20 +183,29 @@ static pg_err score_group(const pg_terms *t, uint32_t *docs, size_t nd,
 {
     scored *v;
     size_t k, g, live = 0, *by;
+    uint32_t *pos = NULL;
     if (collect_group(t, docs, nd, &v, &k, &g) != PG_OK)
         return PG_ERR_NOMEM;
-    if ((by = malloc((k + 1) * sizeof *by)) == NULL) {
+    /* A large group looks its words up in an array by term id: two binary
+     * searches per bigram cost more once the array is cheap to clear. */
+    int indexed = k >= 256 && k * 64 >= t->n_terms && k < UINT32_MAX;
+    if ((by = malloc((k + 1) * sizeof *by)) == NULL
+        || (indexed && (pos = calloc(t->n_terms + 1, sizeof *pos)) == NULL)) {
+        free(by);
         free(v);
         return PG_ERR_NOMEM;
     }
+    for (size_t i = 0; pos != NULL && i < k; i++)
+        pos[v[i].term] = (uint32_t)(i + 1);
     for (size_t i = 0; i < k; i++) {
         double lift = (double)v[i].df * (double)t->n_docs
                       / ((double)g * (double)t->terms[v[i].term].df);
         v[i].w = lift > 1.0 ? (float)(v[i].w * log(lift)) : 0.0f;
         v[i].base = v[i].w;
     }
-    absorb_words(t, v, k, by);
+    absorb_words(t, v, k, by, pos);
     free(by);
+    free(pos);
     for (size_t i = 0; i < k; i++)
         if (v[i].w > 0)
             v[live++] = v[i];
