@@ -115,11 +115,27 @@ static int xml_allowed(uint32_t cp)
  * entity; the numeric form is read by all) and in raw white space, which
  * XML attribute values normalise and so must be kept as references.  Both
  * keep the XML character set, so a page also parses as XHTML. */
+static int markup_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' && c != '"'
+           && c != '\'';
+}
+
 static pg_err markup_escape(const char *s, size_t len, int html, pg_buf *out)
 {
     pg_err rc = PG_OK;
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len && rc == PG_OK;) {
+        /* Printable ASCII that needs no reference goes out as a run: most
+         * of a title, and a GraphML file repeats titles and labels. */
+        size_t j = i;
+        while (j < len && markup_plain(u[j]))
+            j++;
+        if (j > i) {
+            rc = pg_buf_append(out, s + i, j - i);
+            i = j;
+            continue;
+        }
         uint32_t cp;
         int bad;
         size_t n = utf8_next(u + i, len - i, &cp, &bad);
