@@ -86,6 +86,9 @@ typedef struct searcher {
     size_t n_edges, edges_cap;
 } searcher;
 
+/* Cache lines of the next posting list fetched ahead (16: 128 postings). */
+#define LIST_AHEAD_LINES 16
+
 /*
 ** Offers to s->cands the documents that share with d one of its rarest
 ** terms, scored by the dot product over those terms.  d's vector lists its
@@ -102,6 +105,15 @@ static void gather(searcher *s, uint32_t d)
         size_t p0 = t->post_start[t->vec[i].id], p1 = t->post_start[t->vec[i].id + 1];
         if (work > 0 && work + (p1 - p0) > s->budget)
             break;
+        /* The lists are scattered: the next one's head is asked for while
+         * this one is read, so its first misses overlap this one's work. */
+        if (i + 1 < t->vec_start[d + 1]) {
+            uint32_t nx = t->vec[i + 1].id;
+            const char *q = (const char *)(t->post + t->post_start[nx]);
+            const char *q1 = (const char *)(t->post + t->post_start[nx + 1]);
+            for (int l = 0; l < LIST_AHEAD_LINES && q + 64 * l < q1; l++)
+                __builtin_prefetch(q + 64 * l);
+        }
         work += p1 - p0;
         float w = t->vec[i].w;
         /* Branch-free: whether e is new is a coin toss for the predictor.
