@@ -435,6 +435,15 @@ static pg_err hand_over(listing *ls, enum lstate st)
     return PG_OK;
 }
 
+/* A line that is a JSON object: a file of JSON lines read as a listing
+ * page (the default format) would otherwise give titles of raw JSON, or,
+ * with long lines, one "abstract without a title" and nothing else. */
+static int is_json_object(const char *s, size_t n)
+{
+    return n >= 2 && s[0] == '{' && s[n - 1] == '}'
+           && (s[1] == '"' || s[1] == ' ' || s[1] == '}');
+}
+
 static pg_err in_none(pg_reader *r, listing *ls, const lline *l, pg_error *err)
 {
     switch (l->k) {
@@ -452,6 +461,14 @@ static pg_err in_none(pg_reader *r, listing *ls, const lline *l, pg_error *err)
         return PG_OK;
     case K_TEXT:
     case K_LONG:
+        if (is_json_object(l->s, l->n)) {
+            pgr_warn(r, l->ln->no, "a JSON object, not a listing entry: skipped "
+                     "with the lines after it up to a blank line "
+                     "(JSON lines are read with --format jsonl)");
+            ls->st = L_SKIP;
+            ls->skip_para = 1;
+            return PG_OK;
+        }
         if (l->k == K_TEXT && l->n >= ORPHAN_ABSTRACT) {
             pgr_warn(r, l->ln->no, "abstract without a title skipped");
             ls->st = L_SKIP;

@@ -590,6 +590,38 @@ static void test_year_option(void)
     CHECK_INT(res.open_rc, PG_ERR_USAGE);
 }
 
+/* JSON lines read as a listing (the default format): no entry made of raw
+ * JSON, one warning that names the line and the option. */
+static void test_json_lines_as_listing(void)
+{
+    static const char jsonl[] =
+        "{\"title\": \"Short\", \"summary\": \"An abstract.\"}\n"
+        "{\"title\": \"Other\", \"summary\": \"Another.\"}\n";
+    /* A JSON object after a real entry, then a title in braces that is not. */
+    static const char mixed[] =
+        HEADER "Sep 3\n\n" T1 "\n\n" A1 "\n\n"
+        "{ \"title\": \"x\" }\n\n"
+        "{Braces} in a title\n\n" A2 "\n";
+    result res;
+    parse(jsonl, &res);
+    CHECK_CLEAN(res, strlen(jsonl));
+    CHECK_INT(res.n, 0);
+    CHECK_INT(res.warnings, 1);
+    CHECK_INT(res.warn_line[0], 1);
+    CHECK(strstr(res.warn_msg[0], "JSON object") != NULL);
+    CHECK(strstr(res.warn_msg[0], "--format jsonl") != NULL);
+    release(&res);
+
+    parse(mixed, &res);
+    CHECK_CLEAN(res, strlen(mixed));
+    CHECK_INT(res.n, 2);
+    CHECK_INT(res.warnings, 1);
+    CHECK(strstr(res.warn_msg[0], "JSON object") != NULL);
+    CHECK_STR(res.recs[0].title, T1);
+    CHECK_STR(res.recs[1].title, "{Braces} in a title");
+    release(&res);
+}
+
 static void test_invalid_dates(void)
 {
     static const char page[] =
@@ -1221,6 +1253,7 @@ int main(void)
     test_year_rollover();
     test_year_option();
     test_invalid_dates();
+    test_json_lines_as_listing();
     test_long_line_small_limit();
     test_long_line_default_limit();
     test_invalid_utf8();
