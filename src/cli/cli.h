@@ -85,15 +85,21 @@ int cli_open_store(const cli_ctx *ctx, pg_store **out);
  * must end with that status. */
 int cli_common_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
                       int *exit_now);
-/* Prints usage to stderr with a one-line reason and returns EXIT_USAGE. */
 /* The options of a command whose only own option is --format text|json
  * (show, why): sets *json; returns -1 to go on, else the exit status. */
 int cli_parse_text_json(cli_ctx *ctx, int argc, char **argv, const char *usage, int *json);
+/* Prints usage to stderr with a one-line reason and returns EXIT_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Once a command's options are read: unless exactly `operands` arguments
+ * are left, prints why with the usage and returns EXIT_USAGE; else opens
+ * the store as cli_open_store does.  Returns EXIT_OK with *s open, else the
+ * exit status. */
+int cli_start_store(const cli_ctx *ctx, int argc, int operands, const char *usage,
+                    const char *why, pg_store **s);
 
 /* Options of the commands that build the graph (graph, report, run). */
 #define CLI_OPT_GRAPH_FIRST 2001
