@@ -127,9 +127,12 @@ int cli_start_store(const cli_ctx *ctx, int argc, int operands, const char *usag
     "                   exact, sampled or off\n" \
     "  --weak-min-sim X a paper with no link keeps one weak link to its best\n" \
     "                   term neighbour at or above X (default 0.13; 0: none)\n"
-/* Handles a CLI_GRAPH_LONGOPTS option; returns 1 when opt was one, with
- * *bad set when its value was out of range (a message was printed). */
-int cli_graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad);
+/* For the commands that build the graph: handles the options every command
+ * takes (as cli_common_option) and CLI_GRAPH_LONGOPTS into o; returns 1 when
+ * opt was one of them, with *exit_now >= 0 when the command must end with
+ * that status (EXIT_USAGE for a value out of range, a message printed). */
+int cli_graph_command_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
+                             pg_graph_opts *o, int *exit_now);
 
 /* Writes one output file atomically through fn; prints any error and
  * returns the exit status (EXIT_OK on success). */

@@ -143,7 +143,9 @@ static int parse_double(const char *s, double lo, double hi, double *v)
     return 0;
 }
 
-int cli_graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad)
+/* Handles a CLI_GRAPH_LONGOPTS option; returns 1 when opt was one, with
+ * *bad set when its value was out of range (a message was printed). */
+static int graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad)
 {
     double v = 0;
     int ok;
@@ -194,6 +196,19 @@ int cli_graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad)
             cli_error("%s: '%s' is out of range (see --help)", names[opt - 2001], arg);
         *bad = 1;
     }
+    return 1;
+}
+
+int cli_graph_command_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
+                             pg_graph_opts *o, int *exit_now)
+{
+    int bad;
+    if (cli_common_option(ctx, opt, arg, usage, exit_now))
+        return 1;
+    if (!graph_option(opt, arg, o, &bad))
+        return 0;
+    if (bad)
+        *exit_now = EXIT_USAGE;
     return 1;
 }
 
