@@ -85,15 +85,21 @@ int cli_open_store(const cli_ctx *ctx, pg_store **out);
  * must end with that status. */
 int cli_common_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
                       int *exit_now);
-/* Prints usage to stderr with a one-line reason and returns EXIT_USAGE. */
 /* The options of a command whose only own option is --format text|json
  * (show, why): sets *json; returns -1 to go on, else the exit status. */
 int cli_parse_text_json(cli_ctx *ctx, int argc, char **argv, const char *usage, int *json);
+/* Prints usage to stderr with a one-line reason and returns EXIT_USAGE. */
 int cli_usage_error(const char *usage, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Once a command's options are read: unless exactly `operands` arguments
+ * are left, prints why with the usage and returns EXIT_USAGE; else opens
+ * the store as cli_open_store does.  Returns EXIT_OK with *s open, else the
+ * exit status. */
+int cli_start_store(const cli_ctx *ctx, int argc, int operands, const char *usage,
+                    const char *why, pg_store **s);
 
 /* Options of the commands that build the graph (graph, report, run). */
 #define CLI_OPT_GRAPH_FIRST 2001
@@ -121,9 +127,12 @@ int cli_usage_error(const char *usage, const char *fmt, ...)
     "                   exact, sampled or off\n" \
     "  --weak-min-sim X a paper with no link keeps one weak link to its best\n" \
     "                   term neighbour at or above X (default 0.13; 0: none)\n"
-/* Handles a CLI_GRAPH_LONGOPTS option; returns 1 when opt was one, with
- * *bad set when its value was out of range (a message was printed). */
-int cli_graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad);
+/* For the commands that build the graph: handles the options every command
+ * takes (as cli_common_option) and CLI_GRAPH_LONGOPTS into o; returns 1 when
+ * opt was one of them, with *exit_now >= 0 when the command must end with
+ * that status (EXIT_USAGE for a value out of range, a message printed). */
+int cli_graph_command_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
+                             pg_graph_opts *o, int *exit_now);
 
 /* Writes one output file atomically through fn; prints any error and
  * returns the exit status (EXIT_OK on success). */

@@ -61,10 +61,9 @@ int cmd_dedup(cli_ctx *ctx, int argc, char **argv)
             return cli_usage_error(cmd_dedup_usage, "a threshold is a number from 0 to 1");
         }
     }
-    if (optind < argc)
-        return cli_usage_error(cmd_dedup_usage, "dedup takes no arguments");
     pg_store *s = NULL;
-    int status = cli_open_store(ctx, &s);
+    int status = cli_start_store(ctx, argc, 0, cmd_dedup_usage,
+                                 "dedup takes no arguments", &s);
     if (status != EXIT_OK)
         return status;
     pg_error err;

@@ -20,6 +20,19 @@ const char cmd_export_usage[] =
     "  -o, --output F   write to F (replaced whole, never half-written);\n"
     "                   default standard output\n";
 
+typedef struct export_ctx {
+    pg_store *s;
+    pg_out_format fmt;
+    int papers;             /* 1: papers; 0: occurrences */
+} export_ctx;
+
+static pg_err write_export(void *ctx, FILE *out, pg_error *err)
+{
+    const export_ctx *e = ctx;
+    return e->papers ? pg_export_papers(e->s, e->fmt, out, err)
+                     : pg_export_occurrences(e->s, e->fmt, out, err);
+}
+
 int cmd_export(cli_ctx *ctx, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -62,23 +75,8 @@ int cmd_export(cli_ctx *ctx, int argc, char **argv)
     int status = cli_open_store(ctx, &s);
     if (status != EXIT_OK)
         return status;
-    pg_outfile *of = NULL;
-    FILE *fp = NULL;
-    pg_error err;
-    pg_error_clear(&err);
-    pg_err rc = pg_outfile_open(path, &of, &fp, &err);
-    if (rc == PG_OK)
-        rc = papers ? pg_export_papers(s, fmt, fp, &err)
-                    : pg_export_occurrences(s, fmt, fp, &err);
-    if (rc == PG_OK) {
-        rc = pg_outfile_commit(of, &err);
-        of = NULL;
-    }
-    if (rc != PG_OK) {
-        pg_outfile_abort(of);
-        cli_error("%s", err.msg[0] ? err.msg : pg_strerror(rc));
-        status = rc == PG_ERR_IO ? EXIT_OUTPUT : cli_exit_for(rc);
-    }
+    export_ctx e = { s, fmt, papers };
+    status = cli_write_file(path, write_export, &e);
     pg_store_close(s);
     return status;
 }

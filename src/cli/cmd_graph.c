@@ -114,16 +114,13 @@ int cmd_graph(cli_ctx *ctx, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     const char *out = NULL, *pictures[3] = { NULL, NULL, NULL }, *html = NULL;
-    int csv = 0, format_given = 0, opt, now, bad;
+    int csv = 0, format_given = 0, opt, now;
     pg_graph_opts go;
     pg_graph_opts_default(&go);
     while ((opt = getopt_long(argc, argv, "hf:o:", opts, NULL)) != -1) {
-        if (cli_common_option(ctx, opt, optarg, cmd_graph_usage, &now)) {
+        if (cli_graph_command_option(ctx, opt, optarg, cmd_graph_usage, &go, &now)) {
             if (now >= 0)
                 return now;
-        } else if (cli_graph_option(opt, optarg, &go, &bad)) {
-            if (bad)
-                return EXIT_USAGE;
         } else if (opt == 'f') {
             csv = strcmp(optarg, "csv") == 0;
             format_given = 1;

@@ -90,10 +90,9 @@ int cmd_new(cli_ctx *ctx, int argc, char **argv)
             path = optarg;
         }
     }
-    if (optind < argc)
-        return cli_usage_error(cmd_new_usage, "new takes no arguments");
     pg_store *s = NULL;
-    int status = cli_open_store(ctx, &s);
+    int status = cli_start_store(ctx, argc, 0, cmd_new_usage,
+                                 "new takes no arguments", &s);
     if (status != EXIT_OK)
         return status;
     pg_digest *d = NULL;

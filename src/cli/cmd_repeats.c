@@ -45,10 +45,9 @@ int cmd_repeats(cli_ctx *ctx, int argc, char **argv)
                                        "unknown --format '%s' (table, csv, jsonl)", optarg);
         }
     }
-    if (optind < argc)
-        return cli_usage_error(cmd_repeats_usage, "repeats takes no arguments");
     pg_store *s = NULL;
-    int status = cli_open_store(ctx, &s);
+    int status = cli_start_store(ctx, argc, 0, cmd_repeats_usage,
+                                 "repeats takes no arguments", &s);
     if (status != EXIT_OK)
         return status;
     pg_error err;

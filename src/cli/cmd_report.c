@@ -45,16 +45,13 @@ int cmd_report(cli_ctx *ctx, int argc, char **argv)
     };
     pg_out_format fmt = PG_OUT_TEXT;
     const char *out = NULL;
-    int opt, now, bad;
+    int opt, now;
     pg_graph_opts go;
     pg_graph_opts_default(&go);
     while ((opt = getopt_long(argc, argv, "hf:o:", opts, NULL)) != -1) {
-        if (cli_common_option(ctx, opt, optarg, cmd_report_usage, &now)) {
+        if (cli_graph_command_option(ctx, opt, optarg, cmd_report_usage, &go, &now)) {
             if (now >= 0)
                 return now;
-        } else if (cli_graph_option(opt, optarg, &go, &bad)) {
-            if (bad)
-                return EXIT_USAGE;
         } else if (opt == 'f') {
             if (pg_out_format_parse(optarg, &fmt) != PG_OK ||
                 (fmt != PG_OUT_TEXT && fmt != PG_OUT_JSON))

@@ -252,16 +252,13 @@ int cmd_run(cli_ctx *ctx, int argc, char **argv)
     pg_ingest_opts o = { .format = PG_INPUT_LISTING };
     pg_graph_opts go;
     run_ctx r = { NULL, "", NULL, NULL, EXIT_OK };
-    int opt, now, bad;
+    int opt, now;
     pg_graph_opts_default(&go);
     go.layout = 1;
     while ((opt = getopt_long(argc, argv, "ho:y:f:", opts, NULL)) != -1) {
-        if (cli_common_option(ctx, opt, optarg, cmd_run_usage, &now)) {
+        if (cli_graph_command_option(ctx, opt, optarg, cmd_run_usage, &go, &now)) {
             if (now >= 0)
                 return now;
-        } else if (cli_graph_option(opt, optarg, &go, &bad)) {
-            if (bad)
-                return EXIT_USAGE;
         } else if (opt == 'o') {
             r.dir = optarg;
         } else if (opt == 'y') {

@@ -221,10 +221,9 @@ int cmd_show(cli_ctx *ctx, int argc, char **argv)
     int json, now = cli_parse_text_json(ctx, argc, argv, cmd_show_usage, &json);
     if (now >= 0)
         return now;
-    if (optind + 1 != argc)
-        return cli_usage_error(cmd_show_usage, "show needs one PAPER_ID or FILE:LINE");
     pg_store *s = NULL;
-    int status = cli_open_store(ctx, &s);
+    int status = cli_start_store(ctx, argc, 1, cmd_show_usage,
+                                 "show needs one PAPER_ID or FILE:LINE", &s);
     if (status != EXIT_OK)
         return status;
     pg_error err;

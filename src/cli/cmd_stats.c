@@ -32,10 +32,9 @@ int cmd_stats(cli_ctx *ctx, int argc, char **argv)
                 return cli_usage_error(cmd_stats_usage, "unknown --format '%s'", optarg);
         }
     }
-    if (optind < argc)
-        return cli_usage_error(cmd_stats_usage, "stats takes no arguments");
     pg_store *s = NULL;
-    int status = cli_open_store(ctx, &s);
+    int status = cli_start_store(ctx, argc, 0, cmd_stats_usage,
+                                 "stats takes no arguments", &s);
     if (status != EXIT_OK)
         return status;
     pg_stats st;

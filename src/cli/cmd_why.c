@@ -146,10 +146,9 @@ int cmd_why(cli_ctx *ctx, int argc, char **argv)
     int json, now = cli_parse_text_json(ctx, argc, argv, cmd_why_usage, &json);
     if (now >= 0)
         return now;
-    if (optind + 2 != argc)
-        return cli_usage_error(cmd_why_usage, "why needs two places, FILE:LINE FILE:LINE");
     pg_store *s = NULL;
-    int status = cli_open_store(ctx, &s);
+    int status = cli_start_store(ctx, argc, 2, cmd_why_usage,
+                                 "why needs two places, FILE:LINE FILE:LINE", &s);
     if (status != EXIT_OK)
         return status;
     pg_error err;

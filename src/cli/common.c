@@ -12,14 +12,20 @@
 
 #include "cli.h"
 
+/* Every message the CLI prints has this one form. */
+static void say(const char *fmt, va_list ap)
+{
+    fputs("papergraph: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
-    fputs("papergraph: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 int cli_exit_for(pg_err code)
@@ -110,13 +116,20 @@ int cli_common_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
 int cli_usage_error(const char *usage, const char *fmt, ...)
 {
     va_list ap;
-    fputs("papergraph: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    say(fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     print_synopsis(usage);
     return EXIT_USAGE;
+}
+
+int cli_start_store(const cli_ctx *ctx, int argc, int operands, const char *usage,
+                    const char *why, pg_store **s)
+{
+    /* getopt leaves optind at the first operand, never past argc. */
+    if (argc - optind != operands)
+        return cli_usage_error(usage, "%s", why);
+    return cli_open_store(ctx, s);
 }
 
 static int parse_double(const char *s, double lo, double hi, double *v)
@@ -130,7 +143,9 @@ static int parse_double(const char *s, double lo, double hi, double *v)
     return 0;
 }
 
-int cli_graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad)
+/* Handles a CLI_GRAPH_LONGOPTS option; returns 1 when opt was one, with
+ * *bad set when its value was out of range (a message was printed). */
+static int graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad)
 {
     double v = 0;
     int ok;
@@ -181,6 +196,19 @@ int cli_graph_option(int opt, const char *arg, pg_graph_opts *o, int *bad)
             cli_error("%s: '%s' is out of range (see --help)", names[opt - 2001], arg);
         *bad = 1;
     }
+    return 1;
+}
+
+int cli_graph_command_option(cli_ctx *ctx, int opt, const char *arg, const char *usage,
+                             pg_graph_opts *o, int *exit_now)
+{
+    int bad;
+    if (cli_common_option(ctx, opt, arg, usage, exit_now))
+        return 1;
+    if (!graph_option(opt, arg, o, &bad))
+        return 0;
+    if (bad)
+        *exit_now = EXIT_USAGE;
     return 1;
 }
 

@@ -15,16 +15,24 @@
 
 static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
 
-/* The next character at s (n bytes left, n >= 1), decoded by the one UTF-8
- * decoder (base/utf8.c): its length, with *bad set for an invalid sequence
- * (which the caller replaces by U+FFFD, one per maximal subpart, as the
- * reader's repair does) and clear for a real U+FFFD. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp, int *bad)
+/* Decodes the character at s + *i (len bytes in all, *i < len) by the one
+ * UTF-8 decoder (base/utf8.c), with *n set to its length.  An invalid
+ * sequence is written to out as U+FFFD here, one per maximal subpart as the
+ * reader's repair does, so that no escaper can let one through: *i steps
+ * past it and *n is 0, leaving the caller nothing to write.  A real U+FFFD
+ * is a character like any other. */
+static pg_err next_char(const char *s, size_t len, size_t *i, uint32_t *cp, size_t *n,
+                        pg_buf *out)
 {
-    size_t len;
-    *cp = pgr_utf8_decode((const char *)s, n, &len);
-    *bad = *cp == 0xFFFD && !(len == 3 && s[0] == 0xEF && s[1] == 0xBF && s[2] == 0xBD);
-    return len;
+    const unsigned char *u = (const unsigned char *)s + *i;
+    size_t step;
+    *cp = pgr_utf8_decode(s + *i, len - *i, &step);
+    *n = step;
+    if (*cp != 0xFFFD || (step == 3 && u[0] == 0xEF && u[1] == 0xBF && u[2] == 0xBD))
+        return PG_OK;
+    *i += step;
+    *n = 0;
+    return pg_buf_append(out, replacement, 3);
 }
 
 pg_err pg_csv_escape(const char *s, size_t len, pg_buf *out)
@@ -33,15 +41,13 @@ pg_err pg_csv_escape(const char *s, size_t len, pg_buf *out)
     for (size_t i = 0; i < len && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
     pg_err rc = quote ? pg_buf_putc(out, '"') : PG_OK;
-    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len && rc == PG_OK;) {
         uint32_t cp;
-        int bad;
-        size_t n = utf8_next(u + i, len - i, &cp, &bad);
-        if (bad) {
-            rc = pg_buf_append(out, replacement, 3);
-            i += n;
-        } else if (cp == 0) {
+        size_t n;
+        rc = next_char(s, len, &i, &cp, &n, out);
+        if (n == 0)
+            continue;
+        if (cp == 0) {
             i++; /* a NUL would end the field for C readers */
         } else {
             if (cp == '"')
@@ -62,16 +68,12 @@ pg_err pg_csv_escape(const char *s, size_t len, pg_buf *out)
 static pg_err json_string(const char *s, size_t len, int in_script, pg_buf *out)
 {
     pg_err rc = pg_buf_putc(out, '"');
-    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < len && rc == PG_OK;) {
         uint32_t cp;
-        int bad;
-        size_t n = utf8_next(u + i, len - i, &cp, &bad);
-        if (bad) {
-            rc = pg_buf_append(out, replacement, 3);
-            i += n;
+        size_t n;
+        rc = next_char(s, len, &i, &cp, &n, out);
+        if (n == 0)
             continue;
-        }
         switch (cp) {
         case '"': rc = pg_buf_append(out, "\\\"", 2); break;
         case '\\': rc = pg_buf_append(out, "\\\\", 2); break;
@@ -137,13 +139,10 @@ static pg_err markup_escape(const char *s, size_t len, int html, pg_buf *out)
             continue;
         }
         uint32_t cp;
-        int bad;
-        size_t n = utf8_next(u + i, len - i, &cp, &bad);
-        if (bad) {
-            rc = pg_buf_append(out, replacement, 3);
-            i += n;
+        size_t n;
+        rc = next_char(s, len, &i, &cp, &n, out);
+        if (n == 0)
             continue;
-        }
         if (cp == '&')
             rc = pg_buf_append(out, "&amp;", 5);
         else if (cp == '<')

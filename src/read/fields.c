@@ -16,22 +16,6 @@
 #include "read/internal.h"
 #include "base/internal.h"
 
-static char ascii_lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-/* Whether s[0..n) is word, ignoring ASCII case (locale-free, unlike
- * strncasecmp). */
-static int same_word(const char *s, size_t n, const char *word)
-{
-    size_t i = 0;
-
-    while (i < n && word[i] != '\0' && ascii_lower(s[i]) == word[i])
-        i++;
-    return i == n && word[i] == '\0';
-}
-
 /* ---- records made of named fields: names -------------------------------- */
 
 static const struct {
@@ -57,7 +41,7 @@ pgr_field pgr_field_lookup(const char *name, size_t len)
 {
     pgr_trim(&name, &len);
     for (size_t i = 0; i < sizeof field_names / sizeof field_names[0]; i++)
-        if (same_word(name, len, field_names[i].name))
+        if (pgr_same_word(name, len, field_names[i].name))
             return field_names[i].field;
     return PGR_F_UNKNOWN;
 }
@@ -229,7 +213,7 @@ static size_t separator_at(const char *s, size_t n, size_t i, int semicolons)
     if (s[i] == ',')
         return 1;
     if ((s[i] == ' ' || s[i] == '\t') && i + 4 < n &&
-        same_word(s + i + 1, 3, "and") && (s[i + 4] == ' ' || s[i + 4] == '\t'))
+        pgr_same_word(s + i + 1, 3, "and") && (s[i + 4] == ' ' || s[i + 4] == '\t'))
         return 5;
     return 0;
 }
@@ -345,9 +329,9 @@ static pg_err add_doi(pg_reader *r, pgr_fields *f, const char *s, size_t n)
 {
     pg_err rc;
 
-    if (n > 4 && same_word(s, 4, "http"))
+    if (n > 4 && pgr_same_word(s, 4, "http"))
         return add_urls(f, s, n);
-    if (n > 4 && same_word(s, 4, "doi:")) {
+    if (n > 4 && pgr_same_word(s, 4, "doi:")) {
         s += 4;
         n -= 4;
         pgr_trim(&s, &n);

@@ -104,6 +104,11 @@ size_t pgr_space_at(const unsigned char *s, size_t n);
  * BOM (pasted text carries them all). */
 void pgr_trim(const char **s, size_t *n);
 
+/* Whether s[0..n) is word (written in lower case), ignoring ASCII case:
+ * locale-free, unlike strncasecmp, so that a name means the same under
+ * every locale.  One compare for field names, encodings and URL schemes. */
+int pgr_same_word(const char *s, size_t n, const char *word);
+
 /* ---- records made of named fields (jsonl, csv; fields.c) ------------- */
 
 /* What a field name means (see the table in reader.h). */

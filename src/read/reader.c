@@ -1,7 +1,8 @@
 /*
 ** reader.c: the part of every input reader that does not depend on the
-** format: the stream, lines, encodings, the binary sniff, trimming (see
-** read.h and read/internal.h).
+** format: the stream, lines, encodings, the binary sniff, trimming and
+** names compared without regard to ASCII case (see read.h and
+** read/internal.h).
 **
 ** Input is read through one fixed 64 KiB buffer that grows only as far as
 ** the longest line allowed (max_line): a line that does not fit by then is
@@ -486,9 +487,7 @@ static char ascii_lower(char c)
     return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* Whether s[0..n) is word, ignoring ASCII case (locale-free, unlike
- * strncasecmp). */
-static int same_word(const char *s, size_t n, const char *word)
+int pgr_same_word(const char *s, size_t n, const char *word)
 {
     size_t i = 0;
 
@@ -511,7 +510,7 @@ pg_err pg_encoding_parse(const char *s, pg_encoding *e)
     if (s == NULL || e == NULL)
         return PG_ERR_USAGE;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (same_word(s, strlen(s), names[i].name)) {
+        if (pgr_same_word(s, strlen(s), names[i].name)) {
             *e = names[i].enc;
             return PG_OK;
         }
