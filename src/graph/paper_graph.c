@@ -195,16 +195,20 @@ static pg_err feed_put(feed *f, item it, size_t *behind)
 }
 
 /* With max_cblocks made, waits (f->mu held) until the adder hands a block
- * back or stops.  Every block but the current one holds texts the adder
- * has still to pass, and it hands each back on reaching the next block, so
- * one comes as long as it runs; an adder that has not started yet (or runs
- * only after the reader, on one thread) is not waited for. */
+ * back, stops, or has taken every text.  With no spare block, every block
+ * but the current one holds texts the adder has still to pass, and it
+ * hands each back on reaching the next block, so one comes as long as it
+ * runs.  An adder that has not started yet (or runs only after the reader,
+ * on one thread) is not waited for, nor one that has taken every text
+ * with no block handed back, which only a broken hand-back leaves: the
+ * reader then makes a block, and a test sees the bound passed, rather
+ * than wait for ever. */
 static void wait_spare(collect *c)
 {
     feed *f = c->f;
     if (c->max_cblocks == 0 || c->made < c->max_cblocks)
         return;
-    while (f->spare == NULL && f->adding) {
+    while (f->spare == NULL && f->adding && !(f->waiting && f->taken == f->n)) {
         f->starved = 1;
         pthread_cond_signal(&f->more);  /* it may sleep until a full batch */
         pthread_cond_wait(&f->back, &f->mu);
@@ -373,6 +377,8 @@ static void add_texts(side *a)
         while (next == f->n && !f->done) {
             f->waiting = 1;
             f->want = next + ADD_BATCH;
+            if (f->starved)
+                pthread_cond_signal(&f->back);  /* nothing will come back */
             pthread_cond_wait(&f->more, &f->mu);
             f->waiting = 0;
         }
