@@ -204,6 +204,32 @@ pg_err pgg_graph_build(const pg_graph_paper *papers, size_t n,
                        const pg_graph_opts *o, pg_terms *added,
                        pg_graph **out, pg_error *err);
 
+/* How pg_papers_graph shares the cutting of texts between its reading and
+ * adding threads (paper_graph.c), for tests: which road a text takes, and
+ * whether a block of cut texts comes back in time to be reused, depends on
+ * the timing of the threads, which a test cannot choose. */
+typedef struct pgg_feed_tuning {
+    int cut;                    /* 0: the adder cuts every text itself */
+    size_t cut_when_behind;     /* the reader cuts a text when this many or
+                                   more wait for the adder; 0: every text */
+    size_t block_size;          /* bytes of a block of cut texts (a longer
+                                   cut text gets a block of its own size) */
+    size_t max_blocks;          /* 0: no bound; else at least 2: past this
+                                   many blocks the reader waits for the adder
+                                   to hand one back, while it runs */
+    /* set by the call: */
+    size_t made;                /* blocks allocated */
+    size_t reused;              /* blocks taken again after the adder had
+                                   handed them back */
+} pgg_feed_tuning;
+
+/* pg_papers_graph with the cutting tuned; pg_papers_graph is this with
+ * cut = pgg_cores() > 1, cut_when_behind 128, 1 MiB blocks and no bound.
+ * The graph is the same whatever the tuning.  PG_ERR_USAGE for max_blocks
+ * 1, and pg_papers_graph's errors. */
+pg_err pgg_papers_graph_with(pg_store *s, const pg_graph_opts *o, pgg_feed_tuning *tune,
+                             pg_graph **out, pg_error *err);
+
 /* Sources the betweenness of g takes under o: n (exact), fewer (sampled)
  * or 0 (off); see pg_graph_opts.betweenness_budget. */
 size_t pgg_betweenness_sources(const pg_graph *g, const pg_graph_opts *o);

@@ -20,6 +20,11 @@
 ** The store gives papers in paper id order, which is node order, so the
 ** model is the one pg_graph_build would make (it checks, and makes its own
 ** when the order differs).
+**
+** Whether a text is cut, and whether a block comes back in time to be
+** reused, depends on how the threads run; pgg_papers_graph_with lets a test
+** choose when to cut, how large a block is and how many there may be, so
+** that every road is taken whatever the timing.
 */
 #include <pthread.h>
 #include <stdlib.h>
@@ -72,9 +77,13 @@ typedef struct item {
 typedef struct feed {
     pthread_mutex_t mu;
     pthread_cond_t more;        /* texts were added, or done was set */
+    pthread_cond_t back;        /* a block was handed back, or the adder
+                                   stopped (signalled only while starved) */
     item *v;
     size_t n, cap;
     cblock *spare;              /* blocks the adder has read */
+    int adding;                 /* the adder runs and will hand blocks back */
+    int starved;                /* the reader waits on back */
     size_t taken;               /* texts the adder has taken */
     int done;                   /* the reader has stopped */
     int waiting;                /* the adder sleeps on more until n reaches
@@ -92,10 +101,15 @@ typedef struct collect {
     pg_err rc;
     feed *f;
     int cut;                    /* cut texts for the adder when it is behind */
+    size_t cut_when_behind;     /* by this many texts */
+    size_t cblock_size;
+    size_t max_cblocks;         /* 0, or blocks made past which the reader
+                                   waits for one to come back */
     size_t behind;              /* texts waiting for it at the last feed_put */
     pg_buf cutbuf;              /* scratch: the text being cut */
     cblock *cblocks;            /* every block of cut texts */
     cblock *cur;                /* the one being filled */
+    size_t made, reused;        /* blocks malloc'd, spare blocks taken */
 } collect;
 
 /* Room for n more bytes in the newest block (a new block when it is full);
@@ -180,6 +194,28 @@ static pg_err feed_put(feed *f, item it, size_t *behind)
     return rc;
 }
 
+/* With max_cblocks made, waits (f->mu held) until the adder hands a block
+ * back, stops, or has taken every text.  With no spare block, every block
+ * but the current one holds texts the adder has still to pass, and it
+ * hands each back on reaching the next block, so one comes as long as it
+ * runs.  An adder that has not started yet (or runs only after the reader,
+ * on one thread) is not waited for, nor one that has taken every text
+ * with no block handed back, which only a broken hand-back leaves: the
+ * reader then makes a block, and a test sees the bound passed, rather
+ * than wait for ever. */
+static void wait_spare(collect *c)
+{
+    feed *f = c->f;
+    if (c->max_cblocks == 0 || c->made < c->max_cblocks)
+        return;
+    while (f->spare == NULL && f->adding && !(f->waiting && f->taken == f->n)) {
+        f->starved = 1;
+        pthread_cond_signal(&f->more);  /* it may sleep until a full batch */
+        pthread_cond_wait(&f->back, &f->mu);
+        f->starved = 0;
+    }
+}
+
 /* Where the reader puts a cut text of n bytes: the current block, a spare
  * one the adder has read, or a new one; NULL when out of memory. */
 static char *cut_room(collect *c, size_t n)
@@ -188,19 +224,23 @@ static char *cut_room(collect *c, size_t n)
     if (b != NULL && b->size - b->used >= n)
         return b->data + b->used;
     pthread_mutex_lock(&c->f->mu);
+    wait_spare(c);
     b = c->f->spare;
     if (b != NULL && b->size >= n)
         c->f->spare = b->spare;
     else
         b = NULL;
     pthread_mutex_unlock(&c->f->mu);
-    if (b == NULL) {
-        size_t size = n > CBLOCK_SIZE ? n : CBLOCK_SIZE;
+    if (b != NULL) {
+        c->reused++;
+    } else {
+        size_t size = n > c->cblock_size ? n : c->cblock_size;
         if ((b = malloc(sizeof *b + size)) == NULL)
             return NULL;
         b->size = size;
         b->all = c->cblocks;
         c->cblocks = b;
+        c->made++;
     }
     b->used = 0;
     c->cur = b;
@@ -215,7 +255,7 @@ static char *cut_room(collect *c, size_t n)
 /* Hands text[0..len) to the adder, cut when the adder is behind. */
 static pg_err feed_text(collect *c, const char *text, size_t len)
 {
-    if (!c->cut || c->behind < CUT_WHEN_BEHIND)
+    if (!c->cut || c->behind < c->cut_when_behind)
         return feed_put(c->f, (item){ text, len, NULL }, &c->behind);
     pg_buf_reset(&c->cutbuf);
     if (pgg_terms_cut(text, len, &c->cutbuf) != PG_OK)
@@ -239,11 +279,17 @@ static pg_err feed_init(feed *f)
         pthread_mutex_destroy(&f->mu);
         return PG_ERR_NOMEM;
     }
+    if (pthread_cond_init(&f->back, NULL) != 0) {
+        pthread_cond_destroy(&f->more);
+        pthread_mutex_destroy(&f->mu);
+        return PG_ERR_NOMEM;
+    }
     return PG_OK;
 }
 
 static void feed_release(feed *f)
 {
+    pthread_cond_destroy(&f->back);
     pthread_cond_destroy(&f->more);
     pthread_mutex_destroy(&f->mu);
     free(f->v);
@@ -331,6 +377,8 @@ static void add_texts(side *a)
         while (next == f->n && !f->done) {
             f->waiting = 1;
             f->want = next + ADD_BATCH;
+            if (f->starved)
+                pthread_cond_signal(&f->back);  /* nothing will come back */
             pthread_cond_wait(&f->more, &f->mu);
             f->waiting = 0;
         }
@@ -349,6 +397,8 @@ static void add_texts(side *a)
                     pthread_mutex_lock(&f->mu);
                     reading->spare = f->spare;
                     f->spare = reading;
+                    if (f->starved)
+                        pthread_cond_signal(&f->back);
                     pthread_mutex_unlock(&f->mu);
                 }
                 reading = v[i].blk;
@@ -357,7 +407,7 @@ static void add_texts(side *a)
                                      : pg_terms_add(a->model, v[i].p, v[i].len, &a->err);
         }
         if (a->rc != PG_OK)
-            return;             /* the reader never waits for the adder */
+            return;             /* run_side wakes a reader waiting for a block */
         next += m;
     }
 }
@@ -366,7 +416,16 @@ static void run_side(void *p)
 {
     side *x = p;
     if (x->adder) {
+        feed *f = x->c->f;
+        pthread_mutex_lock(&f->mu);
+        f->adding = 1;
+        pthread_mutex_unlock(&f->mu);
         add_texts(x);
+        /* it hands no more blocks back: a starved reader makes its own */
+        pthread_mutex_lock(&f->mu);
+        f->adding = 0;
+        pthread_cond_signal(&f->back);
+        pthread_mutex_unlock(&f->mu);
         return;
     }
     x->rc = pg_papers_foreach(x->s, 0, PG_PAPERS_BY_ID, NULL, add_paper, x->c, &x->err);
@@ -376,26 +435,44 @@ static void run_side(void *p)
 pg_err pg_papers_graph(pg_store *s, const pg_graph_opts *o, pg_graph **out,
                        pg_error *err)
 {
+    /* With one core the adder runs after the reader and would find every
+     * cut text waiting: it cuts them itself. */
+    pgg_feed_tuning tune = { pgg_cores() > 1, CUT_WHEN_BEHIND, CBLOCK_SIZE, 0, 0, 0 };
+    return pgg_papers_graph_with(s, o, &tune, out, err);
+}
+
+pg_err pgg_papers_graph_with(pg_store *s, const pg_graph_opts *o, pgg_feed_tuning *tune,
+                             pg_graph **out, pg_error *err)
+{
     feed f;
     collect c;
     memset(&c, 0, sizeof c);
     c.rc = PG_OK;
     c.f = &f;
     pg_buf_init(&c.cutbuf);
-    /* With one core the adder runs after the reader and would find every
-     * cut text waiting: it cuts them itself. */
-    c.cut = pgg_cores() > 1;
+    c.cut = tune->cut;
+    c.cut_when_behind = tune->cut_when_behind;
+    c.cblock_size = tune->block_size;
+    c.max_cblocks = tune->max_blocks;
     side reader = { 0, s, &c, NULL, PG_OK, { PG_OK, "" } };
     side adder = { 1, s, &c, NULL, PG_OK, { PG_OK, "" } };
     pg_graph_paper *papers = NULL;
     *out = NULL;
-    pg_err rc = pg_terms_new(NULL, &adder.model, err);
+    tune->made = tune->reused = 0;
+    pg_err rc = PG_OK;
+    if (tune->max_blocks == 1)
+        rc = pg_error_set(err, PG_ERR_USAGE, "a bound of one block of cut texts never "
+                          "frees one: 0 or at least 2");
+    if (rc == PG_OK)
+        rc = pg_terms_new(NULL, &adder.model, err);
     if (rc == PG_OK && feed_init(&f) != PG_OK)
         rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     if (rc != PG_OK)
         goto out;
     pgg_run2(run_side, &reader, &adder);
     feed_release(&f);
+    tune->made = c.made;
+    tune->reused = c.reused;
     rc = reader.rc;
     if (rc != PG_OK)
         pg_error_set(err, rc, "%s", reader.err.msg);
