@@ -11,6 +11,10 @@
 #   (defaults: build-rel, /tmp/pg-bench/variants.db, /tmp/pg-prev, none, 2)
 # A missing DB is made by ingesting /tmp/pg-bench/variants/*.txt with BUILD's
 # papergraph.
+# BENCH_100K=1 also times BUILD's `graph -o` on about 100,000 papers read
+# back from a store: /tmp/pg-bench/v450.db, made when missing from
+# `gen_corpus.py --entries 450000 --seed 11` (790 MB in /tmp/pg-bench/v450;
+# about 2 minutes to generate and 1 to ingest).
 # Targets (issue 14): 20,000 papers >= 10x faster than before, < 500 MB;
 # 100,000 papers < 15 s, < 2 GiB.
 set -eu
@@ -76,3 +80,18 @@ for r in $(seq "$ROUNDS"); do
     [ -n "$BEFORE_BENCH" ] && syn before "$BEFORE_BENCH"
     syn now "$BUILD/tools/bench_graph"
 done
+if [ "${BENCH_100K:-0}" = 1 ]; then
+    BIG=/tmp/pg-bench/v450.db
+    if [ ! -f "$BIG" ]; then
+        echo "== making $BIG (gen_corpus.py --entries 450000 --seed 11, then ingest)"
+        [ -d /tmp/pg-bench/v450 ] ||
+            python3 tools/gen_corpus.py --entries 450000 --seed 11 --out /tmp/pg-bench/v450 > /dev/null
+        "$BUILD/papergraph" --db "$BIG" ingest --quiet --year 2025 /tmp/pg-bench/v450/*.txt > /dev/null
+    fi
+    echo "== $(sqlite3 "$BIG" 'select count(distinct paper_id) from clusters') papers read back from $BIG"
+    cp "$BIG" "$T/big.db"
+    "$BUILD/papergraph" --db "$T/big.db" stats > /dev/null
+    for r in $(seq "$ROUNDS"); do
+        measure big "$BUILD/papergraph"
+    done
+fi
