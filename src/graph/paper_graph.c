@@ -26,9 +26,11 @@
 ** choose when to cut, how large a block is and how many there may be, so
 ** that every road is taken whatever the timing.
 */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "papergraph/graph.h"
 #include "base/internal.h"
@@ -82,7 +84,8 @@ typedef struct feed {
     item *v;
     size_t n, cap;
     cblock *spare;              /* blocks the adder has read */
-    int adding;                 /* the adder runs and will hand blocks back */
+    int adder;                  /* ADDER_NOT_YET, ADDER_RUNS (it will hand
+                                   blocks back) or ADDER_DONE */
     int starved;                /* the reader waits on back */
     size_t taken;               /* texts the adder has taken */
     int done;                   /* the reader has stopped */
@@ -105,6 +108,7 @@ typedef struct collect {
     size_t cblock_size;
     size_t max_cblocks;         /* 0, or blocks made past which the reader
                                    waits for one to come back */
+    int adder_thread;           /* the adder is to run on a thread of its own */
     size_t behind;              /* texts waiting for it at the last feed_put */
     pg_buf cutbuf;              /* scratch: the text being cut */
     cblock *cblocks;            /* every block of cut texts */
@@ -194,21 +198,40 @@ static pg_err feed_put(feed *f, item it, size_t *behind)
     return rc;
 }
 
+enum { ADDER_NOT_YET, ADDER_RUNS, ADDER_DONE };
+
+/* How long a bounded reader waits for the adder's thread to start: on a
+ * loaded machine a new thread can wait to be scheduled for a while, and
+ * one that could not be made never starts (the adder then runs after the
+ * reader, on its thread). */
+#define ADDER_START_WAIT_S 10
+
 /* With max_cblocks made, waits (f->mu held) until the adder hands a block
  * back, stops, or has taken every text.  With no spare block, every block
  * but the current one holds texts the adder has still to pass, and it
  * hands each back on reaching the next block, so one comes as long as it
- * runs.  An adder that has not started yet (or runs only after the reader,
- * on one thread) is not waited for, nor one that has taken every text
- * with no block handed back, which only a broken hand-back leaves: the
- * reader then makes a block, and a test sees the bound passed, rather
- * than wait for ever. */
+ * runs.  An adder expected on a thread of its own that has not started
+ * yet is given ADDER_START_WAIT_S to start, so that the bound holds
+ * whatever the scheduling; one that runs only after the reader is not
+ * waited for, nor one that has taken every text with no block handed
+ * back, which only a broken hand-back leaves: the reader then makes a
+ * block, and a test sees the bound passed, rather than wait for ever. */
 static void wait_spare(collect *c)
 {
     feed *f = c->f;
     if (c->max_cblocks == 0 || c->made < c->max_cblocks)
         return;
-    while (f->spare == NULL && f->adding && !(f->waiting && f->taken == f->n)) {
+    if (c->adder_thread && f->adder == ADDER_NOT_YET) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += ADDER_START_WAIT_S;
+        f->starved = 1;
+        while (f->adder == ADDER_NOT_YET
+               && pthread_cond_timedwait(&f->back, &f->mu, &until) != ETIMEDOUT)
+            ;
+        f->starved = 0;
+    }
+    while (f->spare == NULL && f->adder == ADDER_RUNS && !(f->waiting && f->taken == f->n)) {
         f->starved = 1;
         pthread_cond_signal(&f->more);  /* it may sleep until a full batch */
         pthread_cond_wait(&f->back, &f->mu);
@@ -418,12 +441,14 @@ static void run_side(void *p)
     if (x->adder) {
         feed *f = x->c->f;
         pthread_mutex_lock(&f->mu);
-        f->adding = 1;
+        f->adder = ADDER_RUNS;
+        if (f->starved)
+            pthread_cond_signal(&f->back);
         pthread_mutex_unlock(&f->mu);
         add_texts(x);
         /* it hands no more blocks back: a starved reader makes its own */
         pthread_mutex_lock(&f->mu);
-        f->adding = 0;
+        f->adder = ADDER_DONE;
         pthread_cond_signal(&f->back);
         pthread_mutex_unlock(&f->mu);
         return;
@@ -454,6 +479,7 @@ pg_err pgg_papers_graph_with(pg_store *s, const pg_graph_opts *o, pgg_feed_tunin
     c.cut_when_behind = tune->cut_when_behind;
     c.cblock_size = tune->block_size;
     c.max_cblocks = tune->max_blocks;
+    c.adder_thread = pgg_cores() > 1;   /* as pgg_run2 decides */
     side reader = { 0, s, &c, NULL, PG_OK, { PG_OK, "" } };
     side adder = { 1, s, &c, NULL, PG_OK, { PG_OK, "" } };
     pg_graph_paper *papers = NULL;

@@ -262,7 +262,8 @@ static void test_roads(void)
     size_t taken = few.made + few.reused;
     CHECK(taken > N_PAPERS / 8);
     if (pgg_cores() > 1) {
-        /* more than three only if the reader outran the adder's start */
+        /* the reader waits for the adder's thread to start, so the bound
+         * holds however late the thread is scheduled */
         CHECK(few.reused > 0);
         CHECK(few.made * 8 < taken);
     } else {
