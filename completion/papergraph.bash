@@ -17,9 +17,9 @@ _papergraph() {
     done
     local formats opts
     case $cmd in
-        run) formats="listing jsonl csv"
+        run) formats="auto listing jsonl csv"
              opts="-o --output --year --format --encoding $graph" ;;
-        ingest) formats="listing jsonl csv"
+        ingest) formats="auto listing jsonl csv"
                 opts="--year --format --encoding --max-line --threads --quiet" ;;
         export) formats="csv jsonl listing"; opts="--what --format -o --output" ;;
         new) formats="text md jsonl csv rss html"; opts="--day --window --format -o --output" ;;

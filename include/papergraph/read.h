@@ -66,7 +66,8 @@ typedef struct pg_record {
 typedef enum pg_input_format {
     PG_INPUT_LISTING = 0,   /* the "Daily Papers" page format (shared/FORMAT.md) */
     PG_INPUT_JSONL,         /* one JSON object per line */
-    PG_INPUT_CSV            /* RFC 4180 CSV with a header row */
+    PG_INPUT_CSV,           /* RFC 4180 CSV with a header row */
+    PG_INPUT_AUTO           /* by the input's name: pg_input_format_for */
 } pg_input_format;
 
 /*
@@ -153,8 +154,15 @@ typedef void (*pg_wait_fn)(void *ctx, const char *path);
 pg_err pg_input_open(const char *path, pg_wait_fn waiting, void *ctx, FILE **out,
                      pg_error *err);
 
-/* Parses "jsonl", "csv", "listing" into *fmt; PG_ERR_USAGE otherwise. */
+/* Parses "listing", "jsonl", "csv" or "auto" into *fmt; PG_ERR_USAGE
+ * otherwise. */
 pg_err pg_input_format_parse(const char *s, pg_input_format *fmt);
+
+/* The format an input called name is read in: fmt itself, unless it is
+ * PG_INPUT_AUTO, which reads a name ending in ".jsonl" or ".ndjson" (in any
+ * case) as JSON lines, one ending in ".csv" as CSV, and anything else
+ * (standard input too) as a listing page.  pg_reader_open does this. */
+pg_input_format pg_input_format_for(const char *name, pg_input_format fmt);
 
 /* Parses an encoding name, in any case: "utf-8" or "utf8"; "latin1",
  * "latin-1", "iso-8859-1" or "iso8859-1".  PG_ERR_USAGE otherwise, leaving

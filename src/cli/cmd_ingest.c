@@ -29,7 +29,9 @@ const char cmd_ingest_usage[] =
     "\n"
     "  --year YYYY      year of day labels and dates written without one\n"
     "                   (default: the current year)\n"
-    "  --format FMT     listing (default), jsonl or csv (fields: see README)\n"
+    "  --format FMT     listing, jsonl, csv (fields: see README) or auto (the\n"
+    "                   default: *.jsonl and *.ndjson JSON lines, *.csv CSV,\n"
+    "                   anything else and standard input a listing page)\n"
     "  --encoding ENC   utf-8 (default; invalid bytes become U+FFFD with a\n"
     "                   warning) or latin1\n"
     "  --max-line N     longest accepted line in bytes (default 1048576); a longer\n"
@@ -192,7 +194,7 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
         { "threads", required_argument, NULL, 't' },
         { NULL, 0, NULL, 0 },
     };
-    pg_ingest_opts o = { .format = PG_INPUT_LISTING };
+    pg_ingest_opts o = { .format = PG_INPUT_AUTO };
     int quiet = 0, opt, now;
     while ((opt = getopt_long(argc, argv, "hqf:y:", opts, NULL)) != -1) {
         if (cli_common_option(ctx, opt, optarg, cmd_ingest_usage, &now)) {
@@ -205,7 +207,7 @@ int cmd_ingest(cli_ctx *ctx, int argc, char **argv)
         } else if (opt == 'f') {
             if (pg_input_format_parse(optarg, &o.format) != PG_OK)
                 return cli_usage_error(cmd_ingest_usage,
-                                       "unknown --format '%s' (listing, jsonl, csv)", optarg);
+                                       "unknown --format '%s' (listing, jsonl, csv, auto)", optarg);
         } else if (opt == 'm') {
             if (parse_size(optarg, &o.max_line) != 0)
                 return cli_usage_error(cmd_ingest_usage,

@@ -249,7 +249,7 @@ int cmd_run(cli_ctx *ctx, int argc, char **argv)
         { "encoding", required_argument, NULL, 'e' },
         { NULL, 0, NULL, 0 },
     };
-    pg_ingest_opts o = { .format = PG_INPUT_LISTING };
+    pg_ingest_opts o = { .format = PG_INPUT_AUTO };
     pg_graph_opts go;
     run_ctx r = { NULL, "", NULL, NULL, EXIT_OK };
     int opt, now;

@@ -53,6 +53,7 @@ static const struct {
     [PG_INPUT_LISTING] = { "listing", &pgr_listing_backend },
     [PG_INPUT_JSONL] = { "jsonl", &pgr_jsonl_backend },
     [PG_INPUT_CSV] = { "csv", &pgr_csv_backend },
+    [PG_INPUT_AUTO] = { "auto", NULL },     /* resolved by name first */
 };
 #define N_FORMATS (sizeof formats / sizeof formats[0])
 
@@ -376,6 +377,7 @@ pg_err pg_reader_open(FILE *fp, const char *name, pg_input_format fmt,
         *out = NULL;
     if (fp == NULL || out == NULL)
         return pg_error_set(err, PG_ERR_USAGE, "%s: no stream to read", name);
+    fmt = pg_input_format_for(name, fmt);
     if ((unsigned)fmt >= N_FORMATS)
         return pg_error_set(err, PG_ERR_USAGE, "%s: unknown input format %d",
                             name, (int)fmt);
@@ -480,6 +482,24 @@ pg_err pg_input_format_parse(const char *s, pg_input_format *fmt)
         }
     }
     return PG_ERR_USAGE;
+}
+
+/* Whether name ends in suffix, in any ASCII case. */
+static int ends_with(const char *name, const char *suffix)
+{
+    size_t n = strlen(name), k = strlen(suffix);
+    return n > k && pgr_same_word(name + n - k, k, suffix);
+}
+
+pg_input_format pg_input_format_for(const char *name, pg_input_format fmt)
+{
+    if (fmt != PG_INPUT_AUTO)
+        return fmt;
+    if (name != NULL && (ends_with(name, ".jsonl") || ends_with(name, ".ndjson")))
+        return PG_INPUT_JSONL;
+    if (name != NULL && ends_with(name, ".csv"))
+        return PG_INPUT_CSV;
+    return PG_INPUT_LISTING;
 }
 
 static char ascii_lower(char c)

@@ -24,4 +24,20 @@ run --db "$WORK/l2.db" ingest --encoding ebcdic "$F/latin1.csv"
 note "unusable input"
 run --db "$DB" ingest --format csv "$F/no_title.csv"
 run --db "$DB" ingest --format jsonl "$F/records.jsonl"
+note "--format auto, the default: each file read in the format its name says"
+run --db "$WORK/auto.db" ingest "$F/bib_a.csv" "$F/bib_b.jsonl"
+"$PAPERGRAPH" --db "$WORK/named.db" ingest --format csv "$F/bib_a.csv" > /dev/null 2>&1
+"$PAPERGRAPH" --db "$WORK/named.db" ingest --format jsonl "$F/bib_b.jsonl" > /dev/null 2>&1
+"$PAPERGRAPH" --db "$WORK/auto.db" export --what occurrences -o "$WORK/auto.csv"
+"$PAPERGRAPH" --db "$WORK/named.db" export --what occurrences -o "$WORK/named.csv"
+check "auto: the papers of --format csv and --format jsonl" \
+    test "$(papers_of "$WORK/auto.csv")" = "$(papers_of "$WORK/named.csv")"
+check "auto: as many entries" test "$(sql "$WORK/auto.db" 'select count(*) from occurrences')" = \
+    "$(sql "$WORK/named.db" 'select count(*) from occurrences')"
+check "auto: the files table says which format each was read in" \
+    test "$(sql "$WORK/auto.db" 'select format from files order by id' | tr '\n' ' ')" = "csv jsonl "
+note "a listing page on standard input, and --format listing on a .jsonl file"
+run_stdin "$FIXTURES/listings/2025-09-03.txt" --db "$WORK/stdin.db" ingest --year 2025 -
+run --db "$WORK/forced.db" ingest --format listing "$F/bib_b.jsonl"
+run --db "$WORK/auto.db" ingest --format xml "$F/bib_b.jsonl"
 finish

@@ -1072,10 +1072,24 @@ static void test_formats(void)
     CHECK_INT(f, PG_INPUT_JSONL);
     CHECK_INT(pg_input_format_parse("csv", &f), PG_OK);
     CHECK_INT(f, PG_INPUT_CSV);
+    CHECK_INT(pg_input_format_parse("auto", &f), PG_OK);
+    CHECK_INT(f, PG_INPUT_AUTO);
+    /* auto reads the name's ending, in any case; a given format wins */
+    CHECK_INT(pg_input_format_for("a/2025-05-19.jsonl", PG_INPUT_AUTO), PG_INPUT_JSONL);
+    CHECK_INT(pg_input_format_for("B.NDJSON", PG_INPUT_AUTO), PG_INPUT_JSONL);
+    CHECK_INT(pg_input_format_for("acm.Csv", PG_INPUT_AUTO), PG_INPUT_CSV);
+    CHECK_INT(pg_input_format_for("2025-09-03.txt", PG_INPUT_AUTO), PG_INPUT_LISTING);
+    CHECK_INT(pg_input_format_for("csv", PG_INPUT_AUTO), PG_INPUT_LISTING);
+    CHECK_INT(pg_input_format_for(".csv", PG_INPUT_AUTO), PG_INPUT_LISTING);
+    CHECK_INT(pg_input_format_for("x.jsonl.txt", PG_INPUT_AUTO), PG_INPUT_LISTING);
+    CHECK_INT(pg_input_format_for("-", PG_INPUT_AUTO), PG_INPUT_LISTING);
+    CHECK_INT(pg_input_format_for(NULL, PG_INPUT_AUTO), PG_INPUT_LISTING);
+    CHECK_INT(pg_input_format_for("a.csv", PG_INPUT_JSONL), PG_INPUT_JSONL);
+    CHECK_INT(pg_input_format_for("a.jsonl", PG_INPUT_LISTING), PG_INPUT_LISTING);
     CHECK_INT(pg_input_format_parse("xml", &f), PG_ERR_USAGE);
     CHECK_INT(pg_input_format_parse("", &f), PG_ERR_USAGE);
     CHECK_INT(pg_input_format_parse(NULL, &f), PG_ERR_USAGE);
-    CHECK_INT(f, PG_INPUT_CSV);
+    CHECK_INT(f, PG_INPUT_AUTO);
 
     result res;
     /* A listing page read as another format: no record, and a clear word. */
