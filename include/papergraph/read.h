@@ -164,6 +164,10 @@ pg_err pg_input_format_parse(const char *s, pg_input_format *fmt);
  * (standard input too) as a listing page.  pg_reader_open does this. */
 pg_input_format pg_input_format_for(const char *name, pg_input_format fmt);
 
+/* The name pg_input_format_parse takes for fmt ("listing", "jsonl", "csv",
+ * "auto"); "listing" for a value out of range. */
+const char *pg_input_format_name(pg_input_format fmt);
+
 /* Parses an encoding name, in any case: "utf-8" or "utf8"; "latin1",
  * "latin-1", "iso-8859-1" or "iso8859-1".  PG_ERR_USAGE otherwise, leaving
  * *e untouched. */

@@ -30,16 +30,6 @@
 #include "papergraph/dedup.h"
 #include "papergraph/ingest.h"
 
-/* The name of the format the file called name is read in. */
-static const char *format_name(const char *name, pg_input_format f)
-{
-    switch (pg_input_format_for(name, f)) {
-    case PG_INPUT_JSONL: return "jsonl";
-    case PG_INPUT_CSV: return "csv";
-    case PG_INPUT_LISTING: case PG_INPUT_AUTO: break;
-    }
-    return "listing";
-}
 
 /* The calling thread's scratch, reused across the records of one file. */
 typedef struct scratch {
@@ -223,8 +213,9 @@ static pg_err ingest_file(file_ctx *f, int compare, pg_ingest_result *res, pg_er
 {
     pg_buf dup_path = PG_BUF_INIT;
     int found = 0;
-    pg_err rc = pg_store_file_begin(f->s, f->src->name, format_name(f->src->name, f->o->format),
-                                    &f->file_id, err);
+    /* The files table records the format the file is read in. */
+    const char *fmt = pg_input_format_name(pg_input_format_for(f->src->name, f->o->format));
+    pg_err rc = pg_store_file_begin(f->s, f->src->name, fmt, &f->file_id, err);
     if (rc != PG_OK)
         return rc;
     if (compare)

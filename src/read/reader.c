@@ -484,6 +484,11 @@ pg_err pg_input_format_parse(const char *s, pg_input_format *fmt)
     return PG_ERR_USAGE;
 }
 
+const char *pg_input_format_name(pg_input_format fmt)
+{
+    return (unsigned)fmt < N_FORMATS ? formats[fmt].name : formats[PG_INPUT_LISTING].name;
+}
+
 /* Whether name ends in suffix, in any ASCII case. */
 static int ends_with(const char *name, const char *suffix)
 {

@@ -1086,6 +1086,11 @@ static void test_formats(void)
     CHECK_INT(pg_input_format_for(NULL, PG_INPUT_AUTO), PG_INPUT_LISTING);
     CHECK_INT(pg_input_format_for("a.csv", PG_INPUT_JSONL), PG_INPUT_JSONL);
     CHECK_INT(pg_input_format_for("a.jsonl", PG_INPUT_LISTING), PG_INPUT_LISTING);
+    CHECK_STR(pg_input_format_name(PG_INPUT_JSONL), "jsonl");
+    CHECK_STR(pg_input_format_name(PG_INPUT_CSV), "csv");
+    CHECK_STR(pg_input_format_name(PG_INPUT_LISTING), "listing");
+    CHECK_STR(pg_input_format_name(PG_INPUT_AUTO), "auto");
+    CHECK_STR(pg_input_format_name((pg_input_format)99), "listing");
     CHECK_INT(pg_input_format_parse("xml", &f), PG_ERR_USAGE);
     CHECK_INT(pg_input_format_parse("", &f), PG_ERR_USAGE);
     CHECK_INT(pg_input_format_parse(NULL, &f), PG_ERR_USAGE);
