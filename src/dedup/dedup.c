@@ -535,11 +535,12 @@ static int id_order(const void *a, const void *b)
 }
 
 /* Puts the text in the smallest of its own id and the matched papers' ids,
- * and moves the other matched papers there.  own_row: the text's cluster
- * row already names its own id (pg_store_add_text writes it so), which
- * then needs no second write when that id stays the smallest. */
+ * and moves the other matched papers there.  The text's cluster row is
+ * written here, once its paper is known: an ingest stores a new text
+ * without one (pg_text.unplaced), and a row that names its own id would
+ * only be replaced by another when the text joined a paper. */
 static pg_err join_papers(pg_dedup *d, long long self_id, char (*papers)[PG_ID_HEX],
-                          size_t n, int own_row, pg_error *err)
+                          size_t n, pg_error *err)
 {
     char own[PG_ID_HEX];
     pg_key_to_id(d->self->info.norm_key, own);
@@ -552,17 +553,16 @@ static pg_err join_papers(pg_dedup *d, long long self_id, char (*papers)[PG_ID_H
         e = pg_store_rename_paper(d->s, papers[i], papers[0], err);
         d->st.merges++;
     }
-    if (e == PG_OK && !(own_row && strcmp(papers[0], own) == 0))
+    if (e == PG_OK)
         e = pg_store_set_paper_id(d->s, self_id, papers[0], err);
     return e;
 }
 
 /* Places the prepared self text: its keys (keys, or computed when NULL),
- * candidates, verification and paper (own_row: see join_papers).  Then
+ * candidates, verification and paper.  Then
  * keeps it in the cache, as the likely candidate of the next variant of the
  * same paper. */
-static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
-                         pg_error *err)
+static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
 {
     pg_dedup_keys own;
     char (*papers)[PG_ID_HEX] = NULL;
@@ -596,7 +596,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
     for (size_t i = 0; i < n_cands && e == PG_OK; i++)
         e = verify(d, self_id, &d->cands[i], papers, &n_papers, err);
     if (e == PG_OK)
-        e = join_papers(d, self_id, papers, n_papers, own_row, err);
+        e = join_papers(d, self_id, papers, n_papers, err);
     d->st.texts += e == PG_OK;
     free(papers);
     if (e == PG_OK) {
@@ -621,7 +621,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, int own_row,
 pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err)
 {
     pg_err e = prepare(d->s, text, d->self, err);
-    return e == PG_OK ? place_self(d, NULL, 0, err) : e;
+    return e == PG_OK ? place_self(d, NULL, err) : e;
 }
 
 static char *dup_str(const char *s)
@@ -671,7 +671,7 @@ pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err)
     pg_err e = prepare_from(t, d->self);
     if (e != PG_OK)
         return pg_error_set(err, e, "out of memory");
-    return place_self(d, t->keys, 1, err);
+    return place_self(d, t->keys, err);
 }
 
 pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,

@@ -394,7 +394,8 @@ typedef struct pg_dedup_text {
 
 /* pg_dedup_add_text for a text described by t (copied; the caller keeps
  * ownership of t's strings), stored by pg_store_add_text in this
- * transaction and not placed since: its cluster is still its own paper. */
+ * transaction and not placed since: this writes its cluster row, whether
+ * pg_store_add_text wrote one (its own paper) or not (pg_text.unplaced). */
 pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err);
 
 #endif

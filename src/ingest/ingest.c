@@ -98,6 +98,7 @@ static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
         rec->title, rec->title_len, rec->abstract, rec->abstract_len,
         pre->truncated, rec->author_names,
         pre->packed, pre->packed_len ? base + pre->packed_at : NULL, pre->packed_len,
+        1,  /* placed by pg_dedup_add_new, once its paper is known */
     };
     rc = pg_store_add_text(s, &t, err);
     const char *urls = base + pre->urls;

@@ -3,8 +3,16 @@
 ** paper of each text (clusters), the verified matches that joined texts,
 ** and the settings (the options and markers a stage saves).  The dedup stage
 ** decides; this file only remembers.
+**
+** Matches are not read while an ingest writes them, so those of a write
+** transaction are held in memory and written in one run, sorted, before it
+** commits: rows written one at a time between the ingest's other writes
+** each found their pages gone from the processor's caches, and cost
+** several times a row of a sorted run.
 */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "store/db.h"
 
@@ -49,8 +57,17 @@ static pg_err exec_bound(pg_store *s, sqlite3_stmt *st, int rc, const char *what
     return e;
 }
 
-pg_err pg_store_add_match_ids(pg_store *s, long long a, long long b, const char *rule,
-                              double score, pg_error *err)
+/* A match held until the transaction commits.  seq keeps the order of
+ * two records of one pair: the later one replaces the earlier. */
+struct pgs_match {
+    long long a, b;
+    double score;
+    size_t seq;
+    char rule[48];
+};
+
+static pg_err write_match(pg_store *s, long long a, long long b, const char *rule,
+                          double score, pg_error *err)
 {
     sqlite3_stmt *st = NULL;
     pg_err e = write_stmt(s, add_match_ids_sql, &st, err);
@@ -65,6 +82,73 @@ pg_err pg_store_add_match_ids(pg_store *s, long long a, long long b, const char 
     return exec_bound(s, st, rc, "cannot record a match", err);
 }
 
+pg_err pg_store_add_match_ids(pg_store *s, long long a, long long b, const char *rule,
+                              double score, pg_error *err)
+{
+    pg_err e = need_write(s, err);
+    if (e != PG_OK)
+        return e;
+    if (a <= 0 || b <= 0)
+        return pgs_no_text(s, "cannot record a match", err);
+    /* What the table would refuse is refused now, by the table. */
+    if (a == b || rule == NULL || strlen(rule) >= sizeof s->matches->rule)
+        return write_match(s, a, b, rule, score, err);
+    if (s->n_matches == s->cap_matches) {
+        size_t cap = s->cap_matches ? 2 * s->cap_matches : 1024;
+        struct pgs_match *v = realloc(s->matches, cap * sizeof *v);
+        if (v == NULL)
+            return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        s->matches = v;
+        s->cap_matches = cap;
+    }
+    struct pgs_match *m = &s->matches[s->n_matches];
+    m->a = a < b ? a : b;
+    m->b = a < b ? b : a;
+    m->score = score;
+    m->seq = s->n_matches++;
+    snprintf(m->rule, sizeof m->rule, "%s", rule);
+    return PG_OK;
+}
+
+static int match_order(const void *x, const void *y)
+{
+    const struct pgs_match *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    return p->seq < q->seq ? -1 : p->seq > q->seq;
+}
+
+pg_err pgs_matches_flush(pg_store *s, pg_error *err)
+{
+    pg_err e = PG_OK;
+    size_t n = s->n_matches;
+    if (n == 0)
+        return PG_OK;
+    qsort(s->matches, n, sizeof *s->matches, match_order);
+    for (size_t i = 0; i < n && e == PG_OK; i++) {
+        const struct pgs_match *m = &s->matches[i];
+        if (i + 1 < n && m[1].a == m->a && m[1].b == m->b)
+            continue;           /* replaced by the later record */
+        e = write_match(s, m->a, m->b, m->rule, m->score, err);
+    }
+    s->n_matches = 0;
+    return e;
+}
+
+void pgs_matches_drop(pg_store *s)
+{
+    s->n_matches = 0;
+}
+
+void pgs_matches_free(pg_store *s)
+{
+    free(s->matches);
+    s->matches = NULL;
+    s->n_matches = s->cap_matches = 0;
+}
+
 pg_err pg_store_set_paper_id(pg_store *s, long long text, const char *paper_id,
                              pg_error *err)
 {
@@ -72,6 +156,8 @@ pg_err pg_store_set_paper_id(pg_store *s, long long text, const char *paper_id,
     pg_err e = write_stmt(s, set_paper_id_sql, &st, err);
     if (e != PG_OK)
         return e;
+    if (text <= 0)
+        return pgs_no_text(s, "cannot record a paper", err);
     int rc = SQLITE_OK;
     pgs_bind_int(st, 1, text, &rc);
     pgs_bind_str(st, 2, paper_id, &rc);
@@ -114,6 +200,7 @@ pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,
 pg_err pg_store_clear_clusters(pg_store *s, pg_error *err)
 {
     pg_err e = need_write(s, err);
+    pgs_matches_drop(s);
     if (e == PG_OK)
         e = pgs_run_sql(s, "DELETE FROM matches", "cannot clear matches", err);
     if (e == PG_OK)

@@ -44,9 +44,10 @@ static const char *const stmt_sql[ST_COUNT] = {
     [ST_ADD_TEXT] =
         "INSERT INTO texts (key, norm_key, title, abstract, truncated, author_names)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    /* Every text has a paper from the start: its own, named by its
-     * normalised key (pg_key_to_id); the dedup stage may then merge it into
-     * another.  A plain INSERT with both values bound: the text is new, so a
+    /* A text has a paper from the start: its own, named by its normalised
+     * key (pg_key_to_id), which the dedup stage may then merge into another;
+     * an ingest's text is placed by the dedup stage alone, once its paper is
+     * known (pg_text.unplaced).  A plain INSERT with both values bound: the text is new, so a
      * clusters row for it would be a fault, and OR REPLACE with the id and
      * the hex computed in SQL cost several times as much. */
     [ST_ADD_CLUSTER] = "INSERT INTO clusters (text_id, paper_id) VALUES (?1, ?2)",
@@ -335,9 +336,12 @@ pg_err pg_store_open(const char *path, pg_store **out, pg_error *err)
         rc = configure(s, err);
     if (rc == PG_OK)
         rc = migrate(s, &id, err);
-    if (rc == PG_OK && sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL,
-                                    NULL) != SQLITE_OK)
-        rc = pgs_db_fail(s, sqlite3_errcode(s->db), "cannot enable foreign keys", err);
+    /* Foreign keys stay declared (`check` and every migration verify them)
+     * but are not enforced row by row: each write names the open file and
+     * texts the store itself just found or stored, and the few references
+     * a caller gives are checked where they are written (texts.c,
+     * occurrences.c, clusters.c).  Enforced, each row of an ingest cost one
+     * more index look-up per reference. */
     if (rc == PG_OK)
         rc = prepare_all(s, err);
 out:
@@ -364,6 +368,7 @@ void pg_store_close(pg_store *s)
     sqlite3_close(s->db);
     pgs_pack_free(s);
     pgs_known_free(s);
+    pgs_matches_free(s);
     free(s->path);
     free(s);
 }

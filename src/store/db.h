@@ -44,6 +44,7 @@ typedef struct pgs_hooks {
 } pgs_hooks;
 
 struct pg_known;
+struct pgs_match;
 
 struct pg_store {
     sqlite3 *db;
@@ -75,6 +76,12 @@ struct pg_store {
     struct pg_known *known;
     size_t known_cap, known_n;
     unsigned long long known_gen;
+    int known_complete;         /* every stored text is in the map */
+    long long known_dv;         /* data_version when that was last checked */
+    /* Matches recorded in the open write transaction, written in one
+     * sorted run before it commits (clusters.c). */
+    struct pgs_match *matches;
+    size_t n_matches, cap_matches;
 };
 
 /* ---- transactions (tx.c) ------------------------------------------------ */
@@ -101,9 +108,20 @@ pg_err pgs_new_file(pg_store *s, const char *path, const char *format,
 pg_err pgs_finish_file(pg_store *s, pg_key content, const pg_file_counts *c,
                        pg_error *err);
 
+/* ---- clusters (clusters.c) ---------------------------------------------- */
+
+/* Writes the matches recorded in the open transaction (before COMMIT, and
+ * before matches are read); drops them (after ROLLBACK); frees their
+ * memory (at close). */
+pg_err pgs_matches_flush(pg_store *s, pg_error *err);
+void pgs_matches_drop(pg_store *s);
+void pgs_matches_free(pg_store *s);
+
 /* ---- texts (texts.c) ---------------------------------------------------- */
 
-/* Frees the map of texts known stored (at close). */
+/* Checks, just after a write transaction's BEGIN, whether the map of texts
+ * known stored is complete (texts.c); frees it (at close). */
+void pgs_known_begin(pg_store *s);
 void pgs_known_free(pg_store *s);
 
 /* ---- abstracts (pack.c) ------------------------------------------------- */
@@ -121,6 +139,9 @@ void pgs_pack_free(pg_store *s);
 pg_err pgs_db_fail(pg_store *s, int rc, const char *what, pg_error *err);
 /* "PATH: what" as PG_ERR_USAGE. */
 pg_err pgs_usage(pg_store *s, const char *what, pg_error *err);
+/* PG_ERR_NOT_FOUND: a row would name a text that is not stored (what the
+ * foreign keys would refuse, were they enforced: see db.c). */
+pg_err pgs_no_text(pg_store *s, const char *what, pg_error *err);
 /* sqlite3_step that waits out a busy database (first step only). */
 int pgs_step_retry(sqlite3_stmt *st);
 /* Resets a kept statement and clears its bindings. */

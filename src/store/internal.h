@@ -56,6 +56,10 @@ typedef struct pg_text {
     int prepacked;
     const void *packed;
     size_t packed_len;
+    /* 1: the caller places the text in its paper itself, in this
+     * transaction (pg_store_set_paper_id), so no cluster row is written
+     * here; 0: the text starts in the paper of its normalised text. */
+    int unplaced;
 } pg_text;
 
 /* Stores a text not stored before (check with pg_store_has_text). */

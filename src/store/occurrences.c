@@ -79,10 +79,11 @@ pg_err pg_store_add_occurrence(pg_store *s, long long file_id, pg_key text,
         return e;
     if (file_id != s->file_id)
         return pgs_usage(s, "an occurrence must belong to the open file", err);
-    /* An unknown text leaves id 0, which the foreign key refuses. */
     long long id = 0;
     if ((e = pg_store_text_id(s, text, &id, err)) != PG_OK)
         return e;
+    if (id == 0)
+        return pgs_no_text(s, "cannot store an occurrence", err);
     pg_date_format(pub_date, rec->pub_year, rec->pub_month, rec->pub_day);
     pgs_bind_int(st, 1, file_id, &rc);
     pgs_bind_int(st, 2, rec->line, &rc);

@@ -36,6 +36,11 @@ pg_err pgs_usage(pg_store *s, const char *what, pg_error *err)
     return pg_error_set(err, PG_ERR_USAGE, "%s: %s", s->path, what);
 }
 
+pg_err pgs_no_text(pg_store *s, const char *what, pg_error *err)
+{
+    return pg_error_set(err, PG_ERR_NOT_FOUND, "%s: %s: no such text", s->path, what);
+}
+
 const char *pg_store_path(const pg_store *s)
 {
     return s->path;

@@ -857,6 +857,10 @@ static int match_row(sqlite3_stmt *st, void *ctx)
 pg_err pg_store_foreach_match(pg_store *s, const char *paper_id,
                               pg_match_row_fn fn, void *ctx, pg_error *err)
 {
+    /* Inside a write transaction, the matches it holds are rows too. */
+    pg_err e = pgs_matches_flush(s, err);
+    if (e != PG_OK)
+        return e;
     sqlite3_stmt *st = prepare(s, matches_sql, err);
     if (st == NULL)
         return PG_ERR_DB;

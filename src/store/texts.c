@@ -1,6 +1,7 @@
 /*
 ** texts.c: the distinct entry texts (stored once, keyed by their content
-** key), each placed in its own paper as it is stored, and the canonical
+** key), each placed in its own paper as it is stored (unless the dedup stage
+** places it), and the canonical
 ** URLs found in them; and a map of the texts known stored, which spares an
 ** ingest most of its lookups.
 */
@@ -22,7 +23,14 @@ struct pg_known {
  * lookup each for every repeat, most of the entries of a bulk ingest.
  * Other connections only ever add texts, and a key not in the map is
  * looked up, so the map is never wrong, only incomplete.  Beyond KNOWN_MAX
- * slots (24 MiB) it starts over rather than grow. */
+ * slots (24 MiB) it starts over rather than grow.
+ *
+ * The map is complete when it was started on an empty texts table and has
+ * missed no text since: then a key it lacks is not stored, and a new text
+ * (most texts of a first bulk ingest) costs no look-up.  It stays complete
+ * only while nobody else writes: each write transaction begins by asking
+ * SQLite's data_version, which moves when another connection has committed
+ * (pgs_known_begin), and a rollback or a start-over empties the map. */
 #define KNOWN_MIN ((size_t)1 << 12)
 #define KNOWN_MAX ((size_t)1 << 20)
 
@@ -45,6 +53,7 @@ static long long known_id(pg_store *s, pg_key k)
     if (s->known_gen != s->generation) {
         s->known_gen = s->generation;
         s->known_n = 0;
+        s->known_complete = 0;
         if (s->known != NULL)
             memset(s->known, 0, s->known_cap * sizeof *s->known);
     }
@@ -64,6 +73,7 @@ static void known_room(pg_store *s)
         if (s->known != NULL)
             memset(s->known, 0, s->known_cap * sizeof *s->known);
         s->known_n = 0;
+        s->known_complete = 0;
         return;
     }
     struct pg_known *old = s->known;
@@ -82,8 +92,10 @@ static void known_put(pg_store *s, pg_key k, long long id)
     if (key_zero(k) || known_id(s, k) != 0)
         return;         /* the empty slot's value is never remembered */
     known_room(s);
-    if (s->known == NULL)
+    if (s->known == NULL) {
+        s->known_complete = 0;
         return;
+    }
     size_t i = known_slot(s, k);
     s->known[i].key = k;
     s->known[i].id = id;
@@ -98,6 +110,8 @@ static pg_err text_id_of(pg_store *s, pg_key k, long long *id, pg_error *err)
     pg_err e = PG_OK;
     if ((*id = known_id(s, k)) != 0)
         return PG_OK;
+    if (s->known_complete && pg_store_in_write(s))
+        return PG_OK;           /* not stored: the map would hold it */
     int rc = pgs_step_key(st, k, kb);
     if (rc == SQLITE_ROW) {
         *id = sqlite3_column_int64(st, 0);
@@ -151,6 +165,8 @@ pg_err pg_store_add_text(pg_store *s, const pg_text *t, pg_error *err)
     s->last_text_key = t->key;
     s->last_text_id = id;
     s->last_text_gen = s->generation;
+    if (t->unplaced)
+        return PG_OK;
     char paper[PG_ID_HEX];
     pg_key_to_id(t->norm_key, paper);
     rc = SQLITE_OK;
@@ -169,6 +185,11 @@ pg_err pg_store_add_url(pg_store *s, pg_key text, const char *url, pg_error *err
         return e;
     if (url == NULL)
         return pgs_usage(s, "no URL given", err);
+    long long id = 0;
+    if ((e = pg_store_text_id(s, text, &id, err)) != PG_OK)
+        return e;
+    if (id == 0)
+        return pgs_no_text(s, "cannot store a URL", err);
     pgs_bind_key(st, 1, text, kb, &rc);
     pgs_bind_str(st, 2, url, &rc);
     return pgs_write_row(s, st, rc, "cannot store a URL", err);
@@ -192,6 +213,34 @@ pg_err pg_store_foreach_text(pg_store *s, pg_key_fn fn, void *ctx, pg_error *err
 out:
     sqlite3_finalize(st);
     return e;
+}
+
+/* One integer of a statement that returns one row, or -1. */
+static long long one_int(pg_store *s, const char *sql)
+{
+    long long v = -1;
+    sqlite3_stmt *st = pgs_kept(s, sql, NULL);
+    if (st != NULL && pgs_step_retry(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    if (st != NULL)
+        pgs_stmt_done(st);
+    return v;
+}
+
+void pgs_known_begin(pg_store *s)
+{
+    long long dv = one_int(s, "PRAGMA data_version");
+    (void)known_id(s, (pg_key){ 0, 0 });        /* drops a stale map */
+    if (s->known_complete && (dv < 0 || dv != s->known_dv))
+        s->known_complete = 0;
+    if (!s->known_complete && dv >= 0 &&
+        one_int(s, "SELECT EXISTS (SELECT 1 FROM texts)") == 0) {
+        s->known_n = 0;
+        if (s->known != NULL)
+            memset(s->known, 0, s->known_cap * sizeof *s->known);
+        s->known_complete = 1;
+    }
+    s->known_dv = dv;
 }
 
 void pgs_known_free(pg_store *s)

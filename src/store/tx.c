@@ -15,7 +15,9 @@
 **
 ** Hooks run at each file's start (also inside a group), before each COMMIT
 ** (of a file, a group or a general transaction), after it, and after every
-** rollback; each rollback also moves the store's generation.
+** rollback; each rollback also moves the store's generation.  The store's
+** own deferred writes (the matches, clusters.c) go in before the hooks run
+** and are dropped with a rollback.
 */
 #include <stdlib.h>
 
@@ -79,7 +81,7 @@ static pg_err hooks_begin(pg_store *s, pg_error *err)
 
 static pg_err hooks_precommit(pg_store *s, pg_error *err)
 {
-    pg_err e = PG_OK;
+    pg_err e = pgs_matches_flush(s, err);
     for (size_t i = 0; i < s->n_hooks && e == PG_OK; i++)
         if (s->hooks[i].h->precommit != NULL)
             e = s->hooks[i].h->precommit(s->hooks[i].ctx, s, err);
@@ -96,6 +98,7 @@ static void hooks_committed(pg_store *s)
 static void hooks_rolled_back(pg_store *s)
 {
     s->generation++;
+    pgs_matches_drop(s);
     for (size_t i = 0; i < s->n_hooks; i++)
         if (s->hooks[i].h->rolled_back != NULL)
             s->hooks[i].h->rolled_back(s->hooks[i].ctx, s);
@@ -171,6 +174,8 @@ pg_err pg_store_file_begin(pg_store *s, const char *path, const char *format,
     if (!s->group_open) {
         e = run_kept(s, begin_sql, "cannot start a transaction", err);
         s->group_open = e == PG_OK && s->group_max > 0;
+        if (e == PG_OK)
+            pgs_known_begin(s);
     }
     if (e != PG_OK)
         return e;
@@ -286,6 +291,8 @@ pg_err pg_store_tx_begin(pg_store *s, pg_error *err)
     pg_err e = pg_store_flush(s, err);
     if (e == PG_OK)
         e = run_kept(s, begin_sql, "cannot start a transaction", err);
+    if (e == PG_OK)
+        pgs_known_begin(s);
     s->in_tx = e == PG_OK;
     if (e == PG_OK && (e = hooks_begin(s, err)) != PG_OK)
         pg_store_tx_rollback(s);

@@ -589,8 +589,9 @@ static void test_rollback(void)
 
     /* A failing statement leaves the transaction to the caller. */
     CHECK_INT(pg_store_file_begin(s, "r.txt", "listing", &fid, &err), PG_OK);
-    CHECK_INT(pg_store_add_occurrence(s, fid, key_of("no such text"), &r, &err), PG_ERR_DB);
-    CHECK(strstr(err.msg, "cannot store an occurrence: FOREIGN KEY constraint failed") != NULL);
+    CHECK_INT(pg_store_add_occurrence(s, fid, key_of("no such text"), &r, &err),
+              PG_ERR_NOT_FOUND);
+    CHECK(strstr(err.msg, "cannot store an occurrence: no such text") != NULL);
     CHECK(strncmp(err.msg, path, strlen(path)) == 0);
     CHECK_INT(put_record(s, fid, &r, e.norm, &is_new, &err), PG_OK);
     pg_text t = make_text(&r, e.norm);
@@ -663,6 +664,44 @@ static void test_shared_text(void)
              " ON t.id = o.text_id WHERE hex(t.key) = upper('%s')", hex);
     CHECK_INT(sql_int(path, sql), 2);
     CHECK_STR(sql_text(path, "SELECT paper_id FROM paper_of_text", buf, sizeof buf), id);
+}
+
+/* A connection that began on an empty store knows every text it stored and
+ * answers "not stored" without a look-up; a text another connection stored
+ * meanwhile must still be found (storing it again would break the key's
+ * UNIQUE and fail the file). */
+static void test_known_other_writer(void)
+{
+    static const entry a[] = { { "First", "one", "first", "2024-05-01", 1 } };
+    static const entry b[] = { { "Second", "two", "second", "2024-05-02", 1 } };
+    char path[PATH_MAX];
+    int dup = -1, found = -1;
+    long long fid = 0;
+    pg_error err;
+    tpath(path, "known.db");
+    pg_store *s = open_ok(path);
+    pg_store *t = open_ok(path);
+    if (s == NULL || t == NULL) {
+        pg_store_close(s);
+        pg_store_close(t);
+        return;
+    }
+    CHECK_INT(ingest(s, "a.txt", key_of("a"), a, 1, &dup, NULL), PG_OK);
+    CHECK_INT(ingest(t, "b.txt", key_of("b"), b, 1, &dup, NULL), PG_OK);
+    CHECK_INT(ingest(s, "c.txt", key_of("c"), b, 1, &dup, NULL), PG_OK);
+    check_stats(s, 3, 3, 2, 2, 2);
+    CHECK_INT(pg_store_file_begin(s, "d.txt", "listing", &fid, &err), PG_OK);
+    CHECK_INT(pg_store_has_text(s, raw_key("Second", "two"), &found, &err), PG_OK);
+    CHECK_INT(found, 1);
+    CHECK_INT(pg_store_has_text(s, raw_key("Third", "three"), &found, &err), PG_OK);
+    CHECK_INT(found, 0);
+    pg_store_file_rollback(s);
+    /* After the rollback the map starts over and is looked up again. */
+    CHECK_INT(ingest(s, "e.txt", key_of("e"), a, 1, &dup, NULL), PG_OK);
+    check_stats(s, 4, 4, 2, 2, 2);
+    CHECK(store_ok(s));
+    pg_store_close(t);
+    pg_store_close(s);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -1519,6 +1558,7 @@ int main(void)
     test_empty_file();
     test_not_a_database();
     test_foreign_database();
+    test_known_other_writer();
     test_io_errors();
     test_newer_version();
     test_uri_like_name();
