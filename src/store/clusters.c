@@ -16,14 +16,9 @@
 
 #include "store/db.h"
 
-static const char rename_paper_sql[] =
-    "UPDATE clusters SET paper_id = ?2 WHERE paper_id = ?1";
 static const char add_match_ids_sql[] =
     "INSERT OR REPLACE INTO matches (a, b, rule, score)"
     " VALUES (min(?1, ?2), max(?1, ?2), ?3, ?4)";
-static const char set_paper_id_sql[] =
-    "INSERT OR REPLACE INTO clusters (text_id, paper_id) VALUES (?1, ?2)";
-static const char paper_of_id_sql[] = "SELECT paper_id FROM clusters WHERE text_id = ?1";
 static const char get_setting_sql[] = "SELECT value FROM settings WHERE key = ?1";
 static const char set_setting_sql[] =
     "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)";
@@ -149,58 +144,11 @@ void pgs_matches_free(pg_store *s)
     s->n_matches = s->cap_matches = 0;
 }
 
-pg_err pg_store_set_paper_id(pg_store *s, long long text, const char *paper_id,
-                             pg_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    pg_err e = write_stmt(s, set_paper_id_sql, &st, err);
-    if (e != PG_OK)
-        return e;
-    if (text <= 0)
-        return pgs_no_text(s, "cannot record a paper", err);
-    int rc = SQLITE_OK;
-    pgs_bind_int(st, 1, text, &rc);
-    pgs_bind_str(st, 2, paper_id, &rc);
-    return exec_bound(s, st, rc, "cannot record a paper", err);
-}
-
-pg_err pg_store_paper_of_id(pg_store *s, long long text, char id[PG_ID_HEX],
-                            pg_error *err)
-{
-    pg_err e = PG_OK;
-    int rc = SQLITE_OK;
-    id[0] = '\0';
-    sqlite3_stmt *st = pgs_kept(s, paper_of_id_sql, err);
-    if (st == NULL)
-        return PG_ERR_DB;
-    pgs_bind_int(st, 1, text, &rc);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
-    if (rc == SQLITE_ROW)
-        snprintf(id, PG_ID_HEX, "%s", pgs_col_str(st, 0));
-    else if (rc != SQLITE_DONE)
-        e = pgs_db_fail(s, rc, "cannot read a paper", err);
-    pgs_stmt_done(st);
-    return e;
-}
-
-pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,
-                             pg_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    pg_err e = write_stmt(s, rename_paper_sql, &st, err);
-    if (e != PG_OK)
-        return e;
-    int rc = SQLITE_OK;
-    pgs_bind_str(st, 1, from, &rc);
-    pgs_bind_str(st, 2, to, &rc);
-    return exec_bound(s, st, rc, "cannot merge papers", err);
-}
-
 pg_err pg_store_clear_clusters(pg_store *s, pg_error *err)
 {
     pg_err e = need_write(s, err);
     pgs_matches_drop(s);
+    pgs_placing_drop(s);
     if (e == PG_OK)
         e = pgs_run_sql(s, "DELETE FROM matches", "cannot clear matches", err);
     if (e == PG_OK)

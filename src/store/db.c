@@ -369,6 +369,7 @@ void pg_store_close(pg_store *s)
     pgs_pack_free(s);
     pgs_known_free(s);
     pgs_matches_free(s);
+    pgs_placing_free(s);
     free(s->path);
     free(s);
 }

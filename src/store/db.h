@@ -45,6 +45,7 @@ typedef struct pgs_hooks {
 
 struct pg_known;
 struct pgs_match;
+struct pgs_placing;
 
 struct pg_store {
     sqlite3 *db;
@@ -82,6 +83,9 @@ struct pg_store {
      * sorted run before it commits (clusters.c). */
     struct pgs_match *matches;
     size_t n_matches, cap_matches;
+    /* Papers placed and renamed in the open write transaction, and those
+     * asked for in it (placing.c); NULL until the first. */
+    struct pgs_placing *placing;
 };
 
 /* ---- transactions (tx.c) ------------------------------------------------ */
@@ -116,6 +120,18 @@ pg_err pgs_finish_file(pg_store *s, pg_key content, const pg_file_counts *c,
 pg_err pgs_matches_flush(pg_store *s, pg_error *err);
 void pgs_matches_drop(pg_store *s);
 void pgs_matches_free(pg_store *s);
+
+/* ---- papers of the open transaction (placing.c) ------------------------- */
+
+/* Writes the transaction's placements and renames: before COMMIT, and
+ * before anything reads clusters in it; drops them (after ROLLBACK, or
+ * when the clusters are cleared); frees them (at close). */
+pg_err pgs_placing_flush(pg_store *s, pg_error *err);
+void pgs_placing_drop(pg_store *s);
+void pgs_placing_free(pg_store *s);
+/* Replaces id, the paper the table gives for text, with its paper in the
+ * open transaction. */
+void pgs_placing_paper(pg_store *s, long long text, char id[PG_ID_HEX]);
 
 /* ---- texts (texts.c) ---------------------------------------------------- */
 

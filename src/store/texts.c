@@ -1,9 +1,8 @@
 /*
 ** texts.c: the distinct entry texts (stored once, keyed by their content
-** key), each placed in its own paper as it is stored (unless the dedup stage
-** places it), and the canonical
-** URLs found in them; and a map of the texts known stored, which spares an
-** ingest most of its lookups.
+** key), each placed in its own paper as it is stored unless the dedup
+** stage places it, and the canonical URLs found in them; and a map of the
+** texts known stored, which spares an ingest most of its lookups.
 */
 #include <stdlib.h>
 #include <string.h>

@@ -16,7 +16,7 @@
 ** Hooks run at each file's start (also inside a group), before each COMMIT
 ** (of a file, a group or a general transaction), after it, and after every
 ** rollback; each rollback also moves the store's generation.  The store's
-** own deferred writes (the matches, clusters.c) go in before the hooks run
+** own deferred writes (the matches, clusters.c; the papers, placing.c) go in before the hooks run
 ** and are dropped with a rollback.
 */
 #include <stdlib.h>
@@ -82,6 +82,8 @@ static pg_err hooks_begin(pg_store *s, pg_error *err)
 static pg_err hooks_precommit(pg_store *s, pg_error *err)
 {
     pg_err e = pgs_matches_flush(s, err);
+    if (e == PG_OK)
+        e = pgs_placing_flush(s, err);
     for (size_t i = 0; i < s->n_hooks && e == PG_OK; i++)
         if (s->hooks[i].h->precommit != NULL)
             e = s->hooks[i].h->precommit(s->hooks[i].ctx, s, err);
@@ -99,6 +101,7 @@ static void hooks_rolled_back(pg_store *s)
 {
     s->generation++;
     pgs_matches_drop(s);
+    pgs_placing_drop(s);
     for (size_t i = 0; i < s->n_hooks; i++)
         if (s->hooks[i].h->rolled_back != NULL)
             s->hooks[i].h->rolled_back(s->hooks[i].ctx, s);

@@ -22,9 +22,11 @@ static const char occurrences_sql[] =
 pg_err pg_store_stats(pg_store *s, pg_stats *out, pg_error *err)
 {
     sqlite3_stmt *st = s->st[ST_STATS];
-    int rc = pgs_step_retry(st);
-    pg_err e = PG_OK;
     memset(out, 0, sizeof *out);
+    pg_err e = pgs_placing_flush(s, err);
+    if (e != PG_OK)
+        return e;
+    int rc = pgs_step_retry(st);
     if (rc == SQLITE_ROW) {
         out->files = sqlite3_column_int64(st, 0);
         out->occurrences = sqlite3_column_int64(st, 1);
@@ -67,7 +69,9 @@ pg_err pg_store_foreach_occurrence(pg_store *s, pg_occurrence_fn fn, void *ctx,
     sqlite3_stmt *st = NULL;
     char hex[PG_KEY_HEX];
     pg_occurrence o;
-    pg_err e = PG_OK;
+    pg_err e = pgs_placing_flush(s, err);
+    if (e != PG_OK)
+        return e;
     int rc = sqlite3_prepare_v2(s->db, occurrences_sql, -1, &st, NULL);
     if (rc == SQLITE_OK)
         rc = pgs_step_retry(st);
@@ -94,6 +98,7 @@ static const char text_meta_sql[] =
     " (SELECT min(CAST(substr(pub_date, 1, 4) AS INTEGER)) FROM occurrences"
     "   WHERE text_id = t.id AND pub_date IS NOT NULL),"
     " (SELECT min(venue) FROM occurrences WHERE text_id = t.id AND venue <> '')"
+    " , t.id"
     " FROM texts AS t LEFT JOIN clusters AS c ON c.text_id = t.id"
     " WHERE t.key = ?1";
 static const char text_urls_sql[] =
@@ -164,6 +169,7 @@ static pg_err read_meta_row(pg_store *s, sqlite3_stmt *st, pg_text_info *t,
     t->truncated = sqlite3_column_int(st, 3) != 0;
     t->author_names = dup_col(st, 4);
     snprintf(t->paper_id, sizeof t->paper_id, "%s", pgs_col_str(st, 5));
+    pgs_placing_paper(s, sqlite3_column_int64(st, 9), t->paper_id);
     t->authors = pgs_col_count(st, 6);
     t->year = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 7);
     t->venue = dup_col(st, 8);
