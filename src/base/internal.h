@@ -85,5 +85,8 @@ void pg_mem_advise(void *p, size_t n);
 /* Sorts v[0..n) ascending, in place (a radix sort for a few hundred
  * values, else quicksort, insertion below 17). */
 void pg_sort_u32(uint32_t *v, size_t n);
+/* The same for 64-bit values and for text ids (quicksort only). */
+void pg_sort_u64(uint64_t *v, size_t n);
+void pg_sort_ll(long long *v, size_t n);
 
 #endif

@@ -1,7 +1,8 @@
 /*
-** sort.c: sorting arrays of 32-bit integers in place.  Term ids of a
-** document and shingle hashes of an abstract are sorted once each, by the
-** hundred: qsort's call per comparison cost more than the sorting itself.
+** sort.c: sorting arrays of integers in place.  Term ids of a document,
+** shingle hashes of an abstract and the candidate ids of a text are sorted
+** once each, by the hundred: qsort's call per comparison cost more than the
+** sorting itself.
 */
 #include <string.h>
 
@@ -37,6 +38,51 @@ static void radix_sort(uint32_t *v, uint32_t *tmp, size_t n)
     }
 }
 
+/* Quicksort (median of three, Hoare partition, the smaller side recursed)
+ * with insertion below 17 values, for one element type: comparisons inline,
+ * where qsort makes a call for each. */
+#define DEFINE_QUICKSORT(name, type)                                        \
+    static void name(type *v, size_t n)                                     \
+    {                                                                       \
+        while (n > 16) {                                                    \
+            type a = v[0], b = v[n / 2], c = v[n - 1];                      \
+            type pivot = a < b ? (b < c ? b : a < c ? c : a)                \
+                               : (a < c ? a : b < c ? c : b);               \
+            size_t i = 0, j = n - 1;                                        \
+            for (;;) {                                                      \
+                while (v[i] < pivot)                                        \
+                    i++;                                                    \
+                while (v[j] > pivot)                                        \
+                    j--;                                                    \
+                if (i >= j)                                                 \
+                    break;                                                  \
+                type t = v[i];                                              \
+                v[i++] = v[j];                                              \
+                v[j--] = t;                                                 \
+            }                                                               \
+            size_t left = j + 1;                                            \
+            if (left < n - left) {                                          \
+                name(v, left);                                              \
+                v += left;                                                  \
+                n -= left;                                                  \
+            } else {                                                        \
+                name(v + left, n - left);                                   \
+                n = left;                                                   \
+            }                                                               \
+        }                                                                   \
+        for (size_t i = 1; i < n; i++) {                                    \
+            type x = v[i];                                                  \
+            size_t j = i;                                                   \
+            for (; j > 0 && v[j - 1] > x; j--)                              \
+                v[j] = v[j - 1];                                            \
+            v[j] = x;                                                       \
+        }                                                                   \
+    }
+
+DEFINE_QUICKSORT(quicksort_u32, uint32_t)
+DEFINE_QUICKSORT(quicksort_u64, uint64_t)
+DEFINE_QUICKSORT(quicksort_ll, long long)
+
 void pg_sort_u32(uint32_t *v, size_t n)
 {
     if (n > RADIX_MIN && n <= RADIX_MAX) {
@@ -44,37 +90,15 @@ void pg_sort_u32(uint32_t *v, size_t n)
         radix_sort(v, tmp, n);
         return;
     }
-    while (n > 16) {            /* quicksort the larger side in the loop */
-        uint32_t a = v[0], b = v[n / 2], c = v[n - 1];
-        uint32_t pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (v[i] < pivot)
-                i++;
-            while (v[j] > pivot)
-                j--;
-            if (i >= j)
-                break;
-            uint32_t t = v[i];
-            v[i++] = v[j];
-            v[j--] = t;
-        }
-        /* v[0..j] <= pivot <= v[j+1..n) (Hoare); recurse on the smaller */
-        size_t left = j + 1;
-        if (left < n - left) {
-            pg_sort_u32(v, left);
-            v += left;
-            n -= left;
-        } else {
-            pg_sort_u32(v + left, n - left);
-            n = left;
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        uint32_t x = v[i];
-        size_t j = i;
-        for (; j > 0 && v[j - 1] > x; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
+    quicksort_u32(v, n);
+}
+
+void pg_sort_u64(uint64_t *v, size_t n)
+{
+    quicksort_u64(v, n);
+}
+
+void pg_sort_ll(long long *v, size_t n)
+{
+    quicksort_ll(v, n);
 }

@@ -223,17 +223,11 @@ static pg_err pending_texts(const band_index *b, uint64_t band, pg_idvec *out)
     return PG_OK;
 }
 
-static int id_order(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-    return (x > y) - (x < y);
-}
-
 /* Sorts iv from `from` on and drops repeats and self. */
 static void unique_ids(pg_idvec *iv, size_t from, long long self)
 {
     if (iv->n - from > 1)
-        qsort(iv->v + from, iv->n - from, sizeof *iv->v, id_order);
+        pg_sort_ll(iv->v + from, iv->n - from);
     size_t w = from;
     for (size_t r = from; r < iv->n; r++) {
         if (iv->v[r] == self || (w > from && iv->v[w - 1] == iv->v[r]))

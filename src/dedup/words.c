@@ -418,12 +418,6 @@ int pgd_phrase_in(const char *phrase, size_t n, const char *key, size_t len)
 
 #define SEED_VOCAB 0x70675f766f636162ULL  /* "pg_vocab" */
 
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return a < b ? -1 : a > b;
-}
-
 size_t pgd_vocabulary(const char *s, size_t len, uint64_t *out, size_t max)
 {
     size_t pos = 0, n, k = 0;
@@ -439,7 +433,7 @@ size_t pgd_vocabulary(const char *s, size_t len, uint64_t *out, size_t max)
             w.n--;
         out[k++] = pg_hash64(w.p, w.n, SEED_VOCAB);
     }
-    qsort(out, k, sizeof *out, cmp_u64);
+    pg_sort_u64(out, k);
     size_t u = 0;
     for (size_t i = 0; i < k; i++)
         if (u == 0 || out[u - 1] != out[i])
