@@ -121,6 +121,14 @@ pg_err pgs_matches_flush(pg_store *s, pg_error *err);
 void pgs_matches_drop(pg_store *s);
 void pgs_matches_free(pg_store *s);
 
+/* ---- writes held for the open transaction ------------------------------- */
+
+/* Everything held (matches, papers) written: before COMMIT
+ * and before anything reads the tables they go to (tx.c); and dropped
+ * (after ROLLBACK). */
+pg_err pgs_deferred_flush(pg_store *s, pg_error *err);
+void pgs_deferred_drop(pg_store *s);
+
 /* ---- papers of the open transaction (placing.c) ------------------------- */
 
 /* Writes the transaction's placements and renames: before COMMIT, and

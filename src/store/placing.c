@@ -18,9 +18,9 @@
 ** what the maps hold, so that the table's own semantics decide it.
 **
 ** Whoever reads clusters inside a write transaction calls
-** pgs_placing_flush first (the readers of store_papers.c, store_digest.c,
-** views.c and the checks); pg_store_paper_of_id and pg_store_text_info
-** answer from the maps instead.  A rollback drops the maps.
+** pgs_deferred_flush first (the readers of store_papers.c, store_digest.c
+** and views.c); pg_store_paper_of_id and pg_store_text_info answer from the
+** maps instead.  A rollback drops the maps.
 */
 #include <inttypes.h>
 #include <stdio.h>

@@ -41,7 +41,7 @@ static const char day_texts_sql[] =
 static sqlite3_stmt *prepare(pg_store *s, const char *sql, pg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    if (pgs_placing_flush(s, err) != PG_OK)
+    if (pgs_deferred_flush(s, err) != PG_OK)
         return NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {

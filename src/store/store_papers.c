@@ -77,7 +77,7 @@ static sqlite3_stmt *prepare(pg_store *s, const char *sql, pg_error *err)
 {
     sqlite3_stmt *st = NULL;
     /* Inside a write transaction, the papers it placed are rows too. */
-    if (pgs_placing_flush(s, err) != PG_OK)
+    if (pgs_deferred_flush(s, err) != PG_OK)
         return NULL;
     int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
@@ -861,9 +861,6 @@ pg_err pg_store_foreach_match(pg_store *s, const char *paper_id,
                               pg_match_row_fn fn, void *ctx, pg_error *err)
 {
     /* Inside a write transaction, the matches it holds are rows too. */
-    pg_err e = pgs_matches_flush(s, err);
-    if (e != PG_OK)
-        return e;
     sqlite3_stmt *st = prepare(s, matches_sql, err);
     if (st == NULL)
         return PG_ERR_DB;

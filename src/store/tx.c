@@ -16,8 +16,8 @@
 ** Hooks run at each file's start (also inside a group), before each COMMIT
 ** (of a file, a group or a general transaction), after it, and after every
 ** rollback; each rollback also moves the store's generation.  The store's
-** own deferred writes (the matches, clusters.c; the papers, placing.c) go in before the hooks run
-** and are dropped with a rollback.
+** own held writes (the matches of clusters.c, the papers of placing.c) go
+** in before the hooks run and are dropped with a rollback.
 */
 #include <stdlib.h>
 
@@ -37,6 +37,22 @@ static pg_err run_kept(pg_store *s, const char *sql, const char *what, pg_error 
     pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
     pgs_stmt_done(st);
     return e;
+}
+
+/* ---- the store's own held writes --------------------------------------- */
+
+pg_err pgs_deferred_flush(pg_store *s, pg_error *err)
+{
+    pg_err e = pgs_matches_flush(s, err);
+    if (e == PG_OK)
+        e = pgs_placing_flush(s, err);
+    return e;
+}
+
+void pgs_deferred_drop(pg_store *s)
+{
+    pgs_matches_drop(s);
+    pgs_placing_drop(s);
 }
 
 /* ---- hooks ------------------------------------------------------------- */
@@ -81,9 +97,7 @@ static pg_err hooks_begin(pg_store *s, pg_error *err)
 
 static pg_err hooks_precommit(pg_store *s, pg_error *err)
 {
-    pg_err e = pgs_matches_flush(s, err);
-    if (e == PG_OK)
-        e = pgs_placing_flush(s, err);
+    pg_err e = pgs_deferred_flush(s, err);
     for (size_t i = 0; i < s->n_hooks && e == PG_OK; i++)
         if (s->hooks[i].h->precommit != NULL)
             e = s->hooks[i].h->precommit(s->hooks[i].ctx, s, err);
@@ -100,8 +114,7 @@ static void hooks_committed(pg_store *s)
 static void hooks_rolled_back(pg_store *s)
 {
     s->generation++;
-    pgs_matches_drop(s);
-    pgs_placing_drop(s);
+    pgs_deferred_drop(s);
     for (size_t i = 0; i < s->n_hooks; i++)
         if (s->hooks[i].h->rolled_back != NULL)
             s->hooks[i].h->rolled_back(s->hooks[i].ctx, s);

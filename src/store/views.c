@@ -23,7 +23,7 @@ pg_err pg_store_stats(pg_store *s, pg_stats *out, pg_error *err)
 {
     sqlite3_stmt *st = s->st[ST_STATS];
     memset(out, 0, sizeof *out);
-    pg_err e = pgs_placing_flush(s, err);
+    pg_err e = pgs_deferred_flush(s, err);
     if (e != PG_OK)
         return e;
     int rc = pgs_step_retry(st);
@@ -69,7 +69,7 @@ pg_err pg_store_foreach_occurrence(pg_store *s, pg_occurrence_fn fn, void *ctx,
     sqlite3_stmt *st = NULL;
     char hex[PG_KEY_HEX];
     pg_occurrence o;
-    pg_err e = pgs_placing_flush(s, err);
+    pg_err e = pgs_deferred_flush(s, err);
     if (e != PG_OK)
         return e;
     int rc = sqlite3_prepare_v2(s->db, occurrences_sql, -1, &st, NULL);

@@ -174,7 +174,7 @@ static pg_text make_text(const pg_record *r, const char *norm)
 {
     pg_text t = {
         raw_key(r->title, r->abstract), pg_key_of(norm, strlen(norm)),
-        r->title, r->title_len, r->abstract, r->abstract_len, 0, "", 0, NULL, 0,
+        r->title, r->title_len, r->abstract, r->abstract_len, 0, "", 0, NULL, 0, 0,
     };
     return t;
 }
@@ -702,6 +702,58 @@ static void test_known_other_writer(void)
     CHECK(store_ok(s));
     pg_store_close(t);
     pg_store_close(s);
+}
+
+/* Occurrences are held until their file commits (occurrences.c); what the
+ * open transaction reads must see them all the same: a text's authors, year
+ * and venue (what the matcher compares) and the counts. */
+static void test_held_occurrences(void)
+{
+    static const entry e = { "Held", "held abstract", "norm held", "2024-06-01", 7 };
+    char path[PATH_MAX];
+    pg_error err;
+    long long fid = 0;
+    int is_new = 0, dup = 0;
+    tpath(path, "held.db");
+    pg_store *s = open_ok(path);
+    if (s == NULL)
+        return;
+    pg_record r = make_record(&e);
+    r.authors = 6;
+    r.pub_year = 2021;
+    r.venue = "ICML";
+    CHECK_INT(pg_store_file_begin(s, "h.txt", "listing", &fid, &err), PG_OK);
+    CHECK_INT(put_record(s, fid, &r, e.norm, &is_new, &err), PG_OK);
+    CHECK_INT(is_new, 1);
+    pg_text_info info;
+    CHECK_INT(pg_store_text_info(s, raw_key(e.title, e.abstract), &info, &err), PG_OK);
+    CHECK_INT(info.authors, 6);
+    CHECK_INT(info.year, 2021);
+    CHECK_STR(info.venue, "ICML");
+    pg_text_info_release(&info);
+    r.line = 8;
+    r.authors = 9;                      /* a second occurrence, still held */
+    CHECK_INT(put_record(s, fid, &r, e.norm, &is_new, &err), PG_OK);
+    CHECK_INT(is_new, 0);
+    check_stats(s, 0, 2, 1, 1, 1);
+    CHECK_INT(pg_store_text_info(s, raw_key(e.title, e.abstract), &info, &err), PG_OK);
+    CHECK_INT(info.authors, 9);
+    pg_text_info_release(&info);
+    r.line = 9;
+    CHECK_INT(put_record(s, fid, &r, e.norm, &is_new, &err), PG_OK);
+    pg_file_counts c = { 3, 1, 0, 10, "2024-06-01" };
+    CHECK_INT(pg_store_file_commit(s, fid, key_of("held"), &c, &dup, NULL, &err), PG_OK);
+    check_stats(s, 1, 3, 1, 1, 1);
+    /* A rolled-back file leaves none of its held occurrences. */
+    CHECK_INT(pg_store_file_begin(s, "h2.txt", "listing", &fid, &err), PG_OK);
+    r.line = 1;
+    CHECK_INT(put_record(s, fid, &r, e.norm, &is_new, &err), PG_OK);
+    pg_store_file_rollback(s);
+    check_stats(s, 1, 3, 1, 1, 1);
+    CHECK(store_ok(s));
+    pg_store_close(s);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM occurrences WHERE text_id = 1"), 3);
+    CHECK_INT(sql_int(path, "SELECT max(authors) FROM occurrences"), 9);
 }
 
 /* ---- reading ------------------------------------------------------------ */
@@ -1559,6 +1611,7 @@ int main(void)
     test_not_a_database();
     test_foreign_database();
     test_known_other_writer();
+    test_held_occurrences();
     test_io_errors();
     test_newer_version();
     test_uri_like_name();
