@@ -336,12 +336,12 @@ pg_err pg_store_open(const char *path, pg_store **out, pg_error *err)
         rc = configure(s, err);
     if (rc == PG_OK)
         rc = migrate(s, &id, err);
-    /* Foreign keys stay declared (`check` and every migration verify them)
-     * but are not enforced row by row: each write names the open file and
-     * texts the store itself just found or stored, and the few references
-     * a caller gives are checked where they are written (texts.c,
-     * occurrences.c, clusters.c).  Enforced, each row of an ingest cost one
-     * more index look-up per reference. */
+    /* Foreign keys stay declared (pg_store_check and every migration
+     * verify them) but are not enforced row by row: each write names the
+     * open file and texts the store itself just found or stored, and the
+     * few references a caller gives are checked where they are written
+     * (texts.c, occurrences.c, clusters.c, placing.c).  Enforced, each row
+     * of an ingest cost one more index look-up per reference. */
     if (rc == PG_OK)
         rc = prepare_all(s, err);
 out:
