@@ -112,17 +112,12 @@ static void step(pg_store *s, char (*m)[PG_ID_HEX + 8])
         snprintf(m[t], sizeof m[t], "%s", to);
         break;
     }
-    case 2: {                       /* rename a paper some text is in */
-        snprintf(from, sizeof from, "%s", m[1 + rnd(N_TEXTS)]);
-        paper_name((int)rnd(N_PAPERS), to, sizeof to);
-        CHECK_INT(pg_store_rename_paper(s, from, to, &err), PG_OK);
-        for (int i = 1; i <= N_TEXTS; i++)
-            if (strcmp(m[i], from) == 0)
-                snprintf(m[i], sizeof m[i], "%s", to);
-        break;
-    }
-    case 3: {                       /* rename a paper by name */
-        paper_name((int)rnd(N_PAPERS), from, sizeof from);
+    case 2:                         /* rename a paper some text is in, */
+    case 3: {                       /* or one by name */
+        if (rnd(2) == 0)
+            snprintf(from, sizeof from, "%s", m[1 + rnd(N_TEXTS)]);
+        else
+            paper_name((int)rnd(N_PAPERS), from, sizeof from);
         paper_name((int)rnd(N_PAPERS), to, sizeof to);
         CHECK_INT(pg_store_rename_paper(s, from, to, &err), PG_OK);
         for (int i = 1; i <= N_TEXTS; i++)
