@@ -222,6 +222,42 @@ static void test_unplaced(void)
     sqlite3_close(db);
 }
 
+/* Matches are held for the transaction and written in one sorted run
+ * before it commits: the later record of a pair replaces the earlier, as
+ * INSERT OR REPLACE would; a rolled-back one leaves nothing; a pair of a
+ * text with itself is refused at once. */
+static void test_matches(void)
+{
+    char path[128];
+    pg_error err;
+    snprintf(path, sizeof path, "%s/matches.db", g_dir);
+    rng_state = 99;
+    pg_store *s = make_store(path);
+    if (s == NULL)
+        return;
+    CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
+    CHECK_INT(pg_store_add_match_ids(s, 7, 3, "first-rule", 0.25, &err), PG_OK);
+    CHECK_INT(pg_store_add_match_ids(s, 2, 9, "other", 0.5, &err), PG_OK);
+    CHECK_INT(pg_store_add_match_ids(s, 3, 7, "second-rule", 0.75, &err), PG_OK);
+    CHECK_INT(pg_store_add_match_ids(s, 4, 4, "self", 1.0, &err), PG_ERR_DB);
+    CHECK_INT(pg_store_add_match_ids(s, 0, 4, "none", 1.0, &err), PG_ERR_NOT_FOUND);
+    CHECK_INT(pg_store_tx_commit(s, &err), PG_OK);
+    CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
+    CHECK_INT(pg_store_add_match_ids(s, 5, 6, "rolled-back", 0.5, &err), PG_OK);
+    pg_store_tx_rollback(s);
+    pg_store_close(s);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *q = NULL;
+    CHECK_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    CHECK_INT(sqlite3_prepare_v2(db, "SELECT group_concat(a || '-' || b || ' ' || rule || ' ' || score, ';')"
+                                 " FROM (SELECT * FROM matches ORDER BY a, b)", -1, &q, NULL),
+              SQLITE_OK);
+    CHECK_INT(sqlite3_step(q), SQLITE_ROW);
+    CHECK_STR((const char *)sqlite3_column_text(q, 0), "2-9 other 0.5;3-7 second-rule 0.75");
+    sqlite3_finalize(q);
+    sqlite3_close(db);
+}
+
 int main(void)
 {
     snprintf(g_dir, sizeof g_dir, "/tmp/pg-test-placing-XXXXXX");
@@ -232,6 +268,7 @@ int main(void)
     for (unsigned long long seed = 1; seed <= 8; seed++)
         test_random(seed);
     test_unplaced();
+    test_matches();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
     if (system(cmd) != 0)
