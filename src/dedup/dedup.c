@@ -559,9 +559,8 @@ static pg_err join_papers(pg_dedup *d, long long self_id, char (*papers)[PG_ID_H
 }
 
 /* Places the prepared self text: its keys (keys, or computed when NULL),
- * candidates, verification and paper.  Then
- * keeps it in the cache, as the likely candidate of the next variant of the
- * same paper. */
+ * candidates, verification and paper.  Then keeps it in the cache, as the
+ * likely candidate of the next variant of the same paper. */
 static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
 {
     pg_dedup_keys own;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/internal.h"
 #include "store/db.h"
 
 static const char add_match_ids_sql[] =
@@ -23,32 +24,13 @@ static const char get_setting_sql[] = "SELECT value FROM settings WHERE key = ?1
 static const char set_setting_sql[] =
     "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)";
 
-static pg_err need_write(pg_store *s, pg_error *err)
-{
-    if (pg_store_in_write(s))
-        return PG_OK;
-    return pg_error_set(err, PG_ERR_USAGE, "%s: cluster tables written outside "
-                        "a transaction", s->path);
-}
-
 /* The kept statement of sql for a write, once the write is allowed here. */
 static pg_err write_stmt(pg_store *s, const char *sql, sqlite3_stmt **st,
                          pg_error *err)
 {
-    pg_err e = need_write(s, err);
+    pg_err e = pgs_need_write(s, err);
     if (e == PG_OK && (*st = pgs_kept(s, sql, err)) == NULL)
         e = PG_ERR_DB;
-    return e;
-}
-
-/* Steps a bound statement that returns no rows and readies it again. */
-static pg_err exec_bound(pg_store *s, sqlite3_stmt *st, int rc, const char *what,
-                         pg_error *err)
-{
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
-    pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
-    pgs_stmt_done(st);
     return e;
 }
 
@@ -74,13 +56,13 @@ static pg_err write_match(pg_store *s, long long a, long long b, const char *rul
     pgs_bind_str(st, 3, rule, &rc);
     if (rc == SQLITE_OK)
         rc = sqlite3_bind_double(st, 4, score);
-    return exec_bound(s, st, rc, "cannot record a match", err);
+    return pgs_exec_bound(s, st, rc, "cannot record a match", err);
 }
 
 pg_err pg_store_add_match_ids(pg_store *s, long long a, long long b, const char *rule,
                               double score, pg_error *err)
 {
-    pg_err e = need_write(s, err);
+    pg_err e = pgs_need_write(s, err);
     if (e != PG_OK)
         return e;
     if (a <= 0 || b <= 0)
@@ -88,14 +70,9 @@ pg_err pg_store_add_match_ids(pg_store *s, long long a, long long b, const char 
     /* What the table would refuse is refused now, by the table. */
     if (a == b || rule == NULL || strlen(rule) >= sizeof s->matches->rule)
         return write_match(s, a, b, rule, score, err);
-    if (s->n_matches == s->cap_matches) {
-        size_t cap = s->cap_matches ? 2 * s->cap_matches : 1024;
-        struct pgs_match *v = realloc(s->matches, cap * sizeof *v);
-        if (v == NULL)
-            return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
-        s->matches = v;
-        s->cap_matches = cap;
-    }
+    if (pg_grow((void **)&s->matches, &s->cap_matches, s->n_matches + 1,
+                sizeof *s->matches) != PG_OK)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     struct pgs_match *m = &s->matches[s->n_matches];
     m->a = a < b ? a : b;
     m->b = a < b ? b : a;
@@ -146,7 +123,7 @@ void pgs_matches_free(pg_store *s)
 
 pg_err pg_store_clear_clusters(pg_store *s, pg_error *err)
 {
-    pg_err e = need_write(s, err);
+    pg_err e = pgs_need_write(s, err);
     pgs_matches_drop(s);
     pgs_placing_drop(s);
     if (e == PG_OK)
@@ -189,5 +166,5 @@ pg_err pg_store_set_setting(pg_store *s, const char *key, const char *value,
     int rc = SQLITE_OK;
     pgs_bind_str(st, 1, key, &rc);
     pgs_bind_str(st, 2, value, &rc);
-    return exec_bound(s, st, rc, "cannot store a setting", err);
+    return pgs_exec_bound(s, st, rc, "cannot store a setting", err);
 }

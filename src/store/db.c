@@ -47,9 +47,9 @@ static const char *const stmt_sql[ST_COUNT] = {
     /* A text has a paper from the start: its own, named by its normalised
      * key (pg_key_to_id), which the dedup stage may then merge into another;
      * an ingest's text is placed by the dedup stage alone, once its paper is
-     * known (pg_text.unplaced).  A plain INSERT with both values bound: the text is new, so a
-     * clusters row for it would be a fault, and OR REPLACE with the id and
-     * the hex computed in SQL cost several times as much. */
+     * known (pg_text.unplaced).  A plain INSERT with both values bound: the
+     * text is new, so a clusters row for it would be a fault, and OR REPLACE
+     * with the id and the hex computed in SQL cost several times as much. */
     [ST_ADD_CLUSTER] = "INSERT INTO clusters (text_id, paper_id) VALUES (?1, ?2)",
     [ST_ADD_URL] = "INSERT OR IGNORE INTO text_urls (text_key, url) VALUES (?1, ?2)",
     [ST_ADD_OCC] =

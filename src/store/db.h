@@ -166,6 +166,13 @@ pg_err pgs_usage(pg_store *s, const char *what, pg_error *err);
 /* PG_ERR_NOT_FOUND: a row would name a text that is not stored (what the
  * foreign keys would refuse, were they enforced: see db.c). */
 pg_err pgs_no_text(pg_store *s, const char *what, pg_error *err);
+/* PG_OK inside a write transaction, else PG_ERR_USAGE ("cluster tables
+ * written outside a transaction"): the dedup stage's tables. */
+pg_err pgs_need_write(pg_store *s, pg_error *err);
+/* Steps a bound statement that returns no rows (rc: the bindings' code)
+ * and readies it again; "PATH: what: SQLite's message" on failure. */
+pg_err pgs_exec_bound(pg_store *s, sqlite3_stmt *st, int rc, const char *what,
+                      pg_error *err);
 /* sqlite3_step that waits out a busy database (first step only). */
 int pgs_step_retry(sqlite3_stmt *st);
 /* Resets a kept statement and clears its bindings. */

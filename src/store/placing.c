@@ -213,11 +213,7 @@ static pg_err write_two(pg_store *s, const char *sql, sqlite3_stmt *st_in,
     else
         pgs_bind_int(st, 1, text, &rc);
     pgs_bind_str(st, 2, b, &rc);
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
-    pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
-    pgs_stmt_done(st);
-    return e;
+    return pgs_exec_bound(s, st, rc, what, err);
 }
 
 static int by_text(const void *x, const void *y)
@@ -297,19 +293,11 @@ void pgs_placing_free(pg_store *s)
 
 /* ---- the store's calls ------------------------------------------------- */
 
-static pg_err need_write(pg_store *s, pg_error *err)
-{
-    if (pg_store_in_write(s))
-        return PG_OK;
-    return pg_error_set(err, PG_ERR_USAGE, "%s: cluster tables written outside "
-                        "a transaction", s->path);
-}
-
 pg_err pg_store_set_paper_id(pg_store *s, long long text, const char *paper_id,
                              pg_error *err)
 {
     uint64_t p;
-    pg_err e = need_write(s, err);
+    pg_err e = pgs_need_write(s, err);
     if (e != PG_OK)
         return e;
     if (text <= 0)
@@ -331,7 +319,7 @@ pg_err pg_store_rename_paper(pg_store *s, const char *from, const char *to,
                              pg_error *err)
 {
     uint64_t f, t;
-    pg_err e = need_write(s, err);
+    pg_err e = pgs_need_write(s, err);
     if (e != PG_OK)
         return e;
     if (from != NULL && to != NULL && id_parse(from, &f) && id_parse(to, &t)) {

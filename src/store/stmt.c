@@ -41,6 +41,24 @@ pg_err pgs_no_text(pg_store *s, const char *what, pg_error *err)
     return pg_error_set(err, PG_ERR_NOT_FOUND, "%s: %s: no such text", s->path, what);
 }
 
+pg_err pgs_need_write(pg_store *s, pg_error *err)
+{
+    if (pg_store_in_write(s))
+        return PG_OK;
+    return pg_error_set(err, PG_ERR_USAGE, "%s: cluster tables written outside "
+                        "a transaction", s->path);
+}
+
+pg_err pgs_exec_bound(pg_store *s, sqlite3_stmt *st, int rc, const char *what,
+                      pg_error *err)
+{
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    pg_err e = rc == SQLITE_DONE ? PG_OK : pgs_db_fail(s, rc, what, err);
+    pgs_stmt_done(st);
+    return e;
+}
+
 const char *pg_store_path(const pg_store *s)
 {
     return s->path;
