@@ -75,6 +75,9 @@
 /* A merge goes into the base level once the recent level holds this part
  * of the base's pairs (merge_pending). */
 #define LEVEL_RATIO 4
+/* pg_bands_settle merges once a connection has placed this part of the
+ * merge size: a bulk ingest, not a day's. */
+#define SETTLE_PART 8
 /* Bytes of buckets a connection keeps in memory, at most. */
 #define BUCKET_CACHE_MAX ((size_t)256 << 20)
 
@@ -240,24 +243,51 @@ static pg_err load_pending(pg_store *s, band_index *b, pg_error *err)
 
 /* ---- the bucket cache -------------------------------------------------- */
 
-/* Forgets every cached bucket. */
+/* Forgets every cached bucket.  The cache is 2 * N_BUCKETS entries, most
+ * of them never touched by a day's ingest: only the entries in its list
+ * are freed, so that the rest of the array is never paged in. */
 static void cache_drop(band_index *b)
 {
     if (b->cache == NULL)
         return;
-    for (size_t i = 0; i < 2 * N_BUCKETS; i++)
-        pgb_kept_free(&b->cache[i]);
+    for (size_t j = 0; j < b->n_listed; j++) {
+        pgb_kept_free(&b->cache[b->listed[j]]);
+        b->is_listed[b->listed[j] >> 3] = 0;
+    }
+    b->n_listed = 0;
     b->cache_bytes = 0;
+}
+
+/* Lists entry i (once); 0 when there is no memory for it, and the
+ * entry must then not be kept. */
+static int cache_list(band_index *b, size_t i)
+{
+    if (b->is_listed[i >> 3] & (1u << (i & 7)))
+        return 1;
+    if (pg_grow((void **)&b->listed, &b->cap_listed, b->n_listed + 1, sizeof *b->listed) != PG_OK)
+        return 0;
+    b->listed[b->n_listed++] = (uint32_t)i;
+    b->is_listed[i >> 3] |= (uint8_t)(1u << (i & 7));
+    return 1;
 }
 
 void pgb_cache_keep(band_index *b, size_t i, kept *k)
 {
-    if (b->cache == NULL && (b->cache = calloc(2 * N_BUCKETS, sizeof *b->cache)) == NULL)
-        return;
+    if (b->cache == NULL) {
+        b->cache = calloc(2 * N_BUCKETS, sizeof *b->cache);
+        b->is_listed = calloc(2 * N_BUCKETS / 8, 1);
+        if (b->cache == NULL || b->is_listed == NULL) {
+            free(b->cache);
+            free(b->is_listed);
+            b->cache = NULL;
+            b->is_listed = NULL;
+            return;
+        }
+    }
     kept *c = &b->cache[i];
     b->cache_bytes -= c->size;
     pgb_kept_free(c);
-    if (b->cache_bytes + k->size > BUCKET_CACHE_MAX)
+    if (b->cache_bytes + k->size > BUCKET_CACHE_MAX || !cache_list(b, i))
         return;
     b->cache_bytes += k->size;
     *c = *k;
@@ -590,8 +620,10 @@ static void on_committed(void *ctx, pg_store *s)
 {
     band_index *b = ctx;
     (void)s;
-    if (b->merged)
+    if (b->merged) {
         pend_clear(b);
+        b->added = 0;
+    }
     b->merged = 0;
 }
 
@@ -604,6 +636,7 @@ static void on_rolled_back(void *ctx, pg_store *s)
     band_index *b = ctx;
     (void)s;
     pend_clear(b);
+    b->added = 0;
     cache_drop(b);          /* it may hold buckets of a rolled-back merge */
     b->seen = 0;
     b->indexed = -1;
@@ -617,6 +650,8 @@ static void on_free(void *ctx)
     band_index *b = ctx;
     cache_drop(b);
     free(b->cache);
+    free(b->listed);
+    free(b->is_listed);
     pend_clear(b);
     free(b);
 }
@@ -669,6 +704,14 @@ pg_err pg_bands_merge(pg_store *s, pg_error *err)
     return e;
 }
 
+pg_err pg_bands_settle(pg_store *s, pg_error *err)
+{
+    band_index *b = pg_store_tx_ctx(s, &bands_hooks);
+    if (b == NULL || pg_store_in_write(s) || b->added < pgb_merge_size(b) / SETTLE_PART)
+        return PG_OK;
+    return pg_bands_merge(s, err);
+}
+
 pg_err pg_bands_clear(pg_store *s, pg_error *err)
 {
     band_index *b = NULL;
@@ -685,6 +728,7 @@ pg_err pg_bands_clear(pg_store *s, pg_error *err)
         e = pg_store_set_setting(s, "bands.levels", "0 0", err);
     if (e == PG_OK) {
         pend_clear(b);
+        b->added = 0;
         b->recent = 0;
         cache_drop(b);
         b->seen = b->indexed = 0;

@@ -93,6 +93,8 @@ pg_err pg_bands_add(pg_store *s, pg_key text, const uint64_t *keys, size_t n,
     }
     if (e == PG_OK && pgb_pend_add(b, id, keys, n) != PG_OK)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    if (e == PG_OK)
+        b->added += n;
     return e;
 }
 

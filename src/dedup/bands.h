@@ -101,7 +101,15 @@ typedef struct band_index {
     kept *cache;                /* 2 * N_BUCKETS (both levels), allocated on
                                    first use */
     size_t cache_bytes;
+    uint32_t *listed;           /* the cache entries kept since the last
+                                   drop, each once (n_listed of them, room
+                                   for cap_listed): a drop frees those and
+                                   pages in no other part of the cache */
+    size_t n_listed, cap_listed;
+    uint8_t *is_listed;         /* 2 * N_BUCKETS bits: entry i is listed */
     size_t merge_keys;          /* pg_bands_set_merge_keys; 0: the default */
+    size_t added;               /* keys this connection placed that no merge
+                                   has taken yet (pg_bands_settle) */
     pg_stmt *st[BS_COUNT];      /* kept by the store; NULL until first used */
 } band_index;
 

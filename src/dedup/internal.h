@@ -291,6 +291,12 @@ pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
  * whenever that level is full; tests and tools call it to reach the merged
  * state). */
 pg_err pg_bands_merge(pg_store *s, pg_error *err);
+/* At the end of a run of writes (outside a transaction): merges the held
+ * keys as pg_bands_merge does when this connection placed at least an
+ * eighth of the merge size of them since its last merge, so that the next
+ * connection (a day's ingest) neither reads them back nor pays for their
+ * merge; a no-op otherwise. */
+pg_err pg_bands_settle(pg_store *s, pg_error *err);
 /* How many held keys make a commit merge them (0: the default, 512K keys,
  * about 16,000 texts and 12 MB of memory). */
 pg_err pg_bands_set_merge_keys(pg_store *s, size_t keys, pg_error *err);

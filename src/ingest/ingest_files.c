@@ -244,6 +244,12 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
         flush(&r, &e);
     } else {
         rc = flush(&r, err);
+        /* Every file is committed: a failed merge loses nothing (the keys
+         * stay pending and a later commit merges them), so it is not the
+         * run's failure. */
+        pg_error e;
+        if (rc == PG_OK)
+            pg_bands_settle(s, &e);
     }
     pg_store_group_files(s, 0);
 out:

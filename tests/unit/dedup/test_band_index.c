@@ -92,7 +92,7 @@ static pg_key put_text(pg_store *s, long long fid, const char *title)
     r.line = ++line;            /* a line of its own, in whichever file */
     int n = snprintf(raw, sizeof raw, "%s\n%s", title, abstract);
     pg_text t = { pg_key_of(raw, (size_t)n), pg_key_of(title, strlen(title)),
-                  title, strlen(title), abstract, strlen(abstract), 0, "", 0, NULL, 0 };
+                  title, strlen(title), abstract, strlen(abstract), 0, "", 0, NULL, 0, 0 };
     CHECK_INT(pg_store_add_text(s, &t, &err), PG_OK);
     CHECK_INT(pg_store_add_occurrence(s, fid, t.key, &r, &err), PG_OK);
     return t.key;
@@ -262,6 +262,58 @@ static void test_bands_rollback(void)
     CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 0);
     pg_idvec_release(&cand);
     pg_buf_release(&sk);
+}
+
+/* pg_bands_settle merges at the end of a run only when the connection
+ * placed an eighth of the merge size of keys since its last merge (a bulk
+ * ingest), so that a day's ingest reads none of them back; after a day's
+ * few keys it leaves them pending.  Every text stays a candidate. */
+static void test_bands_settle(void)
+{
+    char path[PATH_MAX];
+    pg_error err;
+    pg_idvec cand = PG_IDVEC_INIT;
+    const uint64_t k1[4] = { 0x1111000000000001ULL, 0x2222000000000002ULL,
+                             0x3333000000000003ULL, 0x4444000000000004ULL };
+    const uint64_t k2[4] = { 0x1111000000000001ULL, 0x5555000000000005ULL,
+                             0x6666000000000006ULL, 0x7777000000000007ULL };
+    const uint64_t k3[4] = { 0x1111000000000001ULL, 0x8888000000000008ULL,
+                             0x9999000000000009ULL, 0xaaaa00000000000aULL };
+    pg_key a, b, c, d, self = pg_key_of("x", 1);
+    pg_store *s = open_ok(tpath(path, "bands-settle.db"));
+    if (s == NULL)
+        return;
+    CHECK_INT(pg_bands_set_merge_keys(s, 64, NULL), PG_OK);    /* settles from 8 */
+    CHECK_INT(pg_bands_settle(s, &err), PG_OK);                /* nothing placed */
+    put_banded(s, "first text", k1, 4, &a);
+    CHECK_INT(pg_bands_settle(s, &err), PG_OK);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 1);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets"), 0);
+    put_banded(s, "second text", k2, 4, &b);
+    CHECK_INT(pg_bands_settle(s, &err), PG_OK);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 0);
+    CHECK(sql_int(path, "SELECT count(*) FROM band_buckets") > 0);
+    CHECK_INT(sql_int(path, "SELECT CAST(value AS INTEGER) FROM settings"
+                      " WHERE key = 'bands.indexed'"), id_of(s, b));
+    /* The merge took what was counted: one more text is a day's. */
+    put_banded(s, "third text", k3, 4, &c);
+    CHECK_INT(pg_bands_settle(s, &err), PG_OK);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 1);
+    pg_store_close(s);
+    /* A new connection counts only what it places itself. */
+    s = open_ok(path);
+    if (s == NULL)
+        return;
+    CHECK_INT(pg_bands_set_merge_keys(s, 64, NULL), PG_OK);
+    put_banded(s, "fourth text", k1, 4, &d);
+    CHECK_INT(pg_bands_settle(s, &err), PG_OK);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 2);
+    CHECK_INT(pg_bands_candidates(s, 0, self, k1, 1, &cand, &err), PG_OK);
+    CHECK_INT((long long)cand.n, 4);
+    CHECK(has_id(&cand, id_of(s, a)) && has_id(&cand, id_of(s, b)) &&
+          has_id(&cand, id_of(s, c)) && has_id(&cand, id_of(s, d)));
+    pg_store_close(s);
+    pg_idvec_release(&cand);
 }
 
 /* pg_bands_merge moves the held keys into the buckets at once, and
@@ -679,6 +731,7 @@ int main(void)
     test_bands_once();
     test_band_merges();
     test_bands_rollback();
+    test_bands_settle();
     test_bands_merge_clear();
     test_bucket_pack();
     test_band_fanout();

@@ -35,7 +35,7 @@ static void put_file(pg_store *s, const char *path, const ent *e, int n)
         r.line = i + 1;
         pg_text t = { pg_key_of(e[i].title, strlen(e[i].title)),
                       pg_key_of(e[i].norm, strlen(e[i].norm)), e[i].title,
-                      strlen(e[i].title), "", 0, 0, "", 0, NULL, 0 };
+                      strlen(e[i].title), "", 0, 0, "", 0, NULL, 0, 0 };
         int found = 0;
         rc = pg_store_has_text(s, t.key, &found, &err);
         if (rc == PG_OK && !found)
