@@ -19,52 +19,21 @@ static int cand_order(const void *a, const void *b)
     return pg_key_cmp(((const candidate *)a)->key, ((const candidate *)b)->key);
 }
 
-static sketch_slot *sketch_slot_of(pg_dedup *d, pg_key key)
+/* The sketch of candidate id, narrowed (sketches.c): held, or read from
+ * the store and held from then on.  k->valid 0 when it has none. */
+static pg_err candidate_sketch(pg_dedup *d, long long id, sketch *k, pg_error *err)
 {
-    return &d->sketches[key.lo & (SKETCH_SLOTS - 1)];
-}
-
-void pgd_sketch_keep(pg_dedup *d, pg_key key, const sketch *k)
-{
-    if (k->valid) {
-        sketch_slot *sl = sketch_slot_of(d, key);
-        sl->key = key;
-        sl->sk = *k;
-    }
-}
-
-/* Reads text id's stored sketch into *k (k->valid 0 when it has none). */
-static pg_err sketch_of_id(pg_dedup *d, long long id, sketch *k, pg_error *err)
-{
+    if (pgd_sketches_get(&d->sketches, id, k))
+        return PG_OK;
     int found = 0;
     memset(k, 0, sizeof *k);
     pg_err e = pg_bands_sketch_id(d->s, id, &d->sk_buf, &found, err);
     if (e == PG_OK && found)
         pgd_sketch_from_bytes((const unsigned char *)d->sk_buf.data, d->sk_buf.len, k);
-    return e;
-}
-
-/* The sketch of candidate id, whose key is *key when known (then from
- * the caches, or read and kept), else read by id (kept once its key is
- * known, by pgd_find_candidates).  k->valid 0 when it has none. */
-static pg_err candidate_sketch(pg_dedup *d, long long id, const pg_key *key, sketch *k,
-                               pg_error *err)
-{
-    if (key != NULL) {
-        const prepared *p = pgd_cache_hit(d, *key);
-        const sketch_slot *sl = sketch_slot_of(d, *key);
-        if (p != NULL && p->sk.valid) {
-            *k = p->sk;
-            return PG_OK;
-        }
-        if (sl->sk.valid && pg_key_cmp(sl->key, *key) == 0) {
-            *k = sl->sk;
-            return PG_OK;
-        }
+    if (e == PG_OK && found) {
+        pgd_sketches_put(&d->sketches, id, k);
+        pgd_sketch_narrow(k);
     }
-    pg_err e = sketch_of_id(d, id, k, err);
-    if (e == PG_OK && key != NULL)
-        pgd_sketch_keep(d, *key, k);
     return e;
 }
 
@@ -140,25 +109,25 @@ pg_err pgd_find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *
     if (e == PG_OK && pg_grow((void **)&d->cands, &d->cap_cands, d->ids.n,
                               sizeof *d->cands) != PG_OK)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    /* Held sketches are narrowed: so is the one they meet. */
+    sketch self = d->self->sk;
+    pgd_sketch_narrow(&self);
     for (size_t i = 0; i < d->ids.n && e == PG_OK; i++) {
         candidate *c = &d->cands[*n];
         int known = key_known(d, d->ids.v[i]), found = 1;
-        sketch k = { 0 };
+        sketch k;
         c->id = d->ids.v[i];
         if (known)
             c->key = d->key_of[c->id];
-        if (d->self->sk.valid) {
-            e = candidate_sketch(d, c->id, known ? &c->key : NULL, &k, err);
-            if (e == PG_OK && k.valid && pgd_sketch_rules_out(&d->self->sk, &k, &d->o)) {
+        if (self.valid) {
+            e = candidate_sketch(d, c->id, &k, err);
+            if (e == PG_OK && k.valid && pgd_sketch_rules_out(&self, &k, &d->o)) {
                 d->st.ruled_out++;
                 continue;
             }
         }
-        if (e == PG_OK && !known) {
+        if (e == PG_OK && !known)
             e = key_of_id(d, c->id, &c->key, &found, err);
-            if (e == PG_OK && found)
-                pgd_sketch_keep(d, c->key, &k);
-        }
         if (e == PG_OK && found)
             (*n)++;
     }

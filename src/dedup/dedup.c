@@ -255,18 +255,15 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
         d->cache = calloc(CACHE_SLOTS, sizeof *d->cache);
         d->cached = calloc(CACHE_SLOTS, 1);
         d->cache_key = calloc(CACHE_SLOTS, sizeof *d->cache_key);
-        d->sketches = calloc(SKETCH_SLOTS, sizeof *d->sketches);
         d->self = calloc(1, sizeof *d->self);
         d->other = calloc(1, sizeof *d->other);
     }
     if (d == NULL || d->cache == NULL || d->cached == NULL || d->cache_key == NULL
-        || d->sketches == NULL
         || d->self == NULL || d->other == NULL) {
         if (d != NULL) {
             free(d->cache);
             free(d->cached);
             free(d->cache_key);
-            free(d->sketches);
             free(d->self);
             free(d->other);
         }
@@ -399,7 +396,7 @@ void pg_dedup_free(pg_dedup *d)
     free(d->cache);
     free(d->cached);
     free(d->cache_key);
-    free(d->sketches);
+    pgd_sketches_release(&d->sketches);
     free(d->cands);
     pg_idvec_release(&d->ids);
     free(d->key_of);
@@ -599,7 +596,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
     d->st.texts += e == PG_OK;
     free(papers);
     if (e == PG_OK) {
-        pgd_sketch_keep(d, text, &d->self->sk);
+        pgd_sketches_put(&d->sketches, self_id, &d->self->sk);
         size_t slot = cache_slot(d, text);
         prepared *old = d->cache[slot];
         keep_lean(d->self);

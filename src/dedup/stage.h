@@ -47,12 +47,6 @@ typedef struct prepared {
  * have been read from the store. */
 #define CACHE_SLOTS 32768
 #define CACHE_SLOTS_FIRST 8192
-/* Most candidates are ruled out by their sketch alone, and a text placed
- * long ago (out of the cache above) is still a candidate of later ones:
- * its sketch costs a query.  Sketches are small and a text's
- * never changes, so a second, larger direct-mapped cache keeps just them:
- * SKETCH_SLOTS * ~270 bytes. */
-#define SKETCH_SLOTS 32768
 
 /* A candidate: its text id, from the band index, and its key, by which the
  * candidates are verified in an order that does not depend on the order in
@@ -66,10 +60,15 @@ typedef struct candidate {
  * many ids (about 256 MB); ids above it are looked up each time. */
 #define KEY_OF_MAX ((size_t)1 << 24)
 
-typedef struct sketch_slot {
-    pg_key key;
-    sketch sk;                  /* sk.valid 0: the slot is empty */
-} sketch_slot;
+/* The sketches of the texts met, by id (sketches.c). */
+typedef struct pgd_csketch pgd_csketch;
+typedef struct pgd_sketches {
+    uint32_t *at;               /* id -> record number + 1; cap_at ids */
+    size_t cap_at;
+    pgd_csketch **chunks;       /* n_chunks of records, room for cap_chunks */
+    size_t n_chunks, cap_chunks;
+    size_t n;                   /* records */
+} pgd_sketches;
 
 struct pg_dedup {
     pg_store *s;
@@ -84,7 +83,7 @@ struct pg_dedup {
     unsigned char *cached;      /* 1 when the slot holds a text */
     pg_key *cache_key;          /* the key of the slot's text: a lookup
                                  * reads this array, not the text */
-    sketch_slot *sketches;      /* SKETCH_SLOTS, by the low bits of the key */
+    pgd_sketches sketches;      /* of every text met, by id */
     candidate *cands;                /* the text being placed's candidates */
     size_t cap_cands;
     pg_idvec ids;
@@ -97,9 +96,18 @@ struct pg_dedup {
 /* dedup.c: the cached prepared text of key, or NULL. */
 prepared *pgd_cache_hit(pg_dedup *d, pg_key key);
 
+/* sketches.c */
+/* Keeps text id's sketch k (k->valid 0: it has none) unless id is held
+ * already, or out of the map's range, or memory is short. */
+void pgd_sketches_put(pgd_sketches *m, long long id, const sketch *k);
+/* 1 and *k when id is held: its MinHash values narrowed to their low byte
+ * (compare it only with a sketch narrowed by pgd_sketch_narrow). */
+int pgd_sketches_get(const pgd_sketches *m, long long id, sketch *k);
+void pgd_sketches_release(pgd_sketches *m);
+/* Keeps the low byte of each of k's MinHash values, as held sketches do. */
+void pgd_sketch_narrow(sketch *k);
+
 /* candidates.c */
-/* Keeps k (when valid) as key's sketch in the sketch cache. */
-void pgd_sketch_keep(pg_dedup *d, pg_key key, const sketch *k);
 /* Remembers that text id has key (only a shortcut: may do nothing). */
 void pgd_remember_key(pg_dedup *d, long long id, pg_key key);
 /* The candidates of d->self (stored as self_id, 0 when not stored) into

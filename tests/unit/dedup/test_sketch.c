@@ -19,6 +19,7 @@
 #include "dedup/internal.h"
 #include "dedup/match.h"
 #include "dedup/sketch.h"
+#include "dedup/stage.h"
 
 /* A deterministic abstract: n words drawn from a vocabulary of 4000 made-up
  * words by a generator seeded with seed. */
@@ -192,9 +193,85 @@ static void test_versions(void)
     text_free(&b);
 }
 
+/* Held sketches (sketches.c): a narrowed pair rules out only pairs the full
+ * sketches rule out, and still the unrelated ones; what is held comes back
+ * as put, narrowed; a text without a sketch is held as such; ids outside
+ * the map are not held; records past a chunk stay where they were. */
+static void test_held(void)
+{
+    pg_match_opts o;
+    pg_match_opts_default(&o);
+    pgd_sketches m;
+    memset(&m, 0, sizeof m);
+    const char *titles[2] = { "Acoustic Monitoring of Nesting Seabirds with Low-Cost Recorders",
+                              "Counting River Otters from Spraint Surveys and Camera Traps" };
+    text base;
+    text_make(&base, titles[0], 0, 2, 180);
+    sketch self = base.sk;
+    pgd_sketch_narrow(&self);
+    long long id = 1;
+    int full_out = 0, narrow_out = 0;
+    for (int t = 0; t < 2; t++)
+        for (size_t shared = 0; shared <= 180; shared += 10, id++) {
+            text x;
+            text_make(&x, titles[t], shared, (unsigned)(100 + id), 180);
+            pgd_sketches_put(&m, id, &x.sk);
+            sketch held;
+            CHECK(pgd_sketches_get(&m, id, &held));
+            CHECK(held.valid && held.words == x.sk.words && held.title == x.sk.title &&
+                  held.opening == x.sk.opening && held.n_tw == x.sk.n_tw &&
+                  held.n_core == x.sk.n_core && held.truncated == x.sk.truncated);
+            CHECK(memcmp(held.tw, x.sk.tw, sizeof held.tw) == 0);
+            CHECK(memcmp(held.prefix, x.sk.prefix, sizeof held.prefix) == 0);
+            for (size_t i = 0; i < PG_MINHASH_K; i++)
+                CHECK_INT(held.v[i], x.sk.v[i] & 0xff);
+            int f = pgd_sketch_rules_out(&base.sk, &x.sk, &o);
+            int n = pgd_sketch_rules_out(&self, &held, &o);
+            CHECK(!n || f);
+            full_out += f;
+            narrow_out += n;
+            if (shared == 0 && t == 1)  /* unrelated: ruled out either way */
+                CHECK(n);
+            text_free(&x);
+        }
+    CHECK(narrow_out > 0 && narrow_out <= full_out);
+    /* Held once: a second put of the id changes nothing. */
+    sketch first, again;
+    CHECK(pgd_sketches_get(&m, 1, &first));
+    pgd_sketches_put(&m, 1, &base.sk);
+    CHECK(pgd_sketches_get(&m, 1, &again));
+    CHECK(memcmp(&first, &again, sizeof first) == 0);
+    /* None: held as none. */
+    sketch none;
+    memset(&none, 0, sizeof none);
+    pgd_sketches_put(&m, id, &none);
+    sketch k;
+    CHECK(pgd_sketches_get(&m, id, &k));
+    CHECK(!k.valid);
+    CHECK(!pgd_sketches_get(&m, id + 1, &k));
+    pgd_sketches_put(&m, 0, &base.sk);
+    CHECK(!pgd_sketches_get(&m, 0, &k));
+    pgd_sketches_put(&m, (long long)KEY_OF_MAX, &base.sk);
+    CHECK(!pgd_sketches_get(&m, (long long)KEY_OF_MAX, &k));
+    /* Past a chunk of records, in an order of ids of its own. */
+    for (long long i = 0; i < 10000; i++) {
+        sketch s = base.sk;
+        s.words = (uint32_t)(i + 1000);
+        pgd_sketches_put(&m, 200000 - 7 * i, &s);
+    }
+    for (long long i = 0; i < 10000; i++) {
+        CHECK(pgd_sketches_get(&m, 200000 - 7 * i, &k));
+        CHECK(k.valid && k.words == (uint32_t)(i + 1000));
+    }
+    CHECK(pgd_sketches_get(&m, 1, &k) && memcmp(&k, &first, sizeof k) == 0);
+    pgd_sketches_release(&m);
+    text_free(&base);
+}
+
 int main(void)
 {
     test_titles();
     test_versions();
+    test_held();
     CHECK_DONE();
 }
