@@ -196,11 +196,12 @@ static pg_err normalise_names(prepared *p)
 
 static pg_err make_item(prepared *p, const pg_dedup_shingles *sh);
 
-/* Loads a stored text and makes its match item. */
-static pg_err prepare(pg_store *s, pg_key key, prepared *p, pg_error *err)
+/* Loads stored text key (its id, or 0 when not known) and makes its match
+ * item. */
+static pg_err prepare(pg_store *s, pg_key key, long long id, prepared *p, pg_error *err)
 {
     prepared_release(p);
-    pg_err e = pg_store_text_info(s, key, &p->info, err);
+    pg_err e = pg_store_text_info_id(s, key, id, &p->info, err);
     if (e != PG_OK)
         return e;
     const pg_text_info *t = &p->info;
@@ -452,7 +453,8 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
 }
 
 /* The prepared candidate, from the cache or loaded into it. */
-static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *err)
+static pg_err load_candidate(pg_dedup *d, pg_key key, long long id, prepared **out,
+                              pg_error *err)
 {
     if ((*out = pgd_cache_hit(d, key)) != NULL)
         return PG_OK;
@@ -463,7 +465,7 @@ static pg_err load_candidate(pg_dedup *d, pg_key key, prepared **out, pg_error *
     if (d->cache[slot] == NULL && (d->cache[slot] = calloc(1, sizeof(prepared))) == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     prepared *p = *out = d->cache[slot];
-    pg_err e = prepare(d->s, key, p, err);
+    pg_err e = prepare(d->s, key, id, p, err);
     if (e == PG_OK) {
         keep_lean(p);
         d->cache_key[slot] = key;
@@ -508,7 +510,7 @@ static pg_err verify(pg_dedup *d, long long self_id, const candidate *c,
             return PG_OK;
         }
     }
-    e = load_candidate(d, cand, &other, err);
+    e = load_candidate(d, cand, c->id, &other, err);
     if (e == PG_OK)
         e = decide(d, d->self, other, 0, &r);
     if (e != PG_OK)
@@ -616,7 +618,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
 
 pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err)
 {
-    pg_err e = prepare(d->s, text, d->self, err);
+    pg_err e = prepare(d->s, text, 0, d->self, err);
     return e == PG_OK ? place_self(d, NULL, err) : e;
 }
 
@@ -673,9 +675,9 @@ pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err)
 pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,
                         pg_error *err)
 {
-    pg_err e = prepare(d->s, a, d->self, err);
+    pg_err e = prepare(d->s, a, 0, d->self, err);
     if (e == PG_OK)
-        e = prepare(d->s, b, d->other, err);
+        e = prepare(d->s, b, 0, d->other, err);
     if (e == PG_OK)
         e = decide(d, d->self, d->other, 1, r);
     if (e == PG_ERR_NOMEM)

@@ -202,6 +202,10 @@ pg_err pg_store_exec(pg_store *s, const char *sql, const char *what, pg_error *e
 
 /* ---- texts, papers and settings ---------------------------------------- */
 
+/* pg_store_text_info of text, read by its id (texts.id) when id > 0: one
+ * b-tree search fewer.  PG_ERR_NOT_FOUND when id is not text's. */
+pg_err pg_store_text_info_id(pg_store *s, pg_key text, long long id, pg_text_info *out,
+                             pg_error *err);
 /* The id (texts.id) of a stored text, or 0 when there is none. */
 pg_err pg_store_text_id(pg_store *s, pg_key text, long long *id, pg_error *err);
 /* Calls fn for the key of every stored text, in key order; a non-zero

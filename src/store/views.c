@@ -91,16 +91,20 @@ out:
     return e;
 }
 
-static const char text_meta_sql[] =
-    "SELECT t.norm_key, t.title, t.abstract, t.truncated, t.author_names,"
-    " c.paper_id,"
-    " (SELECT max(authors) FROM occurrences WHERE text_id = t.id),"
-    " (SELECT min(CAST(substr(pub_date, 1, 4) AS INTEGER)) FROM occurrences"
-    "   WHERE text_id = t.id AND pub_date IS NOT NULL),"
-    " (SELECT min(venue) FROM occurrences WHERE text_id = t.id AND venue <> '')"
-    " , t.id"
-    " FROM texts AS t LEFT JOIN clusters AS c ON c.text_id = t.id"
-    " WHERE t.key = ?1";
+#define TEXT_META_SQL(WHERE)                                                   \
+    "SELECT t.norm_key, t.title, t.abstract, t.truncated, t.author_names,"    \
+    " c.paper_id,"                                                            \
+    " (SELECT max(authors) FROM occurrences WHERE text_id = t.id),"           \
+    " (SELECT min(CAST(substr(pub_date, 1, 4) AS INTEGER)) FROM occurrences"  \
+    "   WHERE text_id = t.id AND pub_date IS NOT NULL),"                      \
+    " (SELECT min(venue) FROM occurrences WHERE text_id = t.id AND venue <> '')" \
+    " , t.id, t.key"                                                          \
+    " FROM texts AS t LEFT JOIN clusters AS c ON c.text_id = t.id"            \
+    " WHERE " WHERE
+static const char text_meta_sql[] = TEXT_META_SQL("t.key = ?1");
+/* By row id: one b-tree search fewer than by key, where the caller has
+ * both (a candidate of the dedup stage). */
+static const char text_meta_id_sql[] = TEXT_META_SQL("t.id = ?1");
 static const char text_urls_sql[] =
     "SELECT url FROM text_urls WHERE text_key = ?1 ORDER BY url";
 
@@ -181,14 +185,33 @@ static pg_err read_meta_row(pg_store *s, sqlite3_stmt *st, pg_text_info *t,
 pg_err pg_store_text_info(pg_store *s, pg_key text, pg_text_info *out,
                           pg_error *err)
 {
+    return pg_store_text_info_id(s, text, 0, out, err);
+}
+
+pg_err pg_store_text_info_id(pg_store *s, pg_key text, long long id, pg_text_info *out,
+                             pg_error *err)
+{
     unsigned char kb[16];
     memset(out, 0, sizeof *out);
     out->key = text;
-    int rc;
+    int rc = 0;
     pg_err e = PG_OK;
-    sqlite3_stmt *st = pgs_key_step(s, text_meta_sql, text, kb, &rc, err);
+    sqlite3_stmt *st;
+    if (id > 0) {
+        st = pgs_kept(s, text_meta_id_sql, err);
+        if (st != NULL) {
+            pgs_bind_int(st, 1, id, &rc);
+            rc = rc != SQLITE_OK ? rc : pgs_step_retry(st);
+        }
+    } else {
+        st = pgs_key_step(s, text_meta_sql, text, kb, &rc, err);
+    }
     if (st == NULL)
         return PG_ERR_DB;
+    pg_key row_key;
+    if (rc == SQLITE_ROW && id > 0 && (!pgs_col_key(st, 10, &row_key) ||
+                                       pg_key_cmp(row_key, text) != 0))
+        rc = SQLITE_DONE;       /* id is not text's: no such text */
     if (rc == SQLITE_ROW)
         e = read_meta_row(s, st, out, err);
     else if (rc == SQLITE_DONE)

@@ -739,6 +739,19 @@ static void test_held_occurrences(void)
     CHECK_INT(pg_store_text_info(s, raw_key(e.title, e.abstract), &info, &err), PG_OK);
     CHECK_INT(info.authors, 9);
     pg_text_info_release(&info);
+    /* By id: the same answer; an id that is not the text's, none. */
+    long long id = 0;
+    CHECK_INT(pg_store_text_id(s, raw_key(e.title, e.abstract), &id, &err), PG_OK);
+    CHECK_INT(pg_store_text_info_id(s, raw_key(e.title, e.abstract), id, &info, &err), PG_OK);
+    CHECK_INT(info.authors, 9);
+    CHECK_INT(info.year, 2021);
+    CHECK_STR(info.venue, "ICML");
+    CHECK_STR(info.title, e.title);
+    CHECK(pg_key_cmp(info.norm_key, key_of(e.norm)) == 0);
+    pg_text_info_release(&info);
+    CHECK_INT(pg_store_text_info_id(s, key_of("other"), id, &info, &err), PG_ERR_NOT_FOUND);
+    CHECK_INT(pg_store_text_info_id(s, raw_key(e.title, e.abstract), id + 1, &info, &err),
+              PG_ERR_NOT_FOUND);
     r.line = 9;
     CHECK_INT(put_record(s, fid, &r, e.norm, &is_new, &err), PG_OK);
     pg_file_counts c = { 3, 1, 0, 10, "2024-06-01" };
