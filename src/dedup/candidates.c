@@ -37,29 +37,34 @@ static pg_err candidate_sketch(pg_dedup *d, long long id, sketch *k, pg_error *e
     return e;
 }
 
+int pgd_id_room(void **v, size_t *cap, long long id, size_t size)
+{
+    if (id <= 0 || (size_t)id >= KEY_OF_MAX)
+        return 0;
+    if ((size_t)id < *cap)
+        return 1;
+    size_t n = *cap ? *cap : 4096;
+    while (n <= (size_t)id)
+        n *= 2;
+    /* The first array of a connection comes zeroed from calloc, which
+     * touches no page: a day's ingest into a large store starts at its
+     * highest ids and uses few entries. */
+    unsigned char *a = *v == NULL ? calloc(n, size) : realloc(*v, n * size);
+    if (a == NULL)
+        return 0;
+    if (*cap > 0)
+        memset(a + *cap * size, 0, (n - *cap) * size);
+    *v = a;
+    *cap = n;
+    return 1;
+}
+
 /* Remembers that text id has key (no-op above KEY_OF_MAX, or when the map
  * cannot grow: it is only a shortcut). */
 void pgd_remember_key(pg_dedup *d, long long id, pg_key key)
 {
-    if (id <= 0 || (size_t)id >= KEY_OF_MAX)
-        return;
-    if ((size_t)id >= d->key_cap) {
-        size_t cap = d->key_cap ? d->key_cap : 4096;
-        while (cap <= (size_t)id)
-            cap *= 2;
-        /* The first map of a connection comes zeroed from calloc, which
-         * touches no page: a day's ingest into a large store starts at
-         * its highest ids and uses few entries. */
-        pg_key *k = d->key_of == NULL ? calloc(cap, sizeof *k)
-                                      : realloc(d->key_of, cap * sizeof *k);
-        if (k == NULL)
-            return;
-        if (d->key_cap > 0)
-            memset(k + d->key_cap, 0, (cap - d->key_cap) * sizeof *k);
-        d->key_of = k;
-        d->key_cap = cap;
-    }
-    d->key_of[id] = key;
+    if (pgd_id_room((void **)&d->key_of, &d->key_cap, id, sizeof *d->key_of))
+        d->key_of[id] = key;
 }
 
 /* Whether text id's key is in the map. */

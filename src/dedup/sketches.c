@@ -47,27 +47,6 @@ void pgd_sketch_narrow(sketch *k)
         k->v[i] &= 0xff;
 }
 
-/* Makes room for id in the map; 0 when it cannot (too large, no memory). */
-static int map_room(pgd_sketches *m, long long id)
-{
-    if (id <= 0 || (size_t)id >= KEY_OF_MAX)
-        return 0;
-    if ((size_t)id < m->cap_at)
-        return 1;
-    size_t cap = m->cap_at ? m->cap_at : 4096;
-    while (cap <= (size_t)id)
-        cap *= 2;
-    /* calloc touches no page: a day's ingest uses a few scattered ids. */
-    uint32_t *at = m->at == NULL ? calloc(cap, sizeof *at) : realloc(m->at, cap * sizeof *at);
-    if (at == NULL)
-        return 0;
-    if (m->cap_at > 0)
-        memset(at + m->cap_at, 0, (cap - m->cap_at) * sizeof *at);
-    m->at = at;
-    m->cap_at = cap;
-    return 1;
-}
-
 /* A new record, or NULL when there is no memory for it. */
 static pgd_csketch *record_new(pgd_sketches *m, uint32_t *number)
 {
@@ -87,7 +66,7 @@ static pgd_csketch *record_new(pgd_sketches *m, uint32_t *number)
 
 void pgd_sketches_put(pgd_sketches *m, long long id, const sketch *k)
 {
-    if (!map_room(m, id) || m->at[id] != 0)
+    if (!pgd_id_room((void **)&m->at, &m->cap_at, id, sizeof *m->at) || m->at[id] != 0)
         return;
     if (!k->valid) {
         m->at[id] = NO_SKETCH;

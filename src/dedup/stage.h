@@ -108,6 +108,10 @@ void pgd_sketches_release(pgd_sketches *m);
 void pgd_sketch_narrow(sketch *k);
 
 /* candidates.c */
+/* Makes *v, an array of *cap zeroed elements of size bytes indexed by text
+ * id, hold index id (growing by doubling, new elements zeroed); 0 when it
+ * cannot: id <= 0, id >= KEY_OF_MAX, or no memory (*v, *cap unchanged). */
+int pgd_id_room(void **v, size_t *cap, long long id, size_t size);
 /* Remembers that text id has key (only a shortcut: may do nothing). */
 void pgd_remember_key(pg_dedup *d, long long id, pg_key key);
 /* The candidates of d->self (stored as self_id, 0 when not stored) into
