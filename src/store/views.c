@@ -91,20 +91,22 @@ out:
     return e;
 }
 
+/* A text's row and paper; what its occurrences say of it comes from
+ * text_occ_sql, one pass over them rather than a subquery per column. */
 #define TEXT_META_SQL(WHERE)                                                   \
     "SELECT t.norm_key, t.title, t.abstract, t.truncated, t.author_names,"    \
-    " c.paper_id,"                                                            \
-    " (SELECT max(authors) FROM occurrences WHERE text_id = t.id),"           \
-    " (SELECT min(CAST(substr(pub_date, 1, 4) AS INTEGER)) FROM occurrences"  \
-    "   WHERE text_id = t.id AND pub_date IS NOT NULL),"                      \
-    " (SELECT min(venue) FROM occurrences WHERE text_id = t.id AND venue <> '')" \
-    " , t.id, t.key"                                                          \
+    " c.paper_id, t.id, t.key"                                                \
     " FROM texts AS t LEFT JOIN clusters AS c ON c.text_id = t.id"            \
     " WHERE " WHERE
 static const char text_meta_sql[] = TEXT_META_SQL("t.key = ?1");
 /* By row id: one b-tree search fewer than by key, where the caller has
  * both (a candidate of the dedup stage). */
 static const char text_meta_id_sql[] = TEXT_META_SQL("t.id = ?1");
+/* NULLs are no value to min and max: a pub_date or venue absent, or a
+ * venue given as "", counts for nothing. */
+static const char text_occ_sql[] =
+    "SELECT max(authors), min(CAST(substr(pub_date, 1, 4) AS INTEGER)),"
+    " min(NULLIF(venue, '')) FROM occurrences WHERE text_id = ?1";
 static const char text_urls_sql[] =
     "SELECT url FROM text_urls WHERE text_key = ?1 ORDER BY url";
 
@@ -173,13 +175,32 @@ static pg_err read_meta_row(pg_store *s, sqlite3_stmt *st, pg_text_info *t,
     t->truncated = sqlite3_column_int(st, 3) != 0;
     t->author_names = dup_col(st, 4);
     snprintf(t->paper_id, sizeof t->paper_id, "%s", pgs_col_str(st, 5));
-    pgs_placing_paper(s, sqlite3_column_int64(st, 9), t->paper_id);
-    t->authors = pgs_col_count(st, 6);
-    t->year = sqlite3_column_type(st, 7) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 7);
-    t->venue = dup_col(st, 8);
-    if (!t->title || !t->abstract || !t->author_names || !t->venue)
+    pgs_placing_paper(s, sqlite3_column_int64(st, 6), t->paper_id);
+    if (!t->title || !t->abstract || !t->author_names)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     return PG_OK;
+}
+
+/* Fills t's authors, year and venue from the occurrences of text id. */
+static pg_err read_occ_meta(pg_store *s, long long id, pg_text_info *t, pg_error *err)
+{
+    int rc = 0;
+    sqlite3_stmt *st = pgs_kept(s, text_occ_sql, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    pgs_bind_int(st, 1, id, &rc);
+    rc = rc != SQLITE_OK ? rc : pgs_step_retry(st);
+    pg_err e = PG_OK;
+    if (rc == SQLITE_ROW) {
+        t->authors = pgs_col_count(st, 0);
+        t->year = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 : sqlite3_column_int(st, 1);
+        if ((t->venue = dup_col(st, 2)) == NULL)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    } else {
+        e = pgs_db_fail(s, rc, "cannot read a text", err);
+    }
+    pgs_stmt_done(st);
+    return e;
 }
 
 pg_err pg_store_text_info(pg_store *s, pg_key text, pg_text_info *out,
@@ -209,9 +230,10 @@ pg_err pg_store_text_info_id(pg_store *s, pg_key text, long long id, pg_text_inf
     if (st == NULL)
         return PG_ERR_DB;
     pg_key row_key;
-    if (rc == SQLITE_ROW && id > 0 && (!pgs_col_key(st, 10, &row_key) ||
+    if (rc == SQLITE_ROW && id > 0 && (!pgs_col_key(st, 7, &row_key) ||
                                        pg_key_cmp(row_key, text) != 0))
         rc = SQLITE_DONE;       /* id is not text's: no such text */
+    long long row_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 6) : 0;
     if (rc == SQLITE_ROW)
         e = read_meta_row(s, st, out, err);
     else if (rc == SQLITE_DONE)
@@ -219,6 +241,8 @@ pg_err pg_store_text_info_id(pg_store *s, pg_key text, long long id, pg_text_inf
     else
         e = pgs_db_fail(s, rc, "cannot read a text", err);
     pgs_stmt_done(st);
+    if (e == PG_OK)
+        e = read_occ_meta(s, row_id, out, err);
     if (e == PG_OK)
         e = read_urls(s, out, err);
     if (e != PG_OK)

@@ -754,18 +754,35 @@ static void test_held_occurrences(void)
               PG_ERR_NOT_FOUND);
     r.line = 9;
     CHECK_INT(put_record(s, fid, &r, e.norm, &is_new, &err), PG_OK);
-    pg_file_counts c = { 3, 1, 0, 10, "2024-06-01" };
+    /* An empty venue and an absent year count for nothing; the earliest
+     * year given wins, and the largest author count. */
+    pg_record other = r;
+    other.line = 10;
+    other.authors = 2;
+    other.pub_year = 2019;
+    other.venue = "";
+    CHECK_INT(put_record(s, fid, &other, e.norm, &is_new, &err), PG_OK);
+    other.line = 11;
+    other.pub_year = 0;
+    other.venue = "AAAI";
+    CHECK_INT(put_record(s, fid, &other, e.norm, &is_new, &err), PG_OK);
+    CHECK_INT(pg_store_text_info_id(s, raw_key(e.title, e.abstract), id, &info, &err), PG_OK);
+    CHECK_INT(info.authors, 9);
+    CHECK_INT(info.year, 2019);
+    CHECK_STR(info.venue, "AAAI");
+    pg_text_info_release(&info);
+    pg_file_counts c = { 5, 1, 0, 10, "2024-06-01" };
     CHECK_INT(pg_store_file_commit(s, fid, key_of("held"), &c, &dup, NULL, &err), PG_OK);
-    check_stats(s, 1, 3, 1, 1, 1);
+    check_stats(s, 1, 5, 1, 1, 1);
     /* A rolled-back file leaves none of its held occurrences. */
     CHECK_INT(pg_store_file_begin(s, "h2.txt", "listing", &fid, &err), PG_OK);
     r.line = 1;
     CHECK_INT(put_record(s, fid, &r, e.norm, &is_new, &err), PG_OK);
     pg_store_file_rollback(s);
-    check_stats(s, 1, 3, 1, 1, 1);
+    check_stats(s, 1, 5, 1, 1, 1);
     CHECK(store_ok(s));
     pg_store_close(s);
-    CHECK_INT(sql_int(path, "SELECT count(*) FROM occurrences WHERE text_id = 1"), 3);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM occurrences WHERE text_id = 1"), 5);
     CHECK_INT(sql_int(path, "SELECT max(authors) FROM occurrences"), 9);
 }
 
