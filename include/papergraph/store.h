@@ -170,7 +170,8 @@ pg_err pg_store_foreach_variant(pg_store *s, const char *paper_id,
 /* Appends the paper's canonical URLs, sorted, one per line, to out. */
 pg_err pg_store_paper_urls(pg_store *s, const char *paper_id, pg_buf *out,
                            pg_error *err);
-/* Every paper seen on at least min_days days (0: all) in paper id order, in
+/* Every paper seen on at least min_days days (0: all) in paper id order (or,
+ * with better non-NULL, in w->order), in
  * one pass over the store (three statements, each stepped through once):
  * for each paper, variant() for each of its texts (in key order), then url()
  * for each of its canonical URLs (sorted), then paper() with its
@@ -190,6 +191,7 @@ typedef struct pg_paper_walk {
     pg_url_row_fn url;          /* may be NULL: URLs not read */
     void *ctx;
     int (*better)(const pg_variant_row *a, const pg_variant_row *b);
+    pg_paper_order order;       /* with better only; else PG_PAPERS_BY_ID */
 } pg_paper_walk;
 pg_err pg_store_walk_papers(pg_store *s, int min_days, const pg_paper_walk *w,
                             pg_error *err);

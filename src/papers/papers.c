@@ -209,11 +209,10 @@ pg_err pg_papers_foreach(pg_store *s, int min_days, pg_paper_order order,
     walk w = { s, fn, ctx, PG_BUF_INIT, PG_BUF_INIT, PG_BUF_INIT,
                { { 0, 0 }, 0, 0, 0, 0, 0, 0 }, 0, PG_OK, err };
     pg_err rc;
-    if (only_id == NULL && order == PG_PAPERS_BY_ID) {
+    if (only_id == NULL) {
         /* Every paper: one pass, not three statements per paper, reading
-         * only each paper's canonical text (the walk goes in id order, so
-         * the other orders take the slower road). */
-        pg_paper_walk pw = { walked_paper, keep_variant, add_url, &w, better_variant };
+         * only each paper's canonical text. */
+        pg_paper_walk pw = { walked_paper, keep_variant, add_url, &w, better_variant, order };
         rc = pg_store_walk_papers(s, min_days, &pw, err);
     } else {
         rc = pg_store_foreach_paper(s, min_days, order, only_id, one_paper, &w, err);

@@ -287,6 +287,9 @@ static int all_url_row(sqlite3_stmt *st, void *ctx)
 pg_err pg_store_walk_papers(pg_store *s, int min_days, const pg_paper_walk *w,
                             pg_error *err)
 {
+    if ((unsigned)w->order > PG_PAPERS_BY_FIRST_DAY
+        || (w->better == NULL && w->order != PG_PAPERS_BY_ID))
+        return pg_error_set(err, PG_ERR_USAGE, "unknown paper order");
     if (w->better != NULL)
         return pgs_walk_canonical(s, min_days, w, err);
     pg_err e = PG_OK;
@@ -740,6 +743,66 @@ static pg_err cw_emit(pg_store *s, cw *c, const cpaper *p, const pg_paper_walk *
     return PG_OK;
 }
 
+/* A paper's place in another order than its id's (pg_paper_order): the
+ * aggregates paper_sql orders by. */
+typedef struct ranked {
+    size_t paper;               /* index in cw.papers: id order */
+    long long n;                /* occurrences */
+    int days;
+    int d0;                     /* first day's rank, -1 when none */
+} ranked;
+
+static int by_repeats(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    if (a->days != b->days)
+        return a->days > b->days ? -1 : 1;
+    if (a->n != b->n)
+        return a->n > b->n ? -1 : 1;
+    return (a->paper > b->paper) - (a->paper < b->paper);
+}
+
+static int by_first_day(const void *x, const void *y)
+{
+    const ranked *a = x, *b = y;
+    if ((a->d0 < 0) != (b->d0 < 0))
+        return a->d0 < 0 ? 1 : -1;      /* no day: last */
+    if (a->d0 != b->d0)
+        return a->d0 < b->d0 ? -1 : 1;
+    return (a->paper > b->paper) - (a->paper < b->paper);
+}
+
+/* The papers of c seen on min_days days or more, with an occurrence (as
+ * the join gives them), in order; *out (free it) holds *n of them. */
+static pg_err cw_rank(const cw *c, int min_days, pg_paper_order order, ranked **out,
+                      size_t *n, pg_error *err)
+{
+    ranked *r = malloc((c->n_papers ? c->n_papers : 1) * sizeof *r);
+    *out = r;
+    *n = 0;
+    if (r == NULL)
+        return cw_nomem(err);
+    for (size_t i = 0; i < c->n_papers; i++) {
+        const cpaper *p = &c->papers[i];
+        ranked k = { i, 0, p->days, -1 };
+        if (p->days < min_days)
+            continue;
+        for (size_t j = p->t0; j < p->t0 + p->nt; j++) {
+            int64_t id = c->ptexts[j];
+            if (id < 0 || (size_t)id >= c->n_texts || c->texts[id].n == 0)
+                continue;
+            k.n += c->texts[id].n;
+            if (c->texts[id].d0 >= 0 && (k.d0 < 0 || c->texts[id].d0 < k.d0))
+                k.d0 = c->texts[id].d0;
+        }
+        if (k.n > 0)
+            r[(*n)++] = k;
+    }
+    if (*n > 1)
+        qsort(r, *n, sizeof *r, order == PG_PAPERS_BY_REPEATS ? by_repeats : by_first_day);
+    return PG_OK;
+}
+
 static pg_err pgs_walk_canonical(pg_store *s, int min_days, const pg_paper_walk *w,
                                  pg_error *err)
 {
@@ -764,9 +827,16 @@ static pg_err pgs_walk_canonical(pg_store *s, int min_days, const pg_paper_walk 
     if (e == PG_OK && (text_st = prepare(s, canon_text_sql, err)) == NULL)
         e = PG_ERR_DB;
     int stop = 0;
-    for (size_t i = 0; e == PG_OK && !stop && i < c.n_papers; i++)
+    ranked *r = NULL;
+    size_t n_ranked = 0;
+    if (e == PG_OK && w->order != PG_PAPERS_BY_ID)
+        e = cw_rank(&c, min_days, w->order, &r, &n_ranked, err);
+    for (size_t i = 0; e == PG_OK && !stop && r != NULL && i < n_ranked; i++)
+        e = cw_emit(s, &c, &c.papers[r[i].paper], w, text_st, &z, &stop, err);
+    for (size_t i = 0; e == PG_OK && !stop && r == NULL && i < c.n_papers; i++)
         if (c.papers[i].days >= min_days)
             e = cw_emit(s, &c, &c.papers[i], w, text_st, &z, &stop, err);
+    free(r);
     sqlite3_finalize(text_st);
     sqlite3_finalize(hold);
     pg_buf_release(&z);

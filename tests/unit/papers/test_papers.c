@@ -1,6 +1,7 @@
 /*
-** test_papers.c: the walk over every paper (pg_papers_foreach in id order,
-** which reads only each paper's canonical text) gives the very records the
+** test_papers.c: the walk over every paper (pg_papers_foreach in each
+** order, which reads only each paper's canonical text) gives the very
+** records, in the very order, the
 ** paper-by-paper road gives (three statements per paper, every text read
 ** and the canonical one chosen in C), on stores with near-duplicate
 ** variants and with rows planted to reach the corners of the aggregates:
@@ -58,7 +59,81 @@ static int collect_id(void *ctx, const pg_paper_row *p)
     return 0;
 }
 
-/* The dumps of both roads for papers seen on at least min_days days. */
+/* One paper's dump with what BY_FIRST_DAY orders it by. */
+typedef struct rec {
+    char *first_day, *title, *id, *dump;
+} rec;
+
+typedef struct recs {
+    rec *v;
+    size_t n, cap;
+} recs;
+
+static int collect_rec(void *ctx, const pg_paper *p)
+{
+    recs *x = ctx;
+    pg_buf b = PG_BUF_INIT;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 64;
+        void *v = realloc(x->v, cap * sizeof *x->v);
+        if (v == NULL)
+            return 1;
+        x->v = v;
+        x->cap = cap;
+    }
+    if (dump_paper(&b, p) != 0)
+        return 1;
+    rec r = { strdup(p->first_day), strdup(p->title), strdup(p->id), b.data };
+    x->v[x->n++] = r;
+    return 0;
+}
+
+/* First day (none last), then title, then id: pg_papers_foreach's
+ * PG_PAPERS_BY_FIRST_DAY. */
+static int by_day_title(const void *a, const void *b)
+{
+    const rec *x = a, *y = b;
+    if ((x->first_day[0] == '\0') != (y->first_day[0] == '\0'))
+        return x->first_day[0] == '\0' ? 1 : -1;
+    int c = strcmp(x->first_day, y->first_day);
+    if (c == 0)
+        c = strcmp(x->title, y->title);
+    return c != 0 ? c : strcmp(x->id, y->id);
+}
+
+/* The walk in order against the paper-by-paper road: the ids in the order
+ * the store's SQL gives (paper_sql), each paper's record on its own. */
+static void compare_order(pg_store *s, int min_days, pg_paper_order order)
+{
+    pg_error err;
+    pg_buf fast = PG_BUF_INIT, slow = PG_BUF_INIT;
+    ids x = { NULL, 0, 0, 0 };
+    recs r = { NULL, 0, 0 };
+    CHECK_INT(pg_papers_foreach(s, min_days, order, NULL, dump_paper, &fast, &err), PG_OK);
+    CHECK_INT(pg_store_foreach_paper(s, min_days, order, NULL, collect_id, &x, &err), PG_OK);
+    for (size_t i = 0; i < x.n; i++)
+        CHECK_INT(pg_papers_foreach(s, min_days, PG_PAPERS_BY_ID, x.v[i], collect_rec, &r,
+                                    &err), PG_OK);
+    CHECK_INT(r.n, x.n);
+    if (order == PG_PAPERS_BY_FIRST_DAY && r.n > 1)
+        qsort(r.v, r.n, sizeof *r.v, by_day_title);
+    for (size_t i = 0; i < r.n; i++) {
+        CHECK_INT(pg_buf_puts(&slow, r.v[i].dump), PG_OK);
+        free(r.v[i].first_day);
+        free(r.v[i].title);
+        free(r.v[i].id);
+        free(r.v[i].dump);
+    }
+    CHECK(fast.len > 0 || min_days > 1);
+    CHECK_STR(fast.data ? fast.data : "", slow.data ? slow.data : "");
+    free(r.v);
+    free(x.v);
+    pg_buf_release(&fast);
+    pg_buf_release(&slow);
+}
+
+/* The dumps of both roads for papers seen on at least min_days days, in
+ * each order. */
 static void compare_walks(pg_store *s, int min_days, size_t *n_papers, size_t *merged)
 {
     pg_error err;
@@ -78,6 +153,8 @@ static void compare_walks(pg_store *s, int min_days, size_t *n_papers, size_t *m
     free(x.v);
     pg_buf_release(&fast);
     pg_buf_release(&slow);
+    compare_order(s, min_days, PG_PAPERS_BY_REPEATS);
+    compare_order(s, min_days, PG_PAPERS_BY_FIRST_DAY);
 }
 
 static void test_same_records(void)
