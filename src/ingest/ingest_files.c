@@ -233,7 +233,14 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
     if (r.own != NULL)
         r.o.session = r.own;
     sum_sizes(&r);
-    pg_store_group_files(s, o->group_bytes ? o->group_bytes : PG_INGEST_GROUP_BYTES);
+    unsigned long long group = o->group_bytes ? o->group_bytes : PG_INGEST_GROUP_BYTES;
+    pg_store_group_files(s, group);
+    /* A run of more input than one group (a bulk run) reads the pages of
+     * the store it builds again and again: through a map they would all
+     * stay resident (pg_store_map_reads).  A failure leaves the map, which
+     * costs memory, not correctness. */
+    pg_error map_err;
+    int unmapped = r.p.bytes_total > group && pg_store_map_reads(s, 0, &map_err) == PG_OK;
     rc = run_files(&r, err);
     if (rc != PG_OK) {
         /* Stopped: files held with no open group went with the failure;
@@ -252,6 +259,8 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
             pg_bands_settle(s, &e);
     }
     pg_store_group_files(s, 0);
+    if (unmapped)
+        pg_store_map_reads(s, 1, &map_err);
 out:
     if (totals != NULL)
         *totals = r.t;

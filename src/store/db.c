@@ -238,6 +238,14 @@ static pg_err configure(pg_store *s, pg_error *err)
     return rc == SQLITE_OK ? PG_OK : pgs_db_fail(s, rc, "cannot configure the database", err);
 }
 
+pg_err pg_store_map_reads(pg_store *s, int on, pg_error *err)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA mmap_size = %d", on ? MMAP_BYTES : 0);
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+    return rc == SQLITE_OK ? PG_OK : pgs_db_fail(s, rc, "cannot configure the database", err);
+}
+
 /* Inside the migration transaction: migrations from->PG_SCHEMA_VERSION. */
 static pg_err apply_migrations(pg_store *s, long long from, pg_error *err)
 {

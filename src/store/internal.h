@@ -157,6 +157,15 @@ void *pg_store_tx_ctx(const pg_store *s, const pg_tx_hooks *h);
  * stale (texts ids in particular). */
 unsigned long long pg_store_generation(const pg_store *s);
 
+/* Reads pages through a memory map of the file (on: how a store opens) or
+ * copies them into SQLite's page cache (off).  A map saves a copy and an
+ * allocation per page, which counts where a process reads pages at random
+ * once (a day's ingest into a large store; reading papers back); but each
+ * page read through it stays in the process's resident memory until the
+ * store closes, and a bulk ingest, which reads most of the file it builds,
+ * would hold nearly all of it there for no gain in speed. */
+pg_err pg_store_map_reads(pg_store *s, int on, pg_error *err);
+
 /* ---- statements ------------------------------------------------------- */
 
 /* An SQL statement of the store's connection, for a stage that keeps tables

@@ -1629,6 +1629,39 @@ static void test_stmt_api(void)
     pg_store_close(s);
 }
 
+/* The connection's PRAGMA mmap_size, or -1 when it cannot be read. */
+static long long map_size(pg_store *s)
+{
+    static const char sql[] = "PRAGMA mmap_size";
+    pg_error err;
+    int row = 0;
+    long long v = -1;
+    pg_stmt *st = pg_store_stmt(s, sql, &err);
+    if (st != NULL && pg_stmt_step(s, st, 0, &row, "map", &err) == PG_OK && row)
+        v = pg_stmt_int(st, 0);
+    if (st != NULL)
+        pg_stmt_done(st);
+    return v;
+}
+
+/* A store reads through a map until told not to, and again when told;
+ * what it reads is the same either way. */
+static void test_map_reads(void)
+{
+    char path[PATH_MAX];
+    pg_error err;
+    pg_store *s = open_ok(tpath(path, "map.db"));
+    if (s == NULL)
+        return;
+    CHECK(map_size(s) > 0);
+    CHECK_INT(pg_store_map_reads(s, 0, &err), PG_OK);
+    CHECK_INT(map_size(s), 0);
+    check_stats(s, 0, 0, 0, 0, 0);
+    CHECK_INT(pg_store_map_reads(s, 1, &err), PG_OK);
+    CHECK(map_size(s) > 0);
+    pg_store_close(s);
+}
+
 int main(void)
 {
     snprintf(g_dir, sizeof g_dir, "%s", "/tmp/pg-test-store-XXXXXX");
@@ -1658,6 +1691,7 @@ int main(void)
     test_group_hooks();
     test_hook_errors();
     test_stmt_api();
+    test_map_reads();
     test_concurrent_writers();
     test_killed_writer();
     test_throughput();
