@@ -11,6 +11,7 @@
 #include "dedup/internal.h"
 #include "check.h"
 #include "sql_exec.h"
+#include "map_size.h"
 
 static char dir[] = "/tmp/pg_ingest_XXXXXX";
 static char fixtures[512];
@@ -570,21 +571,6 @@ typedef struct events {
     pg_store *s;            /* the store being written */
     long long map_min;      /* least PRAGMA mmap_size seen at a commit */
 } events;
-
-/* The connection's PRAGMA mmap_size, or -1 when it cannot be read. */
-static long long map_size(pg_store *s)
-{
-    static const char sql[] = "PRAGMA mmap_size";
-    pg_error err;
-    int row = 0;
-    long long v = -1;
-    pg_stmt *st = pg_store_stmt(s, sql, &err);
-    if (st != NULL && pg_stmt_step(s, st, 0, &row, "map", &err) == PG_OK && row)
-        v = pg_stmt_int(st, 0);
-    if (st != NULL)
-        pg_stmt_done(st);
-    return v;
-}
 
 static void on_file(void *ctx, const pg_ingest_event *ev)
 {

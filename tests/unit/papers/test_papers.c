@@ -37,6 +37,21 @@ static int dump_paper(void *ctx, const pg_paper *p)
     return 0;
 }
 
+/* Room for one more element in *v (*cap of them, size bytes each) when it
+ * holds n; 0 when out of memory. */
+static int room(void **v, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return 1;
+    size_t c = *cap ? 2 * *cap : 64;
+    void *grown = realloc(*v, c * size);
+    if (grown == NULL)
+        return 0;
+    *v = grown;
+    *cap = c;
+    return 1;
+}
+
 typedef struct ids {
     char (*v)[PG_ID_HEX];
     size_t n, cap;
@@ -46,14 +61,8 @@ typedef struct ids {
 static int collect_id(void *ctx, const pg_paper_row *p)
 {
     ids *x = ctx;
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? 2 * x->cap : 64;
-        void *v = realloc(x->v, cap * sizeof *x->v);
-        if (v == NULL)
-            return 1;
-        x->v = v;
-        x->cap = cap;
-    }
+    if (!room((void **)&x->v, &x->cap, x->n, sizeof *x->v))
+        return 1;
     snprintf(x->v[x->n++], PG_ID_HEX, "%s", p->paper_id);
     x->merged += p->variants > 1;
     return 0;
@@ -73,14 +82,8 @@ static int collect_rec(void *ctx, const pg_paper *p)
 {
     recs *x = ctx;
     pg_buf b = PG_BUF_INIT;
-    if (x->n == x->cap) {
-        size_t cap = x->cap ? 2 * x->cap : 64;
-        void *v = realloc(x->v, cap * sizeof *x->v);
-        if (v == NULL)
-            return 1;
-        x->v = v;
-        x->cap = cap;
-    }
+    if (!room((void **)&x->v, &x->cap, x->n, sizeof *x->v))
+        return 1;
     if (dump_paper(&b, p) != 0)
         return 1;
     rec r = { strdup(p->first_day), strdup(p->title), strdup(p->id), b.data };

@@ -27,6 +27,7 @@
 #include "store/internal.h"
 #include "check.h"
 #include "sql_exec.h"
+#include "map_size.h"
 
 static char g_dir[64];
 
@@ -1627,21 +1628,6 @@ static void test_stmt_api(void)
                        sizeof v), "v3");
     CHECK_STR(pg_store_path(s), path);
     pg_store_close(s);
-}
-
-/* The connection's PRAGMA mmap_size, or -1 when it cannot be read. */
-static long long map_size(pg_store *s)
-{
-    static const char sql[] = "PRAGMA mmap_size";
-    pg_error err;
-    int row = 0;
-    long long v = -1;
-    pg_stmt *st = pg_store_stmt(s, sql, &err);
-    if (st != NULL && pg_stmt_step(s, st, 0, &row, "map", &err) == PG_OK && row)
-        v = pg_stmt_int(st, 0);
-    if (st != NULL)
-        pg_stmt_done(st);
-    return v;
 }
 
 /* A store reads through a map until told not to, and again when told;
