@@ -666,6 +666,16 @@ static void cw_release(cw *c)
     pg_buf_release(&c->strings);
 }
 
+/* The text at cw.ptexts[at] when it has an occurrence (as the join with
+ * occurrences gives it), else NULL. */
+static const ctext *cw_seen(const cw *c, size_t at)
+{
+    int64_t id = c->ptexts[at];
+    if (id < 0 || (size_t)id >= c->n_texts || c->texts[id].n == 0)
+        return NULL;
+    return &c->texts[id];
+}
+
 /* Hands paper p on: its canonical text, its URLs, its aggregates.  *stop
  * set when a callback asks to stop. */
 static pg_err cw_emit(pg_store *s, cw *c, const cpaper *p, const pg_paper_walk *w,
@@ -678,10 +688,10 @@ static pg_err cw_emit(pg_store *s, cw *c, const cpaper *p, const pg_paper_walk *
     int64_t best = -1;
     pg_variant_row bv;
     for (size_t i = p->t0; i < p->t0 + p->nt; i++) {
-        int64_t id = c->ptexts[i];
-        if (id < 0 || (size_t)id >= c->n_texts || c->texts[id].n == 0)
+        const ctext *t = cw_seen(c, i);
+        if (t == NULL)
             continue;
-        const ctext *t = &c->texts[id];
+        int64_t id = c->ptexts[i];
         n += t->n;
         variants++;
         if (t->d0 >= 0 && (d0 < 0 || t->d0 < d0))
@@ -788,12 +798,12 @@ static pg_err cw_rank(const cw *c, int min_days, pg_paper_order order, ranked **
         if (p->days < min_days)
             continue;
         for (size_t j = p->t0; j < p->t0 + p->nt; j++) {
-            int64_t id = c->ptexts[j];
-            if (id < 0 || (size_t)id >= c->n_texts || c->texts[id].n == 0)
+            const ctext *t = cw_seen(c, j);
+            if (t == NULL)
                 continue;
-            k.n += c->texts[id].n;
-            if (c->texts[id].d0 >= 0 && (k.d0 < 0 || c->texts[id].d0 < k.d0))
-                k.d0 = c->texts[id].d0;
+            k.n += t->n;
+            if (t->d0 >= 0 && (k.d0 < 0 || t->d0 < k.d0))
+                k.d0 = t->d0;
         }
         if (k.n > 0)
             r[(*n)++] = k;
@@ -831,11 +841,14 @@ static pg_err pgs_walk_canonical(pg_store *s, int min_days, const pg_paper_walk 
     size_t n_ranked = 0;
     if (e == PG_OK && w->order != PG_PAPERS_BY_ID)
         e = cw_rank(&c, min_days, w->order, &r, &n_ranked, err);
-    for (size_t i = 0; e == PG_OK && !stop && r != NULL && i < n_ranked; i++)
-        e = cw_emit(s, &c, &c.papers[r[i].paper], w, text_st, &z, &stop, err);
-    for (size_t i = 0; e == PG_OK && !stop && r == NULL && i < c.n_papers; i++)
-        if (c.papers[i].days >= min_days)
-            e = cw_emit(s, &c, &c.papers[i], w, text_st, &z, &stop, err);
+    /* Ranked papers are those to emit, in order; else every paper, in id
+     * order, seen on enough days. */
+    size_t n_emit = r != NULL ? n_ranked : c.n_papers;
+    for (size_t i = 0; e == PG_OK && !stop && i < n_emit; i++) {
+        const cpaper *p = &c.papers[r != NULL ? r[i].paper : i];
+        if (r != NULL || p->days >= min_days)
+            e = cw_emit(s, &c, p, w, text_st, &z, &stop, err);
+    }
     free(r);
     sqlite3_finalize(text_st);
     sqlite3_finalize(hold);
