@@ -13,6 +13,7 @@
 ** are read again from the group's first file, which leaves every file whole
 ** or absent.  Standard input cannot be read again: it is a group of its own.
 */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -148,14 +149,26 @@ static const char *next_path(const run *r, size_t i)
     return NULL;
 }
 
-static void sum_sizes(run *r)
+/* Sums the sizes of the regular files into r->p.bytes_total; returns the
+ * input to tune the store's reads for (pg_store_tune_reads): that sum, or
+ * as much as can be when a path has no size (standard input, a pipe). */
+static unsigned long long sum_sizes(run *r)
 {
+    int unsized = 0;
     for (size_t i = 0; i < r->n; i++) {
         struct stat st;
-        if (strcmp(r->paths[i], "-") != 0 && stat(r->paths[i], &st) == 0 &&
-            S_ISREG(st.st_mode))
+        if (strcmp(r->paths[i], "-") == 0)
+            unsized = 1;
+        else if (stat(r->paths[i], &st) != 0)
+            continue;           /* it will fail, reading nothing */
+        else if (S_ISREG(st.st_mode))
             r->p.bytes_total += (unsigned long long)st.st_size;
+        else
+            unsized = 1;
     }
+    if (unsized)
+        return ULLONG_MAX;
+    return r->p.bytes_total > 0 ? r->p.bytes_total : 1;
 }
 
 /* Reads the files in order; returns the error that stops the run (in
@@ -232,15 +245,13 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
     }
     if (r.own != NULL)
         r.o.session = r.own;
-    sum_sizes(&r);
+    unsigned long long input = sum_sizes(&r);
     unsigned long long group = o->group_bytes ? o->group_bytes : PG_INGEST_GROUP_BYTES;
     pg_store_group_files(s, group);
-    /* A run of more input than one group (a bulk run) reads the pages of
-     * the store it builds again and again: through a map they would all
-     * stay resident (pg_store_map_reads).  A failure leaves the map, which
-     * costs memory, not correctness. */
-    pg_error map_err;
-    int unmapped = r.p.bytes_total > group && pg_store_map_reads(s, 0, &map_err) == PG_OK;
+    /* The store reads for an ingest of this size while the run lasts; a
+     * failure leaves it as it was, which costs time, not correctness. */
+    pg_error tune_err;
+    int tuned = pg_store_tune_reads(s, input, &tune_err) == PG_OK;
     rc = run_files(&r, err);
     if (rc != PG_OK) {
         /* Stopped: files held with no open group went with the failure;
@@ -259,8 +270,8 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
             pg_bands_settle(s, &e);
     }
     pg_store_group_files(s, 0);
-    if (unmapped)
-        pg_store_map_reads(s, 1, &map_err);
+    if (tuned)
+        pg_store_tune_reads(s, 0, &tune_err);
 out:
     if (totals != NULL)
         *totals = r.t;

@@ -28,6 +28,7 @@
 #define BUSY_TIMEOUT_MS 30000       /* SQLite's own wait for a lock (then stmt.c's) */
 #define CACHE_KIB 262144            /* page cache, at most: hash-keyed indexes are read at random */
 #define MMAP_BYTES 1073741824       /* reads through the OS page cache, without a copy per page */
+#define INGEST_CACHE_MIN_KIB 8192   /* page cache of an ingest, at least (pg_store_tune_reads) */
 #define WAL_LIMIT_BYTES 67108864    /* truncate the WAL back to this after a big file */
 #define CHECK_DETAIL_MAX 10         /* problems reported by pg_store_check */
 
@@ -238,10 +239,19 @@ static pg_err configure(pg_store *s, pg_error *err)
     return rc == SQLITE_OK ? PG_OK : pgs_db_fail(s, rc, "cannot configure the database", err);
 }
 
-pg_err pg_store_map_reads(pg_store *s, int on, pg_error *err)
+pg_err pg_store_tune_reads(pg_store *s, unsigned long long input_bytes, pg_error *err)
 {
-    char sql[64];
-    snprintf(sql, sizeof sql, "PRAGMA mmap_size = %d", on ? MMAP_BYTES : 0);
+    unsigned long long cache = CACHE_KIB, map = MMAP_BYTES;
+    if (input_bytes > 0) {
+        map = 0;
+        cache = input_bytes / 1024 * 2;
+        if (cache < INGEST_CACHE_MIN_KIB)
+            cache = INGEST_CACHE_MIN_KIB;
+        if (cache > CACHE_KIB)
+            cache = CACHE_KIB;
+    }
+    char sql[96];
+    snprintf(sql, sizeof sql, "PRAGMA mmap_size = %llu; PRAGMA cache_size = -%llu", map, cache);
     int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
     return rc == SQLITE_OK ? PG_OK : pgs_db_fail(s, rc, "cannot configure the database", err);
 }

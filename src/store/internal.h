@@ -157,14 +157,22 @@ void *pg_store_tx_ctx(const pg_store *s, const pg_tx_hooks *h);
  * stale (texts ids in particular). */
 unsigned long long pg_store_generation(const pg_store *s);
 
-/* Reads pages through a memory map of the file (on: how a store opens) or
- * copies them into SQLite's page cache (off).  A map saves a copy and an
- * allocation per page, which counts where a process reads pages at random
- * once (a day's ingest into a large store; reading papers back); but each
- * page read through it stays in the process's resident memory until the
- * store closes, and a bulk ingest, which reads most of the file it builds,
- * would hold nearly all of it there for no gain in speed. */
-pg_err pg_store_map_reads(pg_store *s, int on, pg_error *err);
+/* Sets how s reads pages for an ingest of input_bytes of input, or (0) for
+ * everything else, as a store opens.  Either way pages come from the OS's
+ * cache; what differs is where they are kept.
+ *   0: through a memory map of the file, with a page cache of CACHE_KIB:
+ *      reading papers back scans large tables, and a map saves a copy and
+ *      an allocation per page;
+ *   > 0: copied, into a page cache of twice the input (at least
+ *      INGEST_CACHE_MIN_KIB, at most CACHE_KIB).  An ingest reads its
+ *      store's indexes at random places.  Through the map every page it
+ *      touches stays resident and each first touch is a fault that maps
+ *      its neighbours too; each page taken into a large cache is fresh
+ *      memory, faulted in page by page.  A day's ingest reads each page
+ *      about once, so both were most of its cost; a small cache reuses
+ *      its memory.  A bulk run re-reads its indexes, so its cache grows
+ *      with its input. */
+pg_err pg_store_tune_reads(pg_store *s, unsigned long long input_bytes, pg_error *err);
 
 /* ---- statements ------------------------------------------------------- */
 

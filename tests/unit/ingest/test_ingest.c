@@ -5,13 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "papergraph/papergraph.h"
 #include "dedup/internal.h"
 #include "check.h"
 #include "sql_exec.h"
-#include "map_size.h"
+#include "pragma.h"
 
 static char dir[] = "/tmp/pg_ingest_XXXXXX";
 static char fixtures[512];
@@ -569,7 +570,8 @@ typedef struct events {
     long long last_entries;
     int progress_calls;
     pg_store *s;            /* the store being written */
-    long long map_min;      /* least PRAGMA mmap_size seen at a commit */
+    long long map_max;      /* greatest PRAGMA mmap_size seen at a commit */
+    long long cache;        /* PRAGMA cache_size at the last commit */
 } events;
 
 static void on_file(void *ctx, const pg_ingest_event *ev)
@@ -581,9 +583,10 @@ static void on_file(void *ctx, const pg_ingest_event *ev)
         e->log[n] = letter[ev->kind];
     if (ev->kind == PG_INGEST_COMMITTED) {
         e->committed_entries += ev->res->entries;
-        long long m = map_size(e->s);
-        if (e->map_min < 0 || m < e->map_min)
-            e->map_min = m;
+        long long m = pragma_value(e->s, "PRAGMA mmap_size");
+        if (m > e->map_max)
+            e->map_max = m;
+        e->cache = pragma_value(e->s, "PRAGMA cache_size");
     }
 }
 
@@ -596,10 +599,30 @@ static void on_progress(void *ctx, const pg_ingest_progress *p)
     e->last_entries = p->entries;
 }
 
+/* The page cache pg_store_tune_reads gives a store for the bytes of the
+ * regular files among paths, on a store of its own; 0 when it cannot. */
+static long long tuned_cache(const char *const *paths, size_t n)
+{
+    unsigned long long bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        if (stat(paths[i], &st) == 0)
+            bytes += (unsigned long long)st.st_size;
+    }
+    pg_error err;
+    pg_store *s = open_db("tuned.db");
+    long long v = 0;
+    if (s != NULL && pg_store_tune_reads(s, bytes, &err) == PG_OK)
+        v = pragma_value(s, "PRAGMA cache_size");
+    pg_store_close(s);
+    return v;
+}
+
 /* Files are told read at once and committed with their group; a file that
  * cannot be read is told failed and the others go in; totals and progress
- * add up; a group size of 1 byte commits every file by itself, and a run of
- * more input than a group reads without the store's map.  A run that
+ * add up; a group size of 1 byte commits every file by itself; the run
+ * reads as pg_store_tune_reads sets a store for its input (no map, a cache
+ * for its size) and leaves the store reading as it opened.  A run that
  * placed an eighth of the merge size of band keys merges them at its end
  * (pg_bands_settle): with the default size these few stay pending, with a
  * size no commit reaches but the run's keys pass an eighth of, none do. */
@@ -626,17 +649,14 @@ static void test_ingest_files(void)
         if (s == NULL)
             return;
         e.s = s;
-        e.map_min = -1;
+        long long cache_open = pragma_value(s, "PRAGMA cache_size");
         if (small)
             CHECK_INT(pg_bands_set_merge_keys(s, 2000, NULL), PG_OK);
         CHECK_INT(pg_ingest_files(s, paths, 5, &o, &t, &err), PG_OK);
-        /* More input than a group: read without the map during the run,
-         * which leaves the map as it found it. */
-        if (small)
-            CHECK_INT(e.map_min, 0);
-        else
-            CHECK(e.map_min > 0);
-        CHECK(map_size(s) > 0);
+        CHECK_INT(e.map_max, 0);
+        CHECK_INT(e.cache, tuned_cache(paths, 5));
+        CHECK(pragma_value(s, "PRAGMA mmap_size") > 0);
+        CHECK_INT(pragma_value(s, "PRAGMA cache_size"), cache_open);
         /* The last path is the first again: skipped. */
         CHECK_STR(e.log, small ? "RCRCFRCRC" : "RRFRRCCCC");
         CHECK_INT(t.files, 4);

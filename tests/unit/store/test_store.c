@@ -27,7 +27,7 @@
 #include "store/internal.h"
 #include "check.h"
 #include "sql_exec.h"
-#include "map_size.h"
+#include "pragma.h"
 
 static char g_dir[64];
 
@@ -1630,21 +1630,35 @@ static void test_stmt_api(void)
     pg_store_close(s);
 }
 
-/* A store reads through a map until told not to, and again when told;
- * what it reads is the same either way. */
-static void test_map_reads(void)
+/* A store reads through a map with its full page cache until tuned for an
+ * ingest: then without the map, with a cache of twice the input between a
+ * floor and the full size; and as it opened when tuned back.  What it reads
+ * is the same either way. */
+static void test_tune_reads(void)
 {
     char path[PATH_MAX];
     pg_error err;
     pg_store *s = open_ok(tpath(path, "map.db"));
     if (s == NULL)
         return;
-    CHECK(map_size(s) > 0);
-    CHECK_INT(pg_store_map_reads(s, 0, &err), PG_OK);
-    CHECK_INT(map_size(s), 0);
+    long long full = pragma_value(s, "PRAGMA cache_size");
+    CHECK(pragma_value(s, "PRAGMA mmap_size") > 0);
+    CHECK(full < 0);
+    CHECK_INT(pg_store_tune_reads(s, 1, &err), PG_OK);
+    CHECK_INT(pragma_value(s, "PRAGMA mmap_size"), 0);
+    long long floor_kib = -pragma_value(s, "PRAGMA cache_size");
+    CHECK(floor_kib > 0 && floor_kib < -full);
     check_stats(s, 0, 0, 0, 0, 0);
-    CHECK_INT(pg_store_map_reads(s, 1, &err), PG_OK);
-    CHECK(map_size(s) > 0);
+    /* Input of twice the floor's KiB: a cache of four times the floor. */
+    CHECK_INT(pg_store_tune_reads(s, (unsigned long long)floor_kib * 2048, &err), PG_OK);
+    CHECK_INT(pragma_value(s, "PRAGMA cache_size"), -4 * floor_kib);
+    CHECK_INT(pg_store_tune_reads(s, ULLONG_MAX, &err), PG_OK);
+    CHECK_INT(pragma_value(s, "PRAGMA cache_size"), full);
+    CHECK_INT(pragma_value(s, "PRAGMA mmap_size"), 0);
+    CHECK_INT(pg_store_tune_reads(s, 0, &err), PG_OK);
+    CHECK(pragma_value(s, "PRAGMA mmap_size") > 0);
+    CHECK_INT(pragma_value(s, "PRAGMA cache_size"), full);
+    check_stats(s, 0, 0, 0, 0, 0);
     pg_store_close(s);
 }
 
@@ -1677,7 +1691,7 @@ int main(void)
     test_group_hooks();
     test_hook_errors();
     test_stmt_api();
-    test_map_reads();
+    test_tune_reads();
     test_concurrent_writers();
     test_killed_writer();
     test_throughput();
