@@ -48,10 +48,13 @@
 ** rows; memory is bounded by the merge size; a new connection reads at
 ** most that many keys back.
 **
-** Buckets read by lookups are kept in memory in their stored form with a
-** skip index (band_pack.c; up to BUCKET_CACHE_MAX bytes), for the
-** connection: a bulk ingest reads each bucket once, a day's ingest only the
-** buckets its keys fall in, and a merge reads only the buckets not kept.  A cached bucket cannot hide a
+** Buckets are kept in memory in their stored form with a skip index
+** (band_pack.c; up to BUCKET_CACHE_MAX bytes), for the connection: those a
+** merge writes, and those a lookup reads for the second time.  A bulk
+** ingest looks up mostly buckets its own merges wrote and kept; a day's
+** ingest reads each of its buckets about once and so keeps none of them
+** (every kept bucket is fresh memory); a merge reads only the buckets not
+** kept.  A cached bucket cannot hide a
 ** key: every band_pending row not merged is held in the pending level, a
 ** connection's own merges update the cache, and when another connection
 ** has merged ("bands.indexed" moved) the cache and the pending level are
@@ -243,6 +246,18 @@ static pg_err load_pending(pg_store *s, band_index *b, pg_error *err)
 
 /* ---- the bucket cache -------------------------------------------------- */
 
+/* Frees what the cache holds for bucket i and empties its entry. */
+static void cache_forget(band_index *b, size_t i)
+{
+    kept *c = b->cache[i];
+    if (c != NULL && c != &b->none) {
+        b->cache_bytes -= c->size;
+        pgb_kept_free(c);
+        free(c);
+    }
+    b->cache[i] = NULL;
+}
+
 /* Forgets every cached bucket.  The cache is 2 * N_BUCKETS entries, most
  * of them never touched by a day's ingest: only the entries in its list
  * are freed, so that the rest of the array is never paged in. */
@@ -251,7 +266,7 @@ static void cache_drop(band_index *b)
     if (b->cache == NULL)
         return;
     for (size_t j = 0; j < b->n_listed; j++) {
-        pgb_kept_free(&b->cache[b->listed[j]]);
+        cache_forget(b, b->listed[j]);
         b->is_listed[b->listed[j] >> 3] = 0;
     }
     b->n_listed = 0;
@@ -271,28 +286,42 @@ static int cache_list(band_index *b, size_t i)
     return 1;
 }
 
-void pgb_cache_keep(band_index *b, size_t i, kept *k)
+void pgb_cache_keep(band_index *b, size_t i, kept *k, int read)
 {
     if (b->cache == NULL) {
         b->cache = calloc(2 * N_BUCKETS, sizeof *b->cache);
         b->is_listed = calloc(2 * N_BUCKETS / 8, 1);
-        if (b->cache == NULL || b->is_listed == NULL) {
+        b->read_once = calloc(2 * N_BUCKETS / 8, 1);
+        if (b->cache == NULL || b->is_listed == NULL || b->read_once == NULL) {
             free(b->cache);
             free(b->is_listed);
+            free(b->read_once);
             b->cache = NULL;
             b->is_listed = NULL;
+            b->read_once = NULL;
             return;
         }
     }
-    kept *c = &b->cache[i];
-    b->cache_bytes -= c->size;
-    pgb_kept_free(c);
+    cache_forget(b, i);
+    uint8_t bit = (uint8_t)(1u << (i & 7));
+    if (read && k->len > 0 && !(b->read_once[i >> 3] & bit)) {
+        b->read_once[i >> 3] |= bit;
+        return;
+    }
     if (b->cache_bytes + k->size > BUCKET_CACHE_MAX || !cache_list(b, i))
         return;
-    b->cache_bytes += k->size;
+    if (k->len == 0) {
+        b->cache[i] = &b->none;
+        pgb_kept_free(k);
+        return;
+    }
+    kept *c = malloc(sizeof *c);
+    if (c == NULL)
+        return;
     *c = *k;
-    c->cached = 1;
     memset(k, 0, sizeof *k);
+    b->cache[i] = c;
+    b->cache_bytes += c->size;
 }
 
 pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error *err)
@@ -337,8 +366,8 @@ static pg_err bucket_now(pg_store *s, band_index *b, size_t i, bucket *out, pg_e
     const kept *k = &own;
     *out = (bucket){ NULL, NULL, 0 };
     pg_err e = PG_OK;
-    if (b->cache != NULL && b->cache[i].cached)
-        k = &b->cache[i];
+    if (pgb_cached(b, i) != NULL)
+        k = pgb_cached(b, i);
     else if ((e = pgb_bucket_read(s, b, i, &own, err)) != PG_OK)
         return e;
     e = pgb_bucket_unpack(k->p, k->len, i & (N_BUCKETS - 1), out);
@@ -389,12 +418,11 @@ static pg_err bucket_write(pg_store *s, band_index *b, size_t i, const bucket *b
         b->rewrites[i >= RECENT]++;
         if (pgb_kept_make((const unsigned char *)out->data, out->len, i & (N_BUCKETS - 1),
                           &k) == PG_OK) {
-            pgb_cache_keep(b, i, &k);
+            pgb_cache_keep(b, i, &k, 0);
             pgb_kept_free(&k);  /* empty unless the cache had no room */
         } else if (b->cache != NULL) {
             /* Out of memory: the old entry must go all the same. */
-            b->cache_bytes -= b->cache[i].size;
-            pgb_kept_free(&b->cache[i]);
+            cache_forget(b, i);
         }
     }
     return e;
@@ -541,7 +569,7 @@ static pg_err merge_pending(pg_store *s, band_index *b, pg_error *err)
         for (size_t k = 0; e == PG_OK && b->cache != NULL && k < N_BUCKETS; k++) {
             kept none;
             memset(&none, 0, sizeof none);
-            pgb_cache_keep(b, RECENT + k, &none);
+            pgb_cache_keep(b, RECENT + k, &none, 0);
         }
         sz[1] = 0;
     }
@@ -652,6 +680,7 @@ static void on_free(void *ctx)
     free(b->cache);
     free(b->listed);
     free(b->is_listed);
+    free(b->read_once);
     pend_clear(b);
     free(b);
 }

@@ -156,18 +156,16 @@ pg_err pg_bands_sketch_id(pg_store *s, long long text, pg_buf *out, int *found,
 static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const kept **out,
                          kept *tmp, pg_error *err)
 {
-    if (b->cache != NULL && b->cache[i].cached) {
-        *out = &b->cache[i];
+    if ((*out = pgb_cached(b, i)) != NULL)
         return PG_OK;
-    }
     pg_err e = pgb_bucket_read(s, b, i, tmp, err);
     if (e != PG_OK)
         return e;
     /* Only a write transaction's reads are kept: the pending level it loaded
      * is what makes a cached bucket complete (see band_index.c). */
     if (pg_store_in_write(s))
-        pgb_cache_keep(b, i, tmp);
-    *out = b->cache != NULL && b->cache[i].cached ? &b->cache[i] : tmp;
+        pgb_cache_keep(b, i, tmp, 1);
+    *out = pgb_cached(b, i) != NULL ? pgb_cached(b, i) : tmp;
     return PG_OK;
 }
 
@@ -256,8 +254,8 @@ static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
     }
     for (size_t i = 0; i < n; i++) {
         for (size_t l = 0; b->cache != NULL && l < levels; l++) {
-            const kept *k = &b->cache[l * RECENT + pgb_bucket_of(keys[i])];
-            if (k->cached && k->n_skip > 0)
+            const kept *k = b->cache[l * RECENT + pgb_bucket_of(keys[i])];
+            if (k != NULL && k->n_skip > 0)
                 __builtin_prefetch(k->skip_band + k->n_skip / 2);
         }
         uint32_t h = b->n_pairs > 0 ? b->heads[pgb_hash_head(b, keys[i])] : NONE;
@@ -266,8 +264,8 @@ static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
     }
     for (size_t i = 0; i < n && b->cache != NULL; i++)
         for (size_t l = 0; l < levels; l++) {
-            const kept *k = &b->cache[l * RECENT + pgb_bucket_of(keys[i])];
-            size_t at = k->cached && k->n_skip > 0 ? pgb_kept_seek(k, keys[i]) : SIZE_MAX;
+            const kept *k = b->cache[l * RECENT + pgb_bucket_of(keys[i])];
+            size_t at = k != NULL && k->n_skip > 0 ? pgb_kept_seek(k, keys[i]) : SIZE_MAX;
             if (at != SIZE_MAX)
                 __builtin_prefetch(k->p + at);
         }

@@ -64,7 +64,6 @@ typedef struct kept {
     uint64_t *skip_band;        /* n_skip each, inside p's allocation */
     uint32_t *skip_off;
     size_t n_skip;
-    int cached;
 } kept;
 
 /* The kept statements of the index (pg_store_stmt), by id. */
@@ -98,8 +97,15 @@ typedef struct band_index {
     unsigned long long rewrites[2];     /* bucket rows written by merges into
                                    the base, the recent level, by this
                                    connection (for the tests) */
-    kept *cache;                /* 2 * N_BUCKETS (both levels), allocated on
-                                   first use */
+    kept **cache;               /* 2 * N_BUCKETS (both levels), allocated on
+                                   first use: NULL, an entry of its own, or
+                                   &none for a bucket with no row.  Pointers,
+                                   so that a day's ingest, which asks a few
+                                   thousand entries at random, pages in an
+                                   eighth of what entries in place would */
+    kept none;                  /* the entry of every empty bucket kept */
+    uint8_t *read_once;         /* 2 * N_BUCKETS bits: bucket i was read and
+                                   not kept (pgb_cache_keep) */
     size_t cache_bytes;
     uint32_t *listed;           /* the cache entries kept since the last
                                    drop, each once (n_listed of them, room
@@ -124,8 +130,16 @@ pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n)
 /* Reads bucket row i (either level) from the database into *out (owned by
  * the caller, freed with pgb_kept_free; len 0 when the bucket has no row). */
 pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error *err);
-/* Keeps bucket row i (taking its memory) in the cache while there is room. */
-void pgb_cache_keep(band_index *b, size_t i, kept *k);
+/* Keeps bucket row i (taking its memory) in the cache while there is
+ * room, and drops what the cache held for it.  A bucket read (not
+ * written) is kept only when it is read the second time: a day's ingest
+ * reads each bucket about once, and every bucket kept is fresh memory. */
+void pgb_cache_keep(band_index *b, size_t i, kept *k, int read);
+/* Bucket i as cached, or NULL. */
+static inline const kept *pgb_cached(const band_index *b, size_t i)
+{
+    return b->cache != NULL ? b->cache[i] : NULL;
+}
 
 /* ---- the stored form of a bucket (band_pack.c) ---- */
 

@@ -119,11 +119,9 @@ pg_err pgd_find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *
     pgd_sketch_narrow(&self);
     for (size_t i = 0; i < d->ids.n && e == PG_OK; i++) {
         candidate *c = &d->cands[*n];
-        int known = key_known(d, d->ids.v[i]), found = 1;
+        int found = 1;
         sketch k;
         c->id = d->ids.v[i];
-        if (known)
-            c->key = d->key_of[c->id];
         if (self.valid) {
             e = candidate_sketch(d, c->id, &k, err);
             if (e == PG_OK && k.valid && pgd_sketch_rules_out(&self, &k, &d->o)) {
@@ -131,7 +129,9 @@ pg_err pgd_find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *
                 continue;
             }
         }
-        if (e == PG_OK && !known)
+        /* The key map is asked only now: in a day's ingest into a large
+         * store each id asked touches a page of it for the first time. */
+        if (e == PG_OK)
             e = key_of_id(d, c->id, &c->key, &found, err);
         if (e == PG_OK && found)
             (*n)++;
