@@ -17,7 +17,10 @@
 **   other and add rows for no gain.
 ** - Verification reloads candidates from the store and normalises them
 **   again: storing normalised text would double the database for a cost
-**   paid only on candidates.
+**   paid only on candidates.  In memory, though, every text the
+**   connection has prepared is kept as a record (a prepared text in about
+**   a KB, its abstract packed; records.c): a candidate that has left the
+**   cache of prepared texts is made again from it, not from the store.
 ** - Options are saved in the store by `dedup`, so that later ingests match
 **   as the last rebuild did.
 */
@@ -151,6 +154,7 @@ static pg_err decide(pg_dedup *d, prepared *a, prepared *b, int explaining,
 static void keep_lean(prepared *p)
 {
     p->sh = NULL;
+    p->from = NULL;
     if (p->feat != NULL)
         pgd_feat_shrink(p->feat);
 }
@@ -373,10 +377,17 @@ prepared *pgd_cache_hit(pg_dedup *d, pg_key key)
            ? d->cache[slot] : NULL;
 }
 
+void pgd_cache_drop(pg_dedup *d)
+{
+    for (size_t i = 0; d->cached != NULL && i < CACHE_SLOTS; i++)
+        d->cached[i] = 0;
+}
+
 void pg_dedup_forget(pg_dedup *d, pg_key text)
 {
     if (pgd_cache_hit(d, text) != NULL)
         d->cached[cache_slot(d, text)] = 0;
+    pgd_records_drop(&d->records, text);
 }
 
 void pg_dedup_free(pg_dedup *d)
@@ -398,6 +409,10 @@ void pg_dedup_free(pg_dedup *d)
     free(d->cached);
     free(d->cache_key);
     pgd_sketches_release(&d->sketches);
+    pgd_records_release(&d->records);
+    pg_packer_free(d->packer);
+    pg_buf_release(&d->rec_buf);
+    pg_buf_release(&d->z_buf);
     free(d->cands);
     pg_idvec_release(&d->ids);
     free(d->key_of);
@@ -453,6 +468,241 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
 }
 
 /* The prepared candidate, from the cache or loaded into it. */
+/* ---- records: a prepared text in about a KB --------------------------- */
+
+static int put_bytes(pg_buf *b, const void *p, size_t n)
+{
+    uint32_t len = (uint32_t)n;
+    return n <= UINT32_MAX && pg_buf_append(b, &len, sizeof len) == PG_OK
+           && (n == 0 || pg_buf_append(b, p, n) == PG_OK);
+}
+
+static int put_str(pg_buf *b, const char *s)
+{
+    return put_bytes(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
+}
+
+/* Keeps p, a lean prepared text (no raw title or abstract), as the record
+ * of its key: what prepare() makes of the stored text, which make_item and
+ * split_names then complete as they do after prepare().  The abstract is
+ * packed as the store packs it.  Nothing is kept when memory is short. */
+static void record_keep(pg_dedup *d, const prepared *p)
+{
+    const pg_text_info *t = &p->info;
+    pg_buf *b = &d->rec_buf;
+    int32_t nums[2] = { t->authors, t->year };
+    unsigned char flags = (unsigned char)((t->truncated != 0) | (p->has_head != 0) << 1
+                                          | (p->strong_name != 0) << 2);
+    uint32_t n_urls = (uint32_t)t->n_urls;
+    int packed = 0;
+    const char *z = NULL;
+    size_t zn = 0;
+    if (d->packer == NULL && pg_packer_new(&d->packer) != PG_OK)
+        return;
+    pg_buf_reset(b);
+    if (p->from != NULL && p->from->packed) {
+        /* Packed by the producer, on the other thread. */
+        packed = p->from->packed_abstract != NULL;
+        z = p->from->packed_abstract;
+        zn = p->from->packed_len;
+    } else if (p->abstract.len > 0) {
+        pg_buf_reset(&d->z_buf);
+        pg_abstract_pack(d->packer, p->abstract.data, p->abstract.len, &d->z_buf, &packed);
+        z = d->z_buf.data;
+        zn = d->z_buf.len;
+    }
+    uint32_t how = (uint32_t)packed;
+    int ok = pg_buf_append(b, &flags, 1) == PG_OK && pg_buf_append(b, nums, sizeof nums) == PG_OK
+             && pg_buf_append(b, &t->norm_key, sizeof t->norm_key) == PG_OK
+             && put_str(b, t->author_names) && put_str(b, t->venue)
+             && put_bytes(b, p->title.data, p->title.len)
+             && put_bytes(b, p->venue.data, p->venue.len)
+             && put_bytes(b, p->names_buf.data, p->names_buf.len)
+             && put_bytes(b, p->title_names.data, p->title_names.len)
+             && pg_buf_append(b, &n_urls, sizeof n_urls) == PG_OK;
+    for (size_t i = 0; ok && i < t->n_urls; i++)
+        ok = put_str(b, t->urls[i]);
+    ok = ok && pg_buf_append(b, &how, sizeof how) == PG_OK
+         && (packed ? put_bytes(b, z, zn) : put_bytes(b, p->abstract.data, p->abstract.len));
+    if (ok)
+        pgd_records_put(&d->records, t->key, b->data, b->len);
+}
+
+/* Reads a record field by field: ok 0 once one is missing, nomem 1 once
+ * memory was short; either stops the reading. */
+typedef struct rec_reader {
+    const unsigned char *p;
+    size_t n, at;
+    int ok, nomem;
+} rec_reader;
+
+static const unsigned char *take(rec_reader *r, size_t n)
+{
+    if (!r->ok || r->nomem)
+        return NULL;
+    if (n > r->n - r->at) {
+        r->ok = 0;
+        return NULL;
+    }
+    r->at += n;
+    return r->p + r->at - n;
+}
+
+static uint32_t take_u32(rec_reader *r)
+{
+    uint32_t v = 0;
+    const unsigned char *p = take(r, sizeof v);
+    if (p != NULL)
+        memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* The next length-prefixed field (not NUL-terminated), its length in *n. */
+static const char *take_bytes(rec_reader *r, size_t *n)
+{
+    *n = take_u32(r);
+    return (const char *)take(r, *n);
+}
+
+static void take_buf(rec_reader *r, pg_buf *b)
+{
+    size_t n;
+    const char *s = take_bytes(r, &n);
+    if (s != NULL && pg_buf_append(b, s, n) != PG_OK)
+        r->nomem = 1;
+}
+
+static char *take_str(rec_reader *r)
+{
+    size_t n;
+    const char *s = take_bytes(r, &n);
+    char *c = s != NULL ? malloc(n + 1) : NULL;
+    if (c != NULL) {
+        memcpy(c, s, n);
+        c[n] = '\0';
+    } else if (s != NULL) {
+        r->nomem = 1;
+    }
+    return c;
+}
+
+/* Makes p (released first) from key's record as prepare() makes it from
+ * the store: 1 when made, 0 when key has no record (or one that does not
+ * read, which is then dropped), -1 when memory is short. */
+static int record_load(pg_dedup *d, pg_key key, prepared *p)
+{
+    const unsigned char *rec;
+    size_t len, an = 0;
+    if (!pgd_records_get(&d->records, key, &rec, &len))
+        return 0;
+    rec_reader r = { rec, len, 0, 1, 0 };
+    pg_text_info *t = &p->info;
+    int32_t nums[2] = { 0, 0 };
+    int packed = 0;
+    prepared_release(p);
+    t->key = key;
+    const unsigned char *f = take(&r, 1), *x = take(&r, sizeof nums),
+                        *nk = take(&r, sizeof t->norm_key);
+    if (r.ok) {
+        t->truncated = *f & 1;
+        p->has_head = *f >> 1 & 1;
+        p->strong_name = *f >> 2 & 1;
+        memcpy(nums, x, sizeof nums);
+        t->authors = nums[0];
+        t->year = nums[1];
+        memcpy(&t->norm_key, nk, sizeof t->norm_key);
+    }
+    t->author_names = take_str(&r);
+    t->venue = take_str(&r);
+    take_buf(&r, &p->title);
+    take_buf(&r, &p->venue);
+    take_buf(&r, &p->names_buf);
+    take_buf(&r, &p->title_names);
+    size_t n_urls = take_u32(&r);
+    if (n_urls > r.n)
+        r.ok = 0;
+    else if (r.ok && n_urls > 0 && (t->urls = calloc(n_urls, sizeof *t->urls)) == NULL)
+        r.nomem = 1;
+    while (r.ok && !r.nomem && t->n_urls < n_urls) {
+        char *u = take_str(&r);
+        if (u != NULL)
+            t->urls[t->n_urls++] = u;
+    }
+    packed = (int)take_u32(&r);
+    const char *a = take_bytes(&r, &an);
+    if (r.ok && r.at != r.n)
+        r.ok = 0;
+    if (packed && d->packer == NULL)
+        r.ok = 0;
+    if (a != NULL && r.ok && !r.nomem) {
+        pg_err e = packed ? pg_abstract_unpack(d->packer, a, an, &p->abstract)
+                          : pg_buf_append(&p->abstract, a, an);
+        r.ok = e != PG_ERR_FORMAT;
+        r.nomem = e == PG_ERR_NOMEM;
+    }
+    /* split_names ended each name of the kept buffer with a NUL: the
+     * newlines it splits at again. */
+    for (size_t i = 0; i < p->names_buf.len; i++)
+        if (p->names_buf.data[i] == '\0')
+            p->names_buf.data[i] = '\n';
+    if (r.ok && !r.nomem && (split_names(p) != PG_OK || make_item(p, NULL) != PG_OK))
+        r.nomem = 1;
+    if (r.ok && !r.nomem)
+        return 1;
+    prepared_release(p);
+    if (r.nomem)
+        return -1;
+    pgd_records_drop(&d->records, key);
+    return 0;
+}
+
+static int same_buf(const pg_buf *a, const pg_buf *b)
+{
+    return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return strcmp(a != NULL ? a : "", b != NULL ? b : "") == 0;
+}
+
+/* 1 when a and b are the same prepared text, field by field. */
+static int same_prepared(const prepared *a, const prepared *b)
+{
+    const pg_text_info *x = &a->info, *y = &b->info;
+    int same = pg_key_cmp(x->key, y->key) == 0 && pg_key_cmp(x->norm_key, y->norm_key) == 0
+               && x->truncated == y->truncated && x->authors == y->authors
+               && x->year == y->year && same_str(x->author_names, y->author_names)
+               && same_str(x->venue, y->venue) && x->n_urls == y->n_urls
+               && same_buf(&a->title, &b->title) && same_buf(&a->abstract, &b->abstract)
+               && same_buf(&a->venue, &b->venue) && same_buf(&a->names_buf, &b->names_buf)
+               && same_buf(&a->title_names, &b->title_names) && a->has_head == b->has_head
+               && a->strong_name == b->strong_name && a->n_names == b->n_names;
+    for (size_t i = 0; same && i < x->n_urls; i++)
+        same = same_str(x->urls[i], y->urls[i]);
+    for (size_t i = 0; same && i < a->n_names; i++)
+        same = same_str(a->names[i], b->names[i]);
+    return same;
+}
+
+pg_err pgd_record_check(pg_dedup *d, pg_key key, int *same, pg_error *err)
+{
+    prepared *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+    pg_err e = a != NULL && b != NULL ? prepare(d->s, key, 0, a, err)
+                                      : pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    int got = e == PG_OK ? record_load(d, key, b) : 0;
+    if (got < 0)
+        e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    *same = got > 0 && same_prepared(a, b);
+    if (a != NULL)
+        prepared_free(a);
+    if (b != NULL)
+        prepared_free(b);
+    free(a);
+    free(b);
+    return e;
+}
+
 static pg_err load_candidate(pg_dedup *d, pg_key key, long long id, prepared **out,
                               pg_error *err)
 {
@@ -465,7 +715,11 @@ static pg_err load_candidate(pg_dedup *d, pg_key key, long long id, prepared **o
     if (d->cache[slot] == NULL && (d->cache[slot] = calloc(1, sizeof(prepared))) == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     prepared *p = *out = d->cache[slot];
-    pg_err e = prepare(d->s, key, id, p, err);
+    int from_record = record_load(d, key, p);
+    pg_err e = from_record < 0 ? pg_error_set(err, PG_ERR_NOMEM, "out of memory") : PG_OK;
+    d->record_loads += from_record > 0;
+    if (from_record == 0 && (e = prepare(d->s, key, id, p, err)) == PG_OK)
+        record_keep(d, p);
     if (e == PG_OK) {
         keep_lean(p);
         d->cache_key[slot] = key;
@@ -599,6 +853,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
     free(papers);
     if (e == PG_OK) {
         pgd_sketches_put(&d->sketches, self_id, &d->self->sk);
+        record_keep(d, d->self);
         size_t slot = cache_slot(d, text);
         prepared *old = d->cache[slot];
         keep_lean(d->self);
@@ -661,6 +916,7 @@ static pg_err prepare_from(const pg_dedup_text *t, prepared *p)
                                 &p->strong_name);
     if (e == PG_OK)
         e = make_item(p, t->shingles);
+    p->from = t;
     return e;
 }
 

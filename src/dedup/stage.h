@@ -28,6 +28,9 @@ typedef struct prepared {
                                  * the struct, its buffer across texts */
     const pg_dedup_shingles *sh;    /* the abstract's shingles from the
                                      * producer, while they live */
+    const pg_dedup_text *from;      /* the text p was made from by
+                                     * pg_dedup_add_new, while it lives
+                                     * (its packed abstract) */
     sketch sk;
 } prepared;
 
@@ -45,7 +48,7 @@ typedef struct prepared {
  * holds more texts no one asks for, each a fresh allocation: it starts at
  * CACHE_SLOTS_FIRST and grows to CACHE_SLOTS once that many candidates
  * have been read from the store. */
-#define CACHE_SLOTS 32768
+#define CACHE_SLOTS 16384
 #define CACHE_SLOTS_FIRST 8192
 
 /* A candidate: its text id, from the band index, and its key, by which the
@@ -70,6 +73,21 @@ typedef struct pgd_sketches {
     size_t n;                   /* records */
 } pgd_sketches;
 
+/* The compact records of the texts prepared, by key (records.c).  The
+ * records stop growing at max_bytes (0: PGD_RECORDS_MAX, about 600,000
+ * texts, which keeps a million-entry ingest under 2 GiB). */
+#define PGD_RECORDS_MAX ((size_t)640 << 20)
+typedef struct pgd_records {
+    size_t max_bytes;
+    pg_key *keys;               /* cap slots (a power of two); zero: empty */
+    uint64_t *at;               /* the record's place in the arena + 1 */
+    size_t cap, used;           /* slots, slots holding a key */
+    unsigned char **chunks;     /* the arena: n_chunks, room for cap_chunks */
+    size_t n_chunks, cap_chunks;
+    size_t tail;                /* bytes taken of the last chunk */
+    size_t bytes;               /* bytes taken of the arena */
+} pgd_records;
+
 struct pg_dedup {
     pg_store *s;
     pg_match_opts o;
@@ -84,6 +102,11 @@ struct pg_dedup {
     pg_key *cache_key;          /* the key of the slot's text: a lookup
                                  * reads this array, not the text */
     pgd_sketches sketches;      /* of every text met, by id */
+    pgd_records records;        /* of every text prepared, by key */
+    pg_packer *packer;          /* packs and unpacks their abstracts; NULL
+                                 * until first needed */
+    pg_buf rec_buf, z_buf;      /* a record being made, its packed abstract */
+    size_t record_loads;        /* candidates made from a record */
     candidate *cands;                /* the text being placed's candidates */
     size_t cap_cands;
     pg_idvec ids;
@@ -95,6 +118,14 @@ struct pg_dedup {
 
 /* dedup.c: the cached prepared text of key, or NULL. */
 prepared *pgd_cache_hit(pg_dedup *d, pg_key key);
+/* Empties the cache of prepared texts (the records stay), so that every
+ * candidate is made again: the tests compare candidates made from records
+ * with candidates read from the store. */
+void pgd_cache_drop(pg_dedup *d);
+/* *same 1 when key's record makes the text prepare() makes of it from the
+ * store, field by field; 0 when it does not, or key has no record.  For
+ * the tests (PG_ERR_NOMEM, or the store's error). */
+pg_err pgd_record_check(pg_dedup *d, pg_key key, int *same, pg_error *err);
 
 /* sketches.c */
 /* Keeps text id's sketch k (k->valid 0: it has none) unless id is held
@@ -106,6 +137,19 @@ int pgd_sketches_get(const pgd_sketches *m, long long id, sketch *k);
 void pgd_sketches_release(pgd_sketches *m);
 /* Keeps the low byte of each of k's MinHash values, as held sketches do. */
 void pgd_sketch_narrow(sketch *k);
+
+/* records.c */
+/* Keeps rec[0..len) as key's record unless one is kept (a text never
+ * changes), the records are full, or memory is short: a record is only a
+ * shortcut.  A dropped record's key may be kept again. */
+void pgd_records_put(pgd_records *m, pg_key key, const void *rec, size_t len);
+/* 1 and the record of key in *rec, *len (valid until the records are
+ * released); 0 when there is none. */
+int pgd_records_get(const pgd_records *m, pg_key key, const unsigned char **rec, size_t *len);
+/* Forgets the record of key, if any. */
+void pgd_records_drop(pgd_records *m, pg_key key);
+/* Frees the records; max_bytes stays. */
+void pgd_records_release(pgd_records *m);
 
 /* candidates.c */
 /* Makes *v, an array of *cap zeroed elements of size bytes indexed by text

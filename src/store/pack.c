@@ -1,7 +1,8 @@
 /*
 ** pack.c: abstracts stored zstd-compressed when that pays: the packer (also
-** used ahead of the store by ingesters, on other threads), binding an
-** abstract in the form it is stored in, and reading it back.
+** used ahead of the store by ingesters, on other threads, and by the dedup
+** stage for the texts it keeps), binding an abstract in the form it is
+** stored in, and reading it back.
 **
 ** The column's type says which form a row holds (TEXT as it is, or a BLOB
 ** holding a zstd frame), so databases written before compression (or by
@@ -21,6 +22,8 @@
 
 struct pg_packer {
     ZSTD_CCtx *z;
+    ZSTD_DCtx *d;           /* made on first pg_abstract_unpack */
+    pg_buf tmp;             /* pg_abstract_pack_span's frame */
 };
 
 pg_err pg_packer_new(pg_packer **out)
@@ -39,6 +42,8 @@ void pg_packer_free(pg_packer *p)
     if (p == NULL)
         return;
     ZSTD_freeCCtx(p->z);
+    ZSTD_freeDCtx(p->d);
+    pg_buf_release(&p->tmp);
     free(p);
 }
 
@@ -61,6 +66,14 @@ void pg_abstract_pack(pg_packer *p, const char *abstract, size_t n,
     out->len += len;
     out->data[out->len] = '\0';
     *compressed = 1;
+}
+
+void pg_abstract_pack_span(pg_packer *p, pg_buf *buf, size_t at, size_t n, int *compressed)
+{
+    pg_buf_reset(&p->tmp);
+    pg_abstract_pack(p, buf->data + at, n, &p->tmp, compressed);
+    if (*compressed && pg_buf_append(buf, p->tmp.data, p->tmp.len) != PG_OK)
+        *compressed = 0;
 }
 
 /* Binds an abstract: as TEXT when short or incompressible, else as a BLOB
@@ -88,26 +101,43 @@ void pgs_bind_abstract(pg_store *s, sqlite3_stmt *st, int i, const pg_text *t,
         pgs_bind_text(st, i, t->abstract, t->abstract_len, rc);
 }
 
+/* Decompresses the frame z[0..zn) into out (replacing what it held), with
+ * *dctx (made on first use); PG_ERR_FORMAT when it is not a frame of ours,
+ * PG_ERR_NOMEM. */
+static pg_err unpack(ZSTD_DCtx **dctx, const void *z, size_t zn, pg_buf *out)
+{
+    unsigned long long n = ZSTD_getFrameContentSize(z, zn);
+    pg_buf_reset(out);
+    /* A frame that does not say its size, or lies, is not one of ours. */
+    if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR || n > ((size_t)1 << 30))
+        return PG_ERR_FORMAT;
+    if (pg_buf_reserve(out, (size_t)n) != PG_OK)
+        return PG_ERR_NOMEM;
+    if (*dctx == NULL && (*dctx = ZSTD_createDCtx()) == NULL)
+        return PG_ERR_NOMEM;
+    size_t got = ZSTD_decompressDCtx(*dctx, out->data, (size_t)n + 1, z, zn);
+    if (ZSTD_isError(got) || got != n || memchr(out->data, 0, got) != NULL)
+        return PG_ERR_FORMAT;
+    out->len = got;
+    out->data[got] = '\0';
+    return PG_OK;
+}
+
+pg_err pg_abstract_unpack(pg_packer *p, const void *z, size_t zn, pg_buf *out)
+{
+    return unpack(&p->d, z, zn, out);
+}
+
 const char *pgs_col_abstract(pg_store *s, sqlite3_stmt *st, int i, pg_buf *scratch)
 {
     if (sqlite3_column_type(st, i) != SQLITE_BLOB)
         return pgs_col_str(st, i);
     const void *z = sqlite3_column_blob(st, i);
     size_t zn = (size_t)sqlite3_column_bytes(st, i);
-    unsigned long long n = ZSTD_getFrameContentSize(z, zn);
-    pg_buf_reset(scratch);
-    /* A frame that does not say its size, or lies, is not one of ours. */
-    if (n == ZSTD_CONTENTSIZE_UNKNOWN || n == ZSTD_CONTENTSIZE_ERROR ||
-        n > ((size_t)1 << 30) || pg_buf_reserve(scratch, (size_t)n) != PG_OK)
-        return NULL;
-    if (s->dctx == NULL && (s->dctx = ZSTD_createDCtx()) == NULL)
-        return NULL;
-    size_t got = ZSTD_decompressDCtx(s->dctx, scratch->data, (size_t)n + 1, z, zn);
-    if (ZSTD_isError(got) || got != n || memchr(scratch->data, 0, got) != NULL)
-        return NULL;
-    scratch->len = got;
-    scratch->data[got] = '\0';
-    return scratch->data;
+    ZSTD_DCtx *d = s->dctx;
+    pg_err e = unpack(&d, z, zn, scratch);
+    s->dctx = d;
+    return e == PG_OK ? scratch->data : NULL;
 }
 
 void pgs_pack_free(pg_store *s)

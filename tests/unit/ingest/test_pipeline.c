@@ -19,6 +19,7 @@
 #include <sqlite3.h>
 
 #include "ingest/internal.h"
+#include "dedup/stage.h"
 #include "papergraph/papergraph.h"
 #include "check.h"
 #include "sql_exec.h"
@@ -272,14 +273,14 @@ static const struct {
 /* Ingests every fixture input into db with the given threads; the counts
  * of each file are appended to counts, the warnings logged in w. */
 static void ingest_fixtures(const char *db, int threads, int hints, pg_buf *counts,
-                            warn_log *w, long long *prepared, int *read_ahead)
+                            warn_log *w, long long *n_prepared, int *read_ahead)
 {
     pg_store *s = open_db(db);
     pg_ingest_session *session = NULL;
     if (s == NULL)
         return;
     CHECK_INT(pg_ingest_session_new(&session, NULL), PG_OK);
-    *prepared = 0;
+    *n_prepared = 0;
     *read_ahead = 0;
     for (size_t i = 0; i < N_INPUTS; i++) {
         char path[600], next[600];
@@ -296,7 +297,7 @@ static void ingest_fixtures(const char *db, int threads, int hints, pg_buf *coun
         CHECK_INT(u.rc, PG_OK);
         pg_buf_printf(counts, "%s: %lld entries, %lld new, %lld known, %lld warnings\n",
                       inputs[i].name, u.r.entries, u.r.new_texts, u.r.known, u.r.warnings);
-        *prepared += u.r.prepared;
+        *n_prepared += u.r.prepared;
     }
     pg_ingest_session_free(session);
     pg_store_close(s);
@@ -311,12 +312,12 @@ static void test_fixtures(void)
 {
     pg_buf counts[3] = { PG_BUF_INIT, PG_BUF_INIT, PG_BUF_INIT };
     warn_log w[3];
-    long long prepared[3];
+    long long n_prepared[3];
     int ahead[3];
     const char *db[3] = { "fix1.db", "fix2.db", "fix3.db" };
     for (int m = 0; m < 3; m++) {
         log_init(&w[m]);
-        ingest_fixtures(db[m], m ? 2 : 1, m == 2, &counts[m], &w[m], &prepared[m],
+        ingest_fixtures(db[m], m ? 2 : 1, m == 2, &counts[m], &w[m], &n_prepared[m],
                         &ahead[m]);
     }
     CHECK(w[0].n >= 6);         /* damaged.txt 3, invalid-bytes.txt 3, ... */
@@ -327,9 +328,9 @@ static void test_fixtures(void)
         CHECK_STR(w[m].text.data, w[0].text.data);
         CHECK_INT(w[m].wrong_thread, 0);
         /* The producer did the work: every new text was prepared ahead. */
-        CHECK(prepared[m] >= 20);
+        CHECK(n_prepared[m] >= 20);
     }
-    CHECK_INT(prepared[0], 0);
+    CHECK_INT(n_prepared[0], 0);
     CHECK_INT(ahead[0], 0);
     CHECK_INT(ahead[1], 0);
     /* Every file after one of the same format and encoding was read ahead:
@@ -386,13 +387,149 @@ static void test_large(void)
         pg_buf_release(&w[t].text);
 }
 
+/* ---- the dedup stage's records of texts ------------------------------------ */
+
+/* Writes the lines of file src (in dir) to n files name0.jsonl ...
+ * name{n-1}.jsonl, per lines each (the last takes the rest). */
+static void split_lines(const char *src, const char *name, int n, int per)
+{
+    char path[600], line[8192];
+    FILE *in, *out = NULL;
+    path_in(path, sizeof path, dir, src);
+    in = fopen(path, "r");
+    CHECK(in != NULL);
+    for (int k = 0; in != NULL && fgets(line, sizeof line, in) != NULL; k++) {
+        if (k % per == 0 && k / per < n) {
+            char part[64];
+            if (out != NULL)
+                fclose(out);
+            snprintf(part, sizeof part, "%s%d.jsonl", name, k / per);
+            path_in(path, sizeof path, dir, part);
+            out = fopen(path, "w");
+            CHECK(out != NULL);
+        }
+        if (out != NULL)
+            fputs(line, out);
+    }
+    if (out != NULL)
+        fclose(out);
+    if (in != NULL)
+        fclose(in);
+}
+
+/* Counts the texts of s that the stage d holds a record of into *kept,
+ * and of those, the ones whose record makes the text prepare() makes of
+ * it from the store into *same; *key the first kept. */
+static void check_records(pg_store *s, pg_dedup *d, size_t *kept, size_t *same, pg_key *key)
+{
+    pg_error err;
+    int row = 0;
+    *kept = *same = 0;
+    pg_stmt *st = pg_store_stmt(s, "SELECT key FROM texts ORDER BY id", &err);
+    CHECK(st != NULL);
+    if (st == NULL)
+        return;
+    while (pg_stmt_step(s, st, 0, &row, "keys", &err) == PG_OK && row) {
+        const unsigned char *rec;
+        size_t len;
+        pg_key k;
+        int ok = 0;
+        if (!pg_stmt_key(st, 0, &k) || !pgd_records_get(&d->records, k, &rec, &len))
+            continue;
+        if ((*kept)++ == 0)
+            *key = k;
+        CHECK_INT(pgd_record_check(d, k, &ok, &err), PG_OK);
+        *same += ok;
+    }
+    pg_stmt_done(st);
+}
+
+/* Candidates made from the dedup stage's records decide as candidates read
+ * from the store.  The generated corpus goes in as four files (the
+ * papers, their repeats, edited and cut-off versions), and the stage's
+ * cache of prepared texts is emptied before each, so that every
+ * candidate met again is made again: from its record (records on), or
+ * from the store (records off: a limit of one byte).  The databases are
+ * the same, and the first did make candidates from records; every record
+ * makes the text the store gives, field by field.  A text's record goes
+ * when an occurrence of it is added (pg_dedup_forget). */
+static void test_records(void)
+{
+    write_corpus("records-all.jsonl", 4 * PAPERS);
+    split_lines("records-all.jsonl", "records-part", 4, PAPERS);
+    const char *db[2] = { "records-on.db", "records-off.db" };
+    size_t loads[2] = { 0, 0 };
+    for (int off = 0; off < 2; off++) {
+        pg_store *s = open_db(db[off]);
+        pg_dedup *d = NULL;
+        pg_error err;
+        if (s == NULL)
+            return;
+        CHECK_INT(pg_dedup_attached(s, &d, &err), PG_OK);
+        if (d == NULL) {
+            pg_store_close(s);
+            return;
+        }
+        if (off)
+            d->records.max_bytes = 1;
+        for (int part = 0; part < 4; part++) {
+            char name[64], path[600];
+            snprintf(name, sizeof name, "records-part%d.jsonl", part);
+            path_in(path, sizeof path, dir, name);
+            pg_ingest_opts o = opts_for(2, PG_INPUT_JSONL, NULL, NULL);
+            o.warn = NULL;
+            pg_ingest_result r;
+            CHECK_INT(pg_dedup_attached(s, &d, &err), PG_OK);
+            pgd_cache_drop(d);
+            CHECK_INT(pg_ingest_path(s, path, &o, &r, &err), PG_OK);
+        }
+        CHECK_INT(pg_dedup_attached(s, &d, &err), PG_OK);
+        loads[off] = d->record_loads;
+        pg_key k;
+        size_t kept = 0, same = 0;
+        check_records(s, d, &kept, &same, &k);
+        CHECK_INT((long long)same, (long long)kept);
+        CHECK(off ? kept == 0 : kept > PAPERS);
+        if (!off) {
+            const unsigned char *rec;
+            size_t len;
+            pg_dedup_forget(d, k);
+            CHECK_INT(pgd_records_get(&d->records, k, &rec, &len), 0);
+        }
+        pg_store_close(s);
+    }
+    CHECK(loads[0] > 100);
+    CHECK_INT((long long)loads[1], 0);
+    CHECK(same_db(db[0], db[1]));
+    /* The fixtures' real titles, names, venues and links, field by field. */
+    pg_store *s = open_db("records-fixtures.db");
+    pg_dedup *d = NULL;
+    pg_error err;
+    pg_key k;
+    size_t kept = 0, same = 0;
+    for (size_t i = 0; s != NULL && i < N_INPUTS; i++) {
+        char path[600];
+        pg_ingest_result r;
+        pg_ingest_opts o = opts_for(2, inputs[i].fmt, NULL, NULL);
+        o.warn = NULL;
+        o.encoding = inputs[i].enc;
+        path_in(path, sizeof path, fixtures, inputs[i].name);
+        pg_ingest_path(s, path, &o, &r, &err);
+    }
+    if (s != NULL && pg_dedup_attached(s, &d, &err) == PG_OK && d != NULL)
+        check_records(s, d, &kept, &same, &k);
+    CHECK(kept >= 20);
+    CHECK_INT((long long)same, (long long)kept);
+    pg_store_close(s);
+}
+
 /* A group of files lost at a failed commit is read again with the same
  * session: the producer saw those texts and does not prepare them again,
  * so the consumer prepares them, and the database is still the same. */
 static void test_lost_group(void)
 {
     const char *db[2] = { "group1.db", "group2.db" };
-    long long prepared[2] = { 0, 0 };
+    long long n_prepared[2] = { 0, 0 };
     for (int t = 0; t < 2; t++) {
         pg_store *s = open_db(db[t]);
         pg_ingest_session *session = NULL;
@@ -414,7 +551,7 @@ static void test_lost_group(void)
                 CHECK_INT(pg_ingest_path(s, path, &o, &u.r, &u.err), PG_OK);
                 CHECK(u.r.new_texts > 0);
                 if (pass == 1)
-                    prepared[t] += u.r.prepared;
+                    n_prepared[t] += u.r.prepared;
             }
             if (pass == 0) {
                 /* A file abandoned inside its transaction takes the group. */
@@ -429,8 +566,8 @@ static void test_lost_group(void)
         pg_buf_release(&w.text);
     }
     CHECK(same_db(db[0], db[1]));
-    CHECK_INT(prepared[0], 0);
-    CHECK_INT(prepared[1], 0);  /* all prepared by the consumer */
+    CHECK_INT(n_prepared[0], 0);
+    CHECK_INT(n_prepared[1], 0);  /* all n_prepared by the consumer */
 }
 
 /* ---- reading ahead ---------------------------------------------------------- */
@@ -819,6 +956,7 @@ int main(void)
         return setup;
     test_fixtures();
     test_large();
+    test_records();
     test_lost_group();
     test_read_ahead();
     test_open_warning_order();
