@@ -412,7 +412,6 @@ void pg_dedup_free(pg_dedup *d)
     pgd_records_release(&d->records);
     pg_packer_free(d->packer);
     pg_buf_release(&d->rec_buf);
-    pg_buf_release(&d->z_buf);
     free(d->cands);
     pg_idvec_release(&d->ids);
     free(d->key_of);
@@ -485,7 +484,8 @@ static int put_str(pg_buf *b, const char *s)
 /* Keeps p, a lean prepared text (no raw title or abstract), as the record
  * of its key: what prepare() makes of the stored text, which make_item and
  * split_names then complete as they do after prepare().  The abstract is
- * packed as the store packs it.  Nothing is kept when memory is short. */
+ * packed when the producer packed it.  Nothing is kept when memory is
+ * short. */
 static void record_keep(pg_dedup *d, const prepared *p)
 {
     const pg_text_info *t = &p->info;
@@ -500,16 +500,13 @@ static void record_keep(pg_dedup *d, const prepared *p)
     if (d->packer == NULL && pg_packer_new(&d->packer) != PG_OK)
         return;
     pg_buf_reset(b);
-    if (p->from != NULL && p->from->packed) {
-        /* Packed by the producer, on the other thread. */
-        packed = p->from->packed_abstract != NULL;
+    /* Packed by the producer, on the other thread; the thread here keeps
+     * the abstract as it is rather than spend its time packing (a text
+     * read back from the store, a text of a run on one thread). */
+    if (p->from != NULL && p->from->packed && p->from->packed_abstract != NULL) {
+        packed = 1;
         z = p->from->packed_abstract;
         zn = p->from->packed_len;
-    } else if (p->abstract.len > 0) {
-        pg_buf_reset(&d->z_buf);
-        pg_abstract_pack(d->packer, p->abstract.data, p->abstract.len, &d->z_buf, &packed);
-        z = d->z_buf.data;
-        zn = d->z_buf.len;
     }
     uint32_t how = (uint32_t)packed;
     int ok = pg_buf_append(b, &flags, 1) == PG_OK && pg_buf_append(b, nums, sizeof nums) == PG_OK

@@ -103,9 +103,9 @@ struct pg_dedup {
                                  * reads this array, not the text */
     pgd_sketches sketches;      /* of every text met, by id */
     pgd_records records;        /* of every text prepared, by key */
-    pg_packer *packer;          /* packs and unpacks their abstracts; NULL
+    pg_packer *packer;          /* unpacks their abstracts; NULL
                                  * until first needed */
-    pg_buf rec_buf, z_buf;      /* a record being made, its packed abstract */
+    pg_buf rec_buf;             /* a record being made */
     size_t record_loads;        /* candidates made from a record */
     candidate *cands;                /* the text being placed's candidates */
     size_t cap_cands;
