@@ -412,6 +412,7 @@ void pg_dedup_free(pg_dedup *d)
     pgd_records_release(&d->records);
     pg_packer_free(d->packer);
     pg_buf_release(&d->rec_buf);
+    pg_buf_release(&d->raw_buf);
     free(d->cands);
     pg_idvec_release(&d->ids);
     free(d->key_of);
@@ -481,34 +482,38 @@ static int put_str(pg_buf *b, const char *s)
     return put_bytes(b, s != NULL ? s : "", s != NULL ? strlen(s) : 0);
 }
 
+/* How a record holds its abstract. */
+enum { REC_NORMALISED, REC_RAW_PACKED, REC_RAW };
+
 /* Keeps p, a lean prepared text (no raw title or abstract), as the record
  * of its key: what prepare() makes of the stored text, which make_item and
  * split_names then complete as they do after prepare().  The abstract is
- * packed when the producer packed it.  Nothing is kept when memory is
- * short. */
+ * kept as the store keeps it when the text came from an ingest (the frame
+ * the producer packed for the store, or the text as given), to be
+ * normalised again when the record is read: packing it once more would
+ * cost the ingest more than normalising costs the few records read back.
+ * Nothing is kept when memory is short. */
 static void record_keep(pg_dedup *d, const prepared *p)
 {
     const pg_text_info *t = &p->info;
+    const pg_dedup_text *from = p->from;
     pg_buf *b = &d->rec_buf;
     int32_t nums[2] = { t->authors, t->year };
     unsigned char flags = (unsigned char)((t->truncated != 0) | (p->has_head != 0) << 1
                                           | (p->strong_name != 0) << 2);
-    uint32_t n_urls = (uint32_t)t->n_urls;
-    int packed = 0;
-    const char *z = NULL;
-    size_t zn = 0;
-    if (d->packer == NULL && pg_packer_new(&d->packer) != PG_OK)
-        return;
-    pg_buf_reset(b);
-    /* Packed by the producer, on the other thread; the thread here keeps
-     * the abstract as it is rather than spend its time packing (a text
-     * read back from the store, a text of a run on one thread). */
-    if (p->from != NULL && p->from->packed && p->from->packed_abstract != NULL) {
-        packed = 1;
-        z = p->from->packed_abstract;
-        zn = p->from->packed_len;
+    uint32_t n_urls = (uint32_t)t->n_urls, form = REC_NORMALISED;
+    const char *a = p->abstract.data;
+    size_t an = p->abstract.len;
+    if (from != NULL && from->packed_abstract != NULL) {
+        form = REC_RAW_PACKED;
+        a = from->packed_abstract;
+        an = from->packed_len;
+    } else if (from != NULL && from->raw_abstract != NULL) {
+        form = REC_RAW;
+        a = from->raw_abstract;
+        an = from->raw_abstract_len;
     }
-    uint32_t how = (uint32_t)packed;
+    pg_buf_reset(b);
     int ok = pg_buf_append(b, &flags, 1) == PG_OK && pg_buf_append(b, nums, sizeof nums) == PG_OK
              && pg_buf_append(b, &t->norm_key, sizeof t->norm_key) == PG_OK
              && put_str(b, t->author_names) && put_str(b, t->venue)
@@ -519,8 +524,7 @@ static void record_keep(pg_dedup *d, const prepared *p)
              && pg_buf_append(b, &n_urls, sizeof n_urls) == PG_OK;
     for (size_t i = 0; ok && i < t->n_urls; i++)
         ok = put_str(b, t->urls[i]);
-    ok = ok && pg_buf_append(b, &how, sizeof how) == PG_OK
-         && (packed ? put_bytes(b, z, zn) : put_bytes(b, p->abstract.data, p->abstract.len));
+    ok = ok && pg_buf_append(b, &form, sizeof form) == PG_OK && put_bytes(b, a, an);
     if (ok)
         pgd_records_put(&d->records, t->key, b->data, b->len);
 }
@@ -595,7 +599,7 @@ static int record_load(pg_dedup *d, pg_key key, prepared *p)
     rec_reader r = { rec, len, 0, 1, 0 };
     pg_text_info *t = &p->info;
     int32_t nums[2] = { 0, 0 };
-    int packed = 0;
+    uint32_t form = 0;
     prepared_release(p);
     t->key = key;
     const unsigned char *f = take(&r, 1), *x = take(&r, sizeof nums),
@@ -625,15 +629,26 @@ static int record_load(pg_dedup *d, pg_key key, prepared *p)
         if (u != NULL)
             t->urls[t->n_urls++] = u;
     }
-    packed = (int)take_u32(&r);
+    form = take_u32(&r);
     const char *a = take_bytes(&r, &an);
-    if (r.ok && r.at != r.n)
+    if (r.ok && (r.at != r.n || form > REC_RAW))
         r.ok = 0;
-    if (packed && d->packer == NULL)
-        r.ok = 0;
+    if (r.ok && form == REC_RAW_PACKED && d->packer == NULL && pg_packer_new(&d->packer) != PG_OK)
+        r.nomem = 1;
     if (a != NULL && r.ok && !r.nomem) {
-        pg_err e = packed ? pg_abstract_unpack(d->packer, a, an, &p->abstract)
-                          : pg_buf_append(&p->abstract, a, an);
+        pg_err e = PG_OK;
+        if (form == REC_NORMALISED) {
+            e = pg_buf_append(&p->abstract, a, an);
+        } else {
+            /* As prepare() reads the stored text: up to a NUL. */
+            if (form == REC_RAW_PACKED && (e = pg_abstract_unpack(d->packer, a, an, &d->raw_buf)) == PG_OK) {
+                a = d->raw_buf.data;
+                an = d->raw_buf.len;
+            }
+            const char *nul = e == PG_OK ? memchr(a, '\0', an) : NULL;
+            if (e == PG_OK)
+                e = pg_normalize_key(a, nul != NULL ? (size_t)(nul - a) : an, &p->abstract);
+        }
         r.ok = e != PG_ERR_FORMAT;
         r.nomem = e == PG_ERR_NOMEM;
     }

@@ -396,11 +396,12 @@ typedef struct pg_dedup_text {
     size_t raw_title_len;
     const pg_dedup_shingles *shingles;  /* of the abstract, when the caller
                                            has them; NULL: computed */
-    int packed;                 /* 1: abstract packed by pg_abstract_pack
-                                   is packed_abstract[0..packed_len), or
-                                   packed_abstract is NULL when the packer
-                                   keeps it as text; 0: packed when needed */
-    const void *packed_abstract;
+    const char *raw_abstract;   /* the abstract as given (stored); NULL:
+                                   not at hand */
+    size_t raw_abstract_len;
+    const void *packed_abstract;    /* the zstd frame of raw_abstract that
+                                       pg_abstract_pack made for the store;
+                                       NULL: none made */
     size_t packed_len;
 } pg_dedup_text;
 

@@ -105,7 +105,7 @@ struct pg_dedup {
     pgd_records records;        /* of every text prepared, by key */
     pg_packer *packer;          /* unpacks their abstracts; NULL
                                  * until first needed */
-    pg_buf rec_buf;             /* a record being made */
+    pg_buf rec_buf, raw_buf;    /* a record being made, an abstract unpacked */
     size_t record_loads;        /* candidates made from a record */
     candidate *cands;                /* the text being placed's candidates */
     size_t cap_cands;

@@ -112,8 +112,8 @@ static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
         rec->authors, rec->pub_year, rec->author_names, rec->venue,
         w->url_v, w->n_urls, pre->has_keys ? &pre->keys : NULL,
         rec->title, rec->title_len, NULL,
-        pre->norm_packed, pre->norm_packed_len ? base + pre->norm_packed_at : NULL,
-        pre->norm_packed_len,
+        rec->abstract, rec->abstract_len,
+        pre->packed_len ? base + pre->packed_at : NULL, pre->packed_len,
     };
     if (pre->has_shingles) {
         w->sh = pre->shingles;

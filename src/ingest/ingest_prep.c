@@ -170,14 +170,6 @@ pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
         pg_abstract_pack(packer, rec->abstract, rec->abstract_len, arena, &compressed);
         t->packed_len = compressed ? arena->len - t->packed_at : 0;
     }
-    if (packer != NULL && keys) {
-        int compressed = 0;
-        t->norm_packed = 1;
-        t->norm_packed_at = arena->len;
-        pg_abstract_pack_span(packer, arena, t->norm + t->title_len + 1, t->abstract_len,
-                              &compressed);
-        t->norm_packed_len = compressed ? arena->len - t->norm_packed_at : 0;
-    }
     return PG_OK;
 }
 

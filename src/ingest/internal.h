@@ -56,11 +56,6 @@ typedef struct pgi_text {
                                bytes at packed_at hold the zstd frame, or
                                packed_len is 0 to store the text as is */
     size_t packed_at, packed_len;
-    int norm_packed;        /* 1: the normalised abstract packed as well,
-                               into norm_packed_len bytes at norm_packed_at
-                               (0 bytes: kept as text), for the dedup
-                               stage's record of the text */
-    size_t norm_packed_at, norm_packed_len;
     int has_keys;           /* keys holds pg_dedup_keys_of() of the text */
     pg_dedup_keys keys;
     int has_shingles;       /* shingles describes the abstract's shingles,

@@ -78,9 +78,6 @@ void pg_packer_free(pg_packer *p);          /* NULL is a no-op */
  * incompressible, or no memory to compress it). */
 void pg_abstract_pack(pg_packer *p, const char *abstract, size_t n,
                       pg_buf *out, int *compressed);
-/* pg_abstract_pack of buf->data[at..at+n), appending the frame to buf
- * itself (which may move as it grows). */
-void pg_abstract_pack_span(pg_packer *p, pg_buf *buf, size_t at, size_t n, int *compressed);
 /* Puts in out (replacing what it held; NUL-terminated) the text of the
  * frame z[0..zn) that pg_abstract_pack made.  PG_ERR_FORMAT when z is not
  * such a frame, PG_ERR_NOMEM. */

@@ -23,7 +23,6 @@
 struct pg_packer {
     ZSTD_CCtx *z;
     ZSTD_DCtx *d;           /* made on first pg_abstract_unpack */
-    pg_buf tmp;             /* pg_abstract_pack_span's frame */
 };
 
 pg_err pg_packer_new(pg_packer **out)
@@ -43,7 +42,6 @@ void pg_packer_free(pg_packer *p)
         return;
     ZSTD_freeCCtx(p->z);
     ZSTD_freeDCtx(p->d);
-    pg_buf_release(&p->tmp);
     free(p);
 }
 
@@ -66,14 +64,6 @@ void pg_abstract_pack(pg_packer *p, const char *abstract, size_t n,
     out->len += len;
     out->data[out->len] = '\0';
     *compressed = 1;
-}
-
-void pg_abstract_pack_span(pg_packer *p, pg_buf *buf, size_t at, size_t n, int *compressed)
-{
-    pg_buf_reset(&p->tmp);
-    pg_abstract_pack(p, buf->data + at, n, &p->tmp, compressed);
-    if (*compressed && pg_buf_append(buf, p->tmp.data, p->tmp.len) != PG_OK)
-        *compressed = 0;
 }
 
 /* Binds an abstract: as TEXT when short or incompressible, else as a BLOB
