@@ -249,13 +249,10 @@ static pg_err load_pending(pg_store *s, band_index *b, pg_error *err)
 /* Frees what the cache holds for bucket i and empties its entry. */
 static void cache_forget(band_index *b, size_t i)
 {
-    kept *c = b->cache[i];
-    if (c != NULL && c != &b->none) {
+    kept *c = &b->cache[i];
+    if (c->cached)
         b->cache_bytes -= c->size;
-        pgb_kept_free(c);
-        free(c);
-    }
-    b->cache[i] = NULL;
+    pgb_kept_free(c);
 }
 
 /* Forgets every cached bucket.  The cache is 2 * N_BUCKETS entries, most
@@ -310,18 +307,11 @@ void pgb_cache_keep(band_index *b, size_t i, kept *k, int read)
     }
     if (b->cache_bytes + k->size > BUCKET_CACHE_MAX || !cache_list(b, i))
         return;
-    if (k->len == 0) {
-        b->cache[i] = &b->none;
-        pgb_kept_free(k);
-        return;
-    }
-    kept *c = malloc(sizeof *c);
-    if (c == NULL)
-        return;
+    kept *c = &b->cache[i];
     *c = *k;
-    memset(k, 0, sizeof *k);
-    b->cache[i] = c;
+    c->cached = 1;
     b->cache_bytes += c->size;
+    memset(k, 0, sizeof *k);
 }
 
 pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error *err)

@@ -254,9 +254,9 @@ static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
     }
     for (size_t i = 0; i < n; i++) {
         for (size_t l = 0; b->cache != NULL && l < levels; l++) {
-            const kept *k = b->cache[l * RECENT + pgb_bucket_of(keys[i])];
-            if (k != NULL && k->n_skip > 0)
-                __builtin_prefetch(k->skip_band + k->n_skip / 2);
+            const kept *k = &b->cache[l * RECENT + pgb_bucket_of(keys[i])];
+            if (k->cached && k->n_skip > 0)
+                __builtin_prefetch(pgb_kept_skip_band(k) + k->n_skip / 2);
         }
         uint32_t h = b->n_pairs > 0 ? b->heads[pgb_hash_head(b, keys[i])] : NONE;
         if (h != NONE)
@@ -264,8 +264,8 @@ static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
     }
     for (size_t i = 0; i < n && b->cache != NULL; i++)
         for (size_t l = 0; l < levels; l++) {
-            const kept *k = b->cache[l * RECENT + pgb_bucket_of(keys[i])];
-            size_t at = k != NULL && k->n_skip > 0 ? pgb_kept_seek(k, keys[i]) : SIZE_MAX;
+            const kept *k = &b->cache[l * RECENT + pgb_bucket_of(keys[i])];
+            size_t at = k->cached && k->n_skip > 0 ? pgb_kept_seek(k, keys[i]) : SIZE_MAX;
             if (at != SIZE_MAX)
                 __builtin_prefetch(k->p + at);
         }

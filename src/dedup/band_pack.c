@@ -123,8 +123,8 @@ static int walk(const unsigned char *p, size_t len, size_t i, bucket *bk, kept *
             count == 0 || count > len || !get_varint(p, len, &at, &id))
             return 0;
         if (kb != NULL && g % KEPT_SKIP == 0) {
-            kb->skip_band[g / KEPT_SKIP] = band;
-            kb->skip_off[g / KEPT_SKIP] = (uint32_t)from;
+            pgb_kept_skip_band(kb)[g / KEPT_SKIP] = band;
+            pgb_kept_skip_off(kb)[g / KEPT_SKIP] = (uint32_t)from;
         }
         last_band = band;
         g++;
@@ -176,16 +176,14 @@ pg_err pgb_kept_make(const unsigned char *p, size_t len, size_t i, kept *out)
     size_t n_skip = (g + KEPT_SKIP - 1) / KEPT_SKIP;
     size_t at_index = (len + 7) & ~(size_t)7;
     size_t size = at_index + n_skip * (sizeof(uint64_t) + sizeof(uint32_t));
-    unsigned char *m = malloc(size);
+    unsigned char *m = size <= UINT32_MAX ? malloc(size) : NULL;
     if (m == NULL)
         return PG_ERR_NOMEM;
     memcpy(m, p, len);
     out->p = m;
-    out->len = len;
-    out->size = size;
-    out->skip_band = (uint64_t *)(void *)(m + at_index);
-    out->skip_off = (uint32_t *)(void *)(out->skip_band + n_skip);
-    out->n_skip = n_skip;
+    out->len = (uint32_t)len;
+    out->size = (uint32_t)size;
+    out->n_skip = (uint32_t)n_skip;
     walk(m, len, i, NULL, out, &n, &g);
     return PG_OK;
 }
@@ -201,12 +199,12 @@ size_t pgb_kept_seek(const kept *k, uint64_t band)
     size_t lo = 0, hi = k->n_skip;
     while (lo < hi) {           /* past the last indexed group at or below band */
         size_t mid = lo + (hi - lo) / 2;
-        if (k->skip_band[mid] <= band)
+        if (pgb_kept_skip_band(k)[mid] <= band)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo == 0 ? SIZE_MAX : k->skip_off[lo - 1];
+    return lo == 0 ? SIZE_MAX : pgb_kept_skip_off(k)[lo - 1];
 }
 
 size_t pgb_kept_find(const kept *k, size_t i, uint64_t band, long long *ids, size_t room)

@@ -60,11 +60,23 @@ typedef struct bucket {
  * groups.  One allocation, at p: len bytes, then the index. */
 typedef struct kept {
     unsigned char *p;
-    size_t len, size;           /* size: the allocation's bytes */
-    uint64_t *skip_band;        /* n_skip each, inside p's allocation */
-    uint32_t *skip_off;
-    size_t n_skip;
+    uint32_t len;               /* bytes of the stored form, at p */
+    uint32_t size;              /* the allocation's bytes */
+    uint32_t n_skip;            /* entries of the index (pgb_kept_skip_*) */
+    uint32_t cached;            /* 1: a cache entry that holds its bucket */
 } kept;
+
+/* The index of k, after its stored form: the band of every KEPT_SKIP-th
+ * group, then the group's offset. */
+static inline uint64_t *pgb_kept_skip_band(const kept *k)
+{
+    return (uint64_t *)(void *)(k->p + (((size_t)k->len + 7) & ~(size_t)7));
+}
+
+static inline uint32_t *pgb_kept_skip_off(const kept *k)
+{
+    return (uint32_t *)(void *)(pgb_kept_skip_band(k) + k->n_skip);
+}
 
 /* The kept statements of the index (pg_store_stmt), by id. */
 enum {
@@ -97,13 +109,10 @@ typedef struct band_index {
     unsigned long long rewrites[2];     /* bucket rows written by merges into
                                    the base, the recent level, by this
                                    connection (for the tests) */
-    kept **cache;               /* 2 * N_BUCKETS (both levels), allocated on
-                                   first use: NULL, an entry of its own, or
-                                   &none for a bucket with no row.  Pointers,
-                                   so that a day's ingest, which asks a few
-                                   thousand entries at random, pages in an
-                                   eighth of what entries in place would */
-    kept none;                  /* the entry of every empty bucket kept */
+    kept *cache;                /* 2 * N_BUCKETS (both levels), allocated on
+                                   first use; small entries, so that a day's
+                                   ingest, which asks a few thousand of them
+                                   at random, pages in little of it */
     uint8_t *read_once;         /* 2 * N_BUCKETS bits: bucket i was read and
                                    not kept (pgb_cache_keep) */
     size_t cache_bytes;
@@ -138,7 +147,7 @@ void pgb_cache_keep(band_index *b, size_t i, kept *k, int read);
 /* Bucket i as cached, or NULL. */
 static inline const kept *pgb_cached(const band_index *b, size_t i)
 {
-    return b->cache != NULL ? b->cache[i] : NULL;
+    return b->cache != NULL && b->cache[i].cached ? &b->cache[i] : NULL;
 }
 
 /* ---- the stored form of a bucket (band_pack.c) ---- */
