@@ -208,6 +208,11 @@ pg_err pg_urls_extract(const char *text, size_t len, pg_url_fn fn, void *ctx)
         size_t skip, used;
         int kind = url_start(text, len, i, &skip);
         if (kind == FOUND_NONE) {
+            /* Nothing starts right after a letter or digit (url_start):
+             * the rest of a word is passed over. */
+            if (is_alnum((unsigned char)text[i]))
+                while (i + 1 < len && is_alnum((unsigned char)text[i + 1]))
+                    i++;
             i++;
             continue;
         }

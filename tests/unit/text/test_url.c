@@ -305,6 +305,11 @@ static const extract_case extract_cases[] = {
     { "HTTPS://GITHUB.COM/UP/CASE", "https://github.com/up/case" },
     /* Not starts of URLs. */
     { "mygithub.com/x and foo/github.com/y and user@github.com/z", "" },
+    /* Inside a word nothing starts, however long the word; right after
+     * punctuation or a non-ASCII letter, a URL does. */
+    { "xhttps://a.example.com/p v2https://c.example.com/r, then (https://b.example.com/q)",
+      "https://b.example.com/q" },
+    { "caf\xc3\xa9https://d.example.com/s", "https://d.example.com/s" },
     { "see https:// or http://localhost:8000 or ftp://example.com/f", "" },
     { "version 2.1. and e.g. this", "" },
     { "doi and doing, 10.1016/j.x without prefix", "" },
