@@ -14,6 +14,8 @@
 
 #include "dedup/stage.h"
 
+#define PREFETCH_AHEAD 8
+
 static int cand_order(const void *a, const void *b)
 {
     return pg_key_cmp(((const candidate *)a)->key, ((const candidate *)b)->key);
@@ -117,11 +119,21 @@ pg_err pgd_find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *
     /* Held sketches are narrowed: so is the one they meet. */
     sketch self = d->self->sk;
     pgd_sketch_narrow(&self);
+    /* In a large store the held sketches are read at random: each is
+     * asked for PREFETCH_AHEAD candidates before it is tested. */
+    for (size_t i = 0; i < d->ids.n && i < 2 * PREFETCH_AHEAD; i++)
+        pgd_sketches_prefetch(&d->sketches, d->ids.v[i], 0);
+    for (size_t i = 0; i < PREFETCH_AHEAD && i < d->ids.n; i++)
+        pgd_sketches_prefetch(&d->sketches, d->ids.v[i], 1);
     for (size_t i = 0; i < d->ids.n && e == PG_OK; i++) {
         candidate *c = &d->cands[*n];
         int found = 1;
         sketch k;
         c->id = d->ids.v[i];
+        if (i + 2 * PREFETCH_AHEAD < d->ids.n)
+            pgd_sketches_prefetch(&d->sketches, d->ids.v[i + 2 * PREFETCH_AHEAD], 0);
+        if (i + PREFETCH_AHEAD < d->ids.n)
+            pgd_sketches_prefetch(&d->sketches, d->ids.v[i + PREFETCH_AHEAD], 1);
         if (self.valid) {
             e = candidate_sketch(d, c->id, &k, err);
             if (e == PG_OK && k.valid && pgd_sketch_rules_out(&self, &k, &d->o)) {

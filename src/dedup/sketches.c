@@ -114,6 +114,27 @@ int pgd_sketches_get(const pgd_sketches *m, long long id, sketch *k)
     return 1;
 }
 
+void pgd_sketches_prefetch(const pgd_sketches *m, long long id, int step)
+{
+#if defined(__GNUC__)
+    if (id <= 0 || (size_t)id >= m->cap_at)
+        return;
+    if (step == 0) {
+        __builtin_prefetch(&m->at[id]);
+        return;
+    }
+    uint32_t at = m->at[id];
+    if (at == 0 || at == NO_SKETCH)
+        return;
+    size_t number = (size_t)at - 1;
+    const char *r = (const char *)&m->chunks[number >> CHUNK_BITS][number & (CHUNK - 1)];
+    for (size_t b = 0; b < sizeof(pgd_csketch); b += 64)
+        __builtin_prefetch(r + b);
+#else
+    (void)m, (void)id, (void)step;
+#endif
+}
+
 void pgd_sketches_release(pgd_sketches *m)
 {
     for (size_t c = 0; c < m->n_chunks; c++)

@@ -134,6 +134,9 @@ void pgd_sketches_put(pgd_sketches *m, long long id, const sketch *k);
 /* 1 and *k when id is held: its MinHash values narrowed to their low byte
  * (compare it only with a sketch narrowed by pgd_sketch_narrow). */
 int pgd_sketches_get(const pgd_sketches *m, long long id, sketch *k);
+/* Asks the memory early for what pgd_sketches_get(m, id) will read: step
+ * 0 the map's entry, step 1 the record it names (the entry read by then). */
+void pgd_sketches_prefetch(const pgd_sketches *m, long long id, int step);
 void pgd_sketches_release(pgd_sketches *m);
 /* Keeps the low byte of each of k's MinHash values, as held sketches do. */
 void pgd_sketch_narrow(sketch *k);
