@@ -295,6 +295,8 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
 typedef struct attached {
     pg_dedup *d;
     unsigned long long generation;  /* the store's, when d was made */
+    unsigned long long others;      /* pg_store_others when d's prepared
+                                       texts were last known current */
 } attached;
 
 static void attached_free(void *ctx)
@@ -330,6 +332,14 @@ pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err)
         }
     }
     if (a->d != NULL && a->generation == pg_store_generation(s)) {
+        /* Another connection may have added occurrences of the texts
+         * prepared here, and so changed their authors, year or venue:
+         * they are prepared again.  Keys, ids and sketches never change. */
+        if (a->others != pg_store_others(s)) {
+            pgd_cache_drop(a->d);
+            pgd_records_release(&a->d->records);
+            a->others = pg_store_others(s);
+        }
         *out = a->d;
         return PG_OK;
     }
@@ -337,6 +347,7 @@ pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err)
     a->d = NULL;
     e = pg_dedup_new(s, NULL, &a->d, err);
     a->generation = pg_store_generation(s);
+    a->others = pg_store_others(s);
     *out = a->d;
     return e;
 }

@@ -79,6 +79,8 @@ struct pg_store {
     unsigned long long known_gen;
     int known_complete;         /* every stored text is in the map */
     long long known_dv;         /* data_version when that was last checked */
+    unsigned long long others;  /* write transactions begun after another
+                                   connection had committed (pg_store_others) */
     /* Matches recorded in the open write transaction, written in one
      * sorted run before it commits (clusters.c). */
     struct pgs_match *matches;

@@ -178,6 +178,12 @@ unsigned long long pg_store_generation(const pg_store *s);
  *      with its input. */
 pg_err pg_store_tune_reads(pg_store *s, unsigned long long input_bytes, pg_error *err);
 
+/* How many of s's write transactions began after another connection had
+ * committed (SQLite's data_version moved; the first one counts too).  What
+ * a stage keeps of the store's rows that others may change, it drops when
+ * this moves. */
+unsigned long long pg_store_others(const pg_store *s);
+
 /* ---- statements ------------------------------------------------------- */
 
 /* An SQL statement of the store's connection, for a stage that keeps tables

@@ -230,6 +230,8 @@ void pgs_known_begin(pg_store *s)
 {
     long long dv = one_int(s, "PRAGMA data_version");
     (void)known_id(s, (pg_key){ 0, 0 });        /* drops a stale map */
+    if (dv < 0 || dv != s->known_dv)
+        s->others++;
     if (s->known_complete && (dv < 0 || dv != s->known_dv))
         s->known_complete = 0;
     if (!s->known_complete && dv >= 0 &&
@@ -240,6 +242,11 @@ void pgs_known_begin(pg_store *s)
         s->known_complete = 1;
     }
     s->known_dv = dv;
+}
+
+unsigned long long pg_store_others(const pg_store *s)
+{
+    return s->others;
 }
 
 void pgs_known_free(pg_store *s)

@@ -453,7 +453,8 @@ static void check_records(pg_store *s, pg_dedup *d, size_t *kept, size_t *same, 
  * from the store (records off: a limit of one byte).  The databases are
  * the same, and the first did make candidates from records; every record
  * makes the text the store gives, field by field.  A text's record goes
- * when an occurrence of it is added (pg_dedup_forget). */
+ * when an occurrence of it is added (pg_dedup_forget), and every record
+ * when another connection has committed since. */
 static void test_records(void)
 {
     write_corpus("records-all.jsonl", 4 * PAPERS);
@@ -513,6 +514,38 @@ static void test_records(void)
     CHECK(loads[0] > 100);
     CHECK_INT((long long)loads[1], 0);
     CHECK(same_db(db[0], db[1]));
+    /* Another connection's commit may change the metadata of the texts
+     * kept: their records go at this connection's next write. */
+    pg_store *a = open_db("records-two.db"), *b = open_db("records-two.db");
+    pg_dedup *da = NULL;
+    pg_error e2;
+    pg_key first;
+    size_t n_kept = 0, n_same = 0;
+    if (a != NULL && b != NULL) {
+        char p0[600], p1[600], other[600];
+        pg_ingest_result r;
+        pg_ingest_opts o = opts_for(2, PG_INPUT_JSONL, NULL, NULL);
+        pg_ingest_opts lo = opts_for(2, PG_INPUT_LISTING, NULL, NULL);
+        o.warn = lo.warn = NULL;
+        path_in(p0, sizeof p0, dir, "records-part0.jsonl");
+        path_in(p1, sizeof p1, dir, "records-part1.jsonl");
+        path_in(other, sizeof other, fixtures, "listings/2025-09-03.txt");
+        CHECK_INT(pg_ingest_path(a, p0, &o, &r, &e2), PG_OK);
+        CHECK_INT(pg_dedup_attached(a, &da, &e2), PG_OK);
+        if (da != NULL)
+            check_records(a, da, &n_kept, &n_same, &first);
+        CHECK(n_kept > 0);
+        const unsigned char *rec;
+        size_t len;
+        /* b adds occurrences of a's texts (the same papers again). */
+        CHECK_INT(pg_ingest_path(b, p1, &o, &r, &e2), PG_OK);
+        CHECK(n_kept > 0 && pgd_records_get(&da->records, first, &rec, &len));
+        CHECK_INT(pg_ingest_path(a, other, &lo, &r, &e2), PG_OK);
+        CHECK_INT(pg_dedup_attached(a, &da, &e2), PG_OK);
+        CHECK(da != NULL && !pgd_records_get(&da->records, first, &rec, &len));
+    }
+    pg_store_close(b);
+    pg_store_close(a);
     /* The fixtures' real titles, names, venues and links, field by field,
      * on one thread: the abstracts kept as they are, not packed ahead. */
     pg_store *s = open_db("records-fixtures.db");
