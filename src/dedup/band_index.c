@@ -353,13 +353,14 @@ static int pair_order(const void *a, const void *b)
 static pg_err bucket_now(pg_store *s, band_index *b, size_t i, bucket *out, pg_error *err)
 {
     kept own;
-    const kept *k = &own;
+    const kept *k = pgb_cached(b, i);
     *out = (bucket){ NULL, NULL, 0 };
     pg_err e = PG_OK;
-    if (pgb_cached(b, i) != NULL)
-        k = pgb_cached(b, i);
-    else if ((e = pgb_bucket_read(s, b, i, &own, err)) != PG_OK)
-        return e;
+    if (k == NULL) {
+        if ((e = pgb_bucket_read(s, b, i, &own, err)) != PG_OK)
+            return e;
+        k = &own;
+    }
     e = pgb_bucket_unpack(k->p, k->len, i & (N_BUCKETS - 1), out);
     if (k == &own)
         pgb_kept_free(&own);

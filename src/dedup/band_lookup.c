@@ -165,7 +165,8 @@ static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const kept **out,
      * is what makes a cached bucket complete (see band_index.c). */
     if (pg_store_in_write(s))
         pgb_cache_keep(b, i, tmp, 1);
-    *out = pgb_cached(b, i) != NULL ? pgb_cached(b, i) : tmp;
+    const kept *c = pgb_cached(b, i);
+    *out = c != NULL ? c : tmp;
     return PG_OK;
 }
 

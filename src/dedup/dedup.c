@@ -19,8 +19,9 @@
 **   again: storing normalised text would double the database for a cost
 **   paid only on candidates.  In memory, though, every text the
 **   connection has prepared is kept as a record (a prepared text in about
-**   a KB, its abstract packed; records.c): a candidate that has left the
-**   cache of prepared texts is made again from it, not from the store.
+**   a KB, its abstract as the store keeps it; records.c): a candidate that
+**   has left the cache of prepared texts is made again from it, not from
+**   the store.
 ** - Options are saved in the store by `dedup`, so that later ingests match
 **   as the last rebuild did.
 */

@@ -30,7 +30,7 @@ typedef struct prepared {
                                      * producer, while they live */
     const pg_dedup_text *from;      /* the text p was made from by
                                      * pg_dedup_add_new, while it lives
-                                     * (its packed abstract) */
+                                     * (its abstract as stored) */
     sketch sk;
 } prepared;
 

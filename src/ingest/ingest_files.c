@@ -246,8 +246,7 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
     if (r.own != NULL)
         r.o.session = r.own;
     unsigned long long input = sum_sizes(&r);
-    unsigned long long group = o->group_bytes ? o->group_bytes : PG_INGEST_GROUP_BYTES;
-    pg_store_group_files(s, group);
+    pg_store_group_files(s, o->group_bytes ? o->group_bytes : PG_INGEST_GROUP_BYTES);
     /* The store reads for an ingest of this size while the run lasts; a
      * failure leaves it as it was, which costs time, not correctness. */
     pg_error tune_err;

@@ -230,13 +230,14 @@ static pg_err configure(pg_store *s, pg_error *err)
      * band bucket rewritten, a row replaced); nothing here is secret, and
      * upstream's default is off. */
     char sql[320];
-    snprintf(sql, sizeof sql, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -%d;"
+    snprintf(sql, sizeof sql, "PRAGMA synchronous = NORMAL;"
              " PRAGMA journal_size_limit = %d; PRAGMA temp_store = MEMORY;"
-             " PRAGMA wal_autocheckpoint = 16384; PRAGMA mmap_size = %d;"
-             " PRAGMA secure_delete = OFF;",
-             CACHE_KIB, WAL_LIMIT_BYTES, MMAP_BYTES);
+             " PRAGMA wal_autocheckpoint = 16384; PRAGMA secure_delete = OFF;",
+             WAL_LIMIT_BYTES);
     rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
-    return rc == SQLITE_OK ? PG_OK : pgs_db_fail(s, rc, "cannot configure the database", err);
+    if (rc != SQLITE_OK)
+        return pgs_db_fail(s, rc, "cannot configure the database", err);
+    return pg_store_tune_reads(s, 0, err);
 }
 
 pg_err pg_store_tune_reads(pg_store *s, unsigned long long input_bytes, pg_error *err)

@@ -230,10 +230,10 @@ void pgs_known_begin(pg_store *s)
 {
     long long dv = one_int(s, "PRAGMA data_version");
     (void)known_id(s, (pg_key){ 0, 0 });        /* drops a stale map */
-    if (dv < 0 || dv != s->known_dv)
+    if (dv < 0 || dv != s->known_dv) {
         s->others++;
-    if (s->known_complete && (dv < 0 || dv != s->known_dv))
         s->known_complete = 0;
+    }
     if (!s->known_complete && dv >= 0 &&
         one_int(s, "SELECT EXISTS (SELECT 1 FROM texts)") == 0) {
         s->known_n = 0;
