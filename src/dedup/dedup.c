@@ -497,19 +497,18 @@ static int put_str(pg_buf *b, const char *s)
 /* How a record holds its abstract. */
 enum { REC_NORMALISED, REC_RAW_PACKED, REC_RAW };
 
-/* Keeps p, a lean prepared text (no raw title or abstract), as the record
- * of its key: what prepare() makes of the stored text, which make_item and
- * split_names then complete as they do after prepare().  The abstract is
- * kept as the store keeps it when the text came from an ingest (the frame
- * the producer packed for the store, or the text as given), to be
+/* Appends to b the record of p, a prepared text (raw title and abstract
+ * not needed): what prepare() makes of the stored text, which make_item
+ * and split_names then complete as they do after prepare().  The abstract
+ * is kept as the store keeps it when the text came from an ingest (the
+ * frame the producer packed for the store, or the text as given), to be
  * normalised again when the record is read: packing it once more would
  * cost the ingest more than normalising costs the few records read back.
- * Nothing is kept when memory is short. */
-static void record_keep(pg_dedup *d, const prepared *p)
+ * 0 when memory is short. */
+static int record_write(pg_buf *b, const prepared *p)
 {
     const pg_text_info *t = &p->info;
     const pg_dedup_text *from = p->from;
-    pg_buf *b = &d->rec_buf;
     int32_t nums[2] = { t->authors, t->year };
     unsigned char flags = (unsigned char)((t->truncated != 0) | (p->has_head != 0) << 1
                                           | (p->strong_name != 0) << 2);
@@ -525,7 +524,6 @@ static void record_keep(pg_dedup *d, const prepared *p)
         a = from->raw_abstract;
         an = from->raw_abstract_len;
     }
-    pg_buf_reset(b);
     int ok = pg_buf_append(b, &flags, 1) == PG_OK && pg_buf_append(b, nums, sizeof nums) == PG_OK
              && pg_buf_append(b, &t->norm_key, sizeof t->norm_key) == PG_OK
              && put_str(b, t->author_names) && put_str(b, t->venue)
@@ -536,9 +534,22 @@ static void record_keep(pg_dedup *d, const prepared *p)
              && pg_buf_append(b, &n_urls, sizeof n_urls) == PG_OK;
     for (size_t i = 0; ok && i < t->n_urls; i++)
         ok = put_str(b, t->urls[i]);
-    ok = ok && pg_buf_append(b, &form, sizeof form) == PG_OK && put_bytes(b, a, an);
-    if (ok)
-        pgd_records_put(&d->records, t->key, b->data, b->len);
+    return ok && pg_buf_append(b, &form, sizeof form) == PG_OK && put_bytes(b, a, an);
+}
+
+/* Keeps p, a lean prepared text, as the record of its key: the record the
+ * producer made of it when there is one (the same bytes, made off this
+ * thread), else made here.  Nothing is kept when memory is short. */
+static void record_keep(pg_dedup *d, const prepared *p)
+{
+    const pg_dedup_text *from = p->from;
+    if (from != NULL && from->record != NULL) {
+        pgd_records_put(&d->records, p->info.key, from->record, from->record_len);
+        return;
+    }
+    pg_buf_reset(&d->rec_buf);
+    if (record_write(&d->rec_buf, p))
+        pgd_records_put(&d->records, p->info.key, d->rec_buf.data, d->rec_buf.len);
 }
 
 /* Reads a record field by field: ok 0 once one is missing, nomem 1 once
@@ -599,15 +610,15 @@ static char *take_str(rec_reader *r)
     return c;
 }
 
-/* Makes p (released first) from key's record as prepare() makes it from
- * the store: 1 when made, 0 when key has no record (or one that does not
- * read, which is then dropped), -1 when memory is short. */
-static int record_load(pg_dedup *d, pg_key key, prepared *p)
+/* Makes p (released first) from the record rec[0..len) of text key as
+ * prepare() makes it from the store, its abstract normalised from the
+ * record, or norm[0..norm_len) when norm is not NULL (the record's is
+ * then only checked to be there): 1 when made, 0 when the record does not
+ * read, -1 when memory is short. */
+static int record_parse(pg_dedup *d, pg_key key, const unsigned char *rec, size_t len,
+                        const char *norm, size_t norm_len, prepared *p)
 {
-    const unsigned char *rec;
-    size_t len, an = 0;
-    if (!pgd_records_get(&d->records, key, &rec, &len))
-        return 0;
+    size_t an = 0;
     rec_reader r = { rec, len, 0, 1, 0 };
     pg_text_info *t = &p->info;
     int32_t nums[2] = { 0, 0 };
@@ -649,7 +660,9 @@ static int record_load(pg_dedup *d, pg_key key, prepared *p)
         r.nomem = 1;
     if (a != NULL && r.ok && !r.nomem) {
         pg_err e = PG_OK;
-        if (form == REC_NORMALISED) {
+        if (norm != NULL) {
+            e = pg_buf_append(&p->abstract, norm, norm_len);
+        } else if (form == REC_NORMALISED) {
             e = pg_buf_append(&p->abstract, a, an);
         } else {
             /* As prepare() reads the stored text: up to a NUL. */
@@ -674,10 +687,21 @@ static int record_load(pg_dedup *d, pg_key key, prepared *p)
     if (r.ok && !r.nomem)
         return 1;
     prepared_release(p);
-    if (r.nomem)
-        return -1;
-    pgd_records_drop(&d->records, key);
-    return 0;
+    return r.nomem ? -1 : 0;
+}
+
+/* Makes p from key's record: 1 when made, 0 when key has no record (or one
+ * that does not read, which is then dropped), -1 when memory is short. */
+static int record_load(pg_dedup *d, pg_key key, prepared *p)
+{
+    const unsigned char *rec;
+    size_t len;
+    if (!pgd_records_get(&d->records, key, &rec, &len))
+        return 0;
+    int got = record_parse(d, key, rec, len, NULL, 0, p);
+    if (got == 0)
+        pgd_records_drop(&d->records, key);
+    return got;
 }
 
 static int same_buf(const pg_buf *a, const pg_buf *b)
@@ -944,11 +968,36 @@ static pg_err prepare_from(const pg_dedup_text *t, prepared *p)
     return e;
 }
 
+pg_err pg_dedup_record_make(const pg_dedup_text *t, pg_buf *out)
+{
+    prepared p;
+    memset(&p, 0, sizeof p);
+    pg_err e = prepare_from(t, &p);
+    if (e == PG_OK && !record_write(out, &p))
+        e = PG_ERR_NOMEM;
+    prepared_free(&p);
+    return e;
+}
+
 pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err)
 {
-    pg_err e = prepare_from(t, d->self);
+    prepared *p = d->self;
+    pg_err e = PG_OK;
+    /* The producer's record holds what prepare_from would compute here
+     * (the normalised venue, names and title names): read back, it makes
+     * the same prepared text.  One that does not read is made here. */
+    int got = t->record != NULL ? record_parse(d, t->key, t->record, t->record_len,
+                                               t->abstract, t->abstract_len, p)
+                                : 0;
+    if (got < 0)
+        e = PG_ERR_NOMEM;
+    else if (got > 0)
+        e = make_item(p, t->shingles);
+    else
+        e = prepare_from(t, p);
     if (e != PG_OK)
         return pg_error_set(err, e, "out of memory");
+    p->from = t;
     return place_self(d, t->keys, err);
 }
 

@@ -403,7 +403,16 @@ typedef struct pg_dedup_text {
                                        pg_abstract_pack made for the store;
                                        NULL: none made */
     size_t packed_len;
+    const void *record;         /* pg_dedup_record_make() of the fields
+                                   above, made ahead; NULL: made here */
+    size_t record_len;
 } pg_dedup_text;
+
+/* Appends to out the record the stage keeps of t (src/dedup/dedup.c): the
+ * normalising it needs is work of the thread that prepares texts, not of
+ * the one that places them, which then reads the record back instead (t's
+ * own record, shingles and keys are not read).  PG_ERR_NOMEM. */
+pg_err pg_dedup_record_make(const pg_dedup_text *t, pg_buf *out);
 
 /* pg_dedup_add_text for a text described by t (copied; the caller keeps
  * ownership of t's strings), stored by pg_store_add_text in this

@@ -39,39 +39,6 @@ typedef struct scratch {
     pg_dedup_shingles sh;   /* the new text's shingles, when prepared */
 } scratch;
 
-static int str_order(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Points w->url_v at the URLs of urls[0..len) (each ending in NUL), sorted,
- * each once: the list the store would give back. */
-static pg_err list_urls(scratch *w, const char *urls, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += urls[i] == '\0';
-    if (n > w->cap_urls) {
-        const char **v = realloc(w->url_v, n * sizeof *v);
-        if (v == NULL)
-            return PG_ERR_NOMEM;
-        w->url_v = v;
-        w->cap_urls = n;
-    }
-    w->n_urls = 0;
-    if (n == 0)
-        return PG_OK;
-    for (size_t i = 0; i < len; i += strlen(urls + i) + 1)
-        w->url_v[w->n_urls++] = urls + i;
-    qsort(w->url_v, w->n_urls, sizeof *w->url_v, str_order);
-    size_t u = 0;
-    for (size_t i = 0; i < w->n_urls; i++)
-        if (u == 0 || strcmp(w->url_v[u - 1], w->url_v[i]) != 0)
-            w->url_v[u++] = w->url_v[i];
-    w->n_urls = u;
-    return PG_OK;
-}
-
 /* Stores the text of rec unless known; sets *is_new, and for a new text
  * fills *dt (pointing into w and base) for the near-duplicate stage.  pre
  * is the text's data as the producer prepared it (in base), or NULL. */
@@ -104,7 +71,8 @@ static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
     const char *urls = base + pre->urls;
     for (size_t i = 0; i < pre->urls_len && rc == PG_OK; i += strlen(urls + i) + 1)
         rc = pg_store_add_url(s, key, urls + i, err);
-    if (rc == PG_OK && list_urls(w, urls, pre->urls_len) != PG_OK)
+    if (rc == PG_OK &&
+        pgi_list_urls(urls, pre->urls_len, &w->url_v, &w->n_urls, &w->cap_urls) != PG_OK)
         rc = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     pg_dedup_text d = {
         key, pre->norm_key, norm, pre->title_len,
@@ -114,6 +82,7 @@ static pg_err store_text(pg_store *s, const pg_record *rec, scratch *w,
         rec->title, rec->title_len, NULL,
         rec->abstract, rec->abstract_len,
         pre->packed_len ? base + pre->packed_at : NULL, pre->packed_len,
+        pre->has_record ? base + pre->record_at : NULL, pre->record_len,
     };
     if (pre->has_shingles) {
         w->sh = pre->shingles;

@@ -119,6 +119,85 @@ static pg_err collect_urls(const pg_record *rec, pg_buf *out)
     return rc;
 }
 
+static int str_order(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+pg_err pgi_list_urls(const char *urls, size_t len, const char ***v, size_t *n,
+                     size_t *cap)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++)
+        k += urls[i] == '\0';
+    if (k > *cap) {
+        const char **nv = realloc(*v, k * sizeof *nv);
+        if (nv == NULL)
+            return PG_ERR_NOMEM;
+        *v = nv;
+        *cap = k;
+    }
+    *n = 0;
+    if (k == 0)
+        return PG_OK;
+    const char **u = *v;
+    for (size_t i = 0; i < len; i += strlen(urls + i) + 1)
+        u[(*n)++] = urls + i;
+    qsort(u, *n, sizeof *u, str_order);
+    size_t w = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (w == 0 || strcmp(u[w - 1], u[i]) != 0)
+            u[w++] = u[i];
+    *n = w;
+    return PG_OK;
+}
+
+/* Appends to arena the dedup stage's record of the text t describes there
+ * (pg_dedup_record_make, as the writing thread would make it from the
+ * same fields): the normalising it needs is done here, on the thread that
+ * prepares, so the writing thread only reads the record back. */
+static pg_err make_record(const pg_record *rec, pg_buf *arena, pgi_text *t)
+{
+    pg_buf out = PG_BUF_INIT;
+    const char **url_v = NULL;
+    size_t n_urls = 0, cap_urls = 0;
+    const char *base = arena->data, *norm = base + t->norm;
+    pg_err rc = pgi_list_urls(base + t->urls, t->urls_len, &url_v, &n_urls, &cap_urls);
+    if (rc == PG_OK) {
+        pg_dedup_text d;
+        memset(&d, 0, sizeof d);
+        d.norm_key = t->norm_key;
+        d.title = norm;
+        d.title_len = t->title_len;
+        d.abstract = norm + t->title_len + 1;
+        d.abstract_len = t->abstract_len;
+        d.truncated = t->truncated;
+        d.authors = rec->authors;
+        d.year = rec->pub_year;
+        d.author_names = rec->author_names;
+        d.venue = rec->venue;
+        d.urls = url_v;
+        d.n_urls = n_urls;
+        d.raw_title = rec->title;
+        d.raw_title_len = rec->title_len;
+        d.raw_abstract = rec->abstract;
+        d.raw_abstract_len = rec->abstract_len;
+        d.packed_abstract = t->packed_len ? base + t->packed_at : NULL;
+        d.packed_len = t->packed_len;
+        rc = pg_dedup_record_make(&d, &out);
+    }
+    /* Appended from a copy: the fields above lie in the arena. */
+    if (rc == PG_OK) {
+        t->record_at = arena->len;
+        t->record_len = out.len;
+        rc = pg_buf_append(arena, out.data, out.len);
+    }
+    t->has_record = rc == PG_OK;
+    pg_buf_release(&out);
+    free(url_v);
+    return rc;
+}
+
 pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
                         pg_packer *packer, int keys)
 {
@@ -170,7 +249,7 @@ pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
         pg_abstract_pack(packer, rec->abstract, rec->abstract_len, arena, &compressed);
         t->packed_len = compressed ? arena->len - t->packed_at : 0;
     }
-    return PG_OK;
+    return keys ? make_record(rec, arena, t) : PG_OK;
 }
 
 #define HASH_CHUNK ((size_t)1 << 20)

@@ -63,7 +63,16 @@ typedef struct pgi_text {
                                pointers in shingles: the arena moves) */
     size_t shingles_at;
     pg_dedup_shingles shingles;
+    int has_record;         /* record_len bytes at record_at hold the dedup
+                               stage's record of the text */
+    size_t record_at, record_len;
 } pgi_text;
+
+/* Points *v (room for *cap, grown with realloc; the caller frees it) at the
+ * URLs of urls[0..len) (each ending in NUL), sorted, each once, *n of
+ * them: the list the store gives back.  PG_ERR_NOMEM. */
+pg_err pgi_list_urls(const char *urls, size_t len, const char ***v, size_t *n,
+                     size_t *cap);
 
 /* The raw content key of a record: title "\n" abstract, then the identity
  * of a record without abstract (built in scratch). */
@@ -71,7 +80,8 @@ pg_err pgi_raw_key(const pg_record *rec, pg_buf *scratch, pg_key *key);
 
 /* Appends to arena the data of rec's text as new and fills *t.  packer
  * non-NULL also packs the abstract; keys non-zero also computes the index
- * keys and the abstract's shingles.  PG_ERR_NOMEM (no message) on failure. */
+ * keys, the abstract's shingles and the dedup stage's record of the text.
+ * PG_ERR_NOMEM (no message) on failure. */
 pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
                         pg_packer *packer, int keys);
 
