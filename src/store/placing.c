@@ -57,8 +57,12 @@ struct pgs_placing {
 };
 
 static const char rename_sql[] = "UPDATE clusters SET paper_id = ?2 WHERE paper_id = ?1";
+/* An upsert, not OR REPLACE: a REPLACE into clusters (a table with an
+ * index) counts as more than one write, so SQLite opens a statement
+ * journal for it and copies into memory every page it touches, first. */
 static const char place_sql[] =
-    "INSERT OR REPLACE INTO clusters (text_id, paper_id) VALUES (?1, ?2)";
+    "INSERT INTO clusters (text_id, paper_id) VALUES (?1, ?2)"
+    " ON CONFLICT (text_id) DO UPDATE SET paper_id = excluded.paper_id";
 static const char paper_of_sql[] = "SELECT paper_id FROM clusters WHERE text_id = ?1";
 
 /* ---- ids --------------------------------------------------------------- */
