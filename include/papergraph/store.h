@@ -24,6 +24,15 @@
 
 typedef struct pg_store pg_store;
 
+/* Sets up the SQLite library for a program that reaches it only through
+ * papergraph: turns off SQLite's memory statistics, which take a global
+ * lock around every allocation it makes (SQLITE_CONFIG_MEMSTATUS), and
+ * nothing papergraph calls reads them.  The setting is the whole
+ * process's, so the library never makes it on its own: a program calls
+ * this first, before any other papergraph or SQLite call.  PG_ERR_USAGE,
+ * and nothing changed, once SQLite is in use. */
+pg_err pg_store_setup_process(pg_error *err);
+
 /* Opens (creating when missing) the database at path.  Errors:
  * PG_ERR_NOT_PG_DB when path is another kind of file or another
  * application's SQLite database (the file is not modified), PG_ERR_DB_VERSION

@@ -129,6 +129,14 @@ static char *sqlite_name(const char *path)
     return name;
 }
 
+pg_err pg_store_setup_process(pg_error *err)
+{
+    if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        return pg_error_set(err, PG_ERR_USAGE,
+                            "SQLite is in use already: its settings cannot change now");
+    return PG_OK;
+}
+
 static pg_err connect_db(pg_store *s, int exists, pg_error *err)
 {
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |

@@ -1662,14 +1662,30 @@ static void test_tune_reads(void)
     pg_store_close(s);
 }
 
+/* pg_store_setup_process works before SQLite is first used (first in
+ * main), and refuses afterwards, with its message. */
+static void test_setup_process(int first)
+{
+    pg_error err;
+    pg_error_clear(&err);
+    if (first) {
+        CHECK_INT(pg_store_setup_process(&err), PG_OK);
+        return;
+    }
+    CHECK_INT(pg_store_setup_process(&err), PG_ERR_USAGE);
+    CHECK(strstr(err.msg, "SQLite is in use already") != NULL);
+}
+
 int main(void)
 {
+    test_setup_process(1);
     snprintf(g_dir, sizeof g_dir, "%s", "/tmp/pg-test-store-XXXXXX");
     if (mkdtemp(g_dir) == NULL) {
         perror("mkdtemp");
         return 99;
     }
     test_create_reopen();
+    test_setup_process(0);
     test_empty_file();
     test_not_a_database();
     test_foreign_database();
