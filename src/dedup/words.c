@@ -82,11 +82,19 @@ int pgd_shingler_next(pgd_shingler *it, uint64_t *h)
 /* ---- title words -------------------------------------------------------- */
 
 
+/* w against s, as memcmp orders bytes, a prefix first.  Byte by byte:
+ * most comparisons of a word-list search end at the first byte, where a
+ * strlen and a memcmp call would cost more than the answer. */
 static int pgd_span_cmp_str(pgd_span w, const char *s)
 {
-    size_t sl = strlen(s);
-    int c = memcmp(w.p, s, w.n < sl ? w.n : sl);
-    return c ? c : (w.n < sl ? -1 : w.n > sl);
+    for (size_t i = 0; i < w.n; i++) {
+        unsigned char a = (unsigned char)w.p[i], b = (unsigned char)s[i];
+        if (b == '\0')
+            return 1;           /* s is a proper prefix of w */
+        if (a != b)
+            return a < b ? -1 : 1;
+    }
+    return s[w.n] == '\0' ? 0 : -1;
 }
 
 int pgd_in_list(pgd_span w, const char *const *list, size_t n)
