@@ -616,7 +616,7 @@ static char *take_str(rec_reader *r)
  * then only checked to be there): 1 when made, 0 when the record does not
  * read, -1 when memory is short. */
 static int record_parse(pg_dedup *d, pg_key key, const unsigned char *rec, size_t len,
-                        const char *norm, size_t norm_len, prepared *p)
+                        const char *norm, size_t norm_len, prepared *p, int *raw)
 {
     size_t an = 0;
     rec_reader r = { rec, len, 0, 1, 0 };
@@ -656,6 +656,8 @@ static int record_parse(pg_dedup *d, pg_key key, const unsigned char *rec, size_
     const char *a = take_bytes(&r, &an);
     if (r.ok && (r.at != r.n || form > REC_RAW))
         r.ok = 0;
+    if (raw != NULL)
+        *raw = norm == NULL && form != REC_NORMALISED;
     if (r.ok && form == REC_RAW_PACKED && d->packer == NULL && pg_packer_new(&d->packer) != PG_OK)
         r.nomem = 1;
     if (a != NULL && r.ok && !r.nomem) {
@@ -691,16 +693,30 @@ static int record_parse(pg_dedup *d, pg_key key, const unsigned char *rec, size_
 }
 
 /* Makes p from key's record: 1 when made, 0 when key has no record (or one
- * that does not read, which is then dropped), -1 when memory is short. */
+ * that does not read, which is then dropped), -1 when memory is short.
+ * A record whose abstract had to be normalised is kept again with the
+ * normalised abstract while the records fill less than half their room: a
+ * candidate read back is likely read back again (a text with a common
+ * title or stock sentences meets many), and normalising is most of the
+ * cost of reading one. */
 static int record_load(pg_dedup *d, pg_key key, prepared *p)
 {
     const unsigned char *rec;
     size_t len;
+    int raw = 0;
     if (!pgd_records_get(&d->records, key, &rec, &len))
         return 0;
-    int got = record_parse(d, key, rec, len, NULL, 0, p);
+    int got = record_parse(d, key, rec, len, NULL, 0, p, &raw);
     if (got == 0)
         pgd_records_drop(&d->records, key);
+    size_t room = d->records.max_bytes ? d->records.max_bytes : PGD_RECORDS_MAX;
+    if (got > 0 && raw && d->records.bytes < room / 2) {
+        pg_buf_reset(&d->rec_buf);
+        if (record_write(&d->rec_buf, p)) {
+            pgd_records_drop(&d->records, key);
+            pgd_records_put(&d->records, key, d->rec_buf.data, d->rec_buf.len);
+        }
+    }
     return got;
 }
 
@@ -987,7 +1003,7 @@ pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err)
      * (the normalised venue, names and title names): read back, it makes
      * the same prepared text.  One that does not read is made here. */
     int got = t->record != NULL ? record_parse(d, t->key, t->record, t->record_len,
-                                               t->abstract, t->abstract_len, p)
+                                               t->abstract, t->abstract_len, p, NULL)
                                 : 0;
     if (got < 0)
         e = PG_ERR_NOMEM;
