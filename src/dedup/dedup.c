@@ -709,8 +709,7 @@ static int record_load(pg_dedup *d, pg_key key, prepared *p)
     int got = record_parse(d, key, rec, len, NULL, 0, p, &raw);
     if (got == 0)
         pgd_records_drop(&d->records, key);
-    size_t room = d->records.max_bytes ? d->records.max_bytes : PGD_RECORDS_MAX;
-    if (got > 0 && raw && d->records.bytes < room / 2) {
+    if (got > 0 && raw && d->records.bytes < pgd_records_max(&d->records) / 2) {
         pg_buf_reset(&d->rec_buf);
         if (record_write(&d->rec_buf, p)) {
             pgd_records_drop(&d->records, key);

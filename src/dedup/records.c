@@ -85,12 +85,16 @@ static pg_err grow(pgd_records *m)
     return PG_OK;
 }
 
+size_t pgd_records_max(const pgd_records *m)
+{
+    return m->max_bytes ? m->max_bytes : PGD_RECORDS_MAX;
+}
+
 /* Room for len bytes in the arena: their place + 1, or 0 when there is
  * none. */
 static uint64_t arena_take(pgd_records *m, size_t len)
 {
-    size_t max = m->max_bytes ? m->max_bytes : PGD_RECORDS_MAX;
-    if (len > CHUNK || m->bytes + len > max)
+    if (len > CHUNK || m->bytes + len > pgd_records_max(m))
         return 0;
     if (m->n_chunks == 0 || m->tail + len > CHUNK) {
         if (pg_grow((void **)&m->chunks, &m->cap_chunks, m->n_chunks + 1,

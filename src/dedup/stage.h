@@ -151,6 +151,8 @@ void pgd_records_put(pgd_records *m, pg_key key, const void *rec, size_t len);
 int pgd_records_get(const pgd_records *m, pg_key key, const unsigned char **rec, size_t *len);
 /* Forgets the record of key, if any. */
 void pgd_records_drop(pgd_records *m, pg_key key);
+/* The bytes the records stop growing at (max_bytes, or its default). */
+size_t pgd_records_max(const pgd_records *m);
 /* Frees the records; max_bytes stays. */
 void pgd_records_release(pgd_records *m);
 
