@@ -449,6 +449,26 @@ void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
                       NULL);
 }
 
+/* The distinct values of the low 32 bits of h[0..n): no more than the
+ * distinct hashes (so a lower bound of the distinct shingles they came
+ * from); 0 when there is no memory to sort a copy. */
+static size_t distinct_low32(const uint64_t *h, size_t n)
+{
+    uint32_t small[1024];
+    uint32_t *v = n <= sizeof small / sizeof *small ? small : malloc(n * sizeof *v);
+    size_t d = 0;
+    if (v == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        v[i] = (uint32_t)h[i];
+    pg_sort_u32(v, n);
+    for (size_t i = 0; i < n; i++)
+        d += i == 0 || v[i] != v[i - 1];
+    if (v != small)
+        free(v);
+    return d;
+}
+
 void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract,
                        size_t abstract_len, int truncated, pg_dedup_keys *out,
                        uint64_t *seq, size_t cap, size_t *n_seq)
@@ -457,12 +477,25 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
     pg_minhash mh;
     sketch sk;
     size_t nt = pg_title_bands(title != NULL ? title : "", title_len, tb);
+    size_t distinct = 0, n_own = 0;
+    uint64_t *own = NULL;
     mh.shingles = 0;
     out->n_bands = 0;
     if (n_seq != NULL)
         *n_seq = 0;
     if (abstract_len > 0) {
+        /* The sketch counts the distinct shingles: a caller without room
+         * for the hashes gets it from a buffer of our own (a key has at
+         * most one shingle a word, or one), or none without memory. */
+        if (seq == NULL && (own = malloc((abstract_len / 2 + 2) * sizeof *own)) != NULL) {
+            seq = own;
+            cap = abstract_len / 2 + 2;
+            n_seq = &n_own;
+        }
         pg_minhash_compute_seq(abstract, abstract_len, &mh, seq, cap, n_seq);
+        if (seq != NULL && n_seq != NULL)
+            distinct = distinct_low32(seq, *n_seq);
+        free(own);
         out->n_bands = pg_minhash_bands(&mh, out->bands);
         if (nt > 0)
             out->bands[out->n_bands++] = tb[0];
@@ -474,7 +507,7 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
      * words) can be scored as identical; short titles keep the mark 2 so
      * that the many texts under "Continual Learning" are still ruled out. */
     pgd_sketch_make(&mh, title, title_len, nt > 2 ? (uint16_t)((tb[0] >> 48) | 1) : 2,
-                    abstract, abstract_len, truncated, &sk);
+                    abstract, abstract_len, truncated, distinct, &sk);
     out->has_sketch = sk.valid;
     pgd_sketch_to_bytes(&sk, out->sketch);
 }

@@ -283,6 +283,23 @@ static double title_score(size_t spec, size_t common, double bonus)
     return s > SCORE_TITLE_MAX ? SCORE_TITLE_MAX : s;
 }
 
+/* The containment retitled-shared-name needs: stricter settings
+ * (`dedup --revised`) hold for a new title too. */
+static double named_containment(const pg_match_opts *o)
+{
+    return NAMED_CONTAINMENT > o->revised_abstract ? NAMED_CONTAINMENT : o->revised_abstract;
+}
+
+double pgd_match_least_containment(const pg_match_opts *o)
+{
+    double c = named_containment(o);
+    if (o->truncated_containment < c)
+        c = o->truncated_containment;
+    if (o->truncated_same_title < c)
+        c = o->truncated_same_title;
+    return c;
+}
+
 /* The scored rules (see the top of this file); NULL when none fires.
  * Fills e's score fields for `why`. */
 static const char *scored_positive(evidence *e)
@@ -313,8 +330,7 @@ static const char *scored_positive(evidence *e)
     /* Stricter settings (`dedup --revised`) hold for a new title too. */
     double need_jac = RETITLED_JACCARD > e->o->revised_abstract ? RETITLED_JACCARD
                                                                  : e->o->revised_abstract;
-    double need_cont = NAMED_CONTAINMENT > e->o->revised_abstract ? NAMED_CONTAINMENT
-                                                                   : e->o->revised_abstract;
+    double need_cont = named_containment(e->o);
     const char *retitled = NULL;
     if (e->jac >= need_jac && (t->sim >= RETITLED_TITLE_SIM || e->nm.in_titles))
         retitled = "retitled-same-abstract";

@@ -15,7 +15,8 @@
  * whose abstract shares too little with ours for any rule, without reading
  * and normalising it (most candidates are such, and a read
  * costs far more than a sketch).  Stored as SKETCH_BYTES: version, flags
- * (1: truncated), the title's mark (LE16: 0 unknown, written before the
+ * (bit 0: truncated; bits 1-7: the distinct shingles' share of the words in
+ * 127ths, rounded down, 0 in sketches made before it was kept), the title's mark (LE16: 0 unknown, written before the
  * mark was kept; odd: 16 bits of the whole-title key of a title of 4 or more
  * content words; 2: a shorter title, or none), words (LE32), hash of the
  * opening
@@ -67,7 +68,7 @@ static void prefix_hashes(const char *key, size_t len, uint32_t *out)
 }
 
 static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
-                        int truncated, sketch *out)
+                        int truncated, size_t distinct, sketch *out)
 {
     memset(out, 0, sizeof *out);
     if (m->shingles == 0)
@@ -75,6 +76,10 @@ static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
     out->valid = 1;
     out->truncated = truncated != 0;
     out->words = m->words;
+    if (m->words > 0) {
+        size_t share = distinct >= m->words ? 127 : distinct * 127 / m->words;
+        out->distinct = (uint8_t)share;
+    }
     out->opening = opening_hash(abstract, len, SKETCH_OPENING_WORDS);
     for (size_t i = 0; i < PG_MINHASH_K; i++)
         out->v[i] = (uint16_t)m->v[i];
@@ -86,7 +91,7 @@ void pgd_sketch_to_bytes(const sketch *k, unsigned char *b)
 {
     memset(b, 0, SKETCH_BYTES);
     b[0] = SKETCH_VERSION;
-    b[1] = (unsigned char)(k->truncated ? 1 : 0);
+    b[1] = (unsigned char)((k->truncated ? 1 : 0) | (k->distinct & 0x7f) << 1);
     b[2] = (unsigned char)k->title;
     b[3] = (unsigned char)(k->title >> 8);
     for (int i = 0; i < 4; i++)
@@ -116,6 +121,7 @@ void pgd_sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
         return;
     k->valid = 1;
     k->truncated = b[1] & 1;
+    k->distinct = (uint8_t)(b[1] >> 1);
     k->title = (uint16_t)(b[2] | b[3] << 8);
     for (int i = 3; i >= 0; i--)
         k->words = k->words << 8 | b[4 + i];
@@ -140,14 +146,22 @@ void pgd_sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
     }
 }
 
+/* The words of k's abstract that are judged: a cut-off one without its
+ * last word, which may be cut too. */
+static size_t judged_words(const sketch *k)
+{
+    return k->truncated && k->words > 0 ? k->words - 1 : k->words;
+}
+
 /* 1 when neither abstract can be a word prefix of the other: they differ in
- * their first 16 << i words for the largest such count both have (full
- * texts: what is judged is the whole text). */
+ * their first 16 << i words for the largest such count both have in what
+ * is judged. */
 static int no_prefix(const sketch *a, const sketch *b)
 {
     if (!a->has_prefixes || !b->has_prefixes)
         return 0;
-    size_t k = a->words < b->words ? a->words : b->words;
+    size_t wa = judged_words(a), wb = judged_words(b);
+    size_t k = wa < wb ? wa : wb;
     for (int i = SKETCH_PREFIXES - 1; i >= 0; i--)
         if (((size_t)16 << i) <= k)
             return a->prefix[i] != b->prefix[i];
@@ -168,21 +182,49 @@ static int jaccard_below(const sketch *a, const sketch *b, double floor)
     return (double)eq / PG_MINHASH_K < floor;
 }
 
+/* The fewest distinct shingles k's abstract is judged by: its share of
+ * the words, less the one a cut-off text loses with its last word; 0 when
+ * the share is unknown. */
+static double distinct_least(const sketch *k)
+{
+    double n = (double)k->distinct * (double)k->words / 127.0 - 1.0;
+    return k->distinct == 0 || n < 0.0 ? 0.0 : n;
+}
+
+/* The least Jaccard of two shingle sets of which the smaller has a share c
+ * in the other.  With x shared, the smaller set's size s (at least the
+ * smaller least distinct count) and the sizes summing to at most the two
+ * word counts (a text has fewer shingles than words):
+ * J = x / (n_a + n_b - x) >= c s / (words_a + words_b - c s).
+ * 0 when a count is unknown. */
+static double containment_floor(const sketch *a, const sketch *b, double c)
+{
+    double sa = distinct_least(a), sb = distinct_least(b);
+    double s = sa < sb ? sa : sb;
+    if (s <= 0.0)
+        return 0.0;
+    return c * s / ((double)a->words + (double)b->words - c * s);
+}
+
 /* 1 when no rule of pg_match_decide can find a and b the same: both have
- * full abstracts (so the abstracts decide), neither is cut off, their
- * titles differ, neither is a prefix of the other (no prefix rule: they
- * open differently, or differ later on), and the MinHash
- * estimate of their Jaccard is
- * far below the lowest Jaccard any rule accepts. */
+ * abstracts long enough that the abstracts decide, their titles differ,
+ * neither is a prefix of the other (no prefix rule: they open differently,
+ * or differ later on), and the MinHash estimate of their Jaccard is far
+ * below the lowest Jaccard any rule accepts.  Rules on containment
+ * (truncated-revised, retitled-shared-name) accept a smaller text mostly
+ * held in a larger one, whose Jaccard is low: their lowest Jaccard comes
+ * from the least containment and the two lengths (containment_floor).  A
+ * cut-off abstract, usually shorter than its full version, is thus ruled
+ * out only when it shares too little even of that. */
 static int same_text_rules_out(const sketch *a, const sketch *b, const pg_match_opts *o)
 {
-    if (a->truncated || b->truncated)
-        return 0;
+    int cut = a->truncated || b->truncated;
     /* An identical title is evidence whatever the abstracts share
      * (same-specific-title); a mark of 0 may hide one. */
     if (a->title == 0 || b->title == 0 || ((a->title & 1) && a->title == b->title))
         return 0;
-    size_t min_words = o->min_abstract_words > 20 ? o->min_abstract_words : 20;
+    /* A cut-off text is judged without its last word. */
+    size_t min_words = (o->min_abstract_words > 20 ? o->min_abstract_words : 20) + (cut ? 1 : 0);
     if (a->words < min_words || b->words < min_words
         || o->min_prefix_words < SKETCH_OPENING_WORDS
         || (a->opening == b->opening && !no_prefix(a, b)))
@@ -192,6 +234,14 @@ static int same_text_rules_out(const sketch *a, const sketch *b, const pg_match_
         floor = o->revised_abstract;
     if (o->same_abstract < floor)
         floor = o->same_abstract;
+    /* The rules on containment accept a Jaccard the lower, the more the
+     * lengths differ.  Without the shares (sketches made before they were
+     * kept) a cut-off text is never ruled out. */
+    double c = containment_floor(a, b, pgd_match_least_containment(o));
+    if (c <= 0.0 && cut)
+        return 0;
+    if (c > 0.0 && c < floor)
+        floor = c;
     return jaccard_below(a, b, floor);
 }
 
@@ -315,9 +365,9 @@ int pgd_sketch_rules_out(const sketch *a, const sketch *b, const pg_match_opts *
 
 void pgd_sketch_make(const pg_minhash *m, const char *title, size_t title_len,
                      uint16_t mark, const char *abstract, size_t len, int truncated,
-                     sketch *out)
+                     size_t distinct, sketch *out)
 {
-    sketch_from(m, abstract, len, truncated, out);
+    sketch_from(m, abstract, len, truncated, distinct, out);
     if (!out->valid)
         return;
     out->title = mark;

@@ -19,6 +19,9 @@
 typedef struct sketch {
     int valid;                  /* 0: none (no abstract, or not stored) */
     int truncated;
+    /* Distinct shingles as a share of the words, in 127ths, rounded down
+     * (a lower bound); 0 unknown (a sketch made before it was kept). */
+    uint8_t distinct;
     uint16_t title;             /* the title's mark (sketch.c) */
     uint32_t words;
     uint64_t opening;
@@ -34,10 +37,11 @@ typedef struct sketch {
 } sketch;
 
 /* The sketch of a text from its abstract's MinHash m (m->shingles 0: no
- * sketch) and its normalised title; mark is the title's mark. */
+ * sketch) and its normalised title; mark is the title's mark, distinct the
+ * abstract's distinct shingles or fewer (0: unknown). */
 void pgd_sketch_make(const pg_minhash *m, const char *title, size_t title_len,
                      uint16_t mark, const char *abstract, size_t len, int truncated,
-                     sketch *out);
+                     size_t distinct, sketch *out);
 /* Writes k as PG_DEDUP_SKETCH_BYTES bytes. */
 void pgd_sketch_to_bytes(const sketch *k, unsigned char *b);
 /* Reads a sketch of any version from b[0..n); k->valid 0 when b is none. */

@@ -32,7 +32,7 @@ struct pgd_csketch {
     uint16_t title;
     uint16_t tw[SKETCH_TITLE_WORDS];
     uint8_t v[PG_MINHASH_K];    /* the low byte of each MinHash value */
-    uint8_t truncated, has_prefixes, n_tw, n_core;
+    uint8_t truncated, has_prefixes, n_tw, n_core, distinct;
 };
 
 #define CHUNK_BITS 12
@@ -87,6 +87,7 @@ void pgd_sketches_put(pgd_sketches *m, long long id, const sketch *k)
     r->has_prefixes = (uint8_t)(k->has_prefixes != 0);
     r->n_tw = k->n_tw;
     r->n_core = k->n_core;
+    r->distinct = k->distinct;
     m->at[id] = number + 1;
 }
 
@@ -110,6 +111,7 @@ int pgd_sketches_get(const pgd_sketches *m, long long id, sketch *k)
     memcpy(k->prefix, r->prefix, sizeof k->prefix);
     k->n_tw = r->n_tw;
     k->n_core = r->n_core;
+    k->distinct = r->distinct;
     memcpy(k->tw, r->tw, sizeof k->tw);
     return 1;
 }

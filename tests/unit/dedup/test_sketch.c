@@ -42,24 +42,15 @@ typedef struct text {
     pg_match_item it;
 } text;
 
-/* A text from a raw title and the abstract: the first `shared` words of
- * seed 1's abstract, then words of its own seed (the abstracts of two texts
- * share the opening's shingles). */
-static void text_make(text *t, const char *raw_title, size_t shared, unsigned own,
-                      size_t words)
+/* A text from a raw title and an abstract (taken over), cut off or not. */
+static void text_set(text *t, const char *raw_title, pg_buf abstract, int truncated)
 {
-    pg_buf a = PG_BUF_INIT, b = PG_BUF_INIT;
     memset(t, 0, sizeof *t);
     CHECK_INT(pg_normalize_key(raw_title, strlen(raw_title), &t->title), PG_OK);
-    make_abstract(1, shared, &a);
-    make_abstract(own, words - shared, &b);
-    if (shared > 0 && words > shared)
-        CHECK_INT(pg_buf_putc(&a, ' '), PG_OK);
-    CHECK_INT(pg_buf_append(&a, b.data, b.len), PG_OK);
-    t->abstract = a;
-    pg_buf_release(&b);
+    t->abstract = abstract;
     pg_dedup_keys k;
-    pg_dedup_keys_of(t->title.data, t->title.len, t->abstract.data, t->abstract.len, 0, &k);
+    pg_dedup_keys_of(t->title.data, t->title.len, t->abstract.data, t->abstract.len,
+                     truncated, &k);
     CHECK(k.has_sketch);
     pgd_sketch_from_bytes(k.sketch, sizeof k.sketch, &t->sk);
     CHECK(t->sk.valid);
@@ -70,11 +61,39 @@ static void text_make(text *t, const char *raw_title, size_t shared, unsigned ow
     t->it.title_len = t->title.len;
     t->it.abstract = t->abstract.data;
     t->it.abstract_len = t->abstract.len;
+    t->it.truncated = truncated;
     t->it.authors = -1;
     t->it.title_names = t->names.len ? t->names.data : NULL;
     t->it.title_names_len = t->names.len;
     t->it.has_head = head;
     t->it.strong_name = strong;
+}
+
+/* A text from a raw title and the abstract: the first `shared` words of
+ * seed 1's abstract, then words of its own seed (the abstracts of two texts
+ * share the opening's shingles). */
+static void text_make(text *t, const char *raw_title, size_t shared, unsigned own,
+                      size_t words)
+{
+    pg_buf a = PG_BUF_INIT, b = PG_BUF_INIT;
+    make_abstract(1, shared, &a);
+    make_abstract(own, words - shared, &b);
+    if (shared > 0 && words > shared)
+        CHECK_INT(pg_buf_putc(&a, ' '), PG_OK);
+    CHECK_INT(pg_buf_append(&a, b.data, b.len), PG_OK);
+    pg_buf_release(&b);
+    text_set(t, raw_title, a, 0);
+}
+
+/* A cut-off text: the first `words` words of seed `seed`'s abstract, the
+ * last one cut short. */
+static void text_cut(text *t, const char *raw_title, unsigned seed, size_t words)
+{
+    pg_buf a = PG_BUF_INIT;
+    make_abstract(seed, words, &a);
+    a.len -= 1;                 /* "w1234" -> "w123" */
+    a.data[a.len] = '\0';
+    text_set(t, raw_title, a, 1);
 }
 
 static void text_free(text *t)
@@ -268,8 +287,93 @@ static void test_held(void)
     text_free(&base);
 }
 
+/* A cut-off text is judged without its last word, and shares less of the
+ * union the shorter it is: the sketch keeps the distinct shingles' share of
+ * the words, and a cut-off candidate is ruled out only below the Jaccard
+ * the least containment any rule accepts gives at the two lengths. */
+static void test_truncated(void)
+{
+    pg_match_opts o;
+    pg_match_opts_default(&o);
+    const char *generic = "Position Paper";
+    text full, other, cut_other, cut_same, short_same, old;
+    text_make(&full, generic, 0, 2, 240);
+    text_make(&other, generic, 0, 3, 240);
+    /* Made of distinct words: nearly every shingle is distinct. */
+    CHECK(full.sk.distinct >= 120);
+    /* An unrelated abstract cut off under the same heading: no rule can
+     * merge them, and the sketch now says so unread. */
+    text_cut(&cut_other, generic, 3, 180);
+    CHECK(cut_other.sk.truncated);
+    expect_out("cut, unrelated", &full, &cut_other, 1);
+    /* The same text cut off: a prefix, never ruled out, and merged. */
+    text_cut(&cut_same, generic, 2, 180);
+    expect_out("cut, same", &full, &cut_same, 0);
+    pg_match_result r;
+    CHECK_INT(pg_match_decide(&full.it, &cut_same.it, &o, &r), PG_OK);
+    CHECK_INT(r.same, 1);
+    /* Cut short after 40 words: however much of it the full text held
+     * (a rule on containment), the Jaccard of so short a text against a
+     * long one is low, so its sketch cannot tell; kept. */
+    text_cut(&short_same, generic, 5, 40);
+    expect_out("cut short", &full, &short_same, 0);
+    /* Two full texts, one short and held in the long one by more than a
+     * rule on containment asks (retitled-shared-name): their Jaccard is
+     * low, but no lower than those lengths allow; kept. */
+    text long_full, short_full;
+    text_make(&long_full, generic, 0, 11, 400);
+    pg_buf part = PG_BUF_INIT;
+    make_abstract(11, 24, &part);
+    CHECK_INT(pg_buf_putc(&part, ' '), PG_OK);
+    make_abstract(12, 16, &part);
+    text_set(&short_full, generic, part, 0);
+    expect_out("short in long", &long_full, &short_full, 0);
+    text_free(&long_full);
+    text_free(&short_full);
+    /* A sketch made before the share was kept says nothing of a cut text. */
+    old = cut_other;
+    old.sk.distinct = 0;
+    CHECK_INT(pgd_sketch_rules_out(&full.sk, &old.sk, &o), 0);
+    /* Both full: ruled out as before, with or without the share. */
+    expect_out("full, unrelated", &full, &other, 1);
+    sketch a = full.sk, b = other.sk;
+    a.distinct = b.distinct = 0;
+    CHECK_INT(pgd_sketch_rules_out(&a, &b, &o), 1);
+
+    /* The share goes through the stored bytes and the held form. */
+    unsigned char buf[PG_DEDUP_SKETCH_BYTES];
+    pgd_sketch_to_bytes(&cut_other.sk, buf);
+    sketch back;
+    pgd_sketch_from_bytes(buf, sizeof buf, &back);
+    CHECK(back.truncated && back.distinct == cut_other.sk.distinct);
+    pgd_sketches m;
+    memset(&m, 0, sizeof m);
+    pgd_sketches_put(&m, 7, &cut_other.sk);
+    CHECK(pgd_sketches_get(&m, 7, &back));
+    CHECK(back.truncated && back.distinct == cut_other.sk.distinct);
+    pgd_sketches_release(&m);
+
+    /* An abstract given twice over has half as many distinct shingles as
+     * words, and the share says so. */
+    pg_buf twice = PG_BUF_INIT, once = PG_BUF_INIT;
+    make_abstract(9, 100, &once);
+    CHECK_INT(pg_buf_append(&twice, once.data, once.len), PG_OK);
+    CHECK_INT(pg_buf_putc(&twice, ' '), PG_OK);
+    CHECK_INT(pg_buf_append(&twice, once.data, once.len), PG_OK);
+    pg_buf_release(&once);
+    text rep;
+    text_set(&rep, generic, twice, 0);
+    CHECK(rep.sk.words == 200);
+    CHECK(rep.sk.distinct >= 60 && rep.sk.distinct <= 64);
+
+    text *all[] = { &full, &other, &cut_other, &cut_same, &short_same, &rep };
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        text_free(all[i]);
+}
+
 int main(void)
 {
+    test_truncated();
     test_titles();
     test_versions();
     test_held();
