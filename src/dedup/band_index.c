@@ -346,6 +346,27 @@ static int pair_order(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
+/* A merge's bucket holds the merge size's share of 2^BUCKET_BITS, a few
+ * pairs: sorted in place by insertion, without a call per comparison;
+ * qsort past that. */
+static void pairs_sort(band_pair *p, size_t n)
+{
+    if (n > 32) {
+        qsort(p, n, sizeof *p, pair_order);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        band_pair v = p[i];
+        size_t j = i;
+        while (j > 0 && (p[j - 1].band > v.band
+                         || (p[j - 1].band == v.band && p[j - 1].id > v.id))) {
+            p[j] = p[j - 1];
+            j--;
+        }
+        p[j] = v;
+    }
+}
+
 /* Bucket row i as this transaction sees it, decoded into *out: from the
  * cache (it is the database's: load_pending drops it when another
  * connection has merged, and this one's merges keep it up to date) or
@@ -531,7 +552,7 @@ static pg_err merge_pending(pg_store *s, band_index *b, pg_error *err)
         size_t to = start[k];   /* the end of bucket k, after the pass */
         if (to == from && !(major && b->recent))
             continue;
-        qsort(sorted + from, to - from, sizeof *sorted, pair_order);
+        pairs_sort(sorted + from, to - from);
         bucket view = nb;       /* the new pairs, in nb's room */
         view.n = to - from;
         for (size_t j = 0; j < view.n; j++) {
