@@ -449,10 +449,7 @@ void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
                       NULL);
 }
 
-/* The distinct values of the low 32 bits of h[0..n): no more than the
- * distinct hashes (so a lower bound of the distinct shingles they came
- * from); 0 when there is no memory to sort a copy. */
-static size_t distinct_low32(const uint64_t *h, size_t n)
+size_t pg_dedup_distinct(const uint64_t *h, size_t n)
 {
     uint32_t small[1024];
     uint32_t *v = n <= sizeof small / sizeof *small ? small : malloc(n * sizeof *v);
@@ -484,17 +481,19 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
     if (n_seq != NULL)
         *n_seq = 0;
     if (abstract_len > 0) {
-        /* The sketch counts the distinct shingles: a caller without room
-         * for the hashes gets it from a buffer of our own (a key has at
-         * most one shingle a word, or one), or none without memory. */
+        /* The sketch counts the distinct shingles.  A caller with room for
+         * the hashes sorts them anyway, and gives the count after
+         * (pg_dedup_keys_set_distinct); without, they go into a buffer of
+         * our own (a key has at most one shingle a word, or one), and
+         * without memory the sketch has no count. */
         if (seq == NULL && (own = malloc((abstract_len / 2 + 2) * sizeof *own)) != NULL) {
             seq = own;
             cap = abstract_len / 2 + 2;
             n_seq = &n_own;
         }
         pg_minhash_compute_seq(abstract, abstract_len, &mh, seq, cap, n_seq);
-        if (seq != NULL && n_seq != NULL)
-            distinct = distinct_low32(seq, *n_seq);
+        if (own != NULL)
+            distinct = pg_dedup_distinct(own, n_own);
         free(own);
         out->n_bands = pg_minhash_bands(&mh, out->bands);
         if (nt > 0)
@@ -510,6 +509,12 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
                     abstract, abstract_len, truncated, distinct, &sk);
     out->has_sketch = sk.valid;
     pgd_sketch_to_bytes(&sk, out->sketch);
+}
+
+void pg_dedup_keys_set_distinct(pg_dedup_keys *out, size_t distinct)
+{
+    if (out->has_sketch)
+        pgd_sketch_bytes_set_distinct(out->sketch, distinct);
 }
 
 /* The prepared candidate, from the cache or loaded into it. */

@@ -343,7 +343,11 @@ typedef struct pg_dedup_keys {
 void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
                       size_t abstract_len, int truncated, pg_dedup_keys *out);
 /* The same, also keeping the abstract's shingle hashes in text order (see
- * pg_minhash_compute_seq) for pg_dedup_shingles_append. */
+ * pg_minhash_compute_seq) for pg_dedup_shingles_reuse.  The caller then
+ * gives the sketch its count of distinct hashes (pg_dedup_keys_set_distinct
+ * with pg_dedup_distinct of them, or the set of a text judged whole, which
+ * is the same count); until then the sketch has none, which rules out
+ * fewer candidates. */
 void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract,
                        size_t abstract_len, int truncated, pg_dedup_keys *out,
                        uint64_t *seq, size_t cap, size_t *n_seq);
@@ -368,6 +372,12 @@ typedef struct pg_dedup_shingles {
  * arena->data + *at once it is done.  PG_ERR_NOMEM. */
 pg_err pg_dedup_shingles_append(const char *abstract, size_t len, int truncated,
                                 pg_buf *arena, size_t *at, pg_dedup_shingles *sh);
+/* The distinct values of the low 32 bits of h[0..n): no more than the
+ * distinct hashes, so no more than the distinct shingles they came from;
+ * 0 when there is no memory to sort a copy. */
+size_t pg_dedup_distinct(const uint64_t *h, size_t n);
+/* Gives out's sketch the count of its abstract's distinct shingle hashes. */
+void pg_dedup_keys_set_distinct(pg_dedup_keys *out, size_t distinct);
 /* The same from the whole abstract's shingle hashes full[0..n_full) (as
  * pg_dedup_keys_seq gives them): a text not cut off is judged whole, so
  * its shingles are those; a cut-off one is shingled again without its last

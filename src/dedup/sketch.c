@@ -67,6 +67,15 @@ static void prefix_hashes(const char *key, size_t len, uint32_t *out)
     }
 }
 
+/* distinct shingles of `words` words in 127ths, rounded down: a text has
+ * fewer shingles than words. */
+static uint8_t distinct_share(size_t distinct, size_t words)
+{
+    if (words == 0)
+        return 0;
+    return (uint8_t)(distinct >= words ? 127 : distinct * 127 / words);
+}
+
 static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
                         int truncated, size_t distinct, sketch *out)
 {
@@ -76,10 +85,7 @@ static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
     out->valid = 1;
     out->truncated = truncated != 0;
     out->words = m->words;
-    if (m->words > 0) {
-        size_t share = distinct >= m->words ? 127 : distinct * 127 / m->words;
-        out->distinct = (uint8_t)share;
-    }
+    out->distinct = distinct_share(distinct, m->words);
     out->opening = opening_hash(abstract, len, SKETCH_OPENING_WORDS);
     for (size_t i = 0; i < PG_MINHASH_K; i++)
         out->v[i] = (uint16_t)m->v[i];
@@ -111,6 +117,14 @@ void pgd_sketch_to_bytes(const sketch *k, unsigned char *b)
         b[SKETCH_V2_BYTES + 2 + 2 * i] = (unsigned char)k->tw[i];
         b[SKETCH_V2_BYTES + 3 + 2 * i] = (unsigned char)(k->tw[i] >> 8);
     }
+}
+
+void pgd_sketch_bytes_set_distinct(unsigned char *b, size_t distinct)
+{
+    size_t words = 0;
+    for (int i = 3; i >= 0; i--)
+        words = words << 8 | b[4 + i];
+    b[1] = (unsigned char)((b[1] & 1) | distinct_share(distinct, words) << 1);
 }
 
 void pgd_sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)

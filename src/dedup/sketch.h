@@ -42,6 +42,9 @@ typedef struct sketch {
 void pgd_sketch_make(const pg_minhash *m, const char *title, size_t title_len,
                      uint16_t mark, const char *abstract, size_t len, int truncated,
                      size_t distinct, sketch *out);
+/* Sets the distinct shingles of the sketch written at b (its count of
+ * words is read there). */
+void pgd_sketch_bytes_set_distinct(unsigned char *b, size_t distinct);
 /* Writes k as PG_DEDUP_SKETCH_BYTES bytes. */
 void pgd_sketch_to_bytes(const sketch *k, unsigned char *b);
 /* Reads a sketch of any version from b[0..n); k->valid 0 when b is none. */

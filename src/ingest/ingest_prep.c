@@ -237,6 +237,12 @@ pg_err pgi_prepare_text(const pg_record *rec, pg_buf *arena, pgi_text *t,
         t->has_keys = 1;
         rc = pg_dedup_shingles_reuse(n + t->title_len + 1, t->abstract_len, t->truncated,
                                      full, n_full, arena, &t->shingles_at, &t->shingles);
+        /* A text judged whole has the hashes' set already; a cut-off one
+         * was shingled again without its last word. */
+        if (rc == PG_OK)
+            pg_dedup_keys_set_distinct(&t->keys, t->truncated
+                                                     ? pg_dedup_distinct(full, n_full)
+                                                     : t->shingles.n_set);
         free(full);
         if (rc != PG_OK)
             return rc;
