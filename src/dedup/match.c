@@ -290,9 +290,11 @@ static double named_containment(const pg_match_opts *o)
     return NAMED_CONTAINMENT > o->revised_abstract ? NAMED_CONTAINMENT : o->revised_abstract;
 }
 
-double pgd_match_least_containment(const pg_match_opts *o)
+double pgd_match_least_containment(const pg_match_opts *o, int cut)
 {
     double c = named_containment(o);
+    if (!cut)
+        return c;
     if (o->truncated_containment < c)
         c = o->truncated_containment;
     if (o->truncated_same_title < c)

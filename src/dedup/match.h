@@ -202,10 +202,11 @@ pg_err pgd_match_decide(const pg_match_item *a, const pg_match_item *b,
                         const pg_match_opts *o, int explaining, pg_match_result *r);
 
 /* The least containment (shared shingles over the smaller abstract's) that
- * lets a rule merge two abstracts on its own, without the Jaccard its other
- * rules need: truncated-revised and retitled-shared-name.  A sketch turns
- * it into a Jaccard floor for texts of unequal length (sketch.c). */
-double pgd_match_least_containment(const pg_match_opts *o);
+ * lets a rule merge two abstracts without the Jaccard the other rules need:
+ * retitled-shared-name, and when one is cut off (cut 1) truncated-revised.
+ * A sketch turns it into a Jaccard floor for texts of unequal length
+ * (sketch.c). */
+double pgd_match_least_containment(const pg_match_opts *o, int cut);
 
 /* PG_ERR_NOMEM when a long abstract's shingle table cannot be allocated.
  * c->run is measured only when want_run (it serves the explanation, not the

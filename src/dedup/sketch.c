@@ -251,7 +251,7 @@ static int same_text_rules_out(const sketch *a, const sketch *b, const pg_match_
     /* The rules on containment accept a Jaccard the lower, the more the
      * lengths differ.  Without the shares (sketches made before they were
      * kept) a cut-off text is never ruled out. */
-    double c = containment_floor(a, b, pgd_match_least_containment(o));
+    double c = containment_floor(a, b, pgd_match_least_containment(o, cut));
     if (c <= 0.0 && cut)
         return 0;
     if (c > 0.0 && c < floor)

@@ -330,6 +330,16 @@ static void test_truncated(void)
     expect_out("short in long", &long_full, &short_full, 0);
     text_free(&long_full);
     text_free(&short_full);
+    /* A lower containment for cut texts (`dedup` options) lowers the floor
+     * of cut pairs only: truncated-revised judges no full pair. */
+    pg_match_opts low = o;
+    low.truncated_same_title = 0.20;
+    text other_short;
+    text_make(&other_short, generic, 0, 13, 180);
+    CHECK_INT(pgd_sketch_rules_out(&full.sk, &other_short.sk, &low), 1);
+    CHECK_INT(pgd_sketch_rules_out(&full.sk, &cut_other.sk, &o), 1);
+    CHECK_INT(pgd_sketch_rules_out(&full.sk, &cut_other.sk, &low), 0);
+    text_free(&other_short);
     /* A sketch made before the share was kept says nothing of a cut text. */
     old = cut_other;
     old.sk.distinct = 0;
