@@ -220,6 +220,8 @@ static double containment_floor(const sketch *a, const sketch *b, double c)
     return c * s / ((double)a->words + (double)b->words - c * s);
 }
 
+static int title_scored(const sketch *a, const sketch *b);
+
 /* 1 when no rule of pg_match_decide can find a and b the same: both have
  * abstracts long enough that the abstracts decide, their titles differ,
  * neither is a prefix of the other (no prefix rule: they open differently,
@@ -236,6 +238,9 @@ static int same_text_rules_out(const sketch *a, const sketch *b, const pg_match_
     /* An identical title is evidence whatever the abstracts share
      * (same-specific-title); a mark of 0 may hide one. */
     if (a->title == 0 || b->title == 0 || ((a->title & 1) && a->title == b->title))
+        return 0;
+    /* So is a title the same words in another order, or reworded. */
+    if (title_scored(a, b))
         return 0;
     /* A cut-off text is judged without its last word. */
     size_t min_words = (o->min_abstract_words > 20 ? o->min_abstract_words : 20) + (cut ? 1 : 0);
@@ -338,6 +343,37 @@ static int marked_in(const sketch *a, const sketch *b)
             if ((a->tw[i] >> 1) == (b->tw[j] >> 1))
                 return 1;
     return 0;
+}
+
+/* Marked word keys of a found among b's keys, counted with repeats. */
+static size_t marked_found(const sketch *a, const sketch *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->n_tw; i++) {
+        int found = 0;
+        for (size_t j = 0; (a->tw[i] & 1) && j < b->n_tw && !found; j++)
+            found = (a->tw[i] >> 1) == (b->tw[j] >> 1);
+        n += found;
+    }
+    return n;
+}
+
+/* 1 when a scored title rule may judge a and b: same-specific-title (the
+ * same words) and reworded-title (every core word of one title has a
+ * stem-mate in the other) merge on titles, names and vocabulary whatever
+ * the abstracts share.  Both need every core word of one title to be
+ * among the other's words by its first three bytes (as a stem-mate is,
+ * and a plural), so a title with fewer marked words found in the other
+ * than distinct core words is neither.  Short titles and headings (mark 2)
+ * are never scored; a sketch without title words may be. */
+static int title_scored(const sketch *a, const sketch *b)
+{
+    if (a->title == 2 || b->title == 2)
+        return 0;
+    if (a->n_tw == 0 || b->n_tw == 0 || a->n_tw == SKETCH_TW_MANY
+        || b->n_tw == SKETCH_TW_MANY || a->n_core == 0 || b->n_core == 0)
+        return 1;
+    return marked_found(a, b) >= a->n_core || marked_found(b, a) >= b->n_core;
 }
 
 /* 1 when a and b have full title words, 3 or more core words each, and no
