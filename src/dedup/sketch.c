@@ -364,8 +364,10 @@ static size_t marked_found(const sketch *a, const sketch *b)
  * the abstracts share.  Both need every core word of one title to be
  * among the other's words by its first three bytes (as a stem-mate is,
  * and a plural), so a title with fewer marked words found in the other
- * than distinct core words is neither.  Short titles and headings (mark 2)
- * are never scored; a sketch without title words may be. */
+ * than distinct core words is neither.  A heading is never scored, a
+ * short title only when both carry a coined name, which the sketch cannot
+ * see (it needs the title's case): mark 2 keeps its old test.  A sketch
+ * without title words may be scored. */
 static int title_scored(const sketch *a, const sketch *b)
 {
     if (a->title == 2 || b->title == 2)
