@@ -929,10 +929,17 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
                          p->info.truncated, &own);
         keys = &own;
     }
-    if (keys->has_sketch)
-        pgd_sketch_from_bytes(keys->sketch, sizeof keys->sketch, &d->self->sk);
-    else
+    /* The keys are made from the normalised title; whether it carries a
+     * coined name needs its case, which the prepared text knows. */
+    unsigned char sk_bytes[PG_DEDUP_SKETCH_BYTES];
+    if (keys->has_sketch) {
+        memcpy(sk_bytes, keys->sketch, sizeof sk_bytes);
+        if (d->self->strong_name)
+            pgd_sketch_bytes_mark_named(sk_bytes);
+        pgd_sketch_from_bytes(sk_bytes, sizeof sk_bytes, &d->self->sk);
+    } else {
         memset(&d->self->sk, 0, sizeof d->self->sk);
+    }
     long long self_id = 0;
     size_t n_cands = 0;
     pg_err e = pg_store_text_id(d->s, text, &self_id, err);
@@ -942,8 +949,8 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
         e = pgd_find_candidates(d, self_id, keys, &n_cands, err);
     if (e == PG_OK)
         e = pg_bands_add(d->s, text, keys->bands, keys->n_bands,
-                         keys->has_sketch ? keys->sketch : NULL,
-                         keys->has_sketch ? sizeof keys->sketch : 0, err);
+                         keys->has_sketch ? sk_bytes : NULL,
+                         keys->has_sketch ? sizeof sk_bytes : 0, err);
     if (e == PG_OK && (papers = malloc((n_cands + 1) * PG_ID_HEX)) == NULL)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < n_cands && e == PG_OK; i++)

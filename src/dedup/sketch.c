@@ -18,7 +18,8 @@
  * (bit 0: truncated; bits 1-7: the distinct shingles' share of the words in
  * 127ths, rounded down, 0 in sketches made before it was kept), the title's mark (LE16: 0 unknown, written before the
  * mark was kept; odd: 16 bits of the whole-title key of a title of 4 or more
- * content words; 2: a shorter title, or none), words (LE32), hash of the
+ * content words; 2: a shorter title, or none; 4: a shorter title with a
+ * coined name, which older builds read as 2), words (LE32), hash of the
  * opening
  * SKETCH_OPENING_WORDS words (LE64), then the low 16 bits of each MinHash
  * value (LE16; the top bits of a value name its bin), then (version 2) 32
@@ -33,6 +34,9 @@
 #define SKETCH_OPENING_WORDS 8
 #define SKETCH_BYTES PG_DEDUP_SKETCH_BYTES
 #define SKETCH_SEED 0x736b65746368ULL
+/* Title marks other than the odd ones (a long title's key). */
+#define MARK_SHORT 2
+#define MARK_NAMED 4
 
 /* Hash of the first n words of a normalised key (words split by spaces). */
 static uint64_t opening_hash(const char *key, size_t len, size_t n)
@@ -117,6 +121,12 @@ void pgd_sketch_to_bytes(const sketch *k, unsigned char *b)
         b[SKETCH_V2_BYTES + 2 + 2 * i] = (unsigned char)k->tw[i];
         b[SKETCH_V2_BYTES + 3 + 2 * i] = (unsigned char)(k->tw[i] >> 8);
     }
+}
+
+void pgd_sketch_bytes_mark_named(unsigned char *b)
+{
+    if (b[2] == MARK_SHORT && b[3] == 0)
+        b[2] = MARK_NAMED;
 }
 
 void pgd_sketch_bytes_set_distinct(unsigned char *b, size_t distinct)
@@ -364,13 +374,13 @@ static size_t marked_found(const sketch *a, const sketch *b)
  * the abstracts share.  Both need every core word of one title to be
  * among the other's words by its first three bytes (as a stem-mate is,
  * and a plural), so a title with fewer marked words found in the other
- * than distinct core words is neither.  A heading is never scored, a
- * short title only when both carry a coined name, which the sketch cannot
- * see (it needs the title's case): mark 2 keeps its old test.  A sketch
- * without title words may be scored. */
+ * than distinct core words is neither.  A heading is never scored, nor a
+ * short title unless both carry a coined name ("Llama 2"): mark 2 is one
+ * without, mark 4 (or odd, a long title) may be either.  A sketch without
+ * title words may be scored. */
 static int title_scored(const sketch *a, const sketch *b)
 {
-    if (a->title == 2 || b->title == 2)
+    if (a->title == MARK_SHORT || b->title == MARK_SHORT)
         return 0;
     if (a->n_tw == 0 || b->n_tw == 0 || a->n_tw == SKETCH_TW_MANY
         || b->n_tw == SKETCH_TW_MANY || a->n_core == 0 || b->n_core == 0)

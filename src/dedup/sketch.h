@@ -42,6 +42,9 @@ typedef struct sketch {
 void pgd_sketch_make(const pg_minhash *m, const char *title, size_t title_len,
                      uint16_t mark, const char *abstract, size_t len, int truncated,
                      size_t distinct, sketch *out);
+/* Marks the sketch written at b as of a short title with a coined name
+ * (its mark 2 becomes 4; sketch.c says why). */
+void pgd_sketch_bytes_mark_named(unsigned char *b);
 /* Sets the distinct shingles of the sketch written at b (its count of
  * words is read there). */
 void pgd_sketch_bytes_set_distinct(unsigned char *b, size_t distinct);

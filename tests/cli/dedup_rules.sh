@@ -3,7 +3,8 @@
 #   rewritten), a re-titled version sharing its coined name, and generic or
 #   short titles ("Editorial", "Reward Models") over different abstracts;
 #   sibling: a model and its -VL variant sharing sentences, and one title
-#   used again in another year.
+#   used again in another year; named1/named2: a short title with a coined
+#   name over a rewritten abstract.
 . "$CLI_DIR/lib.sh"
 D=$FIXTURES/dedup
 run --db "$WORK/pg.db" ingest --quiet --year 2025 "$D/day1.txt" "$D/day2.txt" "$D/sibling.txt"
@@ -22,4 +23,9 @@ note "reverse order and a full dedup give the same papers"
 "$PAPERGRAPH" --db "$WORK/rev.db" ingest --quiet --year 2025 "$D/sibling.txt" "$D/day2.txt" "$D/day1.txt"
 check_same_papers "$WORK/pg.db" "$WORK/rev.db"
 check "10 papers" test "$(sql "$WORK/pg.db" 'select count(distinct paper_id) from clusters')" = 10
+note "a short title with a coined name, the abstract rewritten: one paper, which"
+note "the sketch test must not rule out unread (same-specific-title)"
+"$PAPERGRAPH" --db "$WORK/named.db" ingest --quiet --year 2025 "$D/named1.txt" "$D/named2.txt" > /dev/null
+run --db "$WORK/named.db" why "$D/named1.txt:13" "$D/named2.txt:13"
+check "named short title: 1 paper" test "$(sql "$WORK/named.db" 'select count(distinct paper_id) from clusters')" = 1
 finish

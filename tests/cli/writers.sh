@@ -10,7 +10,7 @@ papers() { # DB: each text (by key) and its paper, sorted
     sql "$1" "select hex(t.key) || ' ' || c.paper_id from texts t join clusters c on c.text_id = t.id order by 1"
 }
 note "one writer: every file"
-run --db "$WORK/one.db" ingest --quiet --year 2025 "$L"/*.txt "$D"/*.txt
+run --db "$WORK/one.db" ingest --quiet --year 2025 "$L"/*.txt "$D"/day1.txt "$D"/day2.txt "$D"/sibling.txt
 papers "$WORK/one.db" > "$WORK/one.papers"
 check "the single writer placed every text" test "$(wc -l < "$WORK/one.papers")" = \
     "$(sql "$WORK/one.db" 'select count(*) from texts')"

@@ -430,8 +430,71 @@ static void test_reworded(void)
     pg_buf_release(&words);
 }
 
+/* A short title carrying a coined name on both sides ("DeepSeekMath
+ * Reasoning") is scored as the same title, whatever the abstracts share:
+ * over one abstract's words in another order the pair merges.  Its keys, made from the
+ * normalised title, give it mark 2 like any short title; the dedup stage,
+ * which knows the title's case, marks it 4 (pgd_sketch_bytes_mark_named),
+ * and then the sketch does not rule it out.  A short title without one
+ * (mark 2) is never scored, and is ruled out as before. */
+static void test_named_short(void)
+{
+    pg_buf words = PG_BUF_INIT, fwd = PG_BUF_INIT, back = PG_BUF_INIT;
+    make_abstract(30, 180, &words);
+    CHECK_INT(pg_buf_puts(&fwd, "deepseekmath "), PG_OK);
+    CHECK_INT(pg_buf_append(&fwd, words.data, words.len), PG_OK);
+    CHECK_INT(pg_buf_puts(&back, "deepseekmath"), PG_OK);
+    for (size_t end = words.len; end > 0;) {
+        size_t start = end;
+        while (start > 0 && words.data[start - 1] != ' ')
+            start--;
+        CHECK_INT(pg_buf_putc(&back, ' '), PG_OK);
+        CHECK_INT(pg_buf_append(&back, words.data + start, end - start), PG_OK);
+        end = start > 0 ? start - 1 : 0;
+    }
+    text a, b;
+    text_set(&a, "DeepSeekMath Reasoning", fwd, 0);
+    text_set(&b, "DeepSeekMath Reasoning", back, 0);
+    CHECK(a.it.strong_name && b.it.strong_name);
+    pg_match_opts o;
+    pg_match_opts_default(&o);
+    pg_match_result r;
+    CHECK_INT(pg_match_decide(&a.it, &b.it, &o, &r), PG_OK);
+    CHECK_INT(r.same, 1);
+    CHECK_STR(r.rule, "same-specific-title");
+    CHECK_INT(a.sk.title, 2);
+    /* As the keys give it (mark 2): ruled out, though the rules merge. */
+    CHECK_INT(pgd_sketch_rules_out(&a.sk, &b.sk, &o), 1);
+    unsigned char buf[PG_DEDUP_SKETCH_BYTES];
+    pgd_sketch_to_bytes(&a.sk, buf);
+    pgd_sketch_bytes_mark_named(buf);
+    pgd_sketch_from_bytes(buf, sizeof buf, &a.sk);
+    CHECK_INT(a.sk.title, 4);
+    /* Named on one side only: the other is a short title without a name,
+     * never scored. */
+    CHECK_INT(pgd_sketch_rules_out(&a.sk, &b.sk, &o), 1);
+    pgd_sketch_to_bytes(&b.sk, buf);
+    pgd_sketch_bytes_mark_named(buf);
+    pgd_sketch_from_bytes(buf, sizeof buf, &b.sk);
+    expect_out("named short", &a, &b, 0);
+    /* A long title's mark is not touched. */
+    text c;
+    text_make(&c, "Acoustic Monitoring of Nesting Seabirds with Low-Cost Recorders", 0, 31, 180);
+    pgd_sketch_to_bytes(&c.sk, buf);
+    pgd_sketch_bytes_mark_named(buf);
+    sketch back_c;
+    pgd_sketch_from_bytes(buf, sizeof buf, &back_c);
+    CHECK_INT(back_c.title, c.sk.title);
+    CHECK(c.sk.title & 1);
+    text_free(&a);
+    text_free(&b);
+    text_free(&c);
+    pg_buf_release(&words);
+}
+
 int main(void)
 {
+    test_named_short();
     test_reworded();
     test_truncated();
     test_titles();
