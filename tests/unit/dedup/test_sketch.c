@@ -381,6 +381,39 @@ static void test_truncated(void)
         text_free(all[i]);
 }
 
+/* a and b are merged by rule, their abstracts sharing almost nothing. */
+static void expect_merged(const text *a, const text *b, const char *rule)
+{
+    pg_match_opts o;
+    pg_match_opts_default(&o);
+    pg_match_result r;
+    CHECK_INT(pg_match_decide(&a->it, &b->it, &o, &r), PG_OK);
+    CHECK_INT(r.same, 1);
+    CHECK_STR(r.rule, rule);
+    CHECK(r.abstract_jaccard < 0.1);
+}
+
+/* Two abstracts of one vocabulary and few shingles in common: name, then
+ * seed's 180 words (fwd); name, then the same words last first (back). */
+static void two_orders(const char *name, unsigned seed, pg_buf *fwd, pg_buf *back)
+{
+    pg_buf words = PG_BUF_INIT;
+    make_abstract(seed, 180, &words);
+    CHECK_INT(pg_buf_puts(fwd, name), PG_OK);
+    CHECK_INT(pg_buf_putc(fwd, ' '), PG_OK);
+    CHECK_INT(pg_buf_append(fwd, words.data, words.len), PG_OK);
+    CHECK_INT(pg_buf_puts(back, name), PG_OK);
+    for (size_t end = words.len; end > 0;) {
+        size_t start = end;
+        while (start > 0 && words.data[start - 1] != ' ')
+            start--;
+        CHECK_INT(pg_buf_putc(back, ' '), PG_OK);
+        CHECK_INT(pg_buf_append(back, words.data + start, end - start), PG_OK);
+        end = start > 0 ? start - 1 : 0;
+    }
+    pg_buf_release(&words);
+}
+
 /* A reworded title (every core word of one a stem-mate of the other's:
  * "image"/"imaging", "financial"/"finance") is scored on titles, a coined
  * name and the vocabulary, whatever the abstracts share: over one
@@ -395,73 +428,41 @@ static void test_reworded(void)
                      "with Applications to Imaging and Finance";
     const char *t3 = "DiffSense: Diffusion Generative Models Meet Compressed Hashing, "
                      "with Applications to Image Data and Financial Time Series";
-    pg_buf words = PG_BUF_INIT, fwd = PG_BUF_INIT, back = PG_BUF_INIT, other = PG_BUF_INIT;
-    make_abstract(20, 180, &words);
-    CHECK_INT(pg_buf_puts(&fwd, "diffsense "), PG_OK);
-    CHECK_INT(pg_buf_append(&fwd, words.data, words.len), PG_OK);
-    /* The same words, last first. */
-    CHECK_INT(pg_buf_puts(&back, "diffsense"), PG_OK);
-    for (size_t end = words.len; end > 0;) {
-        size_t start = end;
-        while (start > 0 && words.data[start - 1] != ' ')
-            start--;
-        CHECK_INT(pg_buf_putc(&back, ' '), PG_OK);
-        CHECK_INT(pg_buf_append(&back, words.data + start, end - start), PG_OK);
-        end = start > 0 ? start - 1 : 0;
-    }
+    pg_buf fwd = PG_BUF_INIT, back = PG_BUF_INIT, other = PG_BUF_INIT;
+    two_orders("diffsense", 20, &fwd, &back);
     CHECK_INT(pg_buf_append(&other, back.data, back.len), PG_OK);
     text a, b, c;
     text_set(&a, t1, fwd, 0);
     text_set(&b, t2, back, 0);
     text_set(&c, t3, other, 0);
-    pg_match_opts o;
-    pg_match_opts_default(&o);
-    pg_match_result r;
-    CHECK_INT(pg_match_decide(&a.it, &b.it, &o, &r), PG_OK);
-    CHECK_INT(r.same, 1);
-    CHECK_STR(r.rule, "reworded-title");
-    CHECK(r.abstract_jaccard < 0.1);
+    expect_merged(&a, &b, "reworded-title");
     expect_out("reworded", &a, &b, 0);
     /* "Hashing" for "Sensing": a sibling, decided apart unread. */
     expect_out("a word apart", &a, &c, 1);
     text_free(&a);
     text_free(&b);
     text_free(&c);
-    pg_buf_release(&words);
 }
 
 /* A short title carrying a coined name on both sides ("DeepSeekMath
  * Reasoning") is scored as the same title, whatever the abstracts share:
- * over one abstract's words in another order the pair merges.  Its keys, made from the
- * normalised title, give it mark 2 like any short title; the dedup stage,
- * which knows the title's case, marks it 4 (pgd_sketch_bytes_mark_named),
- * and then the sketch does not rule it out.  A short title without one
- * (mark 2) is never scored, and is ruled out as before. */
+ * over one abstract's words in another order the pair merges.  Its keys,
+ * made from the normalised title, give it mark 2 like any short title; the
+ * dedup stage, which knows the title's case, marks it 4
+ * (pgd_sketch_bytes_mark_named), and then the sketch does not rule it out.
+ * A short title without one (mark 2) is never scored, and is ruled out as
+ * before. */
 static void test_named_short(void)
 {
-    pg_buf words = PG_BUF_INIT, fwd = PG_BUF_INIT, back = PG_BUF_INIT;
-    make_abstract(30, 180, &words);
-    CHECK_INT(pg_buf_puts(&fwd, "deepseekmath "), PG_OK);
-    CHECK_INT(pg_buf_append(&fwd, words.data, words.len), PG_OK);
-    CHECK_INT(pg_buf_puts(&back, "deepseekmath"), PG_OK);
-    for (size_t end = words.len; end > 0;) {
-        size_t start = end;
-        while (start > 0 && words.data[start - 1] != ' ')
-            start--;
-        CHECK_INT(pg_buf_putc(&back, ' '), PG_OK);
-        CHECK_INT(pg_buf_append(&back, words.data + start, end - start), PG_OK);
-        end = start > 0 ? start - 1 : 0;
-    }
+    pg_buf fwd = PG_BUF_INIT, back = PG_BUF_INIT;
+    two_orders("deepseekmath", 30, &fwd, &back);
     text a, b;
     text_set(&a, "DeepSeekMath Reasoning", fwd, 0);
     text_set(&b, "DeepSeekMath Reasoning", back, 0);
     CHECK(a.it.strong_name && b.it.strong_name);
+    expect_merged(&a, &b, "same-specific-title");
     pg_match_opts o;
     pg_match_opts_default(&o);
-    pg_match_result r;
-    CHECK_INT(pg_match_decide(&a.it, &b.it, &o, &r), PG_OK);
-    CHECK_INT(r.same, 1);
-    CHECK_STR(r.rule, "same-specific-title");
     CHECK_INT(a.sk.title, 2);
     /* As the keys give it (mark 2): ruled out, though the rules merge. */
     CHECK_INT(pgd_sketch_rules_out(&a.sk, &b.sk, &o), 1);
@@ -489,7 +490,6 @@ static void test_named_short(void)
     text_free(&a);
     text_free(&b);
     text_free(&c);
-    pg_buf_release(&words);
 }
 
 int main(void)
