@@ -358,8 +358,7 @@ static void pairs_sort(band_pair *p, size_t n)
     for (size_t i = 1; i < n; i++) {
         band_pair v = p[i];
         size_t j = i;
-        while (j > 0 && (p[j - 1].band > v.band
-                         || (p[j - 1].band == v.band && p[j - 1].id > v.id))) {
+        while (j > 0 && pair_order(&p[j - 1], &v) > 0) {
             p[j] = p[j - 1];
             j--;
         }

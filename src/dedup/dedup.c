@@ -449,23 +449,6 @@ void pg_dedup_keys_of(const char *title, size_t title_len, const char *abstract,
                       NULL);
 }
 
-size_t pg_dedup_distinct(const uint64_t *h, size_t n)
-{
-    uint32_t small[1024];
-    uint32_t *v = n <= sizeof small / sizeof *small ? small : malloc(n * sizeof *v);
-    size_t d = 0;
-    if (v == NULL)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        v[i] = (uint32_t)h[i];
-    pg_sort_u32(v, n);
-    for (size_t i = 0; i < n; i++)
-        d += i == 0 || v[i] != v[i - 1];
-    if (v != small)
-        free(v);
-    return d;
-}
-
 void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract,
                        size_t abstract_len, int truncated, pg_dedup_keys *out,
                        uint64_t *seq, size_t cap, size_t *n_seq)

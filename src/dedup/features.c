@@ -75,17 +75,37 @@ static size_t shingle_seq(const char *s, size_t len, size_t most, uint32_t *seq)
     return n;
 }
 
+/* v[0..n) sorted without repeats, in place; returns how many are left. */
+static size_t set_in_place(uint32_t *v, size_t n)
+{
+    pg_sort_u32(v, n);
+    size_t u = 0;
+    for (size_t i = 0; i < n; i++)
+        if (u == 0 || v[u - 1] != v[i])
+            v[u++] = v[i];
+    return u;
+}
+
 /* seq[0..n) sorted without repeats into set; returns the set's size. */
 static size_t make_set(const uint32_t *seq, size_t n, uint32_t *set)
 {
     if (n > 0)
         memcpy(set, seq, n * sizeof *set);
-    pg_sort_u32(set, n);
-    size_t u = 0;
+    return set_in_place(set, n);
+}
+
+size_t pg_dedup_distinct(const uint64_t *h, size_t n)
+{
+    uint32_t small[1024];
+    uint32_t *v = n <= sizeof small / sizeof *small ? small : malloc(n * sizeof *v);
+    if (v == NULL)
+        return 0;
     for (size_t i = 0; i < n; i++)
-        if (u == 0 || set[u - 1] != set[i])
-            set[u++] = set[i];
-    return u;
+        v[i] = (uint32_t)h[i];
+    size_t d = set_in_place(v, n);
+    if (v != small)
+        free(v);
+    return d;
 }
 
 static pg_err reserve(pgd_feat *f, size_t words)

@@ -16,7 +16,8 @@
  * and normalising it (most candidates are such, and a read
  * costs far more than a sketch).  Stored as SKETCH_BYTES: version, flags
  * (bit 0: truncated; bits 1-7: the distinct shingles' share of the words in
- * 127ths, rounded down, 0 in sketches made before it was kept), the title's mark (LE16: 0 unknown, written before the
+ * 127ths, rounded down, 0 in sketches made before it was kept), the
+ * title's mark (LE16: 0 unknown, written before the
  * mark was kept; odd: 16 bits of the whole-title key of a title of 4 or more
  * content words; 2: a shorter title, or none; 4: a shorter title with a
  * coined name, which older builds read as 2), words (LE32), hash of the
@@ -345,21 +346,12 @@ static void title_words(const char *title, size_t len, sketch *out)
     out->n_core = (uint8_t)(distinct < 255 ? distinct : 255);
 }
 
-/* 1 when a marked key of a is among b's keys. */
-static int marked_in(const sketch *a, const sketch *b)
-{
-    for (size_t i = 0; i < a->n_tw; i++)
-        for (size_t j = 0; (a->tw[i] & 1) && j < b->n_tw; j++)
-            if ((a->tw[i] >> 1) == (b->tw[j] >> 1))
-                return 1;
-    return 0;
-}
-
-/* Marked word keys of a found among b's keys, counted with repeats. */
-static size_t marked_found(const sketch *a, const sketch *b)
+/* Marked word keys of a found among b's keys, counted with repeats; the
+ * count stops at most. */
+static size_t marked_found(const sketch *a, const sketch *b, size_t most)
 {
     size_t n = 0;
-    for (size_t i = 0; i < a->n_tw; i++) {
+    for (size_t i = 0; i < a->n_tw && n < most; i++) {
         int found = 0;
         for (size_t j = 0; (a->tw[i] & 1) && j < b->n_tw && !found; j++)
             found = (a->tw[i] >> 1) == (b->tw[j] >> 1);
@@ -385,7 +377,8 @@ static int title_scored(const sketch *a, const sketch *b)
     if (a->n_tw == 0 || b->n_tw == 0 || a->n_tw == SKETCH_TW_MANY
         || b->n_tw == SKETCH_TW_MANY || a->n_core == 0 || b->n_core == 0)
         return 1;
-    return marked_found(a, b) >= a->n_core || marked_found(b, a) >= b->n_core;
+    return marked_found(a, b, a->n_core) >= a->n_core
+           || marked_found(b, a, b->n_core) >= b->n_core;
 }
 
 /* 1 when a and b have full title words, 3 or more core words each, and no
@@ -399,7 +392,7 @@ static int titles_apart(const sketch *a, const sketch *b, const pg_match_opts *o
         return 0;
     if (!(o->revised_title > 0.0 && o->renamed_title > 0.0 && o->title_only > 0.0))
         return 0;
-    return !marked_in(a, b) && !marked_in(b, a);
+    return marked_found(a, b, 1) == 0 && marked_found(b, a, 1) == 0;
 }
 
 /* 1 when a and b, titles apart, both with abstracts long enough to be
