@@ -238,6 +238,19 @@ static void unique_ids(pg_idvec *iv, size_t from, long long self)
     iv->n = w;
 }
 
+/* Keeps of iv from `from` on the ids that are there twice or more, once
+ * each, sorted. */
+static void keep_repeated(pg_idvec *iv, size_t from)
+{
+    if (iv->n - from > 1)
+        pg_sort_ll(iv->v + from, iv->n - from);
+    size_t w = from;
+    for (size_t r = from; r + 1 < iv->n; r++)
+        if (iv->v[r] == iv->v[r + 1] && (w == from || iv->v[w - 1] != iv->v[r]))
+            iv->v[w++] = iv->v[r];
+    iv->n = w;
+}
+
 /* Asks the memory for everything the lookups of keys will read, before
  * the first one: each key's pending chain, its cached buckets (both levels),
  * their skip indexes and the groups those point to lie at random places,
@@ -275,9 +288,25 @@ static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
 #endif
 }
 
+/* Appends to out the texts under each of keys[0..n), in every level: a
+ * text under k of them k times. */
+static pg_err keys_texts(pg_store *s, band_index *b, const uint64_t *keys, size_t n,
+                         pg_idvec *out, pg_error *err)
+{
+    pg_err e = PG_OK;
+    /* The buckets, unless known to be empty in this write transaction. */
+    if (!(pg_store_in_write(s) && b->empty))
+        for (size_t i = 0; i < n && e == PG_OK; i++)
+            e = bucket_texts(s, b, keys[i], out, err);
+    for (size_t i = 0; i < n && e == PG_OK && b->n_pairs > 0; i++)
+        if (pending_texts(b, keys[i], out) != PG_OK)
+            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    return e;
+}
+
 pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
-                           const uint64_t *keys, size_t n, pg_idvec *out,
-                           pg_error *err)
+                           const uint64_t *keys, size_t n, size_t n_lsh,
+                           pg_idvec *out, pg_error *err)
 {
     unsigned char kb[16];
     size_t from = out->n;
@@ -301,13 +330,17 @@ pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
             break;
         }
     pg_stmt_done(st);
-    /* The buckets, unless known to be empty in this write transaction. */
-    if (!(pg_store_in_write(s) && b->empty))
-        for (size_t i = 0; i < n && e == PG_OK; i++)
-            e = bucket_texts(s, b, keys[i], out, err);
-    for (size_t i = 0; i < n && e == PG_OK && b->n_pairs > 0; i++)
-        if (pending_texts(b, keys[i], out) != PG_OK)
-            e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    if (n_lsh > n)
+        n_lsh = n;
+    /* The LSH bands first, so that the texts met through one band only can
+     * be dropped before the other keys' texts are appended. */
+    size_t lsh_from = out->n;
+    if (e == PG_OK)
+        e = keys_texts(s, b, keys, n_lsh, out, err);
+    if (e == PG_OK)
+        keep_repeated(out, lsh_from);
+    if (e == PG_OK)
+        e = keys_texts(s, b, keys + n_lsh, n - n_lsh, out, err);
     if (e == PG_OK)
         unique_ids(out, from, self);
     return e;

@@ -112,7 +112,7 @@ pg_err pgd_find_candidates(pg_dedup *d, long long self_id, const pg_dedup_keys *
     d->ids.n = 0;
     *n = 0;
     pg_err e = pg_bands_candidates(d->s, self_id, d->self->info.norm_key, keys->bands,
-                                   keys->n_bands, &d->ids, err);
+                                   keys->n_bands, keys->n_lsh, &d->ids, err);
     if (e == PG_OK && pg_grow((void **)&d->cands, &d->cap_cands, d->ids.n,
                               sizeof *d->cands) != PG_OK)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");

@@ -461,6 +461,7 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
     uint64_t *own = NULL;
     mh.shingles = 0;
     out->n_bands = 0;
+    out->n_lsh = 0;
     if (n_seq != NULL)
         *n_seq = 0;
     if (abstract_len > 0) {
@@ -479,6 +480,7 @@ void pg_dedup_keys_seq(const char *title, size_t title_len, const char *abstract
             distinct = pg_dedup_distinct(own, n_own);
         free(own);
         out->n_bands = pg_minhash_bands(&mh, out->bands);
+        out->n_lsh = out->n_bands < PG_MINHASH_BANDS ? out->n_bands : PG_MINHASH_BANDS;
         if (nt > 0)
             out->bands[out->n_bands++] = tb[0];
     } else {

@@ -280,12 +280,13 @@ pg_err pg_bands_sketch(pg_store *s, pg_key text, pg_buf *out, int *found,
 pg_err pg_bands_sketch_id(pg_store *s, long long text, pg_buf *out, int *found,
                           pg_error *err);
 /* Appends to out the ids (texts.id) of every stored text other than text
- * id self (0: none) that shares one of the band keys or has the normalised
- * key norm_key: sorted, each once.  A key shared by more than 1024 texts
- * gives 1024 of them. */
+ * id self (0: none) that has the normalised key norm_key, shares one of
+ * keys[n_lsh..n), or shares two or more of keys[0..n_lsh) (an abstract's
+ * LSH bands, pg_dedup_keys.n_lsh): sorted, each once.  A key shared by
+ * more than 1024 texts gives 1024 of them. */
 pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
-                           const uint64_t *keys, size_t n, pg_idvec *out,
-                           pg_error *err);
+                           const uint64_t *keys, size_t n, size_t n_lsh,
+                           pg_idvec *out, pg_error *err);
 /* Moves the band keys still held in the index's in-memory level into its
  * buckets now, in one transaction (this happens by itself at a commit
  * whenever that level is full; tests and tools call it to reach the merged
@@ -334,6 +335,10 @@ pg_err pg_dedup_add_text(pg_dedup *d, pg_key text, pg_error *err);
 typedef struct pg_dedup_keys {
     uint64_t bands[PG_DEDUP_BANDS_MAX];
     size_t n_bands;
+    /* bands[0..n_lsh) are the abstract's LSH bands, of which a candidate
+     * must share two (pg_bands_candidates); the rest (the abstract's
+     * opening, the title's keys) make a candidate each. */
+    size_t n_lsh;
     int has_sketch;             /* 0: the text has no abstract to sketch */
     unsigned char sketch[PG_DEDUP_SKETCH_BYTES];
 } pg_dedup_keys;

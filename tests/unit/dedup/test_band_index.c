@@ -158,13 +158,13 @@ static void test_bands_once(void)
     CHECK(strstr(err.msg, "band keys") != NULL);
     pg_store_file_rollback(s);
     CHECK_INT(pg_store_file_begin(s, "look.txt", "listing", &fid, &err), PG_OK);
-    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 2, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 2, 0, &cand, &err), PG_OK);
     CHECK(cand.n == 1 && has_id(&cand, aid));
     cand.n = 0;
     /* Not itself: the same keys asked for by the text. */
-    CHECK_INT(pg_bands_candidates(s, aid, self, bands, 2, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, aid, self, bands, 2, 0, &cand, &err), PG_OK);
     CHECK_INT(cand.n, 0);
-    CHECK_INT(pg_bands_candidates(s, 0, self, other, 1, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, self, other, 1, 0, &cand, &err), PG_OK);
     CHECK_INT(cand.n, 0);
     pg_store_file_rollback(s);
     pg_idvec_release(&cand);
@@ -209,7 +209,7 @@ static void test_band_merges(void)
         size_t at = pgb_bucket_of(shared);
         for (int round = 0; round < 2 && bi != NULL; round++) {
             kv.n = 0;
-            CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, &kv, &err), PG_OK);
+            CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, 0, &kv, &err), PG_OK);
             CHECK_INT(kv.n, 2);
             CHECK(kv.n == 2 && kv.v[0] == id_of(s, a) && kv.v[1] == id_of(s, b));
             /* A fresh connection keeps a bucket it reads when it reads it
@@ -224,7 +224,7 @@ static void test_band_merges(void)
         }
         /* 0x1111, 0x2222 and 0x3333 share bucket 0, merged three times. */
         kv.n = 0;
-        CHECK_INT(pg_bands_candidates(s, 0, none, &a_bands[1], 1, &kv, &err), PG_OK);
+        CHECK_INT(pg_bands_candidates(s, 0, none, &a_bands[1], 1, 0, &kv, &err), PG_OK);
         CHECK(kv.n == 1 && has_id(&kv, id_of(s, a)));
         pg_store_file_rollback(s);
         pg_idvec_release(&kv);
@@ -260,11 +260,11 @@ static void test_bands_rollback(void)
     pg_buf_reset(&sk);
     CHECK_INT(pg_bands_sketch_id(s, kid, &sk, &found, &err), PG_OK);
     CHECK(found && sk.len == sizeof sketch && memcmp(sk.data, sketch, 4) == 0);
-    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, 0, &cand, &err), PG_OK);
     CHECK_INT(cand.n, 1);
     pg_store_file_rollback(s);
     cand.n = 0;
-    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, 0, &cand, &err), PG_OK);
     CHECK_INT(cand.n, 0);
     CHECK_INT(pg_bands_sketch(s, k, &sk, &found, &err), PG_OK);
     CHECK_INT(found, 0);
@@ -323,12 +323,65 @@ static void test_bands_settle(void)
     put_banded(s, "fourth text", k1, 4, &d);
     CHECK_INT(pg_bands_settle(s, &err), PG_OK);
     CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 2);
-    CHECK_INT(pg_bands_candidates(s, 0, self, k1, 1, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, self, k1, 1, 0, &cand, &err), PG_OK);
     CHECK_INT((long long)cand.n, 4);
     CHECK(has_id(&cand, id_of(s, a)) && has_id(&cand, id_of(s, b)) &&
           has_id(&cand, id_of(s, c)) && has_id(&cand, id_of(s, d)));
     pg_store_close(s);
     pg_idvec_release(&cand);
+}
+
+/* The abstract's LSH bands (the first n_lsh keys asked) make a candidate
+ * only when two of them meet the same text; any other key makes one alone.
+ * A query of 3 bands and a title key against: a text under all 3 bands,
+ * one under 2, one under 1 band, one under 1 band and the title key, one
+ * under the title key alone.  Asked with texts in both levels (held and
+ * merged), then with all merged. */
+static void test_band_pairs(void)
+{
+    char path[PATH_MAX];
+    pg_error err;
+    long long fid = 0;
+    pg_idvec cand = PG_IDVEC_INIT;
+    const uint64_t q[4] = { 0x1111000000000001ULL, 0x2222000000000002ULL,
+                            0x3333000000000003ULL, 0x7777000000000007ULL };
+    const uint64_t all3[3] = { q[0], q[1], q[2] };
+    const uint64_t band1[2] = { q[1], 0x4444000000000004ULL };
+    const uint64_t band2[3] = { q[0], 0x5555000000000005ULL, q[2] };
+    const uint64_t band_title[2] = { q[2], q[3] };
+    const uint64_t title[1] = { q[3] };
+    pg_key a, b, c, d, e, self = pg_key_of("x", 1);
+    pg_store *s = open_ok(tpath(path, "bands-pairs.db"));
+    if (s == NULL)
+        return;
+    put_banded(s, "all three bands", all3, 3, &a);
+    put_banded(s, "one band", band1, 2, &c);
+    put_banded(s, "a band and the title", band_title, 2, &d);
+    CHECK_INT(pg_bands_merge(s, &err), PG_OK);
+    put_banded(s, "two bands", band2, 3, &b);
+    put_banded(s, "the title only", title, 1, &e);
+    long long aid = id_of(s, a), bid = id_of(s, b), cid = id_of(s, c);
+    long long did = id_of(s, d), eid = id_of(s, e);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 2);
+    for (int round = 0; round < 2; round++) {
+        cand.n = 0;
+        CHECK_INT(pg_store_file_begin(s, "look.txt", "listing", &fid, &err), PG_OK);
+        CHECK_INT(pg_bands_candidates(s, 0, self, q, 4, 3, &cand, &err), PG_OK);
+        CHECK_INT((long long)cand.n, 4);
+        CHECK(has_id(&cand, aid) && has_id(&cand, bid) && has_id(&cand, did) &&
+              has_id(&cand, eid));
+        CHECK(!has_id(&cand, cid));
+        /* Asked as blocking keys, every key makes a candidate. */
+        cand.n = 0;
+        CHECK_INT(pg_bands_candidates(s, 0, self, q, 4, 0, &cand, &err), PG_OK);
+        CHECK_INT((long long)cand.n, 5);
+        CHECK(has_id(&cand, cid));
+        pg_store_file_rollback(s);
+        CHECK_INT(pg_bands_merge(s, &err), PG_OK);
+    }
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_pending"), 0);
+    pg_idvec_release(&cand);
+    pg_store_close(s);
 }
 
 /* pg_bands_merge moves the held keys into the buckets at once, and
@@ -353,12 +406,12 @@ static void test_bands_merge_clear(void)
     CHECK_INT(sql_int(path, "SELECT count(*) FROM band_sets"), 1);
     CHECK_INT(sql_int(path, "SELECT CAST(value AS INTEGER) FROM settings"
                       " WHERE key = 'bands.indexed'"), 1);
-    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, 0, &cand, &err), PG_OK);
     CHECK(cand.n == 1 && cand.v[0] == id_of(s, a));
     CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
     CHECK_INT(pg_bands_clear(s, &err), PG_OK);
     cand.n = 0;
-    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, self, bands, 1, 0, &cand, &err), PG_OK);
     CHECK_INT(cand.n, 0);
     CHECK_INT(pg_store_tx_commit(s, &err), PG_OK);
     pg_store_close(s);
@@ -473,7 +526,7 @@ static void test_band_fanout(void)
         if (k == 0)
             first = id_of(s, t);
     }
-    CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, 0, &cand, &err), PG_OK);
     CHECK_INT(cand.n, 1024);
     CHECK(cand.n == 1024 && cand.v[0] == first + N - 1024 && cand.v[1023] == first + N - 1);
     CHECK_INT(pg_store_file_commit(s, fid, pg_key_of("many", 4), &c, &dup, &dup_path, &err),
@@ -483,7 +536,7 @@ static void test_band_fanout(void)
     if ((s = open_ok(path)) == NULL)
         return;
     cand.n = 0;
-    CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, &cand, &err), PG_OK);
+    CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, 0, &cand, &err), PG_OK);
     CHECK(cand.n == 1024 && cand.v[0] == first && cand.v[1023] == first + 1023);
     pg_store_close(s);
     pg_idvec_release(&cand);
@@ -544,12 +597,12 @@ static void test_band_levels(void)
         for (int k = 0; k < N; k++) {
             const uint64_t own = top | (uint64_t)(k + 1);
             cand.n = 0;
-            CHECK_INT(pg_bands_candidates(s, 0, none, &own, 1, &cand, &err), PG_OK);
+            CHECK_INT(pg_bands_candidates(s, 0, none, &own, 1, 0, &cand, &err), PG_OK);
             lost += !(cand.n == 1 && cand.v[0] == ids[k]);
         }
         CHECK_INT(lost, 0);
         cand.n = 0;
-        CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, &cand, &err), PG_OK);
+        CHECK_INT(pg_bands_candidates(s, 0, none, &shared, 1, 0, &cand, &err), PG_OK);
         CHECK(cand.n == 1024 && cand.v[0] == ids[0] && cand.v[1023] == ids[1023]);
         pg_store_file_rollback(s);
     }
@@ -636,7 +689,7 @@ static void all_candidates(pg_store *s, const uint64_t *q, size_t nq, pg_idvec *
     CHECK_INT(pg_store_tx_begin(s, &err), PG_OK);
     for (size_t k = 0; k < nq; k++) {
         out[k].n = 0;
-        CHECK_INT(pg_bands_candidates(s, 0, none, &q[k], 1, &out[k], &err), PG_OK);
+        CHECK_INT(pg_bands_candidates(s, 0, none, &q[k], 1, 0, &out[k], &err), PG_OK);
     }
     CHECK_INT(pg_store_tx_commit(s, &err), PG_OK);
 }
@@ -747,6 +800,7 @@ int main(void)
     test_band_merges();
     test_bands_rollback();
     test_bands_settle();
+    test_band_pairs();
     test_bands_merge_clear();
     test_bucket_pack();
     test_band_fanout();
