@@ -59,6 +59,14 @@ typedef struct pg_match_result {
     double title_sim;           /* title similarity in [0, 1] */
     double author_overlap;      /* share of common surnames; -1 when unknown */
     size_t shared_urls;
+    /* Set by pg_dedup_compare only (0 and 0 otherwise): whether either
+     * text, placed after the other, meets it as a candidate through the
+     * band index, and how many of the abstracts' LSH bands the two share
+     * (two or more make them candidates, as one title or opening key
+     * does).  Texts that never meet are never compared, whatever the
+     * rules would say. */
+    int candidates;
+    size_t shared_bands;
     char why[512];              /* one line for people */
 } pg_match_result;
 

@@ -16,8 +16,12 @@ const char cmd_why_usage[] =
     "Compares the entries read at two places (FILE as ingested, or the end of\n"
     "its path, e.g. day1.txt:13) and prints the decision, the rule that made\n"
     "it and the scores behind it.\n"
+    "Two entries are compared only when the index brings one to the other\n"
+    "(\"candidates\"): through a shared title key, the same opening of the\n"
+    "abstract, or two of the abstracts' 32 LSH bands.\n"
     "  --format FMT     text (default) or json (one object: \"a\", \"b\", \"same\",\n"
-    "                   \"rule\", \"why\", \"scores\", \"same_paper_in_store\")\n";
+    "                   \"rule\", \"why\", \"scores\", \"candidates\",\n"
+    "                   \"shared_bands\", \"same_paper_in_store\")\n";
 
 /* One side of the comparison as a JSON object. */
 static void json_side(cli_json *j, const char *name, const char *arg, const pg_text_info *t)
@@ -52,6 +56,8 @@ static int json_result(const char *arg_a, const char *arg_b, const pg_text_info 
         cli_json_real(&j, "author_overlap", r->author_overlap, r->author_overlap >= 0);
         cli_json_int(&j, "shared_urls", (long long)r->shared_urls, 1);
         cli_json_close(&j, '}');
+        cli_json_bool(&j, "candidates", r->candidates);
+        cli_json_int(&j, "shared_bands", (long long)r->shared_bands, 1);
     }
     cli_json_bool(&j, "same_paper_in_store", strcmp(a->paper_id, b->paper_id) == 0);
     cli_json_close(&j, '}');
@@ -85,11 +91,16 @@ static void print_result(const pg_match_result *r, const pg_text_info *a,
     print_score("title similarity", r->title_sim);
     print_score("author overlap", r->author_overlap);
     printf("  %-18s %zu\n", "shared urls", r->shared_urls);
+    printf("  %-18s %s (%zu of the abstracts' LSH bands shared)\n", "candidates",
+           r->candidates ? "yes" : "no", r->shared_bands);
     int together = strcmp(a->paper_id, b->paper_id) == 0;
     printf("in the store: %s", together ? "one paper" : "two papers");
-    if (together != r->same)
-        printf(" (%s)", together ? "joined through other variants of the paper"
-                                 : "the store was clustered with other settings: run dedup");
+    if (together && !r->same)
+        printf(" (joined through other variants of the paper)");
+    else if (!together && r->same && !r->candidates)
+        printf(" (never compared: no index key leads from one to the other)");
+    else if (!together && r->same)
+        printf(" (the store was clustered with other settings: run dedup)");
     printf("\n");
 }
 

@@ -897,6 +897,14 @@ static pg_err join_papers(pg_dedup *d, long long self_id, char (*papers)[PG_ID_H
     return e;
 }
 
+static void keys_of_prepared(const prepared *p, pg_dedup_keys *out)
+{
+    pg_dedup_keys_of(p->title.data, p->title.len,
+                     p->item.abstract != NULL ? p->abstract.data : NULL,
+                     p->item.abstract != NULL ? p->abstract.len : 0,
+                     p->info.truncated, out);
+}
+
 /* Places the prepared self text: its keys (keys, or computed when NULL),
  * candidates, verification and paper.  Then keeps it in the cache, as the
  * likely candidate of the next variant of the same paper. */
@@ -907,11 +915,7 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
     size_t n_papers = 0;
     pg_key text = d->self->info.key;
     if (keys == NULL) {
-        const prepared *p = d->self;
-        pg_dedup_keys_of(p->title.data, p->title.len,
-                         p->item.abstract != NULL ? p->abstract.data : NULL,
-                         p->item.abstract != NULL ? p->abstract.len : 0,
-                         p->info.truncated, &own);
+        keys_of_prepared(d->self, &own);
         keys = &own;
     }
     /* The keys are made from the normalised title; whether it carries a
@@ -1046,6 +1050,33 @@ pg_err pg_dedup_add_new(pg_dedup *d, const pg_dedup_text *t, pg_error *err)
     return place_self(d, t->keys, err);
 }
 
+/* How many of keys[from..to) are among in[from_in..to_in). */
+static size_t keys_shared(const uint64_t *keys, size_t from, size_t to, const uint64_t *in,
+                          size_t from_in, size_t to_in)
+{
+    size_t n = 0;
+    for (size_t i = from; i < to; i++)
+        for (size_t j = from_in; j < to_in; j++)
+            if (keys[i] == in[j]) {
+                n++;
+                break;
+            }
+    return n;
+}
+
+/* Whether a and b meet as candidates (pg_bands_candidates' rule over the
+ * keys each would be placed with), into r. */
+static void meet(const prepared *a, const prepared *b, pg_match_result *r)
+{
+    pg_dedup_keys ka, kb;
+    keys_of_prepared(a, &ka);
+    keys_of_prepared(b, &kb);
+    r->shared_bands = keys_shared(ka.bands, 0, ka.n_lsh, kb.bands, 0, kb.n_lsh);
+    size_t other = keys_shared(ka.bands, ka.n_lsh, ka.n_bands, kb.bands, kb.n_lsh, kb.n_bands);
+    r->candidates = pg_key_cmp(a->info.norm_key, b->info.norm_key) == 0 || other > 0 ||
+                    r->shared_bands >= 2;
+}
+
 pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,
                         pg_error *err)
 {
@@ -1054,6 +1085,8 @@ pg_err pg_dedup_compare(pg_dedup *d, pg_key a, pg_key b, pg_match_result *r,
         e = prepare(d->s, b, 0, d->other, err);
     if (e == PG_OK)
         e = decide(d, d->self, d->other, 1, r);
+    if (e == PG_OK)
+        meet(d->self, d->other, r);
     if (e == PG_ERR_NOMEM)
         pg_error_set(err, e, "out of memory");
     return e;
