@@ -240,8 +240,8 @@ static pg_err configure(pg_store *s, pg_error *err)
     char sql[320];
     snprintf(sql, sizeof sql, "PRAGMA synchronous = NORMAL;"
              " PRAGMA journal_size_limit = %d; PRAGMA temp_store = MEMORY;"
-             " PRAGMA wal_autocheckpoint = 16384; PRAGMA secure_delete = OFF;",
-             WAL_LIMIT_BYTES);
+             " PRAGMA wal_autocheckpoint = %d; PRAGMA secure_delete = OFF;",
+             WAL_LIMIT_BYTES, PGS_WAL_AUTOCHECKPOINT);
     rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return pgs_db_fail(s, rc, "cannot configure the database", err);
@@ -390,6 +390,7 @@ void pg_store_close(pg_store *s)
     if (s->db != NULL && !s->in_file && !s->in_tx)
         pg_store_flush(s, NULL);
     pgs_rollback(s);
+    pgs_ckpt_end(s);
     pgs_hooks_free(s);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(s->st[i]);

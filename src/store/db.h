@@ -47,6 +47,12 @@ struct pg_known;
 struct pgs_match;
 struct pgs_placing;
 
+/* Pages in the WAL at which a commit checkpoints (PRAGMA wal_autocheckpoint):
+ * large, as a bulk ingest's groups are. */
+#define PGS_WAL_AUTOCHECKPOINT 16384
+
+typedef struct pgs_ckpt pgs_ckpt;
+
 struct pg_store {
     sqlite3 *db;
     char *path;                 /* as given, for messages */
@@ -88,6 +94,7 @@ struct pg_store {
     /* Papers placed and renamed in the open write transaction, and those
      * asked for in it (placing.c); NULL until the first. */
     struct pgs_placing *placing;
+    pgs_ckpt *ckpt;             /* checkpoint.c, while files are grouped */
 };
 
 /* ---- transactions (tx.c) ------------------------------------------------ */
@@ -103,6 +110,19 @@ void pgs_rollback(pg_store *s);
 pg_err pgs_need_file(pg_store *s, pg_error *err);
 /* Frees the hooks' contexts (at close). */
 void pgs_hooks_free(pg_store *s);
+
+/* ---- the checkpointer (checkpoint.c) ----------------------------------- */
+
+/* While files are grouped: checkpoints on a thread of its own rather than
+ * in the writing thread's commits.  Both are no-ops when there is nothing
+ * to do; without memory or a thread, SQLite checkpoints as before. */
+void pgs_ckpt_begin(pg_store *s);
+void pgs_ckpt_end(pg_store *s);
+/* For tests: the WAL frames that wake the thread and that make the
+ * writing thread checkpoint (after pgs_ckpt_begin); and a wait until the
+ * thread has served every wake-up (0 when it has not started). */
+void pgs_ckpt_tune(pg_store *s, int kick_frames, int limit_frames);
+int pgs_ckpt_drain(pg_store *s);
 
 /* ---- files (occurrences.c) ---------------------------------------------- */
 

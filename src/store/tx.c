@@ -270,6 +270,10 @@ pg_err pgs_need_file(pg_store *s, pg_error *err)
 void pg_store_group_files(pg_store *s, unsigned long long max_bytes)
 {
     s->group_max = max_bytes;
+    if (max_bytes > 0)
+        pgs_ckpt_begin(s);
+    else
+        pgs_ckpt_end(s);
 }
 
 int pg_store_unflushed(const pg_store *s)

@@ -24,7 +24,7 @@
 
 #include <sqlite3.h>
 
-#include "store/internal.h"
+#include "store/db.h"
 #include "check.h"
 #include "sql_exec.h"
 #include "pragma.h"
@@ -1551,6 +1551,61 @@ static void test_hook_errors(void)
     pg_buf_release(&dp);
 }
 
+/* Bytes of a file, -1 when it is missing. */
+static long long file_bytes(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long long)sb.st_size : -1;
+}
+
+/* The checkpointer (checkpoint.c) of grouped files: woken at every commit
+ * here, it copies the WAL into the database file while the store stays
+ * open (nothing else does: SQLite's own checkpoint is at 16,384 pages);
+ * with a limit of 8 pages the writing thread also copies what is left, so
+ * that the WAL is written from its start again and stays small.  The rows
+ * are all there either way, and closing leaves no WAL. */
+static void test_checkpointer(void)
+{
+    char path[PATH_MAX], wal[PATH_MAX + 4];
+    pg_error err;
+    pg_buf dp = PG_BUF_INIT;
+    int dup = 0;
+    for (int limit = 0; limit < 2; limit++) {
+        snprintf(path, sizeof path, "%s/ckpt-%d.db", g_dir, limit);
+        snprintf(wal, sizeof wal, "%s-wal", path);
+        pg_store *s = open_ok(path);
+        if (s == NULL)
+            return;
+        long long db_before = file_bytes(path);
+        pg_store_group_files(s, 1);
+        pgs_ckpt_tune(s, 1, limit ? 8 : 1 << 30);
+        long long wal_most = 0;
+        for (int i = 0; i < 40; i++) {
+            char name[32], title[32], norm[32];
+            snprintf(name, sizeof name, "%d.txt", i);
+            snprintf(title, sizeof title, "Title %d", i);
+            snprintf(norm, sizeof norm, "norm %d", i);
+            const entry e[] = { { title, "An abstract.", norm, "2024-01-02", 1 } };
+            CHECK_INT(ingest(s, name, key_of(name), e, 1, &dup, &dp), PG_OK);
+            CHECK_INT(pg_store_flush(s, &err), PG_OK);
+            if (file_bytes(wal) > wal_most)
+                wal_most = file_bytes(wal);
+        }
+        CHECK_INT(pgs_ckpt_drain(s), 1);
+        /* Only a checkpoint writes the database file in WAL mode. */
+        CHECK(file_bytes(path) > db_before);
+        if (limit)
+            CHECK(wal_most < 40 * 8192);
+        else
+            CHECK(wal_most >= 40 * 8192);
+        pg_store_group_files(s, 0);
+        check_stats(s, 40, 40, 40, 40, 1);
+        pg_store_close(s);
+        CHECK_INT(file_bytes(wal), -1);
+    }
+    pg_buf_release(&dp);
+}
+
 /* ---- the statement API -------------------------------------------------- */
 
 static void test_stmt_api(void)
@@ -1705,6 +1760,7 @@ int main(void)
     test_check();
     test_tx_hooks();
     test_group_hooks();
+    test_checkpointer();
     test_hook_errors();
     test_stmt_api();
     test_tune_reads();
