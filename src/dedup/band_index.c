@@ -283,22 +283,42 @@ static int cache_list(band_index *b, size_t i)
     return 1;
 }
 
+/* The cache's arrays, allocated on first use; 0 without memory (then
+ * nothing is kept, which costs reads, not answers). */
+static int cache_arrays(band_index *b)
+{
+    if (b->cache != NULL)
+        return 1;
+    b->cache = calloc(2 * N_BUCKETS, sizeof *b->cache);
+    b->is_listed = calloc(2 * N_BUCKETS / 8, 1);
+    b->read_once = calloc(2 * N_BUCKETS / 8, 1);
+    if (b->cache == NULL || b->is_listed == NULL || b->read_once == NULL) {
+        free(b->cache);
+        free(b->is_listed);
+        free(b->read_once);
+        b->cache = NULL;
+        b->is_listed = NULL;
+        b->read_once = NULL;
+        return 0;
+    }
+    return 1;
+}
+
+int pgb_read_before(const band_index *b, size_t i)
+{
+    return b->read_once != NULL && (b->read_once[i >> 3] >> (i & 7)) & 1;
+}
+
+void pgb_cache_mark_read(band_index *b, size_t i)
+{
+    if (cache_arrays(b))
+        b->read_once[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
 void pgb_cache_keep(band_index *b, size_t i, kept *k, int read)
 {
-    if (b->cache == NULL) {
-        b->cache = calloc(2 * N_BUCKETS, sizeof *b->cache);
-        b->is_listed = calloc(2 * N_BUCKETS / 8, 1);
-        b->read_once = calloc(2 * N_BUCKETS / 8, 1);
-        if (b->cache == NULL || b->is_listed == NULL || b->read_once == NULL) {
-            free(b->cache);
-            free(b->is_listed);
-            free(b->read_once);
-            b->cache = NULL;
-            b->is_listed = NULL;
-            b->read_once = NULL;
-            return;
-        }
-    }
+    if (!cache_arrays(b))
+        return;
     cache_forget(b, i);
     uint8_t bit = (uint8_t)(1u << (i & 7));
     if (read && k->len > 0 && !(b->read_once[i >> 3] & bit)) {
@@ -331,6 +351,27 @@ pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error
             e = pg_error_set(err, e, "%s: band bucket %zu is damaged", pg_store_path(s), i);
         else if (e != PG_OK)
             e = pg_error_set(err, e, "out of memory");
+    }
+    pg_stmt_done(st);
+    return e;
+}
+
+pg_err pgb_bucket_lookup(pg_store *s, band_index *b, size_t i, uint64_t band,
+                         long long *ids, size_t room, size_t *got, pg_error *err)
+{
+    *got = 0;
+    pg_stmt *st = pgb_stmt(s, b, BS_BUCKET_GET, err);
+    if (st == NULL)
+        return PG_ERR_DB;
+    int rc = 0, row = 0;
+    pg_stmt_bind_int(st, 1, (long long)i, &rc);
+    pg_err e = pg_stmt_step(s, st, rc, &row, "cannot read band keys", err);
+    if (e == PG_OK && row) {
+        size_t nb = 0;
+        const unsigned char *p = pg_stmt_blob(st, 0, &nb);
+        if (pgb_bucket_find(p, nb, i & (N_BUCKETS - 1), band, ids, room, got) != PG_OK)
+            e = pg_error_set(err, PG_ERR_FORMAT, "%s: band bucket %zu is damaged",
+                             pg_store_path(s), i);
     }
     pg_stmt_done(st);
     return e;

@@ -178,6 +178,20 @@ static pg_err level_texts(pg_store *s, band_index *b, size_t i, uint64_t band,
     const kept *k = NULL;
     kept tmp;
     memset(&tmp, 0, sizeof tmp);
+    int in_write = pg_store_in_write(s);
+    /* A bucket read for the first time (a day's lookups read each about
+     * once) is searched where SQLite holds it; a second read keeps it. */
+    if (pgb_cached(b, i) == NULL && !(in_write && pgb_read_before(b, i))) {
+        size_t got = 0;
+        if (idvec_room(out, *room) != PG_OK)
+            return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+        pg_err e = pgb_bucket_lookup(s, b, i, band, out->v + out->n, *room, &got, err);
+        if (e == PG_OK && in_write)
+            pgb_cache_mark_read(b, i);
+        out->n += got;
+        *room -= got;
+        return e;
+    }
     pg_err e = bucket_get(s, b, i, &k, &tmp, err);
     if (e == PG_OK && k->len > 0 && idvec_room(out, *room) != PG_OK)
         e = pg_error_set(err, PG_ERR_NOMEM, "out of memory");

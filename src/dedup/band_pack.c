@@ -163,6 +163,37 @@ pg_err pgb_bucket_count(const unsigned char *p, size_t len, size_t i, size_t *n)
     return walk(p, len, i, NULL, NULL, n, &g) ? PG_OK : PG_ERR_FORMAT;
 }
 
+pg_err pgb_bucket_find(const unsigned char *p, size_t len, size_t i, uint64_t band,
+                       long long *ids, size_t room, size_t *got)
+{
+    size_t at = 0;
+    uint64_t top = (uint64_t)i << (64 - BUCKET_BITS), last = 0;
+    *got = 0;
+    for (int g = 0; at < len; g++) {
+        uint64_t b = top, count = 0, id = 0, d = 0;
+        if (len - at < REST_BYTES)
+            return PG_ERR_FORMAT;
+        for (int j = 0; j < REST_BYTES; j++)
+            b |= (uint64_t)p[at++] << (8 * j);
+        if ((g > 0 && b <= last) || !get_varint(p, len, &at, &count) || count == 0 ||
+            count > len || !get_varint(p, len, &at, &id))
+            return PG_ERR_FORMAT;
+        if (b > band)
+            return PG_OK;       /* groups are in band order */
+        last = b;
+        for (uint64_t c = 0; c < count; c++) {
+            if (c > 0 && (!get_varint(p, len, &at, &d) || d == 0 || id + d < id))
+                return PG_ERR_FORMAT;
+            id += d;
+            if (b == band && *got < room)
+                ids[(*got)++] = (long long)id;
+        }
+        if (b == band)
+            return PG_OK;
+    }
+    return PG_OK;
+}
+
 /* ---- a kept bucket ----------------------------------------------------- */
 
 pg_err pgb_kept_make(const unsigned char *p, size_t len, size_t i, kept *out)

@@ -144,6 +144,13 @@ pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error
  * written) is kept only when it is read the second time: a day's ingest
  * reads each bucket about once, and every bucket kept is fresh memory. */
 void pgb_cache_keep(band_index *b, size_t i, kept *k, int read);
+/* Whether bucket row i was read (and not kept) before; marks it read. */
+int pgb_read_before(const band_index *b, size_t i);
+void pgb_cache_mark_read(band_index *b, size_t i);
+/* Writes to ids the texts under band in bucket row i, read from the store
+ * in place (pgb_bucket_find): a bucket read once is not worth a copy. */
+pg_err pgb_bucket_lookup(pg_store *s, band_index *b, size_t i, uint64_t band,
+                         long long *ids, size_t room, size_t *got, pg_error *err);
 /* Bucket i as cached, or NULL. */
 static inline const kept *pgb_cached(const band_index *b, size_t i)
 {
@@ -161,6 +168,12 @@ pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out);
 /* Decodes the stored form p[0..len) of bucket i into *out (allocated;
  * PG_ERR_FORMAT when p is not one, PG_ERR_NOMEM). */
 pg_err pgb_bucket_unpack(const unsigned char *p, size_t len, size_t i, bucket *out);
+/* Writes to ids the text ids under band in the stored form p[0..len) of
+ * bucket i, lowest first, at most room of them, and their number to *got:
+ * read in place, as far as band, for a bucket read once (PG_ERR_FORMAT
+ * when what it read is not the stored form). */
+pg_err pgb_bucket_find(const unsigned char *p, size_t len, size_t i, uint64_t band,
+                       long long *ids, size_t room, size_t *got);
 /* Makes *out, the kept form of the stored form p[0..len) of bucket i (a
  * copy; PG_ERR_FORMAT when p is not one, PG_ERR_NOMEM). */
 pg_err pgb_kept_make(const unsigned char *p, size_t len, size_t i, kept *out);

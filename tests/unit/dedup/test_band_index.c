@@ -478,6 +478,25 @@ static void test_bucket_pack(void)
     CHECK_INT(pgb_kept_make((const unsigned char *)out.data, out.len - 1, i, &kb),
               PG_ERR_FORMAT);
 
+    /* Read in place (a bucket read once): the same answers. */
+    const unsigned char *po = (const unsigned char *)out.data;
+    size_t nf = 99;
+    for (size_t k = 0; k < 8; k++) {
+        CHECK_INT(pgb_bucket_find(po, out.len, i, bk.bands[k], got, 400, &nf), PG_OK);
+        CHECK(nf == 1 && got[0] == some[k]);
+        CHECK_INT(pgb_bucket_find(po, out.len, i, bk.bands[k] + 1, got, 400, &nf), PG_OK);
+        CHECK_INT((long long)nf, 0);
+    }
+    CHECK_INT(pgb_bucket_find(po, out.len, i, top | 0xfffffffffff0ULL, got, 5, &nf), PG_OK);
+    CHECK(nf == 5 && got[0] == 1000 && got[4] == 1000 + 3 * 4);
+    CHECK_INT(pgb_bucket_find(po, out.len, i, top | 0xffffffffffffULL, got, 400, &nf), PG_OK);
+    CHECK(nf == 1 && got[0] == 7);
+    CHECK_INT(pgb_bucket_find(po, 0, i, top, got, 400, &nf), PG_OK);
+    CHECK_INT((long long)nf, 0);
+    /* Damage it reads is found: the last group cut short. */
+    CHECK_INT(pgb_bucket_find(po, out.len - 1, i, top | 0xffffffffffffULL, got, 400, &nf),
+              PG_ERR_FORMAT);
+
     /* Cut short, by a byte or inside the first group. */
     CHECK_INT(pgb_bucket_unpack((const unsigned char *)out.data, out.len - 1, i, &back),
               PG_ERR_FORMAT);
@@ -493,6 +512,7 @@ static void test_bucket_pack(void)
     CHECK(back.n == 1 && back.bands[0] == top && back.ids[0] == 1);
     pgb_bucket_free(&back);
     CHECK_INT(pgb_bucket_unpack(bad, sizeof bad, i, &back), PG_ERR_FORMAT);
+    CHECK_INT(pgb_bucket_find(bad, sizeof bad, i, top + 1, got, 400, &nf), PG_ERR_FORMAT);
     /* Nothing is an empty bucket. */
     CHECK_INT(pgb_bucket_unpack(bad, 0, i, &back), PG_OK);
     CHECK_INT(back.n, 0);
