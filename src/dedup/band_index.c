@@ -334,9 +334,12 @@ void pgb_cache_keep(band_index *b, size_t i, kept *k, int read)
     memset(k, 0, sizeof *k);
 }
 
-pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error *err)
+/* Reads bucket row i and gives its stored form to use (with the bucket's
+ * number in its level); a row use finds malformed is reported damaged. */
+static pg_err bucket_row(pg_store *s, band_index *b, size_t i,
+                         pg_err (*use)(const unsigned char *p, size_t n, size_t i, void *ctx),
+                         void *ctx, pg_error *err)
 {
-    memset(out, 0, sizeof *out);
     pg_stmt *st = pgb_stmt(s, b, BS_BUCKET_GET, err);
     if (st == NULL)
         return PG_ERR_DB;
@@ -346,7 +349,7 @@ pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error
     if (e == PG_OK && row) {
         size_t nb = 0;
         const unsigned char *p = pg_stmt_blob(st, 0, &nb);
-        e = pgb_kept_make(p, nb, i & (N_BUCKETS - 1), out);
+        e = use(p, nb, i & (N_BUCKETS - 1), ctx);
         if (e == PG_ERR_FORMAT)
             e = pg_error_set(err, e, "%s: band bucket %zu is damaged", pg_store_path(s), i);
         else if (e != PG_OK)
@@ -356,24 +359,35 @@ pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error
     return e;
 }
 
+static pg_err use_kept(const unsigned char *p, size_t n, size_t i, void *ctx)
+{
+    return pgb_kept_make(p, n, i, ctx);
+}
+
+pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error *err)
+{
+    memset(out, 0, sizeof *out);
+    return bucket_row(s, b, i, use_kept, out, err);
+}
+
+typedef struct find_ctx {
+    uint64_t band;
+    long long *ids;
+    size_t room, got;
+} find_ctx;
+
+static pg_err use_find(const unsigned char *p, size_t n, size_t i, void *ctx)
+{
+    find_ctx *f = ctx;
+    return pgb_bucket_find(p, n, i, f->band, f->ids, f->room, &f->got);
+}
+
 pg_err pgb_bucket_lookup(pg_store *s, band_index *b, size_t i, uint64_t band,
                          long long *ids, size_t room, size_t *got, pg_error *err)
 {
-    *got = 0;
-    pg_stmt *st = pgb_stmt(s, b, BS_BUCKET_GET, err);
-    if (st == NULL)
-        return PG_ERR_DB;
-    int rc = 0, row = 0;
-    pg_stmt_bind_int(st, 1, (long long)i, &rc);
-    pg_err e = pg_stmt_step(s, st, rc, &row, "cannot read band keys", err);
-    if (e == PG_OK && row) {
-        size_t nb = 0;
-        const unsigned char *p = pg_stmt_blob(st, 0, &nb);
-        if (pgb_bucket_find(p, nb, i & (N_BUCKETS - 1), band, ids, room, got) != PG_OK)
-            e = pg_error_set(err, PG_ERR_FORMAT, "%s: band bucket %zu is damaged",
-                             pg_store_path(s), i);
-    }
-    pg_stmt_done(st);
+    find_ctx f = { band, ids, room, 0 };
+    pg_err e = bucket_row(s, b, i, use_find, &f, err);
+    *got = f.got;
     return e;
 }
 
