@@ -261,7 +261,8 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
     /* A bulk run holds more band keys between the band index's merges:
      * each merge rewrites the recent level, so the run's merge work falls
      * as the merge size grows (a million entries' to about a third at 4M
-     * keys, which hold about 70 MB more).  A day's run keeps the default. */
+     * keys, for a tenth more peak memory and the last batch's pending rows
+     * left as free pages).  A day's run keeps the default. */
     size_t merge_keys = merge_keys_for(input);
     int merge_sized = merge_keys > 0 &&
                       pg_bands_set_merge_keys(s, merge_keys, NULL) == PG_OK;
