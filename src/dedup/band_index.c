@@ -785,6 +785,14 @@ pg_err pg_bands_set_merge_keys(pg_store *s, size_t keys, pg_error *err)
     return e;
 }
 
+pg_err pg_bands_merge_keys(pg_store *s, size_t *keys, pg_error *err)
+{
+    band_index *b = NULL;
+    pg_err e = pgb_of(s, &b, err);
+    *keys = e == PG_OK ? b->merge_keys : 0;
+    return e;
+}
+
 pg_err pg_bands_merge(pg_store *s, pg_error *err)
 {
     band_index *b = NULL;

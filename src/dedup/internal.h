@@ -283,7 +283,9 @@ pg_err pg_bands_sketch_id(pg_store *s, long long text, pg_buf *out, int *found,
  * id self (0: none) that has the normalised key norm_key, shares one of
  * keys[n_lsh..n), or shares two or more of keys[0..n_lsh) (an abstract's
  * LSH bands, pg_dedup_keys.n_lsh): sorted, each once.  A key shared by
- * more than 1024 texts gives 1024 of them. */
+ * more than 1024 texts gives 1024 of them.  With n_lsh > 0, inside a write
+ * transaction: outside one, the held level may be stale, and a text another
+ * connection has merged since would count twice under one band. */
 pg_err pg_bands_candidates(pg_store *s, long long self, pg_key norm_key,
                            const uint64_t *keys, size_t n, size_t n_lsh,
                            pg_idvec *out, pg_error *err);
@@ -301,6 +303,8 @@ pg_err pg_bands_settle(pg_store *s, pg_error *err);
 /* How many held keys make a commit merge them (0: the default, 512K keys,
  * about 16,000 texts and 12 MB of memory). */
 pg_err pg_bands_set_merge_keys(pg_store *s, size_t keys, pg_error *err);
+/* The size set (0: the default). */
+pg_err pg_bands_merge_keys(pg_store *s, size_t *keys, pg_error *err);
 /* Forgets all band keys (inside pg_store_tx_begin), before `dedup`
  * recomputes them. */
 pg_err pg_bands_clear(pg_store *s, pg_error *err);

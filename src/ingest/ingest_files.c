@@ -149,20 +149,21 @@ static const char *next_path(const run *r, size_t i)
     return NULL;
 }
 
-/* Sums the sizes of the regular files into r->p.bytes_total; returns the
- * input to tune the store's reads for (pg_store_tune_reads): that sum, or
- * as much as can be when a path has no size (standard input, a pipe). */
-/* The band index's merge size for a run of input bytes: 0 (its default,
- * 512K keys) for up to 64 MB, then about a key per 128 bytes (a text of
- * 1.7 KB has 34 keys), at most 4M keys. */
+/* The band index's merge size for a run of input bytes (sum_sizes): 0
+ * (its default, 512K keys) for up to 64 MB or an input of unknown size,
+ * then about a key per 128 bytes (a text of 1.7 KB has 34 keys), at most
+ * 4M keys. */
 static size_t merge_keys_for(unsigned long long input)
 {
     unsigned long long keys = input / 128;
-    if (keys <= ((size_t)1 << 19))
+    if (input == ULLONG_MAX || keys <= ((size_t)1 << 19))
         return 0;
     return keys > ((size_t)1 << 22) ? (size_t)1 << 22 : (size_t)keys;
 }
 
+/* Sums the sizes of the regular files into r->p.bytes_total; returns the
+ * input to tune the store's reads for (pg_store_tune_reads): that sum, or
+ * as much as can be when a path has no size (standard input, a pipe). */
 static unsigned long long sum_sizes(run *r)
 {
     int unsized = 0;
@@ -263,18 +264,20 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
      * as the merge size grows (a million entries' to about a third at 4M
      * keys, for a tenth more peak memory and the last batch's pending rows
      * left as free pages).  A day's run keeps the default. */
-    size_t merge_keys = merge_keys_for(input);
+    size_t merge_keys = merge_keys_for(input), merge_keys_was = 0;
     int merge_sized = merge_keys > 0 &&
+                      pg_bands_merge_keys(s, &merge_keys_was, NULL) == PG_OK &&
                       pg_bands_set_merge_keys(s, merge_keys, NULL) == PG_OK;
     /* The store reads for an ingest of this size while the run lasts; a
      * failure leaves it as it was, which costs time, not correctness. */
     pg_error tune_err;
     int tuned = pg_store_tune_reads(s, input, &tune_err) == PG_OK;
     rc = run_files(&r, err);
-    /* The last commit and pg_bands_settle go by the default, as the next
-     * connection will: what it would read back is merged now. */
+    /* The last commit and pg_bands_settle go by the size set before (the
+     * default, as the next connection's): what it would read back is
+     * merged now. */
     if (merge_sized)
-        pg_bands_set_merge_keys(s, 0, NULL);
+        pg_bands_set_merge_keys(s, merge_keys_was, NULL);
     if (rc != PG_OK) {
         /* Stopped: files held with no open group went with the failure;
          * those of an open group are whole and are committed. */

@@ -13,10 +13,10 @@
 ** appending, and never waits for a lock (a frame still read by a reader is
 ** left for the next one).  The WAL is written from its start again only
 ** by a write transaction begun when every frame is in the database, which
-** the writer, beginning its next group as soon as one commits, never
+** the writer, beginning its next group as soon as one commits, seldom
 ** finds; so where SQLite's own hook would checkpoint (wal_autocheckpoint
 ** pages), the hook still does, on the writing thread, copying only what the
-** thread has not copied yet, and the WAL stays as large as before.
+** thread has not copied yet, and the WAL grows no larger than before.
 **
 ** Nothing here changes what is durable: a checkpoint only moves committed
 ** pages, and a process killed during one leaves the WAL to the next open.
@@ -73,10 +73,13 @@ static void *run(void *arg)
 static void start(pg_store *s, pgs_ckpt *c)
 {
     const char *file = sqlite3_db_filename(s->db, "main");
-    /* A connection sees the WAL only once it has read the database: until
-     * then a checkpoint is a no-op. */
-    if (file == NULL || file[0] == '\0' ||
+    /* Two connections on two threads need a thread-safe SQLite; the file
+     * is as untrusted here as in db.c; and a connection sees the WAL only
+     * once it has read the database (until then a checkpoint is a no-op). */
+    if (sqlite3_threadsafe() == 0 || file == NULL || file[0] == '\0' ||
         sqlite3_open_v2(file, &c->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL) != SQLITE_OK ||
+        sqlite3_db_config(c->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL) != SQLITE_OK ||
         sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
         sqlite3_close(c->db);
         c->db = NULL;

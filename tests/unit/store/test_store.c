@@ -1560,10 +1560,10 @@ static long long file_bytes(const char *path)
 
 /* The checkpointer (checkpoint.c) of grouped files: woken at every commit
  * here, it copies the WAL into the database file while the store stays
- * open (nothing else does: SQLite's own checkpoint is at 16,384 pages);
- * with a limit of 8 pages the writing thread also copies what is left, so
- * that the WAL is written from its start again and stays small.  The rows
- * are all there either way, and closing leaves no WAL. */
+ * open (with no limit nothing else does: SQLite's own checkpoint is at
+ * 16,384 pages); with a limit of 8 pages the writing thread also copies
+ * what is left, so that the WAL is written from its start again and stays
+ * small.  The rows are all there either way, and closing leaves no WAL. */
 static void test_checkpointer(void)
 {
     char path[PATH_MAX], wal[PATH_MAX + 4];
@@ -1594,10 +1594,10 @@ static void test_checkpointer(void)
         CHECK_INT(pgs_ckpt_drain(s), 1);
         /* Only a checkpoint writes the database file in WAL mode. */
         CHECK(file_bytes(path) > db_before);
+        /* Without the limit the WAL may or may not start again, as the
+         * thread wins or loses the race to the next write. */
         if (limit)
             CHECK(wal_most < 40 * 8192);
-        else
-            CHECK(wal_most >= 40 * 8192);
         pg_store_group_files(s, 0);
         check_stats(s, 40, 40, 40, 40, 1);
         pg_store_close(s);
