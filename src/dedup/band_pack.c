@@ -102,36 +102,56 @@ pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out)
     return PG_OK;
 }
 
+/* Reads at *at the head of a group of the bucket whose top bits are top:
+ * its band, its count and its first id, checking that it follows the
+ * group before (band last; first 1 for the bucket's first group).  0 when
+ * it is malformed: cut short, a count of 0, bands out of order. */
+static int group_head(const unsigned char *p, size_t len, size_t *at, uint64_t top,
+                      int first, uint64_t last, uint64_t *band, uint64_t *count,
+                      uint64_t *id)
+{
+    if (len - *at < REST_BYTES)
+        return 0;
+    *band = top;
+    for (int b = 0; b < REST_BYTES; b++)
+        *band |= (uint64_t)p[(*at)++] << (8 * b);
+    return (first || *band > last) && get_varint(p, len, at, count) && *count != 0 &&
+           *count <= len && get_varint(p, len, at, id);
+}
+
+/* Reads at *at the next id of a group into *id: 0 when it is malformed
+ * (cut short, a delta of 0 or one past 64 bits). */
+static int group_next(const unsigned char *p, size_t len, size_t *at, uint64_t *id)
+{
+    uint64_t d = 0;
+    if (!get_varint(p, len, at, &d) || d == 0 || *id + d < *id)
+        return 0;
+    *id += d;
+    return 1;
+}
+
 /* Walks the groups of p[0..len): counts the pairs into *n and the groups
  * into *groups; when bk is not NULL (room for *n pairs) fills it, and when
  * kb is not NULL (an index of room) records every KEPT_SKIP-th group in
- * it.  0 when p is malformed: a group cut short, a count of 0, bands or ids
- * out of order. */
+ * it.  0 when p is malformed (group_head, group_next). */
 static int walk(const unsigned char *p, size_t len, size_t i, bucket *bk, kept *kb,
                 size_t *n, size_t *groups)
 {
     size_t at = 0, k = 0, g = 0;
-    uint64_t top = (uint64_t)i << (64 - BUCKET_BITS), last_band = 0;
+    uint64_t top = (uint64_t)i << (64 - BUCKET_BITS), band = 0;
     while (at < len) {
-        uint64_t band = top, count = 0, id = 0, d = 0;
+        uint64_t count = 0, id = 0;
         size_t from = at;
-        if (len - at < REST_BYTES)
-            return 0;
-        for (int b = 0; b < REST_BYTES; b++)
-            band |= (uint64_t)p[at++] << (8 * b);
-        if ((g > 0 && band <= last_band) || !get_varint(p, len, &at, &count) ||
-            count == 0 || count > len || !get_varint(p, len, &at, &id))
+        if (!group_head(p, len, &at, top, g == 0, band, &band, &count, &id))
             return 0;
         if (kb != NULL && g % KEPT_SKIP == 0) {
             pgb_kept_skip_band(kb)[g / KEPT_SKIP] = band;
             pgb_kept_skip_off(kb)[g / KEPT_SKIP] = (uint32_t)from;
         }
-        last_band = band;
         g++;
         for (uint64_t c = 0; c < count; c++) {
-            if (c > 0 && (!get_varint(p, len, &at, &d) || d == 0 || id + d < id))
+            if (c > 0 && !group_next(p, len, &at, &id))
                 return 0;
-            id += d;
             if (bk != NULL) {
                 bk->bands[k] = band;
                 bk->ids[k] = (long long)id;
@@ -167,24 +187,17 @@ pg_err pgb_bucket_find(const unsigned char *p, size_t len, size_t i, uint64_t ba
                        long long *ids, size_t room, size_t *got)
 {
     size_t at = 0;
-    uint64_t top = (uint64_t)i << (64 - BUCKET_BITS), last = 0;
+    uint64_t top = (uint64_t)i << (64 - BUCKET_BITS), b = 0;
     *got = 0;
-    for (int g = 0; at < len; g++) {
-        uint64_t b = top, count = 0, id = 0, d = 0;
-        if (len - at < REST_BYTES)
-            return PG_ERR_FORMAT;
-        for (int j = 0; j < REST_BYTES; j++)
-            b |= (uint64_t)p[at++] << (8 * j);
-        if ((g > 0 && b <= last) || !get_varint(p, len, &at, &count) || count == 0 ||
-            count > len || !get_varint(p, len, &at, &id))
+    for (int first = 1; at < len; first = 0) {
+        uint64_t count = 0, id = 0;
+        if (!group_head(p, len, &at, top, first, b, &b, &count, &id))
             return PG_ERR_FORMAT;
         if (b > band)
             return PG_OK;       /* groups are in band order */
-        last = b;
         for (uint64_t c = 0; c < count; c++) {
-            if (c > 0 && (!get_varint(p, len, &at, &d) || d == 0 || id + d < id))
+            if (c > 0 && !group_next(p, len, &at, &id))
                 return PG_ERR_FORMAT;
-            id += d;
             if (b == band && *got < room)
                 ids[(*got)++] = (long long)id;
         }
