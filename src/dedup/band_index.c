@@ -315,16 +315,11 @@ void pgb_cache_mark_read(band_index *b, size_t i)
         b->read_once[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
-void pgb_cache_keep(band_index *b, size_t i, kept *k, int read)
+void pgb_cache_keep(band_index *b, size_t i, kept *k)
 {
     if (!cache_arrays(b))
         return;
     cache_forget(b, i);
-    uint8_t bit = (uint8_t)(1u << (i & 7));
-    if (read && k->len > 0 && !(b->read_once[i >> 3] & bit)) {
-        b->read_once[i >> 3] |= bit;
-        return;
-    }
     if (b->cache_bytes + k->size > BUCKET_CACHE_MAX || !cache_list(b, i))
         return;
     kept *c = &b->cache[i];
@@ -484,7 +479,7 @@ static pg_err bucket_write(pg_store *s, band_index *b, size_t i, const bucket *b
         b->rewrites[i >= RECENT]++;
         if (pgb_kept_make((const unsigned char *)out->data, out->len, i & (N_BUCKETS - 1),
                           &k) == PG_OK) {
-            pgb_cache_keep(b, i, &k, 0);
+            pgb_cache_keep(b, i, &k);
             pgb_kept_free(&k);  /* empty unless the cache had no room */
         } else if (b->cache != NULL) {
             /* Out of memory: the old entry must go all the same. */
@@ -635,7 +630,7 @@ static pg_err merge_pending(pg_store *s, band_index *b, pg_error *err)
         for (size_t k = 0; e == PG_OK && b->cache != NULL && k < N_BUCKETS; k++) {
             kept none;
             memset(&none, 0, sizeof none);
-            pgb_cache_keep(b, RECENT + k, &none, 0);
+            pgb_cache_keep(b, RECENT + k, &none);
         }
         sz[1] = 0;
     }

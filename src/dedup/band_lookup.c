@@ -151,8 +151,9 @@ pg_err pg_bands_sketch_id(pg_store *s, long long text, pg_buf *out, int *found,
 
 /* ---- candidates -------------------------------------------------------- */
 
-/* Bucket row i, from the cache or read (and cached); *tmp receives the
- * bucket to free when it could not be cached. */
+/* Bucket row i, from the cache or read (and cached: level_texts comes
+ * here for a bucket read before); *tmp receives the bucket to free when it
+ * could not be cached. */
 static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const kept **out,
                          kept *tmp, pg_error *err)
 {
@@ -164,7 +165,7 @@ static pg_err bucket_get(pg_store *s, band_index *b, size_t i, const kept **out,
     /* Only a write transaction's reads are kept: the pending level it loaded
      * is what makes a cached bucket complete (see band_index.c). */
     if (pg_store_in_write(s))
-        pgb_cache_keep(b, i, tmp, 1);
+        pgb_cache_keep(b, i, tmp);
     const kept *c = pgb_cached(b, i);
     *out = c != NULL ? c : tmp;
     return PG_OK;

@@ -114,7 +114,7 @@ typedef struct band_index {
                                    ingest, which asks a few thousand of them
                                    at random, pages in little of it */
     uint8_t *read_once;         /* 2 * N_BUCKETS bits: bucket i was read and
-                                   not kept (pgb_cache_keep) */
+                                   not kept (pgb_cache_mark_read) */
     size_t cache_bytes;
     uint32_t *listed;           /* the cache entries kept since the last
                                    drop, each once (n_listed of them, room
@@ -140,11 +140,12 @@ pg_err pgb_pend_add(band_index *b, long long id, const uint64_t *keys, size_t n)
  * the caller, freed with pgb_kept_free; len 0 when the bucket has no row). */
 pg_err pgb_bucket_read(pg_store *s, band_index *b, size_t i, kept *out, pg_error *err);
 /* Keeps bucket row i (taking its memory) in the cache while there is
- * room, and drops what the cache held for it.  A bucket read (not
- * written) is kept only when it is read the second time: a day's ingest
- * reads each bucket about once, and every bucket kept is fresh memory. */
-void pgb_cache_keep(band_index *b, size_t i, kept *k, int read);
-/* Whether bucket row i was read (and not kept) before; marks it read. */
+ * room, and drops what the cache held for it. */
+void pgb_cache_keep(band_index *b, size_t i, kept *k);
+/* Whether bucket row i was read (and not kept) before; marks it read.  A
+ * bucket read (not written) is kept only when it is read the second time
+ * (band_lookup.c): a day's ingest reads each bucket about once, and every
+ * bucket kept is fresh memory. */
 int pgb_read_before(const band_index *b, size_t i);
 void pgb_cache_mark_read(band_index *b, size_t i);
 /* Writes to ids the texts under band in bucket row i, read from the store
