@@ -76,23 +76,18 @@ static void start(pg_store *s, pgs_ckpt *c)
     /* Two connections on two threads need a thread-safe SQLite; the file
      * is as untrusted here as in db.c; and a connection sees the WAL only
      * once it has read the database (until then a checkpoint is a no-op). */
-    if (sqlite3_threadsafe() == 0 || file == NULL || file[0] == '\0' ||
-        sqlite3_open_v2(file, &c->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
-        sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL) != SQLITE_OK ||
-        sqlite3_db_config(c->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL) != SQLITE_OK ||
-        sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK) {
-        sqlite3_close(c->db);
-        c->db = NULL;
-        c->failed = 1;
+    if (sqlite3_threadsafe() != 0 && file != NULL && file[0] != '\0' &&
+        sqlite3_open_v2(file, &c->db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+        sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, (int *)NULL) == SQLITE_OK &&
+        sqlite3_db_config(c->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL) == SQLITE_OK &&
+        sqlite3_exec(c->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) == SQLITE_OK &&
+        pthread_create(&c->thread, NULL, run, c) == 0) {
+        c->running = 1;
         return;
     }
-    if (pthread_create(&c->thread, NULL, run, c) != 0) {
-        sqlite3_close(c->db);
-        c->db = NULL;
-        c->failed = 1;
-        return;
-    }
-    c->running = 1;
+    sqlite3_close(c->db);
+    c->db = NULL;
+    c->failed = 1;
 }
 
 static int wal_hook(void *ctx, sqlite3 *db, const char *name, int frames)
