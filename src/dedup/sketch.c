@@ -98,11 +98,26 @@ static void sketch_from(const pg_minhash *m, const char *abstract, size_t len,
     prefix_hashes(abstract, len, out->prefix);
 }
 
+/* The stored flags byte: bit 0 truncated, bits 1-7 the distinct share. */
+static unsigned char flags_byte(int truncated, uint8_t distinct)
+{
+    return (unsigned char)((truncated ? 1 : 0) | (distinct & 0x7f) << 1);
+}
+
+/* The stored count of words (LE32 at byte 4). */
+static uint32_t stored_words(const unsigned char *b)
+{
+    uint32_t words = 0;
+    for (int i = 3; i >= 0; i--)
+        words = words << 8 | b[4 + i];
+    return words;
+}
+
 void pgd_sketch_to_bytes(const sketch *k, unsigned char *b)
 {
     memset(b, 0, SKETCH_BYTES);
     b[0] = SKETCH_VERSION;
-    b[1] = (unsigned char)((k->truncated ? 1 : 0) | (k->distinct & 0x7f) << 1);
+    b[1] = flags_byte(k->truncated, k->distinct);
     b[2] = (unsigned char)k->title;
     b[3] = (unsigned char)(k->title >> 8);
     for (int i = 0; i < 4; i++)
@@ -132,10 +147,7 @@ void pgd_sketch_bytes_mark_named(unsigned char *b)
 
 void pgd_sketch_bytes_set_distinct(unsigned char *b, size_t distinct)
 {
-    size_t words = 0;
-    for (int i = 3; i >= 0; i--)
-        words = words << 8 | b[4 + i];
-    b[1] = (unsigned char)((b[1] & 1) | distinct_share(distinct, words) << 1);
+    b[1] = flags_byte(b[1] & 1, distinct_share(distinct, stored_words(b)));
 }
 
 void pgd_sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
@@ -148,8 +160,7 @@ void pgd_sketch_from_bytes(const unsigned char *b, size_t n, sketch *k)
     k->truncated = b[1] & 1;
     k->distinct = (uint8_t)(b[1] >> 1);
     k->title = (uint16_t)(b[2] | b[3] << 8);
-    for (int i = 3; i >= 0; i--)
-        k->words = k->words << 8 | b[4 + i];
+    k->words = stored_words(b);
     for (int i = 7; i >= 0; i--)
         k->opening = k->opening << 8 | b[8 + i];
     for (size_t i = 0; i < PG_MINHASH_K; i++)
