@@ -474,7 +474,11 @@ static pg_err bucket_write(pg_store *s, band_index *b, size_t i, const bucket *b
     pg_stmt_bind_int(st, 1, (long long)i, &rc);
     pg_stmt_bind_blob(st, 2, out->data, out->len, &rc);
     pg_err e = pg_stmt_exec(s, st, rc, "cannot merge band keys", err);
-    if (e == PG_OK) {
+    if (e == PG_OK && b->drop_merged) {
+        b->rewrites[i >= RECENT]++;
+        if (b->cache != NULL)
+            cache_forget(b, i);
+    } else if (e == PG_OK) {
         kept k;
         b->rewrites[i >= RECENT]++;
         if (pgb_kept_make((const unsigned char *)out->data, out->len, i & (N_BUCKETS - 1),
@@ -785,6 +789,15 @@ pg_err pg_bands_merge_keys(pg_store *s, size_t *keys, pg_error *err)
     band_index *b = NULL;
     pg_err e = pgb_of(s, &b, err);
     *keys = e == PG_OK ? b->merge_keys : 0;
+    return e;
+}
+
+pg_err pg_bands_keep_merged(pg_store *s, int keep, pg_error *err)
+{
+    band_index *b = NULL;
+    pg_err e = pgb_of(s, &b, err);
+    if (e == PG_OK)
+        b->drop_merged = !keep;
     return e;
 }
 

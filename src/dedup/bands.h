@@ -123,6 +123,8 @@ typedef struct band_index {
     size_t n_listed, cap_listed;
     uint8_t *is_listed;         /* 2 * N_BUCKETS bits: entry i is listed */
     size_t merge_keys;          /* pg_bands_set_merge_keys; 0: the default */
+    int drop_merged;            /* pg_bands_keep_merged(s, 0): the buckets a
+                                   merge writes are not kept */
     size_t added;               /* keys this connection placed that no merge
                                    has taken yet (pg_bands_settle) */
     pg_stmt *st[BS_COUNT];      /* kept by the store; NULL until first used */

@@ -397,8 +397,9 @@ void pgd_cache_drop(pg_dedup *d)
 
 void pg_dedup_forget(pg_dedup *d, pg_key text)
 {
-    if (pgd_cache_hit(d, text) != NULL)
-        d->cached[cache_slot(d, text)] = 0;
+    prepared *p = pgd_cache_hit(d, text);
+    if (p != NULL)
+        p->stale = 1;
     pgd_records_drop(&d->records, text);
 }
 
@@ -789,11 +790,40 @@ pg_err pgd_record_check(pg_dedup *d, pg_key key, int *same, pg_error *err)
     return e;
 }
 
+/* Reads again the authors, year and venue of p, a cached text (id) whose
+ * occurrences grew, and keeps its record again.  An occurrence changes
+ * nothing else of a text (its key is its title and abstract, whose URLs
+ * and features follow from them), so the text need not be made again:
+ * most of a text's repeats come before it is a candidate. */
+static pg_err refresh(pg_dedup *d, long long id, prepared *p, pg_error *err)
+{
+    pg_err e = pg_store_text_occ_meta(d->s, id, &p->info, err);
+    if (e != PG_OK)
+        return e;
+    pg_buf_reset(&p->venue);
+    if (pg_normalize_key(p->info.venue, strlen(p->info.venue), &p->venue) != PG_OK)
+        return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    p->item.authors = p->info.authors;
+    p->item.year = p->info.year;
+    p->item.venue = p->venue.len ? p->venue.data : NULL;
+    p->item.venue_len = p->venue.len;
+    p->stale = 0;
+    d->refreshes++;
+    record_keep(d, p);
+    return PG_OK;
+}
+
 static pg_err load_candidate(pg_dedup *d, pg_key key, long long id, prepared **out,
                               pg_error *err)
 {
-    if ((*out = pgd_cache_hit(d, key)) != NULL)
-        return PG_OK;
+    if ((*out = pgd_cache_hit(d, key)) != NULL) {
+        if (!(*out)->stale)
+            return PG_OK;
+        pg_err e = id > 0 ? refresh(d, id, *out, err) : PG_ERR_NOT_FOUND;
+        if (e != PG_ERR_NOT_FOUND)
+            return e;
+        d->cached[cache_slot(d, key)] = 0;      /* made again below */
+    }
     if (++d->loads > CACHE_SLOTS_FIRST && d->cache_mask < CACHE_SLOTS - 1)
         cache_grow(d);
     size_t slot = cache_slot(d, key);
@@ -811,6 +841,23 @@ static pg_err load_candidate(pg_dedup *d, pg_key key, long long id, prepared **o
         d->cache_key[slot] = key;
     }
     d->cached[slot] = e == PG_OK;
+    return e;
+}
+
+pg_err pgd_candidate_check(pg_dedup *d, pg_key key, long long id, int *same, pg_error *err)
+{
+    prepared *got = NULL, *fresh = calloc(1, sizeof *fresh);
+    pg_err e = fresh != NULL ? load_candidate(d, key, id, &got, err)
+                             : pg_error_set(err, PG_ERR_NOMEM, "out of memory");
+    if (e == PG_OK)
+        e = prepare(d->s, key, id, fresh, err);
+    *same = e == PG_OK && same_prepared(got, fresh) && got->item.authors == fresh->item.authors
+            && got->item.year == fresh->item.year && got->item.venue_len == fresh->item.venue_len
+            && (got->item.venue_len == 0 ||
+                memcmp(got->item.venue, fresh->item.venue, got->item.venue_len) == 0);
+    if (fresh != NULL)
+        prepared_free(fresh);
+    free(fresh);
     return e;
 }
 
@@ -948,6 +995,13 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
         e = join_papers(d, self_id, papers, n_papers, err);
     d->st.texts += e == PG_OK;
     free(papers);
+    /* Its features too, while the producer's shingles live: a text placed
+     * without candidates (a paper's first version) is the candidate of its
+     * later versions, and making them again from its text costs several
+     * times the copy.  Without memory they are made then, as before. */
+    const pg_match_item *unused;
+    if (e == PG_OK && d->self->sh != NULL)
+        (void)item_of(d->self, &unused);
     if (e == PG_OK) {
         pgd_sketches_put(&d->sketches, self_id, &d->self->sk);
         record_keep(d, d->self);

@@ -305,6 +305,11 @@ pg_err pg_bands_settle(pg_store *s, pg_error *err);
 pg_err pg_bands_set_merge_keys(pg_store *s, size_t keys, pg_error *err);
 /* The size set (0: the default). */
 pg_err pg_bands_merge_keys(pg_store *s, size_t *keys, pg_error *err);
+/* Whether the buckets a merge writes are kept in memory (the default):
+ * the lookups of a bulk run that follow a merge read them, but after the
+ * run's last merge nobody does, and keeping a bucket is a copy and a walk
+ * of it. */
+pg_err pg_bands_keep_merged(pg_store *s, int keep, pg_error *err);
 /* Forgets all band keys (inside pg_store_tx_begin), before `dedup`
  * recomputes them. */
 pg_err pg_bands_clear(pg_store *s, pg_error *err);

@@ -32,13 +32,17 @@ typedef struct prepared {
                                      * pg_dedup_add_new, while it lives
                                      * (its abstract as stored) */
     sketch sk;
+    int stale;                  /* an occurrence was added since info's
+                                 * authors, year and venue were read
+                                 * (pg_dedup_forget) */
 } prepared;
 
 /* Candidates recur (every variant of a paper is a candidate of the next
  * one), and loading one means a query, a decompression and normalising it
  * again: a direct-mapped cache keeps the last ones prepared.  Texts never
- * change; their occurrence metadata can grow, so an ingester forgets a
- * text's slot when it adds an occurrence of it (pg_dedup_forget).  The
+ * change; their occurrence metadata can grow, so an ingester marks a
+ * text's slot when it adds an occurrence of it (pg_dedup_forget), and the
+ * slot's metadata is read again when it is next asked for.  The
  * ingest's dedup lives as long as the connection (pg_dedup_attached), so
  * the variants of earlier files stay cached.  A slot keeps the normalised
  * text (and its features once compared), not the raw text.  Where
@@ -107,6 +111,8 @@ struct pg_dedup {
                                  * until first needed */
     pg_buf rec_buf, raw_buf;    /* a record being made, an abstract unpacked */
     size_t record_loads;        /* candidates made from a record */
+    size_t refreshes;           /* cached candidates whose metadata was read
+                                 * again (pg_dedup_forget) */
     candidate *cands;                /* the text being placed's candidates */
     size_t cap_cands;
     pg_idvec ids;
@@ -126,6 +132,10 @@ void pgd_cache_drop(pg_dedup *d);
  * store, field by field; 0 when it does not, or key has no record.  For
  * the tests (PG_ERR_NOMEM, or the store's error). */
 pg_err pgd_record_check(pg_dedup *d, pg_key key, int *same, pg_error *err);
+/* For the tests: loads text id as a candidate (refreshing it when stale)
+ * and sets *same to 1 when it is then what prepare() makes of it from the
+ * store, field by field. */
+pg_err pgd_candidate_check(pg_dedup *d, pg_key key, long long id, int *same, pg_error *err);
 
 /* sketches.c */
 /* Keeps text id's sketch k (k->valid 0: it has none) unless id is held

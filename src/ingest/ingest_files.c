@@ -278,6 +278,8 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
      * merged now. */
     if (merge_sized)
         pg_bands_set_merge_keys(s, merge_keys_was, NULL);
+    /* No lookup follows the merges from here on. */
+    pg_bands_keep_merged(s, 0, NULL);
     if (rc != PG_OK) {
         /* Stopped: files held with no open group went with the failure;
          * those of an open group are whole and are committed. */
@@ -294,6 +296,7 @@ pg_err pg_ingest_files(pg_store *s, const char *const *paths, size_t n,
         if (rc == PG_OK)
             pg_bands_settle(s, &e);
     }
+    pg_bands_keep_merged(s, 1, NULL);
     pg_store_group_files(s, 0);
     if (tuned)
         pg_store_tune_reads(s, 0, &tune_err);

@@ -233,6 +233,10 @@ pg_err pg_store_exec(pg_store *s, const char *sql, const char *what, pg_error *e
  * b-tree search fewer.  PG_ERR_NOT_FOUND when id is not text's. */
 pg_err pg_store_text_info_id(pg_store *s, pg_key text, long long id, pg_text_info *out,
                              pg_error *err);
+/* Reads again what the occurrences of text id say of it into t: its
+ * authors, year and venue (t->venue replaced), as pg_store_text_info_id
+ * reads them. */
+pg_err pg_store_text_occ_meta(pg_store *s, long long id, pg_text_info *t, pg_error *err);
 /* The id (texts.id) of a stored text, or 0 when there is none. */
 pg_err pg_store_text_id(pg_store *s, pg_key text, long long *id, pg_error *err);
 /* Calls fn for the key of every stored text, in key order; a non-zero

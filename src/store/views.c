@@ -203,6 +203,13 @@ static pg_err read_occ_meta(pg_store *s, long long id, pg_text_info *t, pg_error
     return e;
 }
 
+pg_err pg_store_text_occ_meta(pg_store *s, long long id, pg_text_info *t, pg_error *err)
+{
+    free(t->venue);
+    t->venue = NULL;
+    return read_occ_meta(s, id, t, err);
+}
+
 pg_err pg_store_text_info(pg_store *s, pg_key text, pg_text_info *out,
                           pg_error *err)
 {

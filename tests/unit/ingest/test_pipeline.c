@@ -569,6 +569,102 @@ static void test_records(void)
     pg_store_close(s);
 }
 
+
+/* A text met again with other metadata (more authors, an earlier year, a
+ * venue) stays in the stage's cache, marked stale, and when it is next a
+ * candidate its authors, year and venue are read again: it is then the
+ * text prepare() makes of it from the store, field by field, and the
+ * revised version that asked for it joins its paper. */
+static void test_stale_metadata(void)
+{
+    static const char abstract[] =
+        "We study how a cache of prepared texts keeps what their occurrences"
+        " say of them while the same paper is listed again on later days with"
+        " more authors an earlier year and a venue and we show that reading"
+        " those three again is all a repeat asks for whereas the text its"
+        " shingles and its title words stay as they were when it was first"
+        " placed which saves making them again for every later candidate";
+    static const char *const meta[3] = {
+        "\"authors\": \"A. One and B. Two\", \"year\": 2024",
+        "\"authors\": \"A. One and B. Two and C. Three and D. Four and E. Five\","
+        " \"year\": 2021, \"venue\": \"ICML\"",
+        "\"authors\": \"A. One and B. Two and C. Three and D. Four and E. Five\","
+        " \"year\": 2021, \"venue\": \"ICML\"",
+    };
+    char path[3][600];
+    for (int i = 0; i < 3; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "stale%d.jsonl", i);
+        path_in(path[i], sizeof path[i], dir, name);
+        FILE *f = fopen(path[i], "w");
+        CHECK(f != NULL);
+        if (f == NULL)
+            return;
+        /* The third is a revised version: one word of the abstract changed. */
+        char text[sizeof abstract];
+        memcpy(text, abstract, sizeof abstract);
+        if (i == 2)
+            memcpy(strstr(text, "cache"), "store", 5);
+        fprintf(f, "{\"id\": \"s1\", \"title\": \"Stale Metadata in a Cache of Texts\","
+                   " \"abstract\": \"%s\", %s}\n", text, meta[i]);
+        fclose(f);
+    }
+    pg_store *s = open_db("stale.db");
+    pg_dedup *d = NULL;
+    pg_error err;
+    pg_ingest_result r;
+    pg_ingest_opts o = opts_for(2, PG_INPUT_JSONL, NULL, NULL);
+    o.warn = NULL;
+    if (s == NULL)
+        return;
+    CHECK_INT(pg_ingest_path(s, path[0], &o, &r, &err), PG_OK);
+    CHECK_INT(pg_ingest_path(s, path[1], &o, &r, &err), PG_OK);
+    CHECK_INT((long long)r.known, 1);
+    CHECK_INT(pg_dedup_attached(s, &d, &err), PG_OK);
+    pg_key k;
+    long long id = 0;
+    int row = 0;
+    pg_stmt *st = pg_store_stmt(s, "SELECT key, id FROM texts", &err);
+    CHECK(st != NULL);
+    if (st != NULL && pg_stmt_step(s, st, 0, &row, "texts", &err) == PG_OK && row) {
+        CHECK(pg_stmt_key(st, 0, &k));
+        id = pg_stmt_int(st, 1);
+    }
+    pg_stmt_done(st);
+    prepared *p = d != NULL && id > 0 ? pgd_cache_hit(d, k) : NULL;
+    CHECK(p != NULL);
+    if (p == NULL) {
+        pg_store_close(s);
+        return;
+    }
+    /* Still what the first file said. */
+    CHECK_INT(p->stale, 1);
+    CHECK_INT(p->info.authors, 2);
+    CHECK_INT(p->info.year, 2024);
+    size_t refreshed = d->refreshes;
+    CHECK_INT(pg_ingest_path(s, path[2], &o, &r, &err), PG_OK);
+    CHECK_INT((long long)r.new_texts, 1);
+    CHECK_INT((long long)(d->refreshes - refreshed), 1);
+    p = pgd_cache_hit(d, k);
+    CHECK(p != NULL && !p->stale);
+    if (p != NULL) {
+        CHECK_INT(p->info.authors, 5);
+        CHECK_INT(p->info.year, 2021);
+        CHECK_STR(p->info.venue, "ICML");
+    }
+    int same = 0;
+    CHECK_INT(pgd_candidate_check(d, k, id, &same, &err), PG_OK);
+    CHECK_INT(same, 1);
+    st = pg_store_stmt(s, "SELECT count(DISTINCT paper_id), count(*) FROM clusters", &err);
+    CHECK(st != NULL);
+    if (st != NULL && pg_stmt_step(s, st, 0, &row, "papers", &err) == PG_OK && row) {
+        CHECK_INT(pg_stmt_int(st, 0), 1);
+        CHECK_INT(pg_stmt_int(st, 1), 2);
+    }
+    pg_stmt_done(st);
+    pg_store_close(s);
+}
+
 /* A group of files lost at a failed commit is read again with the same
  * session: the producer saw those texts and does not prepare them again,
  * so the consumer prepares them, and the database is still the same. */
@@ -1003,6 +1099,7 @@ int main(void)
     test_fixtures();
     test_large();
     test_records();
+    test_stale_metadata();
     test_lost_group();
     test_read_ahead();
     test_open_warning_order();
