@@ -111,7 +111,7 @@ static void prepared_release(prepared *p)
     pgd_feat *f = p->feat;
     memset(p, 0, sizeof *p);
     if (f != NULL)
-        f->ready = 0;
+        f->ready = f->shingled = 0;
     p->feat = f;
 }
 
@@ -132,7 +132,9 @@ static pg_err item_of(prepared *p, const pg_match_item **out)
     if (p->feat == NULL && (p->feat = calloc(1, sizeof *p->feat)) == NULL)
         return PG_ERR_NOMEM;
     pg_err e = PG_OK;
-    if (!p->feat->ready)
+    if (!p->feat->ready && p->feat->shingled)
+        pgd_feat_finish(&p->item, p->feat);
+    else if (!p->feat->ready)
         e = p->sh != NULL ? pgd_feat_adopt(&p->item, p->sh, p->feat)
                           : pgd_feat_make(&p->item, p->feat);
     p->item.feat = p->feat->ready ? p->feat : NULL;
@@ -995,13 +997,14 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
         e = join_papers(d, self_id, papers, n_papers, err);
     d->st.texts += e == PG_OK;
     free(papers);
-    /* Its features too, while the producer's shingles live: a text placed
-     * without candidates (a paper's first version) is the candidate of its
-     * later versions, and making them again from its text costs several
-     * times the copy.  Without memory they are made then, as before. */
-    const pg_match_item *unused;
-    if (e == PG_OK && d->self->sh != NULL)
-        (void)item_of(d->self, &unused);
+    /* Its shingles too, while the producer's live: a text placed without
+     * candidates (a paper's first version) is the candidate of its later
+     * versions, and shingling its text again costs many times the copy.
+     * The title's part waits until it is compared (most texts never are);
+     * without memory all is made then, as before. */
+    if (e == PG_OK && d->self->sh != NULL && (d->self->feat == NULL || !d->self->feat->ready)
+        && (d->self->feat != NULL || (d->self->feat = calloc(1, sizeof *d->self->feat)) != NULL))
+        (void)pgd_feat_keep_shingles(d->self->sh, d->self->feat);
     if (e == PG_OK) {
         pgd_sketches_put(&d->sketches, self_id, &d->self->sk);
         record_keep(d, d->self);

@@ -189,8 +189,23 @@ pg_err pg_dedup_shingles_reuse(const char *abstract, size_t len, int truncated,
 
 pg_err pgd_feat_adopt(const pg_match_item *it, const pg_dedup_shingles *sh, pgd_feat *f)
 {
-    f->ready = 0;
-    pgd_feat_title(it, f);
+    pg_err e = pgd_feat_keep_shingles(sh, f);
+    if (e == PG_OK)
+        pgd_feat_finish(it, f);
+    return e;
+}
+
+void pgd_feat_finish(const pg_match_item *it, pgd_feat *f)
+{
+    if (f->shingled && !f->ready) {
+        pgd_feat_title(it, f);
+        f->ready = 1;
+    }
+}
+
+pg_err pgd_feat_keep_shingles(const pg_dedup_shingles *sh, pgd_feat *f)
+{
+    f->ready = f->shingled = 0;
     size_t n = sh->n_seq, u = sh->n_set;
     if (reserve(f, n + u ? n + u : 1) != PG_OK)
         return PG_ERR_NOMEM;
@@ -204,7 +219,7 @@ pg_err pgd_feat_adopt(const pg_match_item *it, const pg_dedup_shingles *sh, pgd_
     f->n_set = u;
     f->words = sh->words;
     f->judged_len = sh->judged_len;
-    f->ready = 1;
+    f->shingled = 1;
     return PG_OK;
 }
 
@@ -219,16 +234,16 @@ void pgd_feat_title(const pg_match_item *it, pgd_feat *f)
 
 pg_err pgd_feat_make(const pg_match_item *it, pgd_feat *f)
 {
-    f->ready = 0;
+    f->ready = f->shingled = 0;
     pgd_feat_title(it, f);
     pg_err e = abstract_feat(it, f);
-    f->ready = e == PG_OK;
+    f->ready = f->shingled = e == PG_OK;
     return e;
 }
 
 void pgd_feat_shrink(pgd_feat *f)
 {
-    if (!f->ready || f->mem == NULL || f->seq != f->mem)
+    if (!f->shingled || f->mem == NULL || f->seq != f->mem)
         return;
     size_t n = f->n_seq + f->n_set;
     memmove(f->mem + f->n_seq, f->set, f->n_set * sizeof *f->mem);

@@ -93,6 +93,8 @@ typedef struct pgd_mark {
  * next pgd_feat_make on the same struct; pgd_feat_release frees it). */
 typedef struct pgd_feat {
     int ready;
+    int shingled;               /* the abstract's part is made, the title's
+                                 * maybe not (pgd_feat_keep_shingles) */
     /* The abstract's judged part (a cut-off one without its last word):
      * its words, its 3-word shingle hashes (low 32 bits) in text order,
      * and the same sorted without repeats. */
@@ -117,6 +119,12 @@ pg_err pgd_feat_make(const pg_match_item *it, pgd_feat *f);
 /* Fills f from it and the shingles computed where the text was prepared
  * (pg_dedup_shingles_append; sh's arrays are copied).  PG_ERR_NOMEM. */
 pg_err pgd_feat_adopt(const pg_match_item *it, const pg_dedup_shingles *sh, pgd_feat *f);
+/* Fills f's abstract part only, from the producer's shingles, for a text
+ * that may be compared later: the copy costs little, making them again
+ * from the text much more (pgd_feat_finish then completes f). */
+pg_err pgd_feat_keep_shingles(const pg_dedup_shingles *sh, pgd_feat *f);
+/* Completes f when only its abstract part is made (cannot fail). */
+void pgd_feat_finish(const pg_match_item *it, pgd_feat *f);
 /* Fills f's title part only (cannot fail). */
 void pgd_feat_title(const pg_match_item *it, pgd_feat *f);
 /* Gives back f's scratch: for features kept long. */
