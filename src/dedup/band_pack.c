@@ -66,17 +66,48 @@ static size_t put_varint(unsigned char *p, uint64_t v)
 /* Reads a varint at *at (below len); 0 when it runs past len or 64 bits. */
 static int get_varint(const unsigned char *p, size_t len, size_t *at, uint64_t *v)
 {
+    /* On a local: p may alias *at, so every store to *at would make the
+     * next byte's read wait for it. */
+    size_t a = *at;
     uint64_t r = 0;
-    for (unsigned shift = 0; shift < 64 && *at < len; shift += 7) {
-        unsigned char c = p[(*at)++];
+    for (unsigned shift = 0; shift < 64 && a < len; shift += 7) {
+        unsigned char c = p[a++];
         r |= (uint64_t)(c & 0x7f) << shift;
         if (!(c & 0x80)) {
+            *at = a;
             *v = r;
             return 1;
         }
     }
     return 0;
 }
+
+/* Steps *at past n varints without decoding them: 0 when they run past
+ * len or one is longer than 64 bits (as get_varint). */
+static int skip_varints(const unsigned char *p, size_t len, size_t *at, uint64_t n)
+{
+    size_t a = *at, in = 0;
+    while (n > 0) {
+        if (a >= len || in == 10)
+            return 0;
+        if (p[a++] & 0x80) {
+            in++;
+        } else {
+            in = 0;
+            n--;
+        }
+    }
+    *at = a;
+    return 1;
+}
+
+/* The low REST_BYTES bytes of a band, little-endian at p. */
+static uint64_t rest_at(const unsigned char *p)
+{
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+           (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40;
+}
+_Static_assert(REST_BYTES == 6, "rest_at reads six bytes");
 
 pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out)
 {
@@ -112,9 +143,8 @@ static int group_head(const unsigned char *p, size_t len, size_t *at, uint64_t t
 {
     if (len - *at < REST_BYTES)
         return 0;
-    *band = top;
-    for (int b = 0; b < REST_BYTES; b++)
-        *band |= (uint64_t)p[(*at)++] << (8 * b);
+    *band = top | rest_at(p + *at);
+    *at += REST_BYTES;
     return (first || *band > last) && get_varint(p, len, at, count) && *count != 0 &&
            *count <= len && get_varint(p, len, at, id);
 }
@@ -189,20 +219,35 @@ pg_err pgb_bucket_find(const unsigned char *p, size_t len, size_t i, uint64_t ba
     size_t at = 0;
     uint64_t top = (uint64_t)i << (64 - BUCKET_BITS), b = 0;
     *got = 0;
+    /* A bucket read once is searched in place, most of it groups before
+     * band's: those are stepped over undecoded, their ids only checked to
+     * end inside the bucket (a merge's walk checks the rest). */
     for (int first = 1; at < len; first = 0) {
         uint64_t count = 0, id = 0;
-        if (!group_head(p, len, &at, top, first, b, &b, &count, &id))
+        if (len - at < REST_BYTES)
             return PG_ERR_FORMAT;
+        uint64_t next = top | rest_at(p + at);
+        at += REST_BYTES;
+        if ((!first && next <= b) || !get_varint(p, len, &at, &count) || count == 0 ||
+            count > len)
+            return PG_ERR_FORMAT;
+        b = next;
         if (b > band)
             return PG_OK;       /* groups are in band order */
+        if (b < band) {
+            if (!skip_varints(p, len, &at, count))
+                return PG_ERR_FORMAT;
+            continue;
+        }
+        if (!get_varint(p, len, &at, &id))
+            return PG_ERR_FORMAT;
         for (uint64_t c = 0; c < count; c++) {
             if (c > 0 && !group_next(p, len, &at, &id))
                 return PG_ERR_FORMAT;
-            if (b == band && *got < room)
+            if (*got < room)
                 ids[(*got)++] = (long long)id;
         }
-        if (b == band)
-            return PG_OK;
+        return PG_OK;
     }
     return PG_OK;
 }
@@ -260,9 +305,8 @@ size_t pgb_kept_find(const kept *k, size_t i, uint64_t band, long long *ids, siz
     const unsigned char *p = k->p;
     uint64_t top = (uint64_t)i << (64 - BUCKET_BITS);
     for (int g = 0; g < KEPT_SKIP && at < k->len; g++) {
-        uint64_t b = top, count = 0, id = 0, d = 0;
-        for (int j = 0; j < REST_BYTES; j++)
-            b |= (uint64_t)p[at++] << (8 * j);
+        uint64_t b = top | rest_at(p + at), count = 0, id = 0, d = 0;
+        at += REST_BYTES;
         get_varint(p, k->len, &at, &count);
         if (b > band)
             return 0;
@@ -277,8 +321,7 @@ size_t pgb_kept_find(const kept *k, size_t i, uint64_t band, long long *ids, siz
             }
             return w;
         }
-        for (uint64_t c = 0; c < count; c++)
-            get_varint(p, k->len, &at, &d);
+        skip_varints(p, k->len, &at, count);
     }
     return 0;
 }
