@@ -45,8 +45,10 @@ pg_err pg_store_open_existing(const char *path, pg_store **out, pg_error *err);
 /* Rolls back any open transaction and closes.  NULL is a no-op. */
 void pg_store_close(pg_store *s);
 
-/* Runs SQLite's integrity and foreign-key checks: *ok is 1 when the database is sound;
- * otherwise the first problems are appended to detail (if non-NULL). */
+/* Runs SQLite's integrity and foreign-key checks, and checks that every day
+ * of a file's occurrences is listed in file_days: *ok is 1 when the
+ * database is sound; otherwise the first problems are appended to detail
+ * (if non-NULL). */
 pg_err pg_store_check(pg_store *s, int *ok, pg_buf *detail, pg_error *err);
 
 /* Group commit.  Committing costs a write of every page the file changed,

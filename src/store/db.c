@@ -57,6 +57,7 @@ static const char *const stmt_sql[ST_COUNT] = {
         "INSERT INTO occurrences (file_id, line, day, day_label, text_id,"
         " authors, upvotes, pub_date, date_raw, venue, ext_id)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [ST_ADD_FILE_DAY] = "INSERT OR IGNORE INTO file_days (day, file_id) VALUES (?1, ?2)",
     /* One statement, so the five numbers come from one snapshot. */
     [ST_STATS] =
         "SELECT (SELECT count(*) FROM files WHERE content_key IS NOT NULL),"
@@ -66,7 +67,7 @@ static const char *const stmt_sql[ST_COUNT] = {
          * the distinct papers are read off clusters_paper, in order, not
          * found by a join of every text and a sort. */
         " (SELECT count(*) FROM (SELECT DISTINCT paper_id FROM clusters)),"
-        " (SELECT count(DISTINCT day) FROM occurrences WHERE day <> '')",
+        " (SELECT count(DISTINCT day) FROM file_days WHERE day <> '')",
 };
 
 static const char ident_sql[] =
@@ -439,6 +440,35 @@ static pg_err check_pragma(pg_store *s, int fk, int *ok, pg_buf *detail,
     return e;
 }
 
+/* Every day a file has occurrences of has its file_days row: the digest,
+ * the days of `stats` and the export of occurrences find a day's rows only
+ * through it. */
+static pg_err check_file_days(pg_store *s, int *ok, pg_buf *detail, int *noted,
+                              pg_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT DISTINCT file_id, day FROM occurrences"
+                                " EXCEPT SELECT file_id, day FROM file_days",
+                                -1, &st, NULL);
+    pg_err e = PG_OK;
+    if (rc == SQLITE_OK)
+        rc = pgs_step_retry(st);
+    for (; rc == SQLITE_ROW && e == PG_OK; rc = sqlite3_step(st)) {
+        *ok = 0;
+        if (detail != NULL && (*noted)++ < CHECK_DETAIL_MAX)
+            e = pg_buf_printf(detail, "file %lld has occurrences of day '%s' that "
+                              "file_days does not list\n",
+                              sqlite3_column_int64(st, 0), pgs_col_str(st, 1));
+    }
+    if (e != PG_OK)
+        e = pg_error_set(err, e, "out of memory");
+    else if (rc != SQLITE_DONE)
+        e = pgs_db_fail(s, rc, "cannot check the days of files", err);
+    sqlite3_finalize(st);
+    return e;
+}
+
 pg_err pg_store_check(pg_store *s, int *ok, pg_buf *detail, pg_error *err)
 {
     int noted = 0;
@@ -446,6 +476,8 @@ pg_err pg_store_check(pg_store *s, int *ok, pg_buf *detail, pg_error *err)
     pg_err rc = check_pragma(s, 0, ok, detail, &noted, err);
     if (rc == PG_OK)
         rc = check_pragma(s, 1, ok, detail, &noted, err);
+    if (rc == PG_OK)
+        rc = check_file_days(s, ok, detail, &noted, err);
     return rc;
 }
 

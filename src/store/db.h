@@ -26,7 +26,7 @@
  * (pgs_stmt_done after each use). */
 enum {
     ST_FIND_FILE, ST_NEW_FILE, ST_END_FILE,
-    ST_HAS_TEXT, ST_ADD_TEXT, ST_ADD_CLUSTER, ST_ADD_URL, ST_ADD_OCC,
+    ST_HAS_TEXT, ST_ADD_TEXT, ST_ADD_CLUSTER, ST_ADD_URL, ST_ADD_OCC, ST_ADD_FILE_DAY,
     ST_STATS,
     ST_COUNT
 };
@@ -61,6 +61,12 @@ struct pg_store {
     size_t n_kept, cap_kept;
     int in_file;                /* a file transaction is open */
     long long file_id;          /* its files.id */
+    /* The file_days row the open file last wrote (occurrences.c): its
+     * file, day, and the generation it was written in (a rollback takes
+     * the row away, and may give the file id again). */
+    long long day_file;
+    unsigned long long day_gen;
+    char day_last[16];
     int in_tx;                  /* a general transaction (pg_store_tx_begin) is open */
     unsigned long long group_max;   /* pg_store_group_files: 0 = off */
     unsigned long long group_bytes; /* input bytes of the files in the open group */

@@ -15,7 +15,7 @@
 #include "papergraph/store.h"
 
 /* The schema version this build writes. */
-#define PG_SCHEMA_VERSION 8
+#define PG_SCHEMA_VERSION 9
 
 /* The path the store was opened with, for messages. */
 const char *pg_store_path(const pg_store *s);
@@ -285,7 +285,7 @@ const char *pg_schema_migration(int version);
 /* ---- the daily digest (store_digest.c) ------------------------------ */
 
 /* The first and last listing day of the occurrences, as YYYY-MM-DD; both ""
- * when no occurrence has a day.  Read through the occurrences_day index. */
+ * when no occurrence has a day.  Read through file_days. */
 pg_err pg_store_day_range(pg_store *s, char first[11], char last[11],
                           pg_error *err);
 
@@ -301,12 +301,13 @@ typedef struct pg_day_text {
 
 typedef int (*pg_day_text_fn)(void *ctx, const pg_day_text *t);
 /* Calls fn for every text of every paper with an occurrence on day
- * (YYYY-MM-DD), in no particular order.  The day's texts are found through
- * the occurrences_day index, their papers' other texts through
+ * (YYYY-MM-DD), in no particular order.  The day's texts are the
+ * occurrences of the day's files (file_days, then a range of the
+ * occurrences' key per file), their papers' other texts are found through
  * clusters_paper and each text's last day before through occurrences_text
- * (text_id, day), all covering: the cost follows the day's papers, not the size of
- * the store, and no occurrence or text row is read.  A non-zero return from
- * fn stops the walk (PG_OK). */
+ * (text_id, day), covering: the cost follows the day's files and papers,
+ * not the size of the store, and no text row is read.  A non-zero return
+ * from fn stops the walk (PG_OK). */
 pg_err pg_store_foreach_day_text(pg_store *s, const char *day,
                                  pg_day_text_fn fn, void *ctx, pg_error *err);
 

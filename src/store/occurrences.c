@@ -1,8 +1,8 @@
 /*
 ** occurrences.c: what an ingest writes about where texts were read: the
 ** files (a row made at the file's start, its content key and counts at its
-** commit) and one occurrence row per entry read, with the metadata given
-** with it there.
+** commit), one occurrence row per entry read, with the metadata given
+** with it there, and a file_days row per day a file has entries of.
 */
 #include <stdint.h>
 #include <string.h>
@@ -67,6 +67,30 @@ pg_err pgs_finish_file(pg_store *s, pg_key content, const pg_file_counts *c,
     return e;
 }
 
+/* Records that the open file has entries of day (a file_days row), once
+ * for each run of entries of one day: a listing page holds one day, and a
+ * JSONL file's records mostly come a day at a time.  The row stands in for
+ * an index of every occurrence by day, which an ingest paid for at each
+ * entry. */
+static pg_err note_day(pg_store *s, long long file_id, const char *day, pg_error *err)
+{
+    size_t n = strlen(day);
+    if (s->day_file == file_id && s->day_gen == s->generation &&
+        n < sizeof s->day_last && memcmp(s->day_last, day, n + 1) == 0)
+        return PG_OK;
+    sqlite3_stmt *st = s->st[ST_ADD_FILE_DAY];
+    int rc = SQLITE_OK;
+    pgs_bind_str(st, 1, day, &rc);
+    pgs_bind_int(st, 2, file_id, &rc);
+    pg_err e = pgs_write_row(s, st, rc, "cannot store an occurrence's day", err);
+    s->day_file = 0;
+    if (e == PG_OK && n < sizeof s->day_last) {
+        memcpy(s->day_last, day, n + 1);
+        s->day_file = file_id;
+        s->day_gen = s->generation;
+    }
+    return e;
+}
 
 pg_err pg_store_add_occurrence(pg_store *s, long long file_id, pg_key text,
                                const pg_record *rec, pg_error *err)
@@ -96,6 +120,7 @@ pg_err pg_store_add_occurrence(pg_store *s, long long file_id, pg_key text,
     pgs_bind_opt_str(st, 9, rec->date_raw, &rc);
     pgs_bind_opt_str(st, 10, rec->venue, &rc);
     pgs_bind_opt_str(st, 11, rec->ext_id, &rc);
-    return pgs_write_row(s, st, rc, "cannot store an occurrence", err);
+    e = pgs_write_row(s, st, rc, "cannot store an occurrence", err);
+    return e == PG_OK ? note_day(s, file_id, rec->day, err) : e;
 }
 

@@ -140,6 +140,14 @@
 **              converts it bucket by bucket and drops it in its first write
 **              transaction (SQL alone cannot write varints).
 **
+** Schema version 9 (see migration_9 below) replaces `occurrences_day` by
+** file_days (day, file_id, PRIMARY KEY (day, file_id)) WITHOUT ROWID: one
+** row per file and day its entries are of, written with the file's first
+** entry of that day.  The range of days, and a day's occurrences (its
+** files' rows, a range of the occurrences' key each, of which those of the
+** day), are read through it; the index cost a bulk ingest a b-tree insert
+** per entry, the table one per file.
+**
 ** Every key column carries CHECK(length(...) = 16) so that a key bound the
 ** wrong way (as text, or truncated) fails at once instead of never matching.
 */
@@ -320,6 +328,19 @@ static const char migration_8[] =
     "              WHERE key = 'bands.indexed'), 0);\n"
     "ALTER TABLE band_sets DROP COLUMN keys;\n";
 
+/* Version 9: the days of a file's entries, a row per file and day,
+ * instead of an index of every occurrence by day (occurrences_day), which
+ * a bulk ingest paid for at each entry. */
+static const char migration_9[] =
+    "CREATE TABLE file_days (\n"
+    "  day     TEXT NOT NULL,\n"
+    "  file_id INTEGER NOT NULL REFERENCES files(id),\n"
+    "  PRIMARY KEY (day, file_id)\n"
+    ") WITHOUT ROWID;\n"
+    "INSERT INTO file_days (day, file_id)\n"
+    "  SELECT DISTINCT day, file_id FROM occurrences;\n"
+    "DROP INDEX occurrences_day;\n";
+
 /* migrations[v - 1] brings user_version v - 1 to v. */
 static const char *const migrations[] = {
     migration_1,
@@ -330,6 +351,7 @@ static const char *const migrations[] = {
     migration_6,
     migration_7,
     migration_8,
+    migration_9,
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == PG_SCHEMA_VERSION,

@@ -4,9 +4,9 @@
 ** day with each text's history relative to that day, and the few rows the
 ** digest then reads per text or paper (pg_day_reader).
 **
-** Everything goes through covering indexes of schema version 6
-** (occurrences_day, occurrences_text) or a primary key, so the cost follows
-** the day and its papers, whatever the size of the store.  Deciding what is
+** Everything goes through file_days (schema version 9), the covering
+** index occurrences_text or a primary key, so the cost follows the day and
+** its papers, whatever the size of the store.  Deciding what is
 ** new or changed is the digest's job (out/digest.c).
 */
 #include <stdlib.h>
@@ -15,20 +15,23 @@
 #include "papergraph/store.h"
 #include "store/db.h"
 
-/* The first and the last non-empty day; each is one step down the index. */
+/* The first and the last non-empty day; each is one step down file_days. */
 static const char first_day_sql[] =
-    "SELECT day FROM occurrences WHERE day > '' ORDER BY day LIMIT 1";
+    "SELECT day FROM file_days WHERE day > '' ORDER BY day LIMIT 1";
 static const char last_day_sql[] =
-    "SELECT day FROM occurrences WHERE day > '' ORDER BY day DESC LIMIT 1";
+    "SELECT day FROM file_days WHERE day > '' ORDER BY day DESC LIMIT 1";
 
 /* ?1 = the day.  `dt` is the day's texts with their occurrences and
- * upvotes that day (occurrences_day, in text order), `dp` their papers;
+ * upvotes that day (the rows of the day's files, by file_days, that are of
+ * the day), `dp` their papers;
  * then every text of those papers and its last day before the day, one
  * seek in occurrences_text.  No ORDER BY: the caller groups by paper
  * itself, cheaper than SQLite's sorter. */
 static const char day_texts_sql[] =
-    "WITH dt AS MATERIALIZED (SELECT text_id, count(*) AS n, max(upvotes) AS up"
-    "   FROM occurrences WHERE day = ?1 GROUP BY text_id),"
+    "WITH dt AS MATERIALIZED (SELECT o.text_id AS text_id, count(*) AS n,"
+    "   max(o.upvotes) AS up FROM file_days AS fd"
+    "   JOIN occurrences AS o ON o.file_id = fd.file_id"
+    "   WHERE fd.day = ?1 AND o.day = ?1 GROUP BY o.text_id),"
     " dp AS (SELECT DISTINCT c.paper_id AS paper_id FROM dt"
     "   JOIN clusters AS c ON c.text_id = dt.text_id)"
     " SELECT c.paper_id, c.text_id,"

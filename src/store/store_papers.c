@@ -625,7 +625,7 @@ static const char canon_texts_sql[] =
 static const char canon_clusters_sql[] =
     "SELECT text_id, paper_id FROM clusters ORDER BY paper_id, text_id";
 static const char canon_days_sql[] =
-    "SELECT DISTINCT day FROM occurrences WHERE day <> '' ORDER BY day";
+    "SELECT DISTINCT day FROM file_days WHERE day <> '' ORDER BY day";
 static const char canon_occ_sql[] =
     "SELECT text_id, day, authors, upvotes, pub_date FROM occurrences";
 static const char canon_urls_sql[] =

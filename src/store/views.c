@@ -9,15 +9,19 @@
 #include "store/db.h"
 
 /* Prepared per call, not kept: a walk may outlive other calls and a
- * callback may even start another walk. */
+ * callback may even start another walk.  Day by day through file_days
+ * (CROSS JOIN keeps that order), each file's rows of the day a range of
+ * the occurrences' key: only a day's rows are sorted, by path and line,
+ * not the whole store. */
 static const char occurrences_sql[] =
     "SELECT f.path, o.line, o.day, o.day_label, c.paper_id, t.key,"
     " t.title, o.authors, o.upvotes, o.pub_date, o.date_raw, o.ext_id"
-    " FROM occurrences AS o"
+    " FROM file_days AS fd"
+    " CROSS JOIN occurrences AS o ON o.file_id = fd.file_id AND o.day = fd.day"
     " JOIN files AS f ON f.id = o.file_id"
     " JOIN texts AS t ON t.id = o.text_id"
     " JOIN clusters AS c ON c.text_id = o.text_id"
-    " ORDER BY o.day, f.path, o.file_id, o.line";
+    " ORDER BY fd.day, f.path, o.file_id, o.line";
 
 pg_err pg_store_stats(pg_store *s, pg_stats *out, pg_error *err)
 {

@@ -79,9 +79,9 @@ run --db "$DB" new extra
 run --db "$WORK/empty.db" new
 run --db "$WORK/missing.db" new
 
-note "a database of schema 5 (occurrences_text on text_id alone, no occurrences_day) opens, migrates, gives the same digest"
+note "a database of schema 5 (occurrences_text on text_id alone, no days index) opens, migrates, gives the same digest"
 cp "$DB" "$WORK/v5.db"
-sqlite3 "$WORK/v5.db" "DROP INDEX occurrences_day; DROP INDEX occurrences_text; DROP INDEX files_path;
+sqlite3 "$WORK/v5.db" "DROP TABLE file_days; DROP INDEX occurrences_text; DROP INDEX files_path;
     CREATE INDEX occurrences_text ON occurrences(text_id);
     CREATE TABLE bs7 (text_id INTEGER PRIMARY KEY REFERENCES texts(id), keys BLOB NOT NULL, sketch BLOB);
     INSERT INTO bs7 SELECT s.text_id, coalesce(p.keys, x''), s.sketch
@@ -91,11 +91,13 @@ sqlite3 "$WORK/v5.db" "DROP INDEX occurrences_day; DROP INDEX occurrences_text; 
     CREATE TABLE band_buckets (bucket INTEGER PRIMARY KEY, pairs BLOB NOT NULL);
     PRAGMA user_version = 5;"
 "$PAPERGRAPH" --db "$WORK/v5.db" new --format csv > "$WORK/v5.csv"
-"$PAPERGRAPH" --db "$DB" new --format csv > "$WORK/v8.csv"
-check "the migrated database gives the same digest" cmp "$WORK/v5.csv" "$WORK/v8.csv"
-check "user_version 8 after the migration" test "$(sql "$WORK/v5.db" 'PRAGMA user_version')" = 8
-check "occurrences_day (day, text_id, upvotes) and occurrences_text (text_id, day)" test \
-    "$(sql "$WORK/v5.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM pragma_index_info('occurrences_day') UNION ALL SELECT '|' UNION ALL SELECT name FROM pragma_index_info('occurrences_text'))")" = "day text_id upvotes | text_id day"
+"$PAPERGRAPH" --db "$DB" new --format csv > "$WORK/v9.csv"
+check "the migrated database gives the same digest" cmp "$WORK/v5.csv" "$WORK/v9.csv"
+check "user_version 9 after the migration" test "$(sql "$WORK/v5.db" 'PRAGMA user_version')" = 9
+check "occurrences_text (text_id, day), and no occurrences_day" test \
+    "$(sql "$WORK/v5.db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM pragma_index_info('occurrences_text') UNION ALL SELECT '|' UNION ALL SELECT count(*) FROM pragma_index_list('occurrences') WHERE name = 'occurrences_day')")" = "text_id day | 0"
+check "file_days lists each file's days, as the occurrences have them" test \
+    "$(sql "$WORK/v5.db" "SELECT (SELECT count(*) FROM file_days), (SELECT count(*) FROM (SELECT DISTINCT day, file_id FROM occurrences)), (SELECT count(*) FROM (SELECT DISTINCT day, file_id FROM occurrences EXCEPT SELECT day, file_id FROM file_days))")" = "$(sql "$DB" "SELECT count(*) FROM file_days")|$(sql "$DB" "SELECT count(*) FROM file_days")|0"
 check "integrity_check ok after the migration" test "$(sql "$WORK/v5.db" 'pragma integrity_check')" = ok
 
 note "run writes new.md, the digest of the last day"

@@ -696,6 +696,8 @@ static void to_schema_7(const char *path, const uint64_t (*keys)[3], const size_
     CHECK_INT(sqlite3_exec(db,
         "DROP TABLE band_sets; DROP TABLE band_buckets; DROP TABLE band_pending;"
         "ALTER TABLE bs7 RENAME TO band_sets; ALTER TABLE bb7 RENAME TO band_buckets;"
+        "DROP TABLE file_days;"
+        "CREATE INDEX occurrences_day ON occurrences(day, text_id, upvotes);"
         "PRAGMA user_version = 7; COMMIT;", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
 }

@@ -346,6 +346,7 @@ static int run_sql(const char *name, const char *sql)
 
 #define OCCURRENCES_TO_V4                                                      \
     BANDS_TO_V7                                                                \
+    "DROP TABLE file_days;"                      /* version 9 */              \
     "DROP INDEX files_path;"                     /* version 6 */              \
     "CREATE TABLE occ4 (id INTEGER PRIMARY KEY,"                               \
     "  file_id INTEGER NOT NULL REFERENCES files(id), line INTEGER NOT NULL,"  \
@@ -730,6 +731,34 @@ static void test_recorded(void)
     pg_store_close(s);
 }
 
+/* A JSONL file whose records go back and forth between days: a file_days
+ * row for each of its days (the empty one too), each once, and the days of
+ * `stats` counted from them. */
+static void test_file_days(void)
+{
+    char path[600];
+    pg_ingest_opts o = opts;
+    pg_ingest_result r;
+    pg_error err;
+    pg_stats st;
+    pg_store *s = open_db("days.db");
+    if (s == NULL)
+        return;
+    o.format = PG_INPUT_JSONL;
+    fixture(path, sizeof path, "formats/days.jsonl");
+    CHECK_INT(pg_ingest_path(s, path, &o, &r, &err), PG_OK);
+    CHECK_INT(r.entries, 5);
+    CHECK_INT(pg_store_stats(s, &st, &err), PG_OK);
+    CHECK_INT(st.days, 3);
+    int ok = 0;
+    CHECK_INT(pg_store_check(s, &ok, NULL, &err), PG_OK);
+    CHECK_INT(ok, 1);
+    pg_store_close(s);
+    CHECK_INT(sql_count("days.db", "SELECT count(*) FROM file_days"), 4);
+    CHECK_INT(sql_count("days.db", "SELECT count(*) FROM file_days WHERE day IN"
+                         " ('2026-01-05', '2026-01-06', '2026-01-07', '')"), 4);
+}
+
 int main(void)
 {
     int setup = check_setup(fixtures, sizeof fixtures, dir);
@@ -748,6 +777,7 @@ int main(void)
     test_same_paper();
     test_ingest_files();
     test_recorded();
+    test_file_days();
     check_cleanup(dir);
     CHECK_DONE();
 }

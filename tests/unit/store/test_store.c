@@ -565,6 +565,39 @@ static void test_duplicate(void)
     pg_store_close(s);
 }
 
+/* file_days holds a row per file and day of its entries (including the
+ * empty day), and a rolled-back file's day is written again when the file
+ * id comes back with the same day. */
+static void test_file_days(void)
+{
+    static const entry e[] = {
+        { "D1", "d one", "pd1", "2024-05-01", 1 },
+        { "D2", "d two", "pd2", "2024-05-02", 2 },
+        { "D3", "d three", "pd3", "2024-05-01", 3 },
+        { "D4", "d four", "pd4", "", 4 },
+    };
+    char path[PATH_MAX];
+    pg_error err;
+    long long fid = 0;
+    int is_new = 0, dup = 0;
+    pg_record r = make_record(&e[0]);
+    tpath(path, "file_days.db");
+    pg_store *s = open_ok(path);
+    if (s == NULL)
+        return;
+    CHECK_INT(pg_store_file_begin(s, "a.txt", "listing", &fid, &err), PG_OK);
+    CHECK_INT(put_record(s, fid, &r, e[0].norm, &is_new, &err), PG_OK);
+    pg_store_file_rollback(s);
+    CHECK_INT(ingest(s, "a.txt", key_of("a bytes"), e, 4, &dup, NULL), PG_OK);
+    check_stats(s, 1, 4, 4, 4, 2);
+    CHECK(store_ok(s));
+    pg_store_close(s);
+    CHECK_INT(sql_int(path, "SELECT id FROM files"), fid);   /* the id came back */
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM file_days"), 3);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM file_days AS d JOIN files AS f"
+                      " ON f.id = d.file_id WHERE d.day IN ('2024-05-01', '2024-05-02', '')"), 3);
+}
+
 static void test_rollback(void)
 {
     static const entry e = { "R", "r", "pr", "2024-03-01", 1 };
@@ -955,6 +988,26 @@ static void test_check(void)
     CHECK_INT(pg_store_check(s, &ok, &detail, &err), PG_OK);
     CHECK_INT(ok, 0);
     CHECK(detail.data != NULL && strstr(detail.data, "occurrences") != NULL);
+    pg_buf_release(&detail);
+    pg_store_close(s);
+
+    /* An occurrence of a day its file has no file_days row for: the digest
+     * and the export would not find it. */
+    tpath(path, "check_days.db");
+    if ((s = open_ok(path)) == NULL)
+        return;
+    CHECK_INT(ingest(s, "one.txt", key_of("one"), one_entry, 1, &dup, NULL), PG_OK);
+    pg_store_close(s);
+    CHECK_INT(sql_exec(path, "INSERT INTO occurrences (file_id, line, day, day_label,"
+                       " text_id) SELECT 1, 98, '2031-01-02', 'Jan 2', min(id) FROM texts"),
+              SQLITE_OK);
+    if ((s = open_ok(path)) == NULL)
+        return;
+    ok = -1;
+    CHECK_INT(pg_store_check(s, &ok, &detail, &err), PG_OK);
+    CHECK_INT(ok, 0);
+    CHECK(detail.data != NULL && strstr(detail.data, "file_days") != NULL &&
+          strstr(detail.data, "2031-01-02") != NULL);
     pg_buf_release(&detail);
     pg_store_close(s);
 }
@@ -1752,6 +1805,7 @@ int main(void)
     test_commit();
     test_duplicate();
     test_rollback();
+    test_file_days();
     test_misuse();
     test_shared_text();
     test_foreach_order();
