@@ -249,6 +249,8 @@ static pg_err load_pending(pg_store *s, band_index *b, pg_error *err)
 /* Frees what the cache holds for bucket i and empties its entry. */
 static void cache_forget(band_index *b, size_t i)
 {
+    if (!pgb_listed(b, i))
+        return;                 /* holds nothing, and stays untouched */
     kept *c = &b->cache[i];
     if (c->cached)
         b->cache_bytes -= c->size;
@@ -263,8 +265,9 @@ static void cache_drop(band_index *b)
     if (b->cache == NULL)
         return;
     for (size_t j = 0; j < b->n_listed; j++) {
-        cache_forget(b, b->listed[j]);
-        b->is_listed[b->listed[j] >> 3] = 0;
+        size_t i = b->listed[j];
+        cache_forget(b, i);
+        b->is_listed[i >> 3] &= (uint8_t)~(1u << (i & 7));
     }
     b->n_listed = 0;
     b->cache_bytes = 0;

@@ -277,14 +277,15 @@ static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
     size_t levels = b->recent ? 2 : 1;
     for (size_t i = 0; i < n; i++) {
         for (size_t l = 0; b->cache != NULL && l < levels; l++)
-            __builtin_prefetch(&b->cache[l * RECENT + pgb_bucket_of(keys[i])]);
+            if (pgb_listed(b, l * RECENT + pgb_bucket_of(keys[i])))
+                __builtin_prefetch(&b->cache[l * RECENT + pgb_bucket_of(keys[i])]);
         if (b->n_pairs > 0)
             __builtin_prefetch(&b->heads[pgb_hash_head(b, keys[i])]);
     }
     for (size_t i = 0; i < n; i++) {
         for (size_t l = 0; b->cache != NULL && l < levels; l++) {
-            const kept *k = &b->cache[l * RECENT + pgb_bucket_of(keys[i])];
-            if (k->cached && k->n_skip > 0)
+            const kept *k = pgb_cached(b, l * RECENT + pgb_bucket_of(keys[i]));
+            if (k != NULL && k->n_skip > 0)
                 __builtin_prefetch(pgb_kept_skip_band(k) + k->n_skip / 2);
         }
         uint32_t h = b->n_pairs > 0 ? b->heads[pgb_hash_head(b, keys[i])] : NONE;
@@ -293,8 +294,8 @@ static void prefetch(const band_index *b, const uint64_t *keys, size_t n)
     }
     for (size_t i = 0; i < n && b->cache != NULL; i++)
         for (size_t l = 0; l < levels; l++) {
-            const kept *k = &b->cache[l * RECENT + pgb_bucket_of(keys[i])];
-            size_t at = k->cached && k->n_skip > 0 ? pgb_kept_seek(k, keys[i]) : SIZE_MAX;
+            const kept *k = pgb_cached(b, l * RECENT + pgb_bucket_of(keys[i]));
+            size_t at = k != NULL && k->n_skip > 0 ? pgb_kept_seek(k, keys[i]) : SIZE_MAX;
             if (at != SIZE_MAX)
                 __builtin_prefetch(k->p + at);
         }

@@ -258,11 +258,15 @@ pg_err pgb_kept_make(const unsigned char *p, size_t len, size_t i, kept *out)
 {
     size_t n = 0, g = 0;
     memset(out, 0, sizeof *out);
-    if (len > UINT32_MAX || !walk(p, len, i, NULL, NULL, &n, &g))
+    if (len > UINT32_MAX)
         return PG_ERR_FORMAT;
     if (len == 0)
-        return PG_OK;
-    size_t n_skip = (g + KEPT_SKIP - 1) / KEPT_SKIP;
+        return walk(p, len, i, NULL, NULL, &n, &g) ? PG_OK : PG_ERR_FORMAT;
+    /* One walk, which both checks the bucket and indexes it, into room for
+     * as many groups as len could hold (each at least a rest, a count and
+     * an id); the offsets are then moved down to follow the bands used. */
+    size_t most = len / (REST_BYTES + 2) + 1;
+    size_t n_skip = (most + KEPT_SKIP - 1) / KEPT_SKIP;
     size_t at_index = (len + 7) & ~(size_t)7;
     size_t size = at_index + n_skip * (sizeof(uint64_t) + sizeof(uint32_t));
     unsigned char *m = size <= UINT32_MAX ? malloc(size) : NULL;
@@ -273,7 +277,14 @@ pg_err pgb_kept_make(const unsigned char *p, size_t len, size_t i, kept *out)
     out->len = (uint32_t)len;
     out->size = (uint32_t)size;
     out->n_skip = (uint32_t)n_skip;
-    walk(m, len, i, NULL, out, &n, &g);
+    if (!walk(m, len, i, NULL, out, &n, &g)) {
+        pgb_kept_free(out);
+        return PG_ERR_FORMAT;
+    }
+    size_t used = (g + KEPT_SKIP - 1) / KEPT_SKIP;
+    uint32_t *off = pgb_kept_skip_off(out);
+    out->n_skip = (uint32_t)used;
+    memmove(pgb_kept_skip_off(out), off, used * sizeof *off);
     return PG_OK;
 }
 

@@ -154,10 +154,18 @@ void pgb_cache_mark_read(band_index *b, size_t i);
  * in place (pgb_bucket_find): a bucket read once is not worth a copy. */
 pg_err pgb_bucket_lookup(pg_store *s, band_index *b, size_t i, uint64_t band,
                          long long *ids, size_t room, size_t *got, pg_error *err);
-/* Bucket i as cached, or NULL. */
+/* Whether cache entry i is listed (a cached entry always is). */
+static inline int pgb_listed(const band_index *b, size_t i)
+{
+    return b->is_listed != NULL && (b->is_listed[i >> 3] >> (i & 7)) & 1;
+}
+
+/* Bucket i as cached, or NULL.  The list's bits are asked first: a day's
+ * lookups touch entries all over the 3 MB array, most never kept, and
+ * each first touch of a page of it is a fault. */
 static inline const kept *pgb_cached(const band_index *b, size_t i)
 {
-    return b->cache != NULL && b->cache[i].cached ? &b->cache[i] : NULL;
+    return pgb_listed(b, i) && b->cache[i].cached ? &b->cache[i] : NULL;
 }
 
 /* ---- the stored form of a bucket (band_pack.c) ---- */
