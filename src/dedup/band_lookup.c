@@ -181,8 +181,11 @@ static pg_err level_texts(pg_store *s, band_index *b, size_t i, uint64_t band,
     memset(&tmp, 0, sizeof tmp);
     int in_write = pg_store_in_write(s);
     /* A bucket read for the first time (a day's lookups read each about
-     * once) is searched where SQLite holds it; a second read keeps it. */
-    if (pgb_cached(b, i) == NULL && !(in_write && pgb_read_before(b, i))) {
+     * once) is searched where SQLite holds it; a second read keeps it.
+     * Outside a write transaction the cache is not asked at all: it is
+     * made good against other connections' merges only when a write
+     * transaction begins (band_index.c, load_pending). */
+    if (!in_write || (pgb_cached(b, i) == NULL && !pgb_read_before(b, i))) {
         size_t got = 0;
         if (idvec_room(out, *room) != PG_OK)
             return pg_error_set(err, PG_ERR_NOMEM, "out of memory");

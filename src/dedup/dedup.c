@@ -802,6 +802,10 @@ static pg_err refresh(pg_dedup *d, long long id, prepared *p, pg_error *err)
     pg_err e = pg_store_text_occ_meta(d->s, id, &p->info, err);
     if (e != PG_OK)
         return e;
+    /* The item points into the venue's buffer, which normalising may move:
+     * it is let go first (a failure leaves the slot stale, read again). */
+    p->item.venue = NULL;
+    p->item.venue_len = 0;
     pg_buf_reset(&p->venue);
     if (pg_normalize_key(p->info.venue, strlen(p->info.venue), &p->venue) != PG_OK)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");

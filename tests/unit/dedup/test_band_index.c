@@ -233,6 +233,45 @@ static void test_band_merges(void)
     CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets"), 2);
 }
 
+/* Outside a write transaction a connection's lookups read the buckets from
+ * the database, not from its cache: here another connection's merge has
+ * rewritten the base level (taking the recent level with it) since this
+ * one cached both levels' buckets of the key. */
+static void test_bands_read_after_other(void)
+{
+    char path[PATH_MAX];
+    pg_error err;
+    pg_idvec cand = PG_IDVEC_INIT;
+    const uint64_t k = 0x4444000000000004ULL;
+    pg_key t1, t2, t3, none = pg_key_of("none", 4);
+    tpath(path, "bands-other.db");
+    pg_store *a = open_ok(path);
+    if (a == NULL)
+        return;
+    CHECK_INT(pg_bands_set_merge_keys(a, 1, NULL), PG_OK);     /* every commit merges */
+    put_banded(a, "one of three", &k, 1, &t1);      /* into the base level */
+    put_banded(a, "two of three", &k, 1, &t2);      /* into the recent level */
+    band_index *bi = NULL;
+    CHECK_INT(pgb_of(a, &bi, &err), PG_OK);
+    CHECK(bi != NULL && pgb_cached(bi, pgb_bucket_of(k)) != NULL &&
+          pgb_cached(bi, RECENT + pgb_bucket_of(k)) != NULL);
+    pg_store *b = open_ok(path);
+    if (b == NULL) {
+        pg_store_close(a);
+        return;
+    }
+    CHECK_INT(pg_bands_set_merge_keys(b, 1, NULL), PG_OK);
+    put_banded(b, "three of three", &k, 1, &t3);    /* the recent level into the base */
+    pg_store_close(b);
+    CHECK_INT(sql_int(path, "SELECT count(*) FROM band_buckets"), 1);
+    CHECK_INT(pg_bands_candidates(a, 0, none, &k, 1, 0, &cand, &err), PG_OK);
+    CHECK_INT(cand.n, 3);
+    CHECK(has_id(&cand, id_of(a, t1)) && has_id(&cand, id_of(a, t2)) &&
+          has_id(&cand, id_of(a, t3)));
+    pg_idvec_release(&cand);
+    pg_store_close(a);
+}
+
 /* Keys and a sketch written in a transaction that rolls back are gone, from
  * the database and from the connection's memory; outside a transaction
  * they are refused. */
@@ -820,6 +859,7 @@ int main(void)
     }
     test_bands_once();
     test_band_merges();
+    test_bands_read_after_other();
     test_bands_rollback();
     test_bands_settle();
     test_band_pairs();
