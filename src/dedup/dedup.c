@@ -263,11 +263,12 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
         d->cache = calloc(CACHE_SLOTS, sizeof *d->cache);
         d->cached = calloc(CACHE_SLOTS, 1);
         d->cache_key = calloc(CACHE_SLOTS, sizeof *d->cache_key);
+        d->cache_used = calloc(CACHE_SLOTS, sizeof *d->cache_used);
         d->self = calloc(1, sizeof *d->self);
         d->other = calloc(1, sizeof *d->other);
     }
     if (d == NULL || d->cache == NULL || d->cached == NULL || d->cache_key == NULL
-        || d->self == NULL || d->other == NULL) {
+        || d->cache_used == NULL || d->self == NULL || d->other == NULL) {
         if (d != NULL) {
             free(d->cache);
             free(d->cached);
@@ -355,28 +356,51 @@ pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err)
     return e;
 }
 
-/* The cache slot of key (direct-mapped). */
-static size_t cache_slot(const pg_dedup *d, pg_key key)
+/* The first slot of the pair key may be cached in. */
+static size_t cache_pair(const pg_dedup *d, pg_key key, size_t mask)
 {
-    return (size_t)(key.lo & d->cache_mask);
+    return (size_t)(key.lo & mask) & ~(size_t)1;
 }
 
-/* Uses all CACHE_SLOTS: each cached text moves to its slot under the wider
- * mask, which is its own or one of the new ones (same low bits), so no
- * two land in one slot.  Slots whose text was forgotten keep their
- * allocation where it is. */
+/* The slot holding key, or SIZE_MAX. */
+static size_t cache_find(const pg_dedup *d, pg_key key)
+{
+    size_t at = cache_pair(d, key, d->cache_mask);
+    for (size_t i = at; i < at + 2; i++)
+        if (d->cached[i] && pg_key_cmp(d->cache_key[i], key) == 0)
+            return i;
+    return SIZE_MAX;
+}
+
+/* The slot a new text of key goes to: an empty one of its pair, else the
+ * one asked for longer ago. */
+static size_t cache_victim(const pg_dedup *d, pg_key key)
+{
+    size_t at = cache_pair(d, key, d->cache_mask);
+    if (!d->cached[at])
+        return at;
+    if (!d->cached[at + 1])
+        return at + 1;
+    return (int32_t)(d->cache_used[at] - d->cache_used[at + 1]) <= 0 ? at : at + 1;
+}
+
+/* Uses all CACHE_SLOTS: each cached text moves to its pair under the wider
+ * mask, which is its own or one of the new ones (same low bits), into the
+ * same side of it, so no two land in one slot.  Slots whose text was
+ * forgotten keep their allocation where it is. */
 static void cache_grow(pg_dedup *d)
 {
     size_t mask = CACHE_SLOTS - 1;
     for (size_t i = 0; i <= d->cache_mask; i++) {
         if (!d->cached[i])
             continue;
-        size_t j = (size_t)(d->cache_key[i].lo & mask);
+        size_t j = cache_pair(d, d->cache_key[i], mask) | (i & 1);
         if (j == i)
             continue;
         d->cache[j] = d->cache[i];
         d->cached[j] = 1;
         d->cache_key[j] = d->cache_key[i];
+        d->cache_used[j] = d->cache_used[i];
         d->cache[i] = NULL;
         d->cached[i] = 0;
     }
@@ -386,9 +410,11 @@ static void cache_grow(pg_dedup *d)
 /* The cached prepared text of key, or NULL. */
 prepared *pgd_cache_hit(pg_dedup *d, pg_key key)
 {
-    size_t slot = cache_slot(d, key);
-    return d->cached[slot] && pg_key_cmp(d->cache_key[slot], key) == 0
-           ? d->cache[slot] : NULL;
+    size_t slot = cache_find(d, key);
+    if (slot == SIZE_MAX)
+        return NULL;
+    d->cache_used[slot] = ++d->tick;
+    return d->cache[slot];
 }
 
 void pgd_cache_drop(pg_dedup *d)
@@ -423,6 +449,7 @@ void pg_dedup_free(pg_dedup *d)
     free(d->cache);
     free(d->cached);
     free(d->cache_key);
+    free(d->cache_used);
     pgd_sketches_release(&d->sketches);
     pgd_records_release(&d->records);
     pg_packer_free(d->packer);
@@ -828,12 +855,13 @@ static pg_err load_candidate(pg_dedup *d, pg_key key, long long id, prepared **o
         pg_err e = id > 0 ? refresh(d, id, *out, err) : PG_ERR_NOT_FOUND;
         if (e != PG_ERR_NOT_FOUND)
             return e;
-        d->cached[cache_slot(d, key)] = 0;      /* made again below */
+        d->cached[cache_find(d, key)] = 0;      /* made again below */
     }
     if (++d->loads > CACHE_SLOTS_FIRST && d->cache_mask < CACHE_SLOTS - 1)
         cache_grow(d);
-    size_t slot = cache_slot(d, key);
+    size_t slot = cache_victim(d, key);
     d->cached[slot] = 0;
+    d->cache_used[slot] = ++d->tick;
     if (d->cache[slot] == NULL && (d->cache[slot] = calloc(1, sizeof(prepared))) == NULL)
         return pg_error_set(err, PG_ERR_NOMEM, "out of memory");
     prepared *p = *out = d->cache[slot];
@@ -1012,8 +1040,13 @@ static pg_err place_self(pg_dedup *d, const pg_dedup_keys *keys, pg_error *err)
     if (e == PG_OK) {
         pgd_sketches_put(&d->sketches, self_id, &d->self->sk);
         record_keep(d, d->self);
-        size_t slot = cache_slot(d, text);
+        /* Its own slot when it is cached already (placed again by
+         * `dedup`): a key is never in both of a pair. */
+        size_t slot = cache_find(d, text);
+        if (slot == SIZE_MAX)
+            slot = cache_victim(d, text);
         prepared *old = d->cache[slot];
+        d->cache_used[slot] = ++d->tick;
         keep_lean(d->self);
         d->cache[slot] = d->self;
         d->cached[slot] = 1;

@@ -51,7 +51,10 @@ typedef struct prepared {
  * candidates are few (repeats exact, a day's ingest) the larger cache only
  * holds more texts no one asks for, each a fresh allocation: it starts at
  * CACHE_SLOTS_FIRST and grows to CACHE_SLOTS once that many candidates
- * have been read from the store. */
+ * have been read from the store.  Slots go by twos: a text may sit in
+ * either slot of the pair its key names, and a new one takes the empty
+ * or the least recently used of the two, so two texts asked for in turn
+ * whose keys name the same slot no longer push each other out. */
 #define CACHE_SLOTS 16384
 #define CACHE_SLOTS_FIRST 8192
 
@@ -105,6 +108,9 @@ struct pg_dedup {
     unsigned char *cached;      /* 1 when the slot holds a text */
     pg_key *cache_key;          /* the key of the slot's text: a lookup
                                  * reads this array, not the text */
+    uint32_t *cache_used;       /* when each slot was last asked for or
+                                 * filled, in ticks */
+    uint32_t tick;
     pgd_sketches sketches;      /* of every text met, by id */
     pgd_records records;        /* of every text prepared, by key */
     pg_packer *packer;          /* unpacks their abstracts; NULL

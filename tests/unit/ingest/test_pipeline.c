@@ -575,6 +575,86 @@ static void test_records(void)
  * candidate its authors, year and venue are read again: it is then the
  * text prepare() makes of it from the store, field by field, and the
  * revised version that asked for it joins its paper. */
+/* A word of six letters from an LCG: texts made of them share nothing. */
+static void lcg_word(unsigned *x, char out[7])
+{
+    for (int i = 0; i < 6; i++) {
+        *x = *x * 1103515245u + 12345u;
+        out[i] = (char)('a' + (*x >> 16) % 26);
+    }
+    out[6] = '\0';
+}
+
+/* The cache of prepared texts goes by pairs of slots: two texts placed one
+ * after the other whose keys name the same slot both stay cached (a
+ * direct-mapped cache kept only the second). */
+static void test_cache_pairs(void)
+{
+    enum { N = 400 };
+    char path[600];
+    path_in(path, sizeof path, dir, "pairs.jsonl");
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    unsigned x = 7;
+    for (int t = 0; t < N; t++) {
+        char w[7];
+        fprintf(f, "{\"id\": \"p%d\", \"title\": \"", t);
+        for (int i = 0; i < 6; i++) {
+            lcg_word(&x, w);
+            fprintf(f, "%s%s", i ? " " : "", w);
+        }
+        fputs("\", \"abstract\": \"", f);
+        for (int i = 0; i < 60; i++) {
+            lcg_word(&x, w);
+            fprintf(f, "%s%s", i ? " " : "", w);
+        }
+        fputs("\"}\n", f);
+    }
+    fclose(f);
+    pg_store *s = open_db("pairs.db");
+    pg_dedup *d = NULL;
+    pg_error err;
+    pg_ingest_result r;
+    pg_ingest_opts o = opts_for(2, PG_INPUT_JSONL, NULL, NULL);
+    o.warn = NULL;
+    if (s == NULL)
+        return;
+    CHECK_INT(pg_ingest_path(s, path, &o, &r, &err), PG_OK);
+    CHECK_INT((long long)r.new_texts, N);
+    CHECK_INT(pg_dedup_attached(s, &d, &err), PG_OK);
+    /* The texts in the order they were placed, and their keys. */
+    pg_key keys[N];
+    size_t n = 0;
+    int row = 0;
+    pg_stmt *st = pg_store_stmt(s, "SELECT key FROM texts ORDER BY id", &err);
+    CHECK(st != NULL);
+    for (pg_err e = st != NULL ? pg_stmt_step(s, st, 0, &row, "texts", &err) : PG_ERR_DB;
+         e == PG_OK && row && n < N; e = pg_stmt_step(s, st, 0, &row, "texts", &err))
+        CHECK(pg_stmt_key(st, 0, &keys[n++]));
+    pg_stmt_done(st);
+    CHECK_INT((long long)n, N);
+    /* A pair of slots named by exactly two texts, which name the same slot. */
+    size_t mask = CACHE_SLOTS_FIRST - 1, found = 0;
+    for (size_t a = 0; a < n && !found; a++)
+        for (size_t b = a + 1; b < n && !found; b++) {
+            if ((keys[a].lo & mask) != (keys[b].lo & mask))
+                continue;
+            size_t others = 0;
+            for (size_t c = 0; c < n; c++)
+                others += c != a && c != b &&
+                          ((keys[c].lo & mask) | 1) == ((keys[a].lo & mask) | 1);
+            if (others == 0) {
+                found = 1;
+                CHECK(d != NULL && pgd_cache_hit(d, keys[a]) != NULL);
+                CHECK(d != NULL && pgd_cache_hit(d, keys[b]) != NULL);
+            }
+        }
+    CHECK(found);
+    pg_store_close(s);
+}
+
 static void test_stale_metadata(void)
 {
     static const char abstract[] =
@@ -1100,6 +1180,7 @@ int main(void)
     test_large();
     test_records();
     test_stale_metadata();
+    test_cache_pairs();
     test_lost_group();
     test_read_ahead();
     test_open_warning_order();
