@@ -55,7 +55,11 @@ typedef struct prepared {
  * either slot of the pair its key names, and a new one takes the empty
  * or the least recently used of the two, so two texts asked for in turn
  * whose keys name the same slot no longer push each other out. */
-#define CACHE_SLOTS 16384
+/* A slot holds a text's normalised form and its features (several KB for
+ * a long abstract): the count is as many as the 1M-entry benchmark's peak
+ * memory leaves room for under its 2 GiB, where abstracts share sentences
+ * more slots read fewer candidates back (docs/PERFORMANCE.md). */
+#define CACHE_SLOTS 32768
 #define CACHE_SLOTS_FIRST 8192
 
 /* A candidate: its text id, from the band index, and its key, by which the
