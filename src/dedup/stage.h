@@ -39,7 +39,7 @@ typedef struct prepared {
 
 /* Candidates recur (every variant of a paper is a candidate of the next
  * one), and loading one means a query, a decompression and normalising it
- * again: a direct-mapped cache keeps the last ones prepared.  Texts never
+ * again: a cache keeps the last ones prepared.  Texts never
  * change; their occurrence metadata can grow, so an ingester marks a
  * text's slot when it adds an occurrence of it (pg_dedup_forget), and the
  * slot's metadata is read again when it is next asked for.  The
