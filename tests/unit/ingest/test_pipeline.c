@@ -575,6 +575,15 @@ static void test_records(void)
  * candidate its authors, year and venue are read again: it is then the
  * text prepare() makes of it from the store, field by field, and the
  * revised version that asked for it joins its paper. */
+/* A store named name, and in *o the options of a quiet JSONL ingest on
+ * two threads. */
+static pg_store *open_jsonl(const char *name, pg_ingest_opts *o)
+{
+    *o = opts_for(2, PG_INPUT_JSONL, NULL, NULL);
+    o->warn = NULL;
+    return open_db(name);
+}
+
 /* A word of six letters from an LCG: texts made of them share nothing. */
 static void lcg_word(unsigned *x, char out[7])
 {
@@ -613,12 +622,11 @@ static void test_cache_pairs(void)
         fputs("\"}\n", f);
     }
     fclose(f);
-    pg_store *s = open_db("pairs.db");
+    pg_ingest_opts o;
+    pg_store *s = open_jsonl("pairs.db", &o);
     pg_dedup *d = NULL;
     pg_error err;
     pg_ingest_result r;
-    pg_ingest_opts o = opts_for(2, PG_INPUT_JSONL, NULL, NULL);
-    o.warn = NULL;
     if (s == NULL)
         return;
     CHECK_INT(pg_ingest_path(s, path, &o, &r, &err), PG_OK);
@@ -689,12 +697,11 @@ static void test_stale_metadata(void)
                    " \"abstract\": \"%s\", %s}\n", text, meta[i]);
         fclose(f);
     }
-    pg_store *s = open_db("stale.db");
+    pg_ingest_opts o;
+    pg_store *s = open_jsonl("stale.db", &o);
     pg_dedup *d = NULL;
     pg_error err;
     pg_ingest_result r;
-    pg_ingest_opts o = opts_for(2, PG_INPUT_JSONL, NULL, NULL);
-    o.warn = NULL;
     if (s == NULL)
         return;
     CHECK_INT(pg_ingest_path(s, path[0], &o, &r, &err), PG_OK);
