@@ -273,6 +273,7 @@ pg_err pg_dedup_new(pg_store *s, const pg_match_opts *o, pg_dedup **out,
             free(d->cache);
             free(d->cached);
             free(d->cache_key);
+            free(d->cache_used);
             free(d->self);
             free(d->other);
         }
@@ -357,7 +358,7 @@ pg_err pg_dedup_attached(pg_store *s, pg_dedup **out, pg_error *err)
 }
 
 /* The first slot of the pair key may be cached in. */
-static size_t cache_pair(const pg_dedup *d, pg_key key, size_t mask)
+static size_t cache_pair(pg_key key, size_t mask)
 {
     return (size_t)(key.lo & mask) & ~(size_t)1;
 }
@@ -365,7 +366,7 @@ static size_t cache_pair(const pg_dedup *d, pg_key key, size_t mask)
 /* The slot holding key, or SIZE_MAX. */
 static size_t cache_find(const pg_dedup *d, pg_key key)
 {
-    size_t at = cache_pair(d, key, d->cache_mask);
+    size_t at = cache_pair(key, d->cache_mask);
     for (size_t i = at; i < at + 2; i++)
         if (d->cached[i] && pg_key_cmp(d->cache_key[i], key) == 0)
             return i;
@@ -376,7 +377,7 @@ static size_t cache_find(const pg_dedup *d, pg_key key)
  * one asked for longer ago. */
 static size_t cache_victim(const pg_dedup *d, pg_key key)
 {
-    size_t at = cache_pair(d, key, d->cache_mask);
+    size_t at = cache_pair(key, d->cache_mask);
     if (!d->cached[at])
         return at;
     if (!d->cached[at + 1])
@@ -394,7 +395,7 @@ static void cache_grow(pg_dedup *d)
     for (size_t i = 0; i <= d->cache_mask; i++) {
         if (!d->cached[i])
             continue;
-        size_t j = cache_pair(d, d->cache_key[i], mask) | (i & 1);
+        size_t j = cache_pair(d->cache_key[i], mask) | (i & 1);
         if (j == i)
             continue;
         d->cache[j] = d->cache[i];
