@@ -133,20 +133,35 @@ pg_err pgb_bucket_pack(const bucket *bk, pg_buf *out)
     return PG_OK;
 }
 
-/* Reads at *at the head of a group of the bucket whose top bits are top:
- * its band, its count and its first id, checking that it follows the
- * group before (band last; first 1 for the bucket's first group).  0 when
- * it is malformed: cut short, a count of 0, bands out of order. */
+/* Reads at *at the band and the count of a group of the bucket whose top
+ * bits are top, checking that it follows the group before (band last;
+ * first 1 for the bucket's first group).  0 when it is malformed: cut
+ * short, a count of 0, bands out of order. */
+static inline int group_band(const unsigned char *p, size_t len, size_t *at, uint64_t top,
+                             int first, uint64_t last, uint64_t *band, uint64_t *count)
+{
+    /* On locals, as get_varint: a lookup steps over most groups here. */
+    size_t a = *at;
+    uint64_t b, n;
+    if (len - a < REST_BYTES)
+        return 0;
+    b = top | rest_at(p + a);
+    a += REST_BYTES;
+    if (!(first || b > last) || !get_varint(p, len, &a, &n) || n == 0 || n > len)
+        return 0;
+    *at = a;
+    *band = b;
+    *count = n;
+    return 1;
+}
+
+/* group_band, then the group's first id. */
 static int group_head(const unsigned char *p, size_t len, size_t *at, uint64_t top,
                       int first, uint64_t last, uint64_t *band, uint64_t *count,
                       uint64_t *id)
 {
-    if (len - *at < REST_BYTES)
-        return 0;
-    *band = top | rest_at(p + *at);
-    *at += REST_BYTES;
-    return (first || *band > last) && get_varint(p, len, at, count) && *count != 0 &&
-           *count <= len && get_varint(p, len, at, id);
+    return group_band(p, len, at, top, first, last, band, count) &&
+           get_varint(p, len, at, id);
 }
 
 /* Reads at *at the next id of a group into *id: 0 when it is malformed
@@ -224,14 +239,8 @@ pg_err pgb_bucket_find(const unsigned char *p, size_t len, size_t i, uint64_t ba
      * end inside the bucket (a merge's walk checks the rest). */
     for (int first = 1; at < len; first = 0) {
         uint64_t count = 0, id = 0;
-        if (len - at < REST_BYTES)
+        if (!group_band(p, len, &at, top, first, b, &b, &count))
             return PG_ERR_FORMAT;
-        uint64_t next = top | rest_at(p + at);
-        at += REST_BYTES;
-        if ((!first && next <= b) || !get_varint(p, len, &at, &count) || count == 0 ||
-            count > len)
-            return PG_ERR_FORMAT;
-        b = next;
         if (b > band)
             return PG_OK;       /* groups are in band order */
         if (b < band) {
