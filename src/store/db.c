@@ -408,63 +408,59 @@ void pg_store_close(pg_store *s)
 
 /* ---- integrity --------------------------------------------------------- */
 
-/* Collects the rows of an integrity pragma.  integrity_check says "ok" in
- * one row when all is well; foreign_key_check says nothing. */
-static pg_err check_pragma(pg_store *s, int fk, int *ok, pg_buf *detail,
-                           int *noted, pg_error *err)
+/* The checks of pg_store_check, each a query whose rows are problems
+ * (integrity_check's one "ok" row aside). */
+enum { CHECK_INTEGRITY, CHECK_FOREIGN_KEYS, CHECK_FILE_DAYS, CHECK_COUNT };
+
+static const struct {
+    const char *sql;
+    const char *fail;       /* the message when the query itself fails */
+} checks[CHECK_COUNT] = {
+    [CHECK_INTEGRITY] = { "PRAGMA integrity_check", "cannot check integrity" },
+    [CHECK_FOREIGN_KEYS] = { "PRAGMA foreign_key_check", "cannot check foreign keys" },
+    /* Every day a file has occurrences of has its file_days row: the
+     * digest, the days of `stats` and the export of occurrences find a
+     * day's rows only through it. */
+    [CHECK_FILE_DAYS] = { "SELECT DISTINCT file_id, day FROM occurrences"
+                          " EXCEPT SELECT file_id, day FROM file_days",
+                          "cannot check the days of files" },
+};
+
+/* Appends problem row st of check c to detail. */
+static pg_err describe(int c, sqlite3_stmt *st, pg_buf *detail)
 {
-    sqlite3_stmt *st = NULL;
-    const char *sql = fk ? "PRAGMA foreign_key_check" : "PRAGMA integrity_check";
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
-    pg_err e = PG_OK;
-    if (rc == SQLITE_OK)
-        rc = pgs_step_retry(st);
-    for (; rc == SQLITE_ROW && e == PG_OK; rc = sqlite3_step(st)) {
-        const char *what = pgs_col_str(st, 0);
-        if (!fk && strcmp(what, "ok") == 0)
-            continue;
-        *ok = 0;
-        if (detail == NULL || (*noted)++ >= CHECK_DETAIL_MAX)
-            continue;
-        if (fk)
-            e = pg_buf_printf(detail, "table %s row %lld: refers to a missing %s row\n",
-                              what, sqlite3_column_int64(st, 1), pgs_col_str(st, 2));
-        else
-            e = pg_buf_printf(detail, "%s\n", what);
-    }
-    if (e != PG_OK)
-        e = pg_error_set(err, e, "out of memory");
-    else if (rc != SQLITE_DONE)
-        e = pgs_db_fail(s, rc, fk ? "cannot check foreign keys" : "cannot check integrity", err);
-    sqlite3_finalize(st);
-    return e;
+    if (c == CHECK_FOREIGN_KEYS)
+        return pg_buf_printf(detail, "table %s row %lld: refers to a missing %s row\n",
+                             pgs_col_str(st, 0), sqlite3_column_int64(st, 1),
+                             pgs_col_str(st, 2));
+    if (c == CHECK_FILE_DAYS)
+        return pg_buf_printf(detail, "file %lld has occurrences of day '%s' that "
+                             "file_days does not list\n",
+                             sqlite3_column_int64(st, 0), pgs_col_str(st, 1));
+    return pg_buf_printf(detail, "%s\n", pgs_col_str(st, 0));
 }
 
-/* Every day a file has occurrences of has its file_days row: the digest,
- * the days of `stats` and the export of occurrences find a day's rows only
- * through it. */
-static pg_err check_file_days(pg_store *s, int *ok, pg_buf *detail, int *noted,
-                              pg_error *err)
+/* Runs check c: each row it gives clears *ok, and the first
+ * CHECK_DETAIL_MAX of all checks are described in detail. */
+static pg_err check_rows(pg_store *s, int c, int *ok, pg_buf *detail, int *noted,
+                         pg_error *err)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db,
-                                "SELECT DISTINCT file_id, day FROM occurrences"
-                                " EXCEPT SELECT file_id, day FROM file_days",
-                                -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(s->db, checks[c].sql, -1, &st, NULL);
     pg_err e = PG_OK;
     if (rc == SQLITE_OK)
         rc = pgs_step_retry(st);
     for (; rc == SQLITE_ROW && e == PG_OK; rc = sqlite3_step(st)) {
+        if (c == CHECK_INTEGRITY && strcmp(pgs_col_str(st, 0), "ok") == 0)
+            continue;
         *ok = 0;
         if (detail != NULL && (*noted)++ < CHECK_DETAIL_MAX)
-            e = pg_buf_printf(detail, "file %lld has occurrences of day '%s' that "
-                              "file_days does not list\n",
-                              sqlite3_column_int64(st, 0), pgs_col_str(st, 1));
+            e = describe(c, st, detail);
     }
     if (e != PG_OK)
         e = pg_error_set(err, e, "out of memory");
     else if (rc != SQLITE_DONE)
-        e = pgs_db_fail(s, rc, "cannot check the days of files", err);
+        e = pgs_db_fail(s, rc, checks[c].fail, err);
     sqlite3_finalize(st);
     return e;
 }
@@ -472,12 +468,10 @@ static pg_err check_file_days(pg_store *s, int *ok, pg_buf *detail, int *noted,
 pg_err pg_store_check(pg_store *s, int *ok, pg_buf *detail, pg_error *err)
 {
     int noted = 0;
+    pg_err rc = PG_OK;
     *ok = 1;
-    pg_err rc = check_pragma(s, 0, ok, detail, &noted, err);
-    if (rc == PG_OK)
-        rc = check_pragma(s, 1, ok, detail, &noted, err);
-    if (rc == PG_OK)
-        rc = check_file_days(s, ok, detail, &noted, err);
+    for (int c = 0; c < CHECK_COUNT && rc == PG_OK; c++)
+        rc = check_rows(s, c, ok, detail, &noted, err);
     return rc;
 }
 
