@@ -39,6 +39,11 @@
 **   remembered but not stored (its file rolled back) is prepared by the
 **   consumer, as is one the set takes for seen because another key has
 **   the same 64 bits: correctness never depends on the set.
+** - Preparing is shared when the producer is the slower thread: while the
+**   consumer waits for a batch, the producer reads on without preparing
+**   (past the run's first SHARE_AFTER records), and the consumer prepares
+**   those texts as it meets them.  Which thread prepared a text never shows
+**   in the database.
 ** - Warnings are queued with the records they come before and delivered by
 **   the consumer, so the caller's callback runs on its own thread, in the
 **   order reading gave them, and never for records after a failure.
@@ -69,6 +74,10 @@
 #define N_BATCHES 4
 /* Jobs waiting for the producer: the one asked for and one read-ahead. */
 #define MAX_JOBS 2
+/* Records a pipe reads before its producer may leave texts to a waiting
+ * consumer (read_one): a day's few hundred are the consumer's bottleneck
+ * anyway, and each text it prepares is time added to the run. */
+#define SHARE_AFTER 4096
 
 /* ---- batches --------------------------------------------------------- */
 
@@ -232,6 +241,9 @@ struct pgi_pipe {
     size_t n_queued;
     atomic_ullong cancelled;    /* every job up to this id is cancelled */
     atomic_int stop;            /* the consumer wants no more */
+    atomic_int starving;        /* the consumer waits for a batch: the
+                                   producer leaves the texts of the one it
+                                   fills to the consumer (read_one) */
     pthread_t thread;
     int started, broken;        /* broken: no thread could be started */
 
@@ -239,6 +251,7 @@ struct pgi_pipe {
     pg_ingest_session *session, *own_session;
     pg_packer *packer;
     pg_buf raw;                 /* raw key scratch */
+    unsigned long long produced;    /* records read, every job */
     batch *cur;                 /* the batch being filled: warnings go there */
 
     /* The consumer's. */
@@ -276,6 +289,7 @@ pg_err pgi_pipe_new(pg_ingest_session *session, pgi_pipe **out, pg_error *err)
         return pg_error_set(err, PG_ERR_INTERNAL, "cannot create a condition variable");
     }
     atomic_init(&p->stop, 0);
+    atomic_init(&p->starving, 0);
     atomic_init(&p->cancelled, 0);
     p->session = session;
     pg_err rc = PG_OK;
@@ -361,7 +375,17 @@ static pg_err read_one(pgi_pipe *p, const job *j, pg_reader *r, batch *b)
         pgi_raw_key(&rec, &p->raw, &it->key) != PG_OK)
         return pg_error_set(&b->err, PG_ERR_NOMEM, "out of memory");
     b->n++;
+    p->produced++;
     if (!pgi_session_add(p->session, it->key) && !j->prepare_all)
+        return PG_OK;
+    /* The consumer is idle, waiting for this batch: it prepares the text
+     * itself (it computes what was not prepared, with the same functions),
+     * while this thread goes on reading.  Where preparing is most of the
+     * work (a bulk run of new texts) the two threads share it instead of
+     * the consumer waiting; where writing is (repeats, verification), the
+     * consumer never waits and the producer prepares everything. */
+    if (p->produced > SHARE_AFTER &&
+        atomic_load_explicit(&p->starving, memory_order_relaxed))
         return PG_OK;
     /* Not prepared when memory is short: the consumer then prepares it. */
     size_t mark = b->arena.len;
@@ -550,8 +574,11 @@ static batch *wait_batch(pgi_pipe *p)
 {
     pthread_mutex_lock(&p->mu);
     for (;;) {
+        if (p->filled == p->released)
+            atomic_store_explicit(&p->starving, 1, memory_order_relaxed);
         while (p->filled == p->released)
             pthread_cond_wait(&p->filled_cv, &p->mu);
+        atomic_store_explicit(&p->starving, 0, memory_order_relaxed);
         batch *b = &p->b[p->released % N_BATCHES];
         if (b->job >= p->current) {
             pthread_mutex_unlock(&p->mu);

@@ -188,7 +188,7 @@ static const char *const words[] = {
  * without abstract, with URLs in text and fields, and every 37th record
  * with a field that warns.  Abstracts are long enough to be compressed. */
 #define PAPERS 700
-static void write_corpus(const char *name, int n)
+static void write_papers(const char *name, int n, int papers)
 {
     char path[600];
     path_in(path, sizeof path, dir, name);
@@ -197,8 +197,8 @@ static void write_corpus(const char *name, int n)
     if (f == NULL)
         return;
     for (int i = 0; i < n; i++) {
-        int paper = (int)((unsigned)i * 7919u % PAPERS);
-        int variant = i / PAPERS % 4;   /* 0 first, 1 repeat, 2 edited, 3 cut */
+        int paper = (int)((unsigned)i * 7919u % (unsigned)papers);
+        int variant = i / papers % 4;   /* 0 first, 1 repeat, 2 edited, 3 cut */
         unsigned long long x = (unsigned long long)paper * 2654435761ULL + 1;
         fprintf(f, "{\"id\": \"p%d\", \"title\": \"", paper);
         for (int w = 0; w < 6; w++)
@@ -230,6 +230,11 @@ static void write_corpus(const char *name, int n)
         fputs("}\n", f);
     }
     fclose(f);
+}
+
+static void write_corpus(const char *name, int n)
+{
+    write_papers(name, n, PAPERS);
 }
 
 /* ---- ingesting ------------------------------------------------------------ */
@@ -385,6 +390,38 @@ static void test_large(void)
     }
     for (int t = 0; t < 2; t++)
         pg_buf_release(&w[t].text);
+}
+
+/* A run long enough that its producer may leave texts to a waiting consumer
+ * (ingest_pipe.c, past its first few thousand records), every record a new
+ * text: whichever thread prepared each, the rows and counts are those of
+ * one thread, and the producer prepared some but not more than were new. */
+static void test_shared_preparing(void)
+{
+    enum { N = 6000 };
+    write_papers("shared.jsonl", N, N);
+    char path[600];
+    path_in(path, sizeof path, dir, "shared.jsonl");
+    const char *db[2] = { "shared1.db", "shared2.db" };
+    warn_log w[2];
+    run u[2];
+    for (int t = 0; t < 2; t++) {
+        log_init(&w[t]);
+        pg_store *s = open_db(db[t]);
+        if (s == NULL)
+            return;
+        pg_ingest_opts o = opts_for(t + 1, PG_INPUT_JSONL, &w[t], NULL);
+        u[t].rc = pg_ingest_path(s, path, &o, &u[t].r, &u[t].err);
+        CHECK_INT(u[t].rc, PG_OK);
+        pg_store_close(s);
+        pg_buf_release(&w[t].text);
+    }
+    CHECK(same_db(db[0], db[1]));
+    CHECK_INT(u[0].r.entries, N);
+    CHECK_INT(u[0].r.new_texts, N);
+    CHECK_INT(u[1].r.new_texts, N);
+    CHECK_INT(u[1].r.warnings, u[0].r.warnings);
+    CHECK(u[1].r.prepared > 0 && u[1].r.prepared <= N);
 }
 
 /* ---- the dedup stage's records of texts ------------------------------------ */
@@ -1185,6 +1222,7 @@ int main(void)
         return setup;
     test_fixtures();
     test_large();
+    test_shared_preparing();
     test_records();
     test_stale_metadata();
     test_cache_pairs();
