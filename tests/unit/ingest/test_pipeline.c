@@ -350,24 +350,35 @@ static void test_fixtures(void)
 
 /* Thousands of records: many batches, texts met again in later batches,
  * near-duplicates, no-abstract records, warnings all along. */
-static void test_large(void)
+/* Ingests the JSON-lines file name of dir into db[0] with one thread and
+ * into db[1] with two, each call's result in u, its warnings in w (owned
+ * by the caller); 0 when a store cannot be opened. */
+static int ingest_both_ways(const char *name, const char *const db[2], warn_log w[2],
+                            run u[2])
 {
-    write_corpus("large.jsonl", 3000);
     char path[600];
-    path_in(path, sizeof path, dir, "large.jsonl");
-    const char *db[2] = { "large1.db", "large2.db" };
-    warn_log w[2];
-    run u[2];
+    path_in(path, sizeof path, dir, name);
     for (int t = 0; t < 2; t++) {
         log_init(&w[t]);
         pg_store *s = open_db(db[t]);
         if (s == NULL)
-            return;
+            return 0;
         pg_ingest_opts o = opts_for(t + 1, PG_INPUT_JSONL, &w[t], NULL);
         u[t].rc = pg_ingest_path(s, path, &o, &u[t].r, &u[t].err);
         CHECK_INT(u[t].rc, PG_OK);
         pg_store_close(s);
     }
+    return 1;
+}
+
+static void test_large(void)
+{
+    write_corpus("large.jsonl", 3000);
+    const char *const db[2] = { "large1.db", "large2.db" };
+    warn_log w[2];
+    run u[2];
+    if (!ingest_both_ways("large.jsonl", db, w, u))
+        return;
     CHECK(same_db(db[0], db[1]));
     CHECK_INT(u[0].r.entries, 3000);
     CHECK_INT(u[1].r.entries, u[0].r.entries);
@@ -400,22 +411,13 @@ static void test_shared_preparing(void)
 {
     enum { N = 6000 };
     write_papers("shared.jsonl", N, N);
-    char path[600];
-    path_in(path, sizeof path, dir, "shared.jsonl");
-    const char *db[2] = { "shared1.db", "shared2.db" };
+    const char *const db[2] = { "shared1.db", "shared2.db" };
     warn_log w[2];
     run u[2];
-    for (int t = 0; t < 2; t++) {
-        log_init(&w[t]);
-        pg_store *s = open_db(db[t]);
-        if (s == NULL)
-            return;
-        pg_ingest_opts o = opts_for(t + 1, PG_INPUT_JSONL, &w[t], NULL);
-        u[t].rc = pg_ingest_path(s, path, &o, &u[t].r, &u[t].err);
-        CHECK_INT(u[t].rc, PG_OK);
-        pg_store_close(s);
+    if (!ingest_both_ways("shared.jsonl", db, w, u))
+        return;
+    for (int t = 0; t < 2; t++)
         pg_buf_release(&w[t].text);
-    }
     CHECK(same_db(db[0], db[1]));
     CHECK_INT(u[0].r.entries, N);
     CHECK_INT(u[0].r.new_texts, N);
