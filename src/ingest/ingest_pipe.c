@@ -41,7 +41,7 @@
 **   the same 64 bits: correctness never depends on the set.
 ** - Preparing is shared when the producer is the slower thread: while the
 **   consumer waits for a batch, the producer reads on without preparing
-**   (past the run's first SHARE_AFTER records), and the consumer prepares
+**   (past the run's first PGI_SHARE_AFTER records), and the consumer prepares
 **   those texts as it meets them.  Which thread prepared a text never shows
 **   in the database.
 ** - Warnings are queued with the records they come before and delivered by
@@ -74,10 +74,6 @@
 #define N_BATCHES 4
 /* Jobs waiting for the producer: the one asked for and one read-ahead. */
 #define MAX_JOBS 2
-/* Records a pipe reads before its producer may leave texts to a waiting
- * consumer (read_one): a day's few hundred are the consumer's bottleneck
- * anyway, and each text it prepares is time added to the run. */
-#define SHARE_AFTER 4096
 
 /* ---- batches --------------------------------------------------------- */
 
@@ -384,7 +380,7 @@ static pg_err read_one(pgi_pipe *p, const job *j, pg_reader *r, batch *b)
      * work (a bulk run of new texts) the two threads share it instead of
      * the consumer waiting; where writing is (repeats, verification), the
      * consumer never waits and the producer prepares everything. */
-    if (p->produced > SHARE_AFTER &&
+    if (p->produced > PGI_SHARE_AFTER &&
         atomic_load_explicit(&p->starving, memory_order_relaxed))
         return PG_OK;
     /* Not prepared when memory is short: the consumer then prepares it. */

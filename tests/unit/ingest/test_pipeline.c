@@ -348,11 +348,9 @@ static void test_fixtures(void)
     }
 }
 
-/* Thousands of records: many batches, texts met again in later batches,
- * near-duplicates, no-abstract records, warnings all along. */
 /* Ingests the JSON-lines file name of dir into db[0] with one thread and
  * into db[1] with two, each call's result in u, its warnings in w (owned
- * by the caller); 0 when a store cannot be opened. */
+ * by the caller); 0 when a store cannot be opened (w then released). */
 static int ingest_both_ways(const char *name, const char *const db[2], warn_log w[2],
                             run u[2])
 {
@@ -361,8 +359,11 @@ static int ingest_both_ways(const char *name, const char *const db[2], warn_log 
     for (int t = 0; t < 2; t++) {
         log_init(&w[t]);
         pg_store *s = open_db(db[t]);
-        if (s == NULL)
+        if (s == NULL) {
+            for (int k = 0; k <= t; k++)
+                pg_buf_release(&w[k].text);
             return 0;
+        }
         pg_ingest_opts o = opts_for(t + 1, PG_INPUT_JSONL, &w[t], NULL);
         u[t].rc = pg_ingest_path(s, path, &o, &u[t].r, &u[t].err);
         CHECK_INT(u[t].rc, PG_OK);
@@ -371,6 +372,8 @@ static int ingest_both_ways(const char *name, const char *const db[2], warn_log 
     return 1;
 }
 
+/* Thousands of records: many batches, texts met again in later batches,
+ * near-duplicates, no-abstract records, warnings all along. */
 static void test_large(void)
 {
     write_corpus("large.jsonl", 3000);
@@ -404,9 +407,10 @@ static void test_large(void)
 }
 
 /* A run long enough that its producer may leave texts to a waiting consumer
- * (ingest_pipe.c, past its first few thousand records), every record a new
- * text: whichever thread prepared each, the rows and counts are those of
- * one thread, and the producer prepared some but not more than were new. */
+ * (ingest_pipe.c, past its first PGI_SHARE_AFTER records), every record a
+ * new text: whichever thread prepared each, the rows and counts are those
+ * of one thread, and the producer prepared at least every text of the
+ * records before sharing may begin, and no more than were new. */
 static void test_shared_preparing(void)
 {
     enum { N = 6000 };
@@ -420,10 +424,11 @@ static void test_shared_preparing(void)
         pg_buf_release(&w[t].text);
     CHECK(same_db(db[0], db[1]));
     CHECK_INT(u[0].r.entries, N);
+    CHECK_INT(u[1].r.entries, N);
     CHECK_INT(u[0].r.new_texts, N);
     CHECK_INT(u[1].r.new_texts, N);
     CHECK_INT(u[1].r.warnings, u[0].r.warnings);
-    CHECK(u[1].r.prepared > 0 && u[1].r.prepared <= N);
+    CHECK(u[1].r.prepared >= PGI_SHARE_AFTER && u[1].r.prepared <= N);
 }
 
 /* ---- the dedup stage's records of texts ------------------------------------ */
