@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench_floor.py: what the stored form costs by itself.
 
-    tools/bench_floor.py DB [--groups N] [--rounds N] [--sqlite3 PATH]
+    tools/bench_floor.py DB [--groups N] [--rounds N] [--sqlite3 PATH] [--terse]
 
 DB is a store an ingest wrote (tools/bench_ingest.sh leaves one per corpus,
 /tmp/pg-bench/<corpus>.new.db).  The script writes the rows that ingest left
@@ -10,7 +10,8 @@ NORMAL, a 256 MiB cache, 8 KiB pages), file by file in the order the ingest
 read them, in N transactions (default: one per 64 MiB of input, as `ingest`
 groups its commits), with the `sqlite3` shell's INSERT ... SELECT: no
 statement per row from C, no dedup, no reading of listings.  It prints the
-fastest round's wall and CPU time (user + system of the `sqlite3` process).
+fastest round's wall and CPU time (user + system of the `sqlite3` process);
+with --terse only the two numbers, as tools/bench_ingest.sh reads them.
 
 That is a floor under any ingest that stores the same rows through SQLite on
 one writing thread: the ingest's own wall time can come near it only when
@@ -127,6 +128,8 @@ def main():
                     help="transactions (default: one per 64 MiB of input)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--sqlite3", default="sqlite3")
+    ap.add_argument("--terse", action="store_true",
+                    help="print only the fastest round's wall and CPU seconds")
     a = ap.parse_args()
     if not os.path.exists(a.db):
         print("bench_floor: %s: no such file" % a.db, file=sys.stderr)
@@ -138,6 +141,9 @@ def main():
         print("bench_floor: %s: %s" % (a.db, e), file=sys.stderr)
         return 1
     wall, cpu, size = min(runs)
+    if a.terse:
+        print("%.3f %.3f" % (wall, cpu))
+        return 0
     print("bench_floor: %s: the rows written again in %d transactions: %.2f s wall,"
           " %.2f s CPU (fastest of %d: %s), %.1f MB"
           % (a.db, commits, wall, cpu, len(runs),

@@ -9,6 +9,9 @@
 #                BENCH_1M=0  skip the 1,000,000-entry corpus (default 1)
 #                ROUNDS=n    runs of each binary per corpus (default 1)
 #                DAY_RUNS=n  runs of the one more day per bulk run (default 3)
+#                FLOOR=0     skip tools/bench_floor.py (default 1: the new
+#                            build's rows written again by SQLite alone, a
+#                            floor under its time; see that script)
 #
 # BIN defaults to build-rel/papergraph (built here, release, when missing);
 # a BIN or PREV given but missing is an error.  Machines here are noisy and
@@ -59,6 +62,7 @@ PREV=${PREV:-/tmp/pg-prev}
 BENCH_1M=${BENCH_1M:-1}
 ROUNDS=${ROUNDS:-1}
 DAY_RUNS=${DAY_RUNS:-3}
+FLOOR=${FLOOR:-1}
 DAY=200
 PY=/usr/bin/python3
 TOOLS=$PWD/tools
@@ -148,7 +152,7 @@ calc() { echo "$*" | bc -l; }
 
 # Results, by "corpus.tag": fastest wall time, CPU, peak RSS (KiB), db bytes,
 # fastest day time; and by corpus: MB, distinct bytes, cat seconds.
-declare -A T CPU RSS DB DAYT MB DIST CAT
+declare -A T CPU RSS DB DAYT MB DIST CAT FLOORT
 
 ingest_once() { # ingest_once NAME TAG BINARY: one bulk ingest and one day
     local name=$1 tag=$2 bin=$3 db="$WORK/$1.$2.db" t0 t1 wall cpu rss size nf stats d0 d1 day
@@ -243,6 +247,14 @@ bench() { # bench NAME: every measurement of one corpus
             ingest_once "$name" prev "$PREV"; ingest_once "$name" new "$BIN"
         fi
     done
+    if [ "$FLOOR" != 0 ]; then
+        local fl
+        fl=$($PY "$TOOLS/bench_floor.py" --rounds 1 --terse "$WORK/$name.new.db") ||
+            die "$name: bench_floor.py failed"
+        FLOORT[$name]=${fl% *}
+        printf '  rows alone (bench_floor.py, the new store with its day): %.3f s wall, cpu %.2f s = %s of new'"'"'s time\n' \
+            "${fl% *}" "${fl#* }" "$(ratio "${fl% *}" "${T[$name.new]}")"
+    fi
     if [ "$PREV" != none ]; then
         printf '  new/prev: time %s, cpu %s, peak RSS %s, db %s, +day %s\n' \
             "$(ratio "${T[$name.new]}" "${T[$name.prev]}")" "$(ratio "${CPU[$name.new]}" "${CPU[$name.prev]}")" \
@@ -275,6 +287,8 @@ for tag in new prev; do
     if [ "$BENCH_1M" = 1 ]; then
         printf '; 1M/100k variants time %s (cpu %s)' "$(ratio "${T[variants1m.$tag]}" "${T[variants.$tag]}")" \
             "$(ratio "${CPU[variants1m.$tag]}" "${CPU[variants.$tag]}")"
+        [ "$tag" = new ] && [ -n "${FLOORT[variants1m]:-}" ] &&
+            printf '; the rows alone 1M/100k %s' "$(ratio "${FLOORT[variants1m]}" "${FLOORT[variants]}")"
     fi
     echo
 done
