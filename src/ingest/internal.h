@@ -116,10 +116,12 @@ int pgi_session_add(pg_ingest_session *s, pg_key k);
 
 /* Records a pipe reads, over all its jobs (a run of files shares one),
  * before its producer may leave texts to a waiting consumer: a run of a
- * day or two is the consumer's bottleneck anyway, and each text it
- * prepares is time added to the run.  Later files of a longer run are
- * shared as any other records. */
-#define PGI_SHARE_AFTER 4096
+ * few days (a real listing holds 60-260 entries) is the consumer's
+ * bottleneck anyway, and each text it prepares is time added to the run.
+ * Past it, a bulk run's consumer helps with the first files' new texts
+ * instead of waiting for them.  Later files of a longer run are shared as
+ * any other records. */
+#define PGI_SHARE_AFTER 1024
 
 /* The session's pipe, made at first use and freed with the session. */
 pg_err pgi_pipe_of(pg_ingest_session *session, pgi_pipe **out, pg_error *err);
