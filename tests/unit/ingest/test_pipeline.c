@@ -407,49 +407,51 @@ static void test_large(void)
         pg_buf_release(&w[t].text);
 }
 
+/* n records of n papers, each a new text, written to name.jsonl and
+ * ingested with one thread and with two (into name1.db, name2.db): the
+ * same rows and counts whichever thread prepared each text.  Returns how
+ * many the producer prepared in the two-thread run, or -1 when a store
+ * could not be opened. */
+static long long ingest_new_texts(const char *name, int n)
+{
+    char file[64], dbs[2][64];
+    snprintf(file, sizeof file, "%s.jsonl", name);
+    for (int t = 0; t < 2; t++)
+        snprintf(dbs[t], sizeof dbs[t], "%s%d.db", name, t + 1);
+    const char *const db[2] = { dbs[0], dbs[1] };
+    write_papers(file, n, n);
+    warn_log w[2];
+    run u[2];
+    if (!ingest_both_ways(file, db, w, u))
+        return -1;
+    for (int t = 0; t < 2; t++)
+        pg_buf_release(&w[t].text);
+    CHECK(same_db(db[0], db[1]));
+    for (int t = 0; t < 2; t++) {
+        CHECK_INT(u[t].r.entries, n);
+        CHECK_INT(u[t].r.new_texts, n);
+    }
+    CHECK_INT(u[1].r.warnings, u[0].r.warnings);
+    return (long long)u[1].r.prepared;
+}
+
 /* A run long enough that its producer may leave texts to a waiting consumer
- * (ingest_pipe.c, past its first PGI_SHARE_AFTER records), every record a
- * new text: whichever thread prepared each, the rows and counts are those
- * of one thread, and the producer prepared at least every text of the
- * records before sharing may begin, and no more than were new. */
+ * (ingest_pipe.c, past its first PGI_SHARE_AFTER records): the producer
+ * prepared at least every text of the records before sharing may begin,
+ * and no more than were new. */
 static void test_shared_preparing(void)
 {
     enum { N = 6000 };
-    write_papers("shared.jsonl", N, N);
-    const char *const db[2] = { "shared1.db", "shared2.db" };
-    warn_log w[2];
-    run u[2];
-    if (!ingest_both_ways("shared.jsonl", db, w, u))
-        return;
-    for (int t = 0; t < 2; t++)
-        pg_buf_release(&w[t].text);
-    CHECK(same_db(db[0], db[1]));
-    CHECK_INT(u[0].r.entries, N);
-    CHECK_INT(u[1].r.entries, N);
-    CHECK_INT(u[0].r.new_texts, N);
-    CHECK_INT(u[1].r.new_texts, N);
-    CHECK_INT(u[1].r.warnings, u[0].r.warnings);
-    CHECK(u[1].r.prepared >= PGI_SHARE_AFTER && u[1].r.prepared <= N);
+    long long prepared = ingest_new_texts("shared", N);
+    CHECK(prepared >= PGI_SHARE_AFTER && prepared <= N);
 }
 
-/* A run of no more than PGI_SHARE_AFTER records (a few days' listings),
- * every record a new text: the producer prepares every one of them, since
- * there the consumer is the slower thread and each text it prepared would
- * add to the run. */
+/* A run of no more than PGI_SHARE_AFTER records (a few days' listings):
+ * the producer prepares every text, since there the consumer is the slower
+ * thread and each text it prepared would add to the run. */
 static void test_days_prepared_ahead(void)
 {
-    enum { N = PGI_SHARE_AFTER };
-    write_papers("days.jsonl", N, N);
-    const char *const db[2] = { "days1.db", "days2.db" };
-    warn_log w[2];
-    run u[2];
-    if (!ingest_both_ways("days.jsonl", db, w, u))
-        return;
-    for (int t = 0; t < 2; t++)
-        pg_buf_release(&w[t].text);
-    CHECK(same_db(db[0], db[1]));
-    CHECK_INT(u[1].r.new_texts, N);
-    CHECK_INT(u[1].r.prepared, N);
+    CHECK_INT(ingest_new_texts("days", PGI_SHARE_AFTER), PGI_SHARE_AFTER);
 }
 
 /* ---- the dedup stage's records of texts ------------------------------------ */
