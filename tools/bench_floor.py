@@ -3,27 +3,34 @@
 
     tools/bench_floor.py DB [--groups N] [--rounds N] [--sqlite3 PATH] [--terse]
 
-DB is a store an ingest wrote (tools/bench_ingest.sh leaves one per corpus,
-/tmp/pg-bench/<corpus>.new.db).  The script writes the rows that ingest left
-into a new database with the same schema and pragmas (WAL, synchronous
-NORMAL, a 256 MiB cache, 8 KiB pages), file by file in the order the ingest
-read them, in N transactions (default: one per 64 MiB of input, as `ingest`
-groups its commits), with the `sqlite3` shell's INSERT ... SELECT: no
-statement per row from C, no dedup, no reading of listings.  It prints the
-fastest round's wall and CPU time (user + system of the `sqlite3` process);
-with --terse only the two numbers, as tools/bench_ingest.sh reads them.
+DB is a store an ingest wrote (tools/bench_ingest.sh runs this on the store
+each bulk run of the new build leaves, before its one more day).  The script
+writes the rows that ingest left into a new database beside DB, with the
+schema and the pragmas an ingest sets (8 KiB pages, WAL, synchronous NORMAL,
+a 256 MiB cache, an automatic checkpoint every 16,384 pages, statement
+journals in memory), file by file in the order the ingest read them, in N
+transactions (default: one per 64 MiB of input, as `ingest` groups its
+commits), with the `sqlite3` shell's INSERT ... SELECT: no statement per row
+from C, no dedup, no reading of listings.  It prints the fastest round's
+wall and CPU time (user + system of the `sqlite3` process), and beside it
+the time of the same SELECTs into tables in memory without indexes: an
+upper bound on what reading the source costs the replay (DB is read once
+before, so that it comes from the page cache).
 
-That is a floor under any ingest that stores the same rows through SQLite on
-one writing thread: the ingest's own wall time can come near it only when
-everything else (reading, preparing, dedup) runs beside the writes.  What it
-leaves out makes it a floor, not an estimate: the band index's pending rows
-and the merges that rewrite its buckets (only the final buckets are written),
-the placing's updates, the statements' binding.
+That is close to a floor under any ingest that stores the same rows through
+SQLite on one writing thread, with two differences: the replay also reads
+its source (the second figure), and its checkpoints run on its one thread,
+where an ingest runs them on a thread of their own.  What it leaves out
+makes it a floor: the band index's merges that rewrite its buckets (only
+the final buckets and the pending rows are written), the placing's updates,
+the statements' binding.  With --terse it prints only the three numbers
+(replay wall, replay CPU, reading wall), as tools/bench_ingest.sh reads them.
 
 Exit status: 0, or 1 when DB cannot be read or `sqlite3` fails.
 """
 import argparse
 import os
+import pathlib
 import resource
 import sqlite3
 import subprocess
@@ -37,25 +44,36 @@ TABLES_BY_TEXT = [
     # (table, the column that names its text's id): one row per placed text
     ("clusters", "text_id"),
     ("band_sets", "text_id"),
+    ("band_pending", "text_id"),
 ]
+
+PRAGMAS = ["PRAGMA page_size = 8192;", "PRAGMA journal_mode = WAL;",
+           "PRAGMA synchronous = NORMAL;", "PRAGMA cache_size = -262144;",
+           "PRAGMA secure_delete = OFF;", "PRAGMA temp_store = MEMORY;",
+           "PRAGMA journal_size_limit = 67108864;",
+           "PRAGMA wal_autocheckpoint = 16384;"]
 
 
 def sql_literal(s):
     return "'" + s.replace("'", "''") + "'"
 
 
-def build_script(src_path, groups):
-    """The replay as one SQL script, and the number of transactions."""
-    src = sqlite3.connect("file:%s?mode=ro" % src_path, uri=True)
-    files = src.execute(
-        "SELECT f.id, f.size, (SELECT max(text_id) FROM occurrences WHERE file_id = f.id)"
-        " FROM files AS f ORDER BY f.id").fetchall()
-    schema = [r[0] for r in src.execute(
-        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"
-        " AND type IN ('table', 'index', 'view') ORDER BY rowid")]
-    src.close()
+def build_script(src_path, groups, reading=False):
+    """The replay as one SQL script, and the number of transactions.  With
+    reading, the same SELECTs into tables in memory without indexes."""
+    uri = pathlib.Path(src_path).as_uri() + "?mode=ro"
+    src = sqlite3.connect(uri, uri=True)
+    try:
+        files = src.execute(
+            "SELECT f.id, f.size, (SELECT max(text_id) FROM occurrences WHERE file_id = f.id)"
+            " FROM files AS f ORDER BY f.id").fetchall()
+        schema = src.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+            " AND type IN ('table', 'index', 'view') ORDER BY rowid").fetchall()
+    finally:
+        src.close()
     if not files:
-        raise ValueError("%s holds no files" % src_path)
+        raise ValueError("holds no files")
     # Files into groups: by count when asked, else by input bytes as ingest.
     cut = []
     if groups:
@@ -69,11 +87,13 @@ def build_script(src_path, groups):
             if acc >= GROUP_BYTES:
                 acc = 0
     cut[-1] = True
-    out = ["PRAGMA page_size = 8192;", "PRAGMA journal_mode = WAL;",
-           "PRAGMA synchronous = NORMAL;", "PRAGMA cache_size = -262144;",
-           "PRAGMA secure_delete = OFF;"]
-    out += [s + ";" for s in schema]
-    out.append("ATTACH %s AS o;" % sql_literal(src_path))
+    out = ["ATTACH %s AS o;" % sql_literal(uri)]
+    if reading:
+        out += ["PRAGMA main.journal_mode = OFF;", "PRAGMA temp_store = MEMORY;"]
+        out += ["CREATE TABLE main.%s AS SELECT * FROM o.%s WHERE 0;" % (name, name)
+                for kind, name, _ in schema if kind == "table"]
+    else:
+        out = PRAGMAS + [sql + ";" for _, _, sql in schema] + out
     lo, opened, commits = 0, False, 0
     for (fid, _, top), last in zip(files, cut):
         hi = max(lo, top or 0)
@@ -105,9 +125,10 @@ def build_script(src_path, groups):
     return "\n".join(out) + "\n", commits
 
 
-def run_once(sqlite3_bin, script):
-    with tempfile.TemporaryDirectory(prefix="pg-floor-") as d:
-        db = os.path.join(d, "floor.db")
+def run_once(sqlite3_bin, script, where, in_memory=False):
+    """(wall, CPU, bytes written) of one run of script by the shell."""
+    with tempfile.TemporaryDirectory(prefix="pg-floor-", dir=where) as d:
+        db = ":memory:" if in_memory else os.path.join(d, "floor.db")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()
         p = subprocess.run([sqlite3_bin, "-bail", db], input=script, text=True,
@@ -115,10 +136,18 @@ def run_once(sqlite3_bin, script):
         wall = time.monotonic() - t0
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if p.returncode != 0:
-            raise RuntimeError("sqlite3 failed: %s" % p.stderr.strip().splitlines()[-1:])
+            lines = p.stderr.strip().splitlines()
+            raise RuntimeError("sqlite3 failed: %s" % (lines[-1] if lines else p.returncode))
         size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d))
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         return wall, cpu, size
+
+
+def warm(path):
+    """Reads path once, so that the runs read it from the page cache."""
+    with open(path, "rb") as f:
+        while f.read(1 << 20):
+            pass
 
 
 def main():
@@ -129,25 +158,33 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--sqlite3", default="sqlite3")
     ap.add_argument("--terse", action="store_true",
-                    help="print only the fastest round's wall and CPU seconds")
+                    help="print only the replay's wall and CPU and the reading's wall seconds")
     a = ap.parse_args()
-    if not os.path.exists(a.db):
+    if a.groups < 0 or a.rounds < 1:
+        ap.error("--groups must be 0 or more and --rounds 1 or more")
+    if not os.path.isfile(a.db):
         print("bench_floor: %s: no such file" % a.db, file=sys.stderr)
         return 1
+    path = os.path.abspath(a.db)
+    where = os.path.dirname(path)
     try:
-        script, commits = build_script(os.path.abspath(a.db), a.groups)
-        runs = [run_once(a.sqlite3, script) for _ in range(max(1, a.rounds))]
+        script, commits = build_script(path, a.groups)
+        reading, _ = build_script(path, a.groups, reading=True)
+        warm(path)
+        runs = [run_once(a.sqlite3, script, where) for _ in range(a.rounds)]
+        reads = [run_once(a.sqlite3, reading, where, in_memory=True) for _ in range(a.rounds)]
     except (sqlite3.Error, ValueError, RuntimeError, OSError) as e:
         print("bench_floor: %s: %s" % (a.db, e), file=sys.stderr)
         return 1
     wall, cpu, size = min(runs)
+    read_wall = min(r[0] for r in reads)
     if a.terse:
-        print("%.3f %.3f" % (wall, cpu))
+        print("%.3f %.3f %.3f" % (wall, cpu, read_wall))
         return 0
     print("bench_floor: %s: the rows written again in %d transactions: %.2f s wall,"
-          " %.2f s CPU (fastest of %d: %s), %.1f MB"
+          " %.2f s CPU (fastest of %d: %s), %.1f MB; of which reading them at most %.2f s"
           % (a.db, commits, wall, cpu, len(runs),
-             ", ".join("%.2f" % r[0] for r in runs), size / 1e6))
+             ", ".join("%.2f" % r[0] for r in runs), size / 1e6, read_wall))
     return 0
 
 

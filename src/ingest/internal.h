@@ -120,7 +120,9 @@ int pgi_session_add(pg_ingest_session *s, pg_key k);
  * bottleneck anyway, and each text it prepares is time added to the run.
  * Past it, a bulk run's consumer helps with the first files' new texts
  * instead of waiting for them.  Later files of a longer run are shared as
- * any other records. */
+ * any other records.  The count is the pipe's, which lives as long as its
+ * session: a caller that keeps one session over several runs has it
+ * count them all. */
 #define PGI_SHARE_AFTER 1024
 
 /* The session's pipe, made at first use and freed with the session. */
