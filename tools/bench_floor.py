@@ -47,6 +47,7 @@ TABLES_BY_TEXT = [
     ("band_pending", "text_id"),
 ]
 
+# As src/store/db.c sets them for an ingest (db.h: PGS_WAL_AUTOCHECKPOINT).
 PRAGMAS = ["PRAGMA page_size = 8192;", "PRAGMA journal_mode = WAL;",
            "PRAGMA synchronous = NORMAL;", "PRAGMA cache_size = -262144;",
            "PRAGMA secure_delete = OFF;", "PRAGMA temp_store = MEMORY;",

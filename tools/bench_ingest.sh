@@ -152,7 +152,8 @@ now() { date +%s.%N; }
 calc() { echo "$*" | bc -l; }
 
 # Results, by "corpus.tag": fastest wall time, CPU, peak RSS (KiB), db bytes,
-# fastest day time; and by corpus: MB, distinct bytes, cat seconds.
+# fastest day time; and by corpus: MB, distinct bytes, cat seconds, and
+# bench_floor.py's "wall cpu reading" of the new build's bulk store.
 declare -A T CPU RSS DB DAYT MB DIST CAT FLOORS
 
 ingest_once() { # ingest_once NAME TAG BINARY: one bulk ingest and one day
@@ -292,8 +293,9 @@ for tag in new prev; do
     if [ "$BENCH_1M" = 1 ]; then
         printf '; 1M/100k variants time %s (cpu %s)' "$(ratio "${T[variants1m.$tag]}" "${T[variants.$tag]}")" \
             "$(ratio "${CPU[variants1m.$tag]}" "${CPU[variants.$tag]}")"
-        [ "$tag" = new ] && [ -n "${FLOORS[variants1m]:-}" ] &&
+        if [ "$tag" = new ] && [ -n "${FLOORS[variants1m]:-}" ]; then
             printf '; the rows alone 1M/100k %s' "$(ratio "${FLOORS[variants1m]%% *}" "${FLOORS[variants]%% *}")"
+        fi
     fi
     echo
 done
